@@ -1,0 +1,312 @@
+#include <Python.h>
+
+#include "interpreter.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <sys/stat.h>
+
+#ifndef LEAKSCOPE_PYTHON_EXECUTABLE
+#define LEAKSCOPE_PYTHON_EXECUTABLE "/usr/bin/python3"
+#endif
+
+namespace leakscope::capture {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void throwIfFailed(PyStatus status, PyConfig* config)
+{
+    if (!PyStatus_Exception(status))
+        return;
+    if (config)
+        PyConfig_Clear(config);
+    std::string message = "cannot start Python";
+    if (status.func)
+        message += std::string(" (") + status.func + ")";
+    if (status.err_msg)
+        message += std::string(": ") + status.err_msg;
+    throw InterpreterError(message);
+}
+
+std::string utf8Of(PyObject* object)
+{
+    std::string text;
+    if (object && PyUnicode_Check(object)) {
+        if (const char* utf8 = PyUnicode_AsUTF8(object))
+            text = utf8;
+        else
+            PyErr_Clear();
+    }
+    return text;
+}
+
+// "TypeName: message" for the pending exception, which is cleared.
+std::string takeErrorLine()
+{
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    std::string line = type && PyType_Check(type) ? reinterpret_cast<PyTypeObject*>(type)->tp_name : "error";
+    if (value && type && PyErr_GivenExceptionMatches(type, PyExc_SyntaxError)) {
+        // file:line: SyntaxError: msg, like a compiler diagnostic.
+        PyObject* msg = PyObject_GetAttrString(value, "msg");
+        PyObject* filename = PyObject_GetAttrString(value, "filename");
+        PyObject* lineno = PyObject_GetAttrString(value, "lineno");
+        PyErr_Clear();
+        std::string prefix = utf8Of(filename);
+        if (lineno && PyLong_Check(lineno))
+            prefix += ":" + std::to_string(PyLong_AsLong(lineno));
+        line = (prefix.empty() ? "" : prefix + ": ") + line + ": " + utf8Of(msg);
+        Py_XDECREF(msg);
+        Py_XDECREF(filename);
+        Py_XDECREF(lineno);
+    } else if (value) {
+        PyObject* str = PyObject_Str(value);
+        const std::string text = utf8Of(str);
+        Py_XDECREF(str);
+        if (!text.empty())
+            line += ": " + text;
+    }
+    PyErr_Clear();
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+    return line;
+}
+
+// The exit status python3 derives from an uncaught SystemExit (Python/pythonrun.c semantics).
+int takeSystemExitCode()
+{
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    int exitCode = 0;
+    PyObject* code = value && PyExceptionInstance_Check(value) ? PyObject_GetAttrString(value, "code") : nullptr;
+    if (!code) {
+        PyErr_Clear();
+        code = Py_NewRef(value ? value : Py_None);
+    }
+    if (code == Py_None) {
+        exitCode = 0;
+    } else if (PyLong_Check(code)) {
+        exitCode = static_cast<int>(PyLong_AsLong(code));
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+            exitCode = 1;
+        }
+    } else {
+        // Any other object is printed to stderr and the status is 1.
+        PyObject* stderrFile = PySys_GetObject("stderr");
+        if (stderrFile && stderrFile != Py_None && PyFile_WriteObject(code, stderrFile, Py_PRINT_RAW) == 0)
+            PyFile_WriteString("\n", stderrFile);
+        PyErr_Clear();
+        exitCode = 1;
+    }
+    Py_DECREF(code);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+    return exitCode;
+}
+
+void waitForThreads()
+{
+    PyObject* name = PyUnicode_FromString("threading");
+    PyObject* threading = name ? PyImport_GetModule(name) : nullptr;
+    Py_XDECREF(name);
+    if (!threading) {
+        PyErr_Clear();
+        return;
+    }
+    PyObject* result = PyObject_CallMethod(threading, "_shutdown", nullptr);
+    if (!result)
+        PyErr_WriteUnraisable(threading);
+    Py_XDECREF(result);
+    Py_DECREF(threading);
+}
+
+std::string readScript(const std::string& path, std::string& error)
+{
+    struct stat info;
+    if (::stat(path.c_str(), &info) != 0) {
+        error = "cannot open script '" + path + "': " + std::strerror(errno);
+        return {};
+    }
+    if (S_ISDIR(info.st_mode)) {
+        error = "cannot run '" + path + "': it is a directory";
+        return {};
+    }
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file) {
+        error = "cannot open script '" + path + "': " + std::strerror(errno);
+        return {};
+    }
+    std::string source;
+    char buffer[65536];
+    std::size_t got;
+    while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
+        source.append(buffer, got);
+    if (std::ferror(file))
+        error = "cannot read script '" + path + "': " + std::strerror(errno);
+    std::fclose(file);
+    return source;
+}
+
+bool setItem(PyObject* dict, const char* key, PyObject* value)
+{
+    if (!value)
+        return false;
+    const int status = PyDict_SetItemString(dict, key, value);
+    Py_DECREF(value);
+    return status == 0;
+}
+
+} // namespace
+
+Interpreter::Interpreter(const InterpreterOptions& options)
+    : m_argv(options.argv)
+{
+    if (Py_IsInitialized())
+        throw InterpreterError("Python is already running in this process");
+    if (m_argv.empty())
+        m_argv.emplace_back();
+
+    PyPreConfig preconfig;
+    PyPreConfig_InitIsolatedConfig(&preconfig);
+    preconfig.utf8_mode = 1; // the same text encoding whatever the caller's locale
+    throwIfFailed(Py_PreInitialize(&preconfig), nullptr);
+
+    PyConfig config;
+    PyConfig_InitIsolatedConfig(&config);
+    config.install_signal_handlers = options.installSignalHandlers ? 1 : 0;
+    config.parse_argv = 0;
+    // sys.executable names the real interpreter, so scripts that spawn Python get a working one.
+    throwIfFailed(PyConfig_SetBytesString(&config, &config.program_name, LEAKSCOPE_PYTHON_EXECUTABLE), &config);
+    std::vector<char*> argv;
+    for (std::string& arg : m_argv)
+        argv.push_back(arg.data());
+    throwIfFailed(PyConfig_SetBytesArgv(&config, static_cast<Py_ssize_t>(argv.size()), argv.data()), &config);
+    throwIfFailed(Py_InitializeFromConfig(&config), &config);
+    PyConfig_Clear(&config);
+}
+
+Interpreter::~Interpreter()
+{
+    finalize();
+}
+
+ScriptOutcome Interpreter::runMainScript()
+{
+    ScriptOutcome outcome;
+    outcome.exitCode = 2;
+    const std::string& script = m_argv.front();
+    if (script.empty()) {
+        outcome.message = "no script given";
+        return outcome;
+    }
+    std::string error;
+    const std::string source = readScript(script, error);
+    if (!error.empty()) {
+        outcome.message = error;
+        return outcome;
+    }
+    if (source.find('\0') != std::string::npos) {
+        outcome.message = script + ": SyntaxError: source code cannot contain null bytes";
+        return outcome;
+    }
+    std::error_code ec;
+    const std::string absolute = fs::absolute(script, ec).lexically_normal().string();
+    const fs::path realPath = fs::canonical(script, ec);
+    const std::string directory = ec ? fs::path(absolute).parent_path().string() : realPath.parent_path().string();
+
+    PyCompilerFlags flags = _PyCompilerFlags_INIT;
+    PyObject* code = Py_CompileStringExFlags(source.c_str(), absolute.c_str(), Py_file_input, &flags, -1);
+    if (!code) {
+        outcome.message = takeErrorLine();
+        return outcome;
+    }
+
+    PyObject* path = PySys_GetObject("path");
+    PyObject* mainModule = PyImport_AddModule("__main__");
+    PyObject* globals = mainModule ? PyModule_GetDict(mainModule) : nullptr;
+    PyObject* bootstrap = PyImport_ImportModule("_frozen_importlib_external");
+    PyObject* loader = bootstrap ? PyObject_CallMethod(bootstrap, "SourceFileLoader", "ss", "__main__", absolute.c_str())
+                                 : nullptr;
+    Py_XDECREF(bootstrap);
+    PyObject* directoryText = PyUnicode_DecodeFSDefault(directory.c_str());
+    const bool ready = path && PyList_Check(path) && globals && directoryText && PyList_Insert(path, 0, directoryText) == 0
+        && setItem(globals, "__file__", PyUnicode_DecodeFSDefault(absolute.c_str()))
+        && setItem(globals, "__cached__", Py_NewRef(Py_None)) && setItem(globals, "__loader__", loader);
+    Py_XDECREF(directoryText);
+    if (!ready) {
+        outcome.message = "cannot prepare __main__: " + takeErrorLine();
+        Py_DECREF(code);
+        return outcome;
+    }
+
+    PyObject* result = PyEval_EvalCode(code, globals, globals);
+    Py_DECREF(code);
+    if (result) {
+        Py_DECREF(result);
+        outcome.kind = ScriptOutcome::Kind::Completed;
+        outcome.exitCode = 0;
+    } else if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
+        outcome.kind = ScriptOutcome::Kind::Exited;
+        outcome.exitCode = takeSystemExitCode();
+    } else {
+        const bool interrupted = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt);
+        // Without sys.last_traceback, so the dead frames do not stay in the heap that is captured next.
+        PyErr_PrintEx(0);
+        outcome.kind = interrupted ? ScriptOutcome::Kind::Interrupted : ScriptOutcome::Kind::Raised;
+        outcome.exitCode = interrupted ? 130 : 1;
+    }
+    waitForThreads();
+    return outcome;
+}
+
+bool Interpreter::runSource(const std::string& source, std::string* error)
+{
+    PyObject* mainModule = PyImport_AddModule("__main__");
+    PyObject* globals = mainModule ? PyModule_GetDict(mainModule) : nullptr;
+    PyObject* result = globals ? PyRun_String(source.c_str(), Py_file_input, globals, globals) : nullptr;
+    if (!result) {
+        const std::string line = takeErrorLine();
+        if (error)
+            *error = line;
+        return false;
+    }
+    Py_DECREF(result);
+    return true;
+}
+
+long Interpreter::collectGarbage()
+{
+    return static_cast<long>(PyGC_Collect());
+}
+
+void Interpreter::flushStdio()
+{
+    for (const char* name : {"stdout", "stderr"}) {
+        PyObject* file = PySys_GetObject(name);
+        if (!file || file == Py_None)
+            continue;
+        PyObject* result = PyObject_CallMethod(file, "flush", nullptr);
+        if (!result)
+            PyErr_Clear();
+        Py_XDECREF(result);
+    }
+}
+
+int Interpreter::finalize()
+{
+    if (m_finalized)
+        return 0;
+    m_finalized = true;
+    return Py_FinalizeEx() < 0 ? 120 : 0;
+}
+
+} // namespace leakscope::capture

@@ -1,0 +1,70 @@
+#pragma once
+
+// Python-free interface to the embedded interpreter.
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace leakscope::capture {
+
+class InterpreterError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct InterpreterOptions
+{
+    // sys.argv; argv[0] is the script path as the user gave it ("" when no script runs).
+    std::vector<std::string> argv;
+    bool installSignalHandlers = true; // SIGINT raises KeyboardInterrupt, as in python3
+};
+
+struct ScriptOutcome
+{
+    enum class Kind {
+        Completed,  // ran to its end
+        Raised,     // an uncaught exception; its traceback went to stderr
+        Exited,     // sys.exit()
+        Interrupted,// an uncaught KeyboardInterrupt
+        NotRun,     // missing, unreadable or not compilable: see message
+    };
+    Kind kind = Kind::NotRun;
+    int exitCode = 0;    // what python3 SCRIPT would return (NotRun: 2)
+    std::string message; // NotRun: one line saying why
+};
+
+// The process's CPython, set up with an isolated PyConfig so the caller's PYTHONHOME, PYTHONPATH and
+// similar variables cannot break it. One per process. The constructor returns holding the GIL.
+class Interpreter
+{
+public:
+    explicit Interpreter(const InterpreterOptions& options); // throws InterpreterError
+    ~Interpreter();
+    Interpreter(const Interpreter&) = delete;
+    Interpreter& operator=(const Interpreter&) = delete;
+
+    // Runs the script argv[0] as __main__ the way `python3 SCRIPT ARGS` does: its real directory first
+    // on sys.path, __file__ absolute, tracebacks to stderr, sys.exit() honoured without leaving the
+    // process. Waits for the script's non-daemon threads, as python3 does before exiting.
+    ScriptOutcome runMainScript();
+
+    // Executes source in __main__'s namespace; false and the error text when it raises.
+    bool runSource(const std::string& source, std::string* error = nullptr);
+
+    // gc.collect(); returns the number of unreachable objects found.
+    long collectGarbage();
+
+    // Flushes sys.stdout and sys.stderr so C output that follows lands after the script's.
+    void flushStdio();
+
+    // Py_FinalizeEx (atexit handlers run); returns 120 when flushing stdio failed, like python3.
+    int finalize();
+
+private:
+    bool m_finalized = false;
+    std::vector<std::string> m_argv;
+};
+
+} // namespace leakscope::capture

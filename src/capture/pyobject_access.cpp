@@ -1,0 +1,108 @@
+#include "pyobject_access.h"
+
+#include <cstdlib>
+
+namespace leakscope::capture {
+
+namespace {
+
+void appendUtf8(std::string& out, Py_UCS4 cp)
+{
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+std::uint64_t unicodeSize(PyObject* object)
+{
+    if (!PyUnicode_IS_READY(object))
+        return static_cast<std::uint64_t>(Py_TYPE(object)->tp_basicsize);
+    const auto length = static_cast<std::uint64_t>(PyUnicode_GET_LENGTH(object));
+    if (PyUnicode_IS_COMPACT_ASCII(object))
+        return sizeof(PyASCIIObject) + length + 1;
+    std::uint64_t size = sizeof(PyCompactUnicodeObject);
+    if (PyUnicode_IS_COMPACT(object))
+        size += (length + 1) * PyUnicode_KIND(object);
+    auto* compact = reinterpret_cast<PyCompactUnicodeObject*>(object);
+    if (compact->utf8 && compact->utf8 != PyUnicode_DATA(object))
+        size += static_cast<std::uint64_t>(compact->utf8_length) + 1;
+    return size;
+}
+
+} // namespace
+
+std::uint64_t shallowSize(PyObject* object)
+{
+    PyTypeObject* type = Py_TYPE(object);
+    std::uint64_t size = static_cast<std::uint64_t>(type->tp_basicsize);
+    if (type->tp_itemsize)
+        size += static_cast<std::uint64_t>(type->tp_itemsize) * static_cast<std::uint64_t>(std::llabs(Py_SIZE(object)));
+    if (PyUnicode_Check(object))
+        size = unicodeSize(object);
+    else if (PyDict_Check(object))
+        size = static_cast<std::uint64_t>(_PyDict_SizeOf(reinterpret_cast<PyDictObject*>(object)));
+    else if (PyList_Check(object))
+        size += static_cast<std::uint64_t>(reinterpret_cast<PyListObject*>(object)->allocated) * sizeof(PyObject*);
+    else if (PyAnySet_Check(object)) {
+        auto* set = reinterpret_cast<PySetObject*>(object);
+        if (set->table != set->smalltable)
+            size += static_cast<std::uint64_t>(set->mask + 1) * sizeof(setentry);
+    } else if (PyByteArray_Check(object))
+        size += static_cast<std::uint64_t>(reinterpret_cast<PyByteArrayObject*>(object)->ob_alloc);
+    if (isGcObject(object))
+        size += sizeof(GcHeader);
+    if (type->tp_flags & Py_TPFLAGS_MANAGED_DICT)
+        size += 2 * sizeof(PyObject*); // dict and values pointers before the gc header
+    return size;
+}
+
+std::size_t appendUnicode(std::string& out, PyObject* str, std::size_t maxCodePoints)
+{
+    if (!PyUnicode_IS_READY(str))
+        return 0;
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(str);
+    const int kind = PyUnicode_KIND(str);
+    const void* data = PyUnicode_DATA(str);
+    std::size_t written = 0;
+    for (Py_ssize_t i = 0; i < length && written < maxCodePoints; ++i, ++written) {
+        Py_UCS4 cp = PyUnicode_READ(kind, data, i);
+        if (cp >= 0xD800 && cp <= 0xDFFF) {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4)
+                out += hex[(cp >> shift) & 0xF];
+        } else {
+            appendUtf8(out, cp);
+        }
+    }
+    return written;
+}
+
+PyObject* dictItemByName(PyObject* dict, const char* name)
+{
+    if (!dict || !PyDict_Check(dict))
+        return nullptr;
+    Py_ssize_t pos = 0;
+    PyObject* key;
+    PyObject* value;
+    while (PyDict_Next(dict, &pos, &key, &value)) {
+        if (PyUnicode_CheckExact(key) && PyUnicode_IS_READY(key) && PyUnicode_KIND(key) == PyUnicode_1BYTE_KIND
+            && PyUnicode_CompareWithASCIIString(key, name) == 0)
+            return value;
+    }
+    return nullptr;
+}
+
+} // namespace leakscope::capture

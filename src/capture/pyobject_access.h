@@ -1,0 +1,49 @@
+#pragma once
+
+// Read-only helpers over CPython 3.11 objects that never run Python code and never allocate Python
+// objects, so they are safe while the heap is being walked. Include Python.h first.
+
+#include <Python.h>
+
+#include <cstdint>
+#include <string>
+
+#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030C0000
+#error "LeakScope's capture reads CPython 3.11 object layouts"
+#endif
+
+namespace leakscope::capture {
+
+// CPython 3.11's PyGC_Head (Include/internal/pycore_gc.h): it sits right before a gc object.
+struct GcHeader
+{
+    std::uintptr_t next;
+    std::uintptr_t prev; // low two bits are collector flags
+};
+
+inline GcHeader* gcHeader(PyObject* object)
+{
+    return reinterpret_cast<GcHeader*>(object) - 1;
+}
+
+// PyObject_IS_GC without the call: the type supports gc and, for types such as `type`, this
+// instance does too (static types are not gc objects).
+inline bool isGcObject(PyObject* object)
+{
+    PyTypeObject* type = Py_TYPE(object);
+    return (type->tp_flags & Py_TPFLAGS_HAVE_GC) && (!type->tp_is_gc || type->tp_is_gc(object));
+}
+
+// Bytes the object occupies in memory including the gc header and buffers it owns outright
+// (list item arrays, dict and set tables, string data); the counterpart of sys.getsizeof without
+// calling __sizeof__.
+std::uint64_t shallowSize(PyObject* object);
+
+// Appends str's text as UTF-8, at most maxCodePoints code points; returns the number appended.
+// Lone surrogates are written as "\udXXX". Does not create the string's cached UTF-8 buffer.
+std::size_t appendUnicode(std::string& out, PyObject* str, std::size_t maxCodePoints);
+
+// Looks up a str key in a dict by walking its entries, so no __eq__ of a foreign key can run.
+PyObject* dictItemByName(PyObject* dict, const char* name);
+
+} // namespace leakscope::capture

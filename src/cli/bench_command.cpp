@@ -1,0 +1,254 @@
+#include <Python.h>
+
+#include "cli.h"
+
+#include "capture/heap_capture.h"
+#include "capture/interpreter.h"
+#include "snapshot/analysis.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace leakscope::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char kBenchUsage[] =
+    "Usage: leakscope-cli bench [--objects N[,N...]] [--repeat K] [--no-objgraph] [--phases]\n"
+    "\n"
+    "Builds a heap of about N gc-tracked objects in the embedded Python (records with attribute\n"
+    "dicts, lists, tuples, strings, numbers and a linked chain) and prints, per size: objects,\n"
+    "references, the capture's seconds (heap walk to finished analysis), the seconds of a\n"
+    "gc.collect() on the same heap, their ratio, objgraph.get_leaking_objects() seconds when objgraph\n"
+    "imports, and snapshot bytes per object. Several sizes grow one heap step by step, which shows\n"
+    "how the capture scales. Times are medians of K runs (default 3); objgraph runs once.\n"
+    "\n"
+    "Options:\n"
+    "  --objects LIST   gc object counts, k and M suffixes allowed (default 1M)\n"
+    "  --repeat K       runs per measurement (default 3)\n"
+    "  --no-objgraph    skip the objgraph comparison\n"
+    "  --phases         also print where the capture spent its time\n"
+    "  -h, --help       this help\n";
+
+// The heap grows by records that each bring about four gc objects (instance, list, dict, a slotted
+// node) plus strings, ints, floats and tuples as untracked referents.
+const char kHeapBuilder[] = R"PY(
+import gc as _gc
+
+class BenchRecord:
+    def __init__(self, i, parent):
+        self.id = i
+        self.name = "record-%d" % i
+        self.parent = parent
+        self.tags = ["t%d" % (i % 10), i]
+        self.attrs = {"index": i, "score": i * 0.5, "label": self.name}
+
+class BenchNode:
+    __slots__ = ("value", "next")
+    def __init__(self, value, next):
+        self.value = value
+        self.next = next
+
+bench_heap = []
+
+def bench_grow(n):
+    was_enabled = _gc.isenabled()
+    _gc.disable()
+    heap = bench_heap
+    parent = heap[-2] if heap else None
+    node = heap[-1] if heap else None
+    i = len(heap) // 2
+    for _ in range(max(0, n) // 4):
+        parent = BenchRecord(i, parent)
+        node = BenchNode((i, parent.name), node)
+        heap.append(parent)
+        heap.append(node)
+        i += 1
+    if was_enabled:
+        _gc.enable()
+)PY";
+
+std::size_t parseCount(std::string_view text, bool& ok)
+{
+    ok = false;
+    if (text.empty())
+        return 0;
+    double scale = 1;
+    if (text.back() == 'k' || text.back() == 'K')
+        scale = 1e3;
+    else if (text.back() == 'm' || text.back() == 'M')
+        scale = 1e6;
+    if (scale != 1)
+        text.remove_suffix(1);
+    const std::string number(text);
+    char* end = nullptr;
+    const double value = std::strtod(number.c_str(), &end);
+    if (!end || *end || value <= 0 || value * scale > 1e9)
+        return 0;
+    ok = true;
+    return static_cast<std::size_t>(value * scale);
+}
+
+std::size_t gcObjectCount()
+{
+    PyObject* gc = PyImport_ImportModule("gc");
+    PyObject* list = gc ? PyObject_CallMethod(gc, "get_objects", nullptr) : nullptr;
+    const std::size_t count = list ? static_cast<std::size_t>(PyList_GET_SIZE(list)) : 0;
+    Py_XDECREF(list);
+    Py_XDECREF(gc);
+    PyErr_Clear();
+    return count;
+}
+
+template<typename F>
+double median(int repeat, F&& run)
+{
+    std::vector<double> times;
+    for (int k = 0; k < repeat; ++k) {
+        const auto start = Clock::now();
+        run();
+        times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+// Seconds of one objgraph.get_leaking_objects(), or a negative value when objgraph does not import.
+double timeObjgraph()
+{
+    PyObject* objgraph = PyImport_ImportModule("objgraph");
+    if (!objgraph) {
+        PyErr_Clear();
+        return -1;
+    }
+    PyObject* function = PyObject_GetAttrString(objgraph, "get_leaking_objects");
+    Py_DECREF(objgraph);
+    if (!function) {
+        PyErr_Clear();
+        return -1;
+    }
+    const auto start = Clock::now();
+    PyObject* result = PyObject_CallNoArgs(function);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    Py_DECREF(function);
+    if (!result) {
+        PyErr_Clear();
+        return -1;
+    }
+    Py_DECREF(result);
+    return seconds;
+}
+
+} // namespace
+
+int benchCommand(int argc, char** argv)
+{
+    std::vector<std::size_t> sizes;
+    int repeat = 3;
+    bool objgraph = true;
+    bool showPhases = false;
+    for (int i = 0; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "-h" || arg == "--help") {
+            std::fputs(kBenchUsage, stdout);
+            return 0;
+        }
+        if (arg == "--no-objgraph") {
+            objgraph = false;
+        } else if (arg == "--phases") {
+            showPhases = true;
+        } else if ((arg == "--objects" || arg == "--repeat") && i + 1 < argc) {
+            const std::string_view value = argv[++i];
+            if (arg == "--repeat") {
+                repeat = std::atoi(argv[i]);
+                if (repeat < 1 || repeat > 100) {
+                    std::fprintf(stderr, "leakscope-cli bench: --repeat takes 1 to 100\n");
+                    return kUsageError;
+                }
+                continue;
+            }
+            std::size_t start = 0;
+            while (start <= value.size()) {
+                const auto comma = std::min(value.find(',', start), value.size());
+                bool ok = false;
+                const std::size_t count = parseCount(value.substr(start, comma - start), ok);
+                if (!ok) {
+                    std::fprintf(stderr, "leakscope-cli bench: bad object count in '%s'\n", argv[i]);
+                    return kUsageError;
+                }
+                sizes.push_back(count);
+                start = comma + 1;
+            }
+        } else {
+            std::fprintf(stderr, "leakscope-cli bench: unknown or incomplete option '%s'\nTry 'leakscope-cli bench --help'.\n",
+                         argv[i]);
+            return kUsageError;
+        }
+    }
+    if (sizes.empty())
+        sizes.push_back(1000000);
+    std::sort(sizes.begin(), sizes.end());
+
+    try {
+        capture::Interpreter interpreter({{"leakscope-bench"}, true});
+        std::string error;
+        if (!interpreter.runSource(kHeapBuilder, &error)) {
+            std::fprintf(stderr, "leakscope-cli bench: cannot build the heap: %s\n", error.c_str());
+            return kUsageError;
+        }
+        std::printf("Python %s, median of %d runs\n", capture::pythonVersion().c_str(), repeat);
+        std::printf("%10s %10s %10s %10s %10s %7s %11s %9s %9s %9s %9s\n", "gc_objs", "objects", "edges",
+                    "capture_s", "gc_s", "ratio", "objgraph_s", "x_faster", "ns/obj", "B/obj", "repr_B/obj");
+        for (std::size_t target : sizes) {
+            // Grow until the collector tracks the target count (tuples of atoms get untracked on collection).
+            for (std::size_t have = gcObjectCount(); have < target * 99 / 100; have = gcObjectCount()) {
+                if (!interpreter.runSource("bench_grow(" + std::to_string(target - have) + ")", &error)) {
+                    std::fprintf(stderr, "leakscope-cli bench: cannot grow the heap: %s\n", error.c_str());
+                    return kUsageError;
+                }
+                interpreter.collectGarbage();
+            }
+
+            const double gcSeconds = median(repeat, [&] { interpreter.collectGarbage(); });
+            SnapshotPtr kept;
+            capture::CaptureDiagnostics phases;
+            const double captureSeconds = median(repeat, [&] {
+                kept.reset();
+                SnapshotPtr snapshot = capture::captureHeap({}, &phases);
+                const HeapAnalysis analysis(*snapshot);
+                kept = std::move(snapshot);
+            });
+            const double objgraphSeconds = objgraph ? timeObjgraph() : -1;
+            const Snapshot& s = *kept;
+            const double n = static_cast<double>(s.objectCount());
+            char objgraphText[16] = "-", fasterText[16] = "-";
+            if (objgraphSeconds >= 0) {
+                std::snprintf(objgraphText, sizeof objgraphText, "%.4f", objgraphSeconds);
+                std::snprintf(fasterText, sizeof fasterText, "%.1f", objgraphSeconds / captureSeconds);
+            }
+            std::printf("%10zu %10zu %10zu %10.4f %10.4f %7.2f %11s %9s %9.1f %9.1f %9.1f\n", s.gcObjectCount(),
+                        s.objectCount(), s.edgeCount(), captureSeconds, gcSeconds, captureSeconds / gcSeconds,
+                        objgraphText, fasterText, captureSeconds * 1e9 / n, s.memoryBytes(false) / n,
+                        static_cast<double>(s.columns().reprBlob.size()) / n);
+            if (showPhases)
+                std::printf("%10s phases of the last run: list+tag %.4f s, walk %.4f s, untracked %.4f s, "
+                            "build %.4f s\n",
+                            "", phases.listSeconds, phases.walkSeconds, phases.outsideSeconds, phases.buildSeconds);
+            std::fflush(stdout);
+        }
+        std::printf("ratio = capture_s / gc_s; x_faster = objgraph_s / capture_s; B/obj excludes repr text.\n");
+        return interpreter.finalize();
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "leakscope-cli bench: %s\n", error.what());
+        return kUsageError;
+    }
+}
+
+} // namespace leakscope::cli

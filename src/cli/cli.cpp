@@ -1,0 +1,53 @@
+#include "cli.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#ifndef LEAKSCOPE_VERSION
+#define LEAKSCOPE_VERSION "0"
+#endif
+
+namespace leakscope::cli {
+
+namespace {
+
+const char kUsage[] =
+    "Usage: leakscope-cli COMMAND [OPTIONS]\n"
+    "\n"
+    "Find CPython objects that nothing refers to: references leaked by C code.\n"
+    "\n"
+    "Commands:\n"
+    "  report   run a script, capture its heap, report the leak candidates\n"
+    "  bench    time the capture against gc.collect() and objgraph on a synthetic heap\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     this help; `leakscope-cli COMMAND --help` for a command's options\n"
+    "  --version      print the version\n";
+
+} // namespace
+
+int run(int argc, char** argv)
+{
+    if (argc < 2) {
+        std::fputs(kUsage, stderr);
+        return kUsageError;
+    }
+    const std::string_view command = argv[1];
+    if (command == "-h" || command == "--help" || command == "help") {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (command == "--version") {
+        std::printf("leakscope-cli %s\n", LEAKSCOPE_VERSION);
+        return 0;
+    }
+    if (command == "report")
+        return reportCommand(argc - 2, argv + 2);
+    if (command == "bench")
+        return benchCommand(argc - 2, argv + 2);
+    std::fprintf(stderr, "leakscope-cli: unknown command '%s'\n\n%s", argv[1], kUsage);
+    return kUsageError;
+}
+
+} // namespace leakscope::cli

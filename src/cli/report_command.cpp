@@ -1,0 +1,188 @@
+#include "cli.h"
+
+#include "capture/heap_capture.h"
+#include "capture/interpreter.h"
+#include "snapshot/analysis.h"
+#include "snapshot/report.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+#include <vector>
+
+namespace leakscope::cli {
+
+namespace {
+
+const char kReportUsage[] =
+    "Usage: leakscope-cli report [OPTIONS] [--] SCRIPT [ARGS...]\n"
+    "\n"
+    "Runs SCRIPT as __main__ in an embedded Python, exactly as `python3 SCRIPT ARGS` would, then\n"
+    "collects garbage, captures the heap and reports the leak candidates: gc-tracked objects that no\n"
+    "other object refers to. Suspects are the candidates no explanation covers.\n"
+    "\n"
+    "Options:\n"
+    "  --format FORMAT   table (default; the suspects, for terminals), json or csv (every candidate)\n"
+    "  --output FILE     write the report to FILE instead of standard output\n"
+    "  --no-collect      capture without running gc.collect() first\n"
+    "  -h, --help        this help\n"
+    "\n"
+    "Exit status: the script's (0, sys.exit(n), 1 for an uncaught exception, 130 for Ctrl+C);\n"
+    "2 when the script cannot run (missing, unreadable, syntax error) or on a usage error.\n";
+
+struct ReportArguments
+{
+    ReportFormat format = ReportFormat::Table;
+    std::string output;
+    bool collect = true;
+    std::vector<std::string> argv; // script and its arguments
+};
+
+int usageError(const std::string& message)
+{
+    std::fprintf(stderr, "leakscope-cli report: %s\nTry 'leakscope-cli report --help'.\n", message.c_str());
+    return kUsageError;
+}
+
+// Fills args; returns -1 to go on, or the exit status to stop with.
+int parse(int argc, char** argv, ReportArguments& args)
+{
+    int i = 0;
+    for (; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        auto value = [&](std::string& out) {
+            const auto equals = arg.find('=');
+            if (equals != std::string_view::npos) {
+                out = std::string(arg.substr(equals + 1));
+                return true;
+            }
+            if (i + 1 >= argc)
+                return false;
+            out = argv[++i];
+            return true;
+        };
+        if (arg == "--") {
+            ++i;
+            break;
+        }
+        if (arg == "-h" || arg == "--help") {
+            std::fputs(kReportUsage, stdout);
+            return 0;
+        }
+        if (arg == "--no-collect") {
+            args.collect = false;
+        } else if (arg == "--format" || arg.rfind("--format=", 0) == 0) {
+            std::string name;
+            if (!value(name))
+                return usageError("--format needs a value: table, json or csv");
+            const auto format = parseReportFormat(name);
+            if (!format)
+                return usageError("unknown format '" + name + "' (use table, json or csv)");
+            args.format = *format;
+        } else if (arg == "--output" || arg.rfind("--output=", 0) == 0) {
+            if (!value(args.output) || args.output.empty())
+                return usageError("--output needs a file name");
+        } else if (arg.size() > 1 && arg[0] == '-') {
+            return usageError("unknown option '" + std::string(arg) + "'");
+        } else {
+            break; // the script: everything from here belongs to it
+        }
+    }
+    for (; i < argc; ++i)
+        args.argv.emplace_back(argv[i]);
+    if (args.argv.empty())
+        return usageError("no script given");
+    return -1;
+}
+
+// Fails early, before a long script runs, when the report could not be written.
+std::string checkOutputWritable(const std::string& output)
+{
+    namespace fs = std::filesystem;
+    const fs::path path(output);
+    std::error_code ec;
+    if (fs::is_directory(path, ec))
+        return "cannot write report to '" + output + "': it is a directory";
+    fs::path parent = path.parent_path();
+    if (parent.empty())
+        parent = ".";
+    if (::access(parent.c_str(), W_OK) != 0)
+        return "cannot write report to '" + output + "': " + std::strerror(errno);
+    return {};
+}
+
+// Writes through a temporary file renamed into place, so a failed run never leaves a partial report.
+std::string writeFile(const std::string& output, const std::string& text)
+{
+    const std::string temporary = output + ".part";
+    {
+        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+        file.write(text.data(), static_cast<std::streamsize>(text.size()));
+        file.close();
+        if (!file) {
+            std::remove(temporary.c_str());
+            return "cannot write report to '" + output + "'";
+        }
+    }
+    if (std::rename(temporary.c_str(), output.c_str()) != 0) {
+        const std::string reason = std::strerror(errno);
+        std::remove(temporary.c_str());
+        return "cannot write report to '" + output + "': " + reason;
+    }
+    return {};
+}
+
+} // namespace
+
+int reportCommand(int argc, char** argv)
+{
+    ReportArguments args;
+    if (int status = parse(argc, argv, args); status >= 0)
+        return status;
+    if (!args.output.empty()) {
+        if (auto error = checkOutputWritable(args.output); !error.empty()) {
+            std::fprintf(stderr, "leakscope-cli: %s\n", error.c_str());
+            return kUsageError;
+        }
+    }
+
+    try {
+        capture::Interpreter interpreter({args.argv, true});
+        const capture::ScriptOutcome outcome = interpreter.runMainScript();
+        if (outcome.kind == capture::ScriptOutcome::Kind::NotRun) {
+            std::fprintf(stderr, "leakscope-cli: %s\n", outcome.message.c_str());
+            interpreter.finalize();
+            return kUsageError;
+        }
+        interpreter.flushStdio();
+        if (args.collect)
+            interpreter.collectGarbage();
+
+        const auto start = std::chrono::steady_clock::now();
+        const SnapshotPtr snapshot = capture::captureHeap();
+        const HeapAnalysis analysis(*snapshot);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+        const std::string text = formatReport(analysis, args.format, seconds);
+        if (args.output.empty()) {
+            std::fwrite(text.data(), 1, text.size(), stdout);
+            std::fflush(stdout);
+        } else if (auto error = writeFile(args.output, text); !error.empty()) {
+            std::fprintf(stderr, "leakscope-cli: %s\n", error.c_str());
+            interpreter.finalize();
+            return kUsageError;
+        }
+        const int finalStatus = interpreter.finalize();
+        return outcome.exitCode != 0 ? outcome.exitCode : finalStatus;
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "leakscope-cli: %s\n", error.what());
+        return kUsageError;
+    }
+}
+
+} // namespace leakscope::cli

@@ -1,0 +1,68 @@
+#include "analysis.h"
+
+namespace leakscope {
+
+HeapAnalysis::HeapAnalysis(const Snapshot& snapshot)
+    : m_snapshot(snapshot)
+    , m_inDegree(snapshot.objectCount(), 0)
+{
+    for (ObjectIndex target : snapshot.columns().edges)
+        ++m_inDegree[target];
+    const auto n = static_cast<ObjectIndex>(snapshot.objectCount());
+    for (ObjectIndex i = 0; i < n; ++i) {
+        if (isCandidate(i)) {
+            m_candidates.push_back(i);
+            if (!snapshot.explanation(i))
+                ++m_suspects;
+        }
+    }
+}
+
+std::vector<TypeSummaryRow> HeapAnalysis::typeSummary() const
+{
+    std::vector<TypeSummaryRow> rows(m_snapshot.typeCount());
+    const auto n = static_cast<ObjectIndex>(m_snapshot.objectCount());
+    for (ObjectIndex i = 0; i < n; ++i) {
+        TypeSummaryRow& row = rows[m_snapshot.typeOf(i)];
+        ++row.count;
+        row.bytes += m_snapshot.size(i);
+    }
+    for (ObjectIndex i : m_candidates) {
+        TypeSummaryRow& row = rows[m_snapshot.typeOf(i)];
+        ++row.candidates;
+        if (!m_snapshot.explanation(i))
+            ++row.suspects;
+    }
+    std::vector<TypeSummaryRow> present;
+    for (TypeIndex t = 0; t < rows.size(); ++t) {
+        if (rows[t].count == 0)
+            continue;
+        rows[t].type = t;
+        present.push_back(rows[t]);
+    }
+    return present;
+}
+
+ReferrerIndex::ReferrerIndex(const Snapshot& snapshot)
+    : m_offsets(snapshot.objectCount() + 1, 0)
+    , m_referrers(snapshot.edgeCount())
+{
+    const auto& edges = snapshot.columns().edges;
+    for (ObjectIndex target : edges)
+        ++m_offsets[target + 1];
+    for (std::size_t i = 1; i < m_offsets.size(); ++i)
+        m_offsets[i] += m_offsets[i - 1];
+    std::vector<std::uint32_t> cursor(m_offsets.begin(), m_offsets.end() - 1);
+    const auto n = static_cast<ObjectIndex>(snapshot.objectCount());
+    for (ObjectIndex source = 0; source < n; ++source) {
+        for (ObjectIndex target : snapshot.referents(source))
+            m_referrers[cursor[target]++] = source;
+    }
+}
+
+std::size_t ReferrerIndex::memoryBytes() const
+{
+    return m_offsets.capacity() * sizeof(std::uint32_t) + m_referrers.capacity() * sizeof(ObjectIndex);
+}
+
+} // namespace leakscope

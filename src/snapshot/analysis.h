@@ -1,0 +1,72 @@
+#pragma once
+
+#include "snapshot.h"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace leakscope {
+
+struct TypeSummaryRow
+{
+    TypeIndex type = 0;
+    std::uint64_t count = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t candidates = 0;
+    std::uint64_t suspects = 0;
+};
+
+// The leak-candidate analysis of one snapshot, computed in O(N + E) on construction.
+// A candidate is a gc-tracked object that no object in the snapshot refers to; a suspect is a
+// candidate that no explanation covers.
+class HeapAnalysis
+{
+public:
+    explicit HeapAnalysis(const Snapshot& snapshot);
+
+    const Snapshot& snapshot() const { return m_snapshot; }
+
+    // Number of edges into the object (an object held twice by one list counts twice).
+    std::uint32_t referrerCount(ObjectIndex i) const { return m_inDegree[i]; }
+    // References not accounted for by any referrer in the snapshot: held by C code, by objects
+    // outside the snapshot (code objects, frames), or leaked.
+    std::int64_t surplus(ObjectIndex i) const
+    {
+        return static_cast<std::int64_t>(m_snapshot.refcount(i)) - static_cast<std::int64_t>(m_inDegree[i]);
+    }
+
+    const std::vector<ObjectIndex>& candidates() const { return m_candidates; } // by object index
+    bool isCandidate(ObjectIndex i) const { return m_snapshot.isGcTracked(i) && m_inDegree[i] == 0; }
+    bool isSuspect(ObjectIndex i) const { return isCandidate(i) && !m_snapshot.explanation(i); }
+    std::size_t suspectCount() const { return m_suspects; }
+
+    // One row per type present, ordered by type index.
+    std::vector<TypeSummaryRow> typeSummary() const;
+
+private:
+    const Snapshot& m_snapshot;
+    std::vector<std::uint32_t> m_inDegree;
+    std::vector<ObjectIndex> m_candidates;
+    std::size_t m_suspects = 0;
+};
+
+// Reverse adjacency ("who refers to this?"), built on demand in O(N + E).
+class ReferrerIndex
+{
+public:
+    explicit ReferrerIndex(const Snapshot& snapshot);
+
+    // Referrers in increasing index order; a referrer appears once per edge.
+    std::span<const ObjectIndex> referrers(ObjectIndex i) const
+    {
+        return {m_referrers.data() + m_offsets[i], m_offsets[i + 1] - m_offsets[i]};
+    }
+    std::size_t memoryBytes() const;
+
+private:
+    std::vector<std::uint32_t> m_offsets;
+    std::vector<ObjectIndex> m_referrers;
+};
+
+} // namespace leakscope

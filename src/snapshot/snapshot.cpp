@@ -1,0 +1,181 @@
+#include "snapshot.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <stdexcept>
+
+namespace leakscope {
+
+namespace {
+
+constexpr std::uint32_t kSpill = UINT32_MAX;
+
+std::uint32_t clampTo32(std::uint64_t value)
+{
+    return value >= kSpill ? kSpill : static_cast<std::uint32_t>(value);
+}
+
+std::uint64_t lookupLarge(const std::vector<std::pair<ObjectIndex, std::uint64_t>>& table, ObjectIndex i)
+{
+    auto it = std::lower_bound(table.begin(), table.end(), i,
+                               [](const auto& entry, ObjectIndex key) { return entry.first < key; });
+    return it != table.end() && it->first == i ? it->second : kSpill;
+}
+
+bool isSortedUnique(const std::vector<std::pair<ObjectIndex, std::uint64_t>>& table, std::size_t n)
+{
+    for (std::size_t k = 0; k < table.size(); ++k) {
+        if (table[k].first >= n || (k > 0 && table[k - 1].first >= table[k].first))
+            return false;
+    }
+    return true;
+}
+
+std::string checkOffsets(const std::vector<std::uint32_t>& offsets, std::size_t n, std::size_t total,
+                         const char* what)
+{
+    if (offsets.size() != n + 1)
+        return std::string(what) + " offsets: expected one more entry than objects";
+    if (offsets.front() != 0 || offsets.back() != total)
+        return std::string(what) + " offsets do not span the data";
+    for (std::size_t i = 1; i <= n; ++i) {
+        if (offsets[i] < offsets[i - 1])
+            return std::string(what) + " offsets decrease at object " + std::to_string(i - 1);
+    }
+    return {};
+}
+
+} // namespace
+
+void SnapshotColumns::appendObject(std::uint64_t addr, TypeIndex typeIndex, std::uint64_t bytes,
+                                   std::uint64_t refs, std::uint8_t objectFlags)
+{
+    const auto index = static_cast<ObjectIndex>(address.size());
+    address.push_back(addr);
+    type.push_back(typeIndex);
+    size.push_back(clampTo32(bytes));
+    if (bytes >= kSpill)
+        largeSizes.emplace_back(index, bytes);
+    refcount.push_back(clampTo32(refs));
+    if (refs >= kSpill)
+        largeRefcounts.emplace_back(index, refs);
+    flags.push_back(objectFlags);
+}
+
+void SnapshotColumns::appendObjectsOf(const SnapshotColumns& tail)
+{
+    const auto base = static_cast<ObjectIndex>(address.size());
+    address.insert(address.end(), tail.address.begin(), tail.address.end());
+    type.insert(type.end(), tail.type.begin(), tail.type.end());
+    size.insert(size.end(), tail.size.begin(), tail.size.end());
+    refcount.insert(refcount.end(), tail.refcount.begin(), tail.refcount.end());
+    flags.insert(flags.end(), tail.flags.begin(), tail.flags.end());
+    for (const auto& [index, value] : tail.largeSizes)
+        largeSizes.emplace_back(base + index, value);
+    for (const auto& [index, value] : tail.largeRefcounts)
+        largeRefcounts.emplace_back(base + index, value);
+    const auto edgeBase = static_cast<std::uint32_t>(edges.size());
+    for (std::size_t i = 1; i < tail.edgeOffsets.size(); ++i)
+        edgeOffsets.push_back(edgeBase + tail.edgeOffsets[i]);
+    edges.insert(edges.end(), tail.edges.begin(), tail.edges.end());
+    const auto reprBase = static_cast<std::uint32_t>(reprBlob.size());
+    for (std::size_t i = 1; i < tail.reprOffsets.size(); ++i)
+        reprOffsets.push_back(reprBase + tail.reprOffsets[i]);
+    reprBlob += tail.reprBlob;
+}
+
+std::string Snapshot::validate(const SnapshotColumns& c)
+{
+    const std::size_t n = c.address.size();
+    if (n >= UINT32_MAX)
+        return "too many objects";
+    if (c.type.size() != n || c.size.size() != n || c.refcount.size() != n || c.flags.size() != n)
+        return "object columns differ in length";
+    if (!isSortedUnique(c.largeSizes, n) || !isSortedUnique(c.largeRefcounts, n))
+        return "large size or refcount table is not sorted by object";
+    if (auto error = checkOffsets(c.edgeOffsets, n, c.edges.size(), "edge"); !error.empty())
+        return error;
+    if (auto error = checkOffsets(c.reprOffsets, n, c.reprBlob.size(), "repr"); !error.empty())
+        return error;
+    for (ObjectIndex target : c.edges) {
+        if (target >= n)
+            return "edge points past the last object";
+    }
+    for (TypeIndex t : c.type) {
+        if (t >= c.types.size())
+            return "object refers to a missing type";
+    }
+    const std::size_t strings = c.strings.size();
+    for (const TypeRecord& t : c.types) {
+        if (t.name >= strings || t.module >= strings || t.qualname >= strings)
+            return "type refers to a missing string";
+    }
+    for (std::size_t k = 0; k < c.explanations.size(); ++k) {
+        const ExplanationRecord& e = c.explanations[k];
+        if (e.object >= n || e.kind >= strings || e.detail >= strings)
+            return "explanation refers to a missing object or string";
+        if (k > 0 && c.explanations[k - 1].object >= e.object)
+            return "explanations are not sorted by object";
+    }
+    return {};
+}
+
+Snapshot::Snapshot(SnapshotColumns columns)
+    : m_c(std::move(columns))
+{
+    if (auto error = validate(m_c); !error.empty())
+        throw std::invalid_argument("inconsistent snapshot: " + error);
+    m_gcObjects = static_cast<std::size_t>(std::count_if(m_c.flags.begin(), m_c.flags.end(),
+                                                         [](std::uint8_t f) { return f & GcTracked; }));
+}
+
+std::uint64_t Snapshot::size(ObjectIndex i) const
+{
+    return m_c.size[i] == kSpill ? lookupLarge(m_c.largeSizes, i) : m_c.size[i];
+}
+
+std::uint64_t Snapshot::refcount(ObjectIndex i) const
+{
+    return m_c.refcount[i] == kSpill ? lookupLarge(m_c.largeRefcounts, i) : m_c.refcount[i];
+}
+
+std::string Snapshot::repr(ObjectIndex i) const
+{
+    std::string_view stored = storedRepr(i);
+    if (!stored.empty())
+        return std::string(stored);
+    std::string text = "<";
+    text += typeNameOf(i);
+    text += " at ";
+    text += formatAddress(address(i));
+    text += '>';
+    return text;
+}
+
+const ExplanationRecord* Snapshot::explanation(ObjectIndex i) const
+{
+    auto it = std::lower_bound(m_c.explanations.begin(), m_c.explanations.end(), i,
+                               [](const ExplanationRecord& e, ObjectIndex key) { return e.object < key; });
+    return it != m_c.explanations.end() && it->object == i ? &*it : nullptr;
+}
+
+std::size_t Snapshot::memoryBytes(bool includeStrings) const
+{
+    auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+    std::size_t total = bytes(m_c.address) + bytes(m_c.type) + bytes(m_c.size) + bytes(m_c.refcount)
+        + bytes(m_c.flags) + bytes(m_c.largeSizes) + bytes(m_c.largeRefcounts) + bytes(m_c.edgeOffsets)
+        + bytes(m_c.edges) + bytes(m_c.reprOffsets) + bytes(m_c.types) + bytes(m_c.explanations);
+    if (includeStrings)
+        total += m_c.reprBlob.capacity() + m_c.strings.memoryBytes();
+    return total;
+}
+
+std::string formatAddress(std::uint64_t address)
+{
+    char buffer[24];
+    std::snprintf(buffer, sizeof buffer, "0x%" PRIx64, address);
+    return buffer;
+}
+
+} // namespace leakscope

@@ -1,0 +1,144 @@
+#pragma once
+
+#include "string_pool.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace leakscope {
+
+using ObjectIndex = std::uint32_t;
+using TypeIndex = std::uint32_t;
+
+enum ObjectFlag : std::uint8_t {
+    GcTracked = 1 << 0, // in the collector's lists at capture time: eligible as a leak candidate
+};
+
+enum TypeFlag : std::uint8_t {
+    HeapType = 1 << 0, // created at run time (class statement, PyType_FromSpec); else a static C type
+};
+
+struct TypeRecord
+{
+    StringId name = 0;    // "module.qualname", e.g. "builtins.dict"
+    StringId module = 0;  // "builtins" for static types without a dotted tp_name
+    StringId qualname = 0;
+    std::uint64_t address = 0; // the type object's address
+    std::uint8_t flags = 0;    // TypeFlag
+};
+
+// Why a candidate is legitimate, attached at capture time by whoever could see it.
+struct ExplanationRecord
+{
+    ObjectIndex object = 0;
+    StringId kind = 0;   // short machine-readable kind, e.g. "static-type-dict"
+    StringId detail = 0; // human-readable detail
+};
+
+struct SnapshotInfo
+{
+    std::string pythonVersion; // "3.11.2"
+    std::string label;
+    double captureSeconds = 0; // heap walk start to finished snapshot
+    std::int64_t capturedAtMs = 0; // Unix time
+    std::int64_t pid = 0;
+};
+
+// Column storage of a snapshot, filled by the capture or a file reader and handed to Snapshot.
+// Sizes and refcounts that do not fit 32 bits hold UINT32_MAX in their column and the exact value in
+// the matching `large*` side table, which keeps the common case at four bytes.
+struct SnapshotColumns
+{
+    std::vector<std::uint64_t> address;
+    std::vector<TypeIndex> type;
+    std::vector<std::uint32_t> size;
+    std::vector<std::uint32_t> refcount;
+    std::vector<std::uint8_t> flags;
+    std::vector<std::pair<ObjectIndex, std::uint64_t>> largeSizes;     // sorted by object
+    std::vector<std::pair<ObjectIndex, std::uint64_t>> largeRefcounts; // sorted by object
+
+    std::vector<std::uint32_t> edgeOffsets{0}; // objects + 1 entries (CSR row starts)
+    std::vector<ObjectIndex> edges;            // referents, grouped by referrer, duplicates kept
+
+    std::vector<std::uint32_t> reprOffsets{0}; // objects + 1 entries
+    std::string reprBlob;                      // UTF-8; an empty repr means "<module.Type at 0x…>"
+
+    std::vector<TypeRecord> types;
+    std::vector<ExplanationRecord> explanations; // sorted by object, at most one per object
+    StringPool strings;
+    SnapshotInfo info;
+
+    // Appends one object's scalar columns; edges and repr are appended separately.
+    void appendObject(std::uint64_t addr, TypeIndex typeIndex, std::uint64_t bytes, std::uint64_t refs,
+                      std::uint8_t objectFlags);
+    // Appends the objects of tail (with their edges and reprs) after this one's; tail's edges already
+    // use the combined indices.
+    void appendObjectsOf(const SnapshotColumns& tail);
+    std::size_t objectCount() const { return address.size(); }
+};
+
+// An immutable capture of a Python heap: per-object columns, the reference graph in CSR form, a type
+// table and a string pool. Safe to share between threads. Analyses live in analysis.h.
+class Snapshot
+{
+public:
+    // Throws std::invalid_argument naming the first inconsistency (columns come from untrusted files too).
+    explicit Snapshot(SnapshotColumns columns);
+
+    // Empty when the columns are consistent, else a description of the first problem found.
+    static std::string validate(const SnapshotColumns& columns);
+
+    std::size_t objectCount() const { return m_c.address.size(); }
+    std::size_t edgeCount() const { return m_c.edges.size(); }
+    std::size_t typeCount() const { return m_c.types.size(); }
+    std::size_t gcObjectCount() const { return m_gcObjects; }
+
+    std::uint64_t address(ObjectIndex i) const { return m_c.address[i]; }
+    TypeIndex typeOf(ObjectIndex i) const { return m_c.type[i]; }
+    std::uint64_t size(ObjectIndex i) const;
+    std::uint64_t refcount(ObjectIndex i) const; // references the program holds (capture's own removed)
+    std::uint8_t flags(ObjectIndex i) const { return m_c.flags[i]; }
+    bool isGcTracked(ObjectIndex i) const { return m_c.flags[i] & GcTracked; }
+
+    std::span<const ObjectIndex> referents(ObjectIndex i) const
+    {
+        return {m_c.edges.data() + m_c.edgeOffsets[i], m_c.edgeOffsets[i + 1] - m_c.edgeOffsets[i]};
+    }
+
+    // The structural repr recorded at capture, or empty when the object has the default form.
+    std::string_view storedRepr(ObjectIndex i) const
+    {
+        return std::string_view(m_c.reprBlob).substr(m_c.reprOffsets[i], m_c.reprOffsets[i + 1] - m_c.reprOffsets[i]);
+    }
+    // The repr to show: the stored one, or "<module.Type at 0x…>".
+    std::string repr(ObjectIndex i) const;
+
+    const TypeRecord& type(TypeIndex t) const { return m_c.types[t]; }
+    std::string_view typeName(TypeIndex t) const { return m_c.strings.at(m_c.types[t].name); }
+    std::string_view typeNameOf(ObjectIndex i) const { return typeName(m_c.type[i]); }
+
+    // Null when no explanation was recorded for the object.
+    const ExplanationRecord* explanation(ObjectIndex i) const;
+    std::string_view string(StringId id) const { return m_c.strings.at(id); }
+
+    const SnapshotInfo& info() const { return m_c.info; }
+    const SnapshotColumns& columns() const { return m_c; }
+
+    // Bytes held by the snapshot; repr text and string pool counted only when asked.
+    std::size_t memoryBytes(bool includeStrings) const;
+
+private:
+    SnapshotColumns m_c;
+    std::size_t m_gcObjects = 0;
+};
+
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+std::string formatAddress(std::uint64_t address); // "0x7f…"
+
+} // namespace leakscope

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace leakscope {
+
+// Number of code points in UTF-8 text (continuation bytes are not counted).
+std::size_t utf8Length(std::string_view text);
+
+// At most maxCodePoints code points of text, ending in "…" when something was cut.
+std::string elideUtf8(std::string_view text, std::size_t maxCodePoints);
+
+// Appends text as a JSON string literal; invalid UTF-8 bytes become U+FFFD so the output stays valid.
+void appendJsonString(std::string& out, std::string_view text);
+
+// Appends text as one CSV field (RFC 4180 quoting when needed).
+void appendCsvField(std::string& out, std::string_view text);
+
+} // namespace leakscope
