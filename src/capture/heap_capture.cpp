@@ -3,9 +3,12 @@
 #include "heap_capture.h"
 
 #include "pyobject_access.h"
-#include "structural_repr.h"
+#include "detail_pool.h"
+#include "explainers.h"
+#include "huge_pages.h"
 #include "type_table.h"
 
+#include <algorithm>
 #include <chrono>
 #include <unistd.h>
 
@@ -92,8 +95,12 @@ private:
 
     void resize(std::size_t capacity)
     {
-        std::vector<std::uintptr_t> oldKeys(capacity, 0);
-        std::vector<ObjectIndex> oldValues(capacity, 0);
+        std::vector<std::uintptr_t> oldKeys;
+        std::vector<ObjectIndex> oldValues;
+        reserveHuge(oldKeys, capacity);
+        reserveHuge(oldValues, capacity);
+        oldKeys.resize(capacity, 0);
+        oldValues.resize(capacity, 0);
         oldKeys.swap(m_keys);
         oldValues.swap(m_values);
         m_mask = capacity - 1;
@@ -114,25 +121,26 @@ private:
     std::size_t m_size = 0;
 };
 
+// The GIL holder's part of a capture: the reference graph and the columns that need the type table.
 struct Walk
 {
-    SnapshotColumns& columns; // the listed gc objects, indices [0, firstOutside)
-    SnapshotColumns outside;  // referents not in the list, recorded when first met (still in cache)
+    SnapshotColumns& columns;       // listed gc objects at [0, firstOutside), then outside referents
+    std::vector<PyObject*> outside; // referents not in the list, in index order, for the detail pool
     TypeTable& types;
     ObjectIndex firstOutside;
     AddressMap outsideIndex;
     const char* failure = nullptr; // set by visit(), which must not throw through C frames
 
-    static void record(SnapshotColumns& into, TypeTable& types, PyObject* object, std::uint64_t ownReferences,
-                       std::uint8_t flags)
+    // Scalar columns of listed object i, whose rows exist already; size and repr come from the pool.
+    void recordListed(ObjectIndex i, PyObject* object)
     {
-        const auto refs = static_cast<std::uint64_t>(Py_REFCNT(object));
-        into.appendObject(reinterpret_cast<std::uintptr_t>(object), types.indexOf(Py_TYPE(object)),
-                          shallowSize(object), refs >= ownReferences ? refs - ownReferences : 0, flags);
-        appendStructuralRepr(into.reprBlob, object);
-        if (into.reprBlob.size() >= UINT32_MAX / 2)
-            throw CaptureError("repr text exceeds 2 GiB");
-        into.reprOffsets.push_back(static_cast<std::uint32_t>(into.reprBlob.size()));
+        const auto refs = static_cast<std::uint64_t>(Py_REFCNT(object)) - 1; // the list holds one
+        columns.address[i] = reinterpret_cast<std::uintptr_t>(object);
+        columns.type[i] = types.indexOf(Py_TYPE(object));
+        columns.refcount[i] = refs >= UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(refs);
+        if (refs >= UINT32_MAX)
+            columns.largeRefcounts.emplace_back(i, refs);
+        columns.flags[i] = GcTracked;
     }
 
     void closeEdges()
@@ -156,17 +164,16 @@ struct Walk
         }
         try {
             bool inserted = false;
-            const auto candidate = static_cast<ObjectIndex>(walk->firstOutside + walk->outside.objectCount());
+            const auto candidate = static_cast<ObjectIndex>(walk->firstOutside + walk->outside.size());
             const ObjectIndex index
                 = walk->outsideIndex.findOrInsert(reinterpret_cast<std::uintptr_t>(referent), candidate, inserted);
             if (inserted) {
-                record(walk->outside, walk->types, referent, 0, 0);
-                walk->outside.edgeOffsets.push_back(0);
+                walk->columns.appendObject(reinterpret_cast<std::uintptr_t>(referent),
+                                           walk->types.indexOf(Py_TYPE(referent)), 0,
+                                           static_cast<std::uint64_t>(Py_REFCNT(referent)), 0);
+                walk->outside.push_back(referent);
             }
             walk->columns.edges.push_back(index);
-        } catch (const CaptureError& error) {
-            walk->failure = error.what();
-            return 1;
         } catch (const std::bad_alloc&) {
             walk->failure = "out of memory";
             return 1;
@@ -174,6 +181,28 @@ struct Walk
         return 0;
     }
 };
+
+// Moves sizes and reprs computed by the pool into the columns, in object order.
+void takeDetails(SnapshotColumns& columns, const std::vector<DetailBlock>& blocks, ObjectIndex& next)
+{
+    for (const DetailBlock& block : blocks) {
+        const auto base = static_cast<std::uint32_t>(columns.reprBlob.size());
+        if (columns.reprBlob.size() + block.reprs.size() >= UINT32_MAX)
+            throw CaptureError("repr text exceeds 4 GiB");
+        columns.reprBlob += block.reprs;
+        for (std::uint32_t end : block.reprEnds)
+            columns.reprOffsets.push_back(base + end);
+        for (std::uint64_t size : block.sizes) {
+            if (size >= UINT32_MAX) {
+                columns.size[next] = UINT32_MAX;
+                columns.largeSizes.emplace_back(next, size);
+            } else {
+                columns.size[next] = static_cast<std::uint32_t>(size);
+            }
+            ++next;
+        }
+    }
+}
 
 std::string currentErrorText()
 {
@@ -214,6 +243,25 @@ PyObject* listGcObjects()
     return list;
 }
 
+// Candidates are known once the edges are: let the explainers look at them while they are alive.
+void explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyObject* const* objects,
+                       std::size_t count, const CaptureOptions& options)
+{
+    std::vector<std::uint32_t> inDegree(columns.address.size(), 0);
+    for (ObjectIndex target : columns.edges)
+        ++inDegree[target];
+    std::vector<ObjectIndex> candidates;
+    for (ObjectIndex i = 0; i < count; ++i) {
+        if (inDegree[i] == 0)
+            candidates.push_back(i);
+    }
+    ExplainContext context(objects, candidates);
+    explainTypeInternals(context);
+    if (options.baseline)
+        explainBaseline(context, *options.baseline);
+    context.store(columns, strings);
+}
+
 } // namespace
 
 std::string pythonVersion()
@@ -225,6 +273,12 @@ std::string pythonVersion()
 SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagnostics)
 {
     const auto start = Clock::now();
+    auto lap = [last = start]() mutable {
+        const auto now = Clock::now();
+        const double seconds = std::chrono::duration<double>(now - last).count();
+        last = now;
+        return seconds;
+    };
     if (PyErr_Occurred())
         throw CaptureError("capture started with a Python exception pending");
 
@@ -239,33 +293,47 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
     SnapshotColumns columns;
     StringPoolBuilder strings;
     TypeTable types(columns.types, strings);
-    for (auto* v : {&columns.edgeOffsets, &columns.reprOffsets})
-        v->reserve(count + count / 2 + 1);
-    columns.address.reserve(count + count / 2);
-    columns.edges.reserve(count * 4);
-    columns.reprBlob.reserve(count * 16);
-    Walk walk{columns, {}, types, static_cast<ObjectIndex>(count), AddressMap(count), nullptr};
-    walk.outside.reprBlob.reserve(count * 8);
-
-    auto lap = [last = start]() mutable {
-        const auto now = Clock::now();
-        const double seconds = std::chrono::duration<double>(now - last).count();
-        last = now;
-        return seconds;
-    };
     CaptureDiagnostics phases;
     try {
-        HeaderTags tags(objects, count);
-        phases.listSeconds = lap();
-        for (std::size_t i = 0; i < count; ++i) {
-            PyObject* object = objects[i];
-            Walk::record(columns, types, object, 1, GcTracked); // the list holds one reference
-            if (traverseproc traverse = Py_TYPE(object)->tp_traverse)
-                traverse(object, &Walk::visit, &walk);
-            walk.closeEdges();
+        reserveHuge(columns.address, count * 3);
+        reserveHuge(columns.type, count * 3);
+        reserveHuge(columns.size, count * 3);
+        reserveHuge(columns.refcount, count * 3);
+        reserveHuge(columns.flags, count * 3);
+        reserveHuge(columns.edgeOffsets, count * 3 + 1);
+        reserveHuge(columns.edges, count * 5);
+        columns.address.resize(count);
+        columns.type.resize(count);
+        columns.size.resize(count);
+        columns.refcount.resize(count);
+        columns.flags.resize(count);
+        Walk walk{columns, {}, types, static_cast<ObjectIndex>(count), AddressMap(count * 2), nullptr};
+        reserveHuge(walk.outside, count * 2);
+        // Declared after the walk state it reads and before the tags, so that on failure the helper
+        // thread stops before headers are restored and the list is released.
+        DetailPool details(objects, count);
+        {
+            HeaderTags tags(objects, count);
+            phases.listSeconds = lap();
+            for (std::size_t i = 0; i < count; ++i) {
+                PyObject* object = objects[i];
+                walk.recordListed(static_cast<ObjectIndex>(i), object);
+                if (traverseproc traverse = Py_TYPE(object)->tp_traverse)
+                    traverse(object, &Walk::visit, &walk);
+                walk.closeEdges();
+            }
         }
         phases.walkSeconds = lap();
-        columns.appendObjectsOf(walk.outside);
+        // Outside objects have no edges of their own: the snapshot holds what listed objects refer to.
+        columns.edgeOffsets.resize(columns.address.size() + 1, static_cast<std::uint32_t>(columns.edges.size()));
+        std::sort(columns.largeRefcounts.begin(), columns.largeRefcounts.end());
+        details.finish(walk.outside);
+        ObjectIndex next = 0;
+        reserveHuge(columns.reprOffsets, columns.address.size() + 1);
+        reserveHuge(columns.reprBlob, count * 40);
+        takeDetails(columns, details.listedBlocks(), next);
+        takeDetails(columns, details.outsideBlocks(), next);
+        explainCandidates(columns, strings, objects, count, options);
         phases.outsideSeconds = lap();
     } catch (...) {
         Py_DECREF(list);
@@ -281,7 +349,6 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
     columns.info.capturedAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count();
-    columns.edges.shrink_to_fit();
     columns.info.captureSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     auto snapshot = std::make_shared<const Snapshot>(std::move(columns));
     phases.buildSeconds = lap();

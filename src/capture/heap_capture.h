@@ -18,9 +18,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+struct Baseline;
+
 struct CaptureOptions
 {
     std::string label;
+    // Candidates of a capture taken before the script started; those still present are explained
+    // as interpreter start-up. Null: no such explanation.
+    const Baseline* baseline = nullptr;
 };
 
 // Facts about the capture itself, for tests and diagnostics.
@@ -28,9 +33,9 @@ struct CaptureDiagnostics
 {
     std::vector<std::uint64_t> ownObjects; // addresses of objects the capture created to walk the heap
     double listSeconds = 0;    // gc.get_objects() and tagging the gc headers
-    double walkSeconds = 0;    // gc objects: columns, reprs and tp_traverse
-    double outsideSeconds = 0; // untracked referents: columns and reprs
-    double buildSeconds = 0;   // restoring headers, releasing the list, the Snapshot itself
+    double walkSeconds = 0;    // tp_traverse of every listed object, with the columns the GIL holder fills
+    double outsideSeconds = 0; // waiting for the reprs and sizes of the helper thread, merging columns
+    double buildSeconds = 0;   // releasing the list, validating and building the Snapshot
 };
 
 // Captures the calling interpreter's heap: every gc-tracked object plus the untracked objects they

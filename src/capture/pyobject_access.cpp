@@ -43,24 +43,30 @@ std::uint64_t unicodeSize(PyObject* object)
 
 } // namespace
 
-std::uint64_t shallowSize(PyObject* object)
+std::uint64_t shallowSize(PyObject* object, KindOf kind)
 {
     PyTypeObject* type = Py_TYPE(object);
     std::uint64_t size = static_cast<std::uint64_t>(type->tp_basicsize);
     if (type->tp_itemsize)
         size += static_cast<std::uint64_t>(type->tp_itemsize) * static_cast<std::uint64_t>(std::llabs(Py_SIZE(object)));
-    if (PyUnicode_Check(object))
-        size = unicodeSize(object);
-    else if (PyDict_Check(object))
-        size = static_cast<std::uint64_t>(_PyDict_SizeOf(reinterpret_cast<PyDictObject*>(object)));
-    else if (PyList_Check(object))
+    switch (kind.kind) {
+    case ObjectKind::Str: size = unicodeSize(object); break;
+    case ObjectKind::Dict: size = static_cast<std::uint64_t>(_PyDict_SizeOf(reinterpret_cast<PyDictObject*>(object))); break;
+    case ObjectKind::List:
         size += static_cast<std::uint64_t>(reinterpret_cast<PyListObject*>(object)->allocated) * sizeof(PyObject*);
-    else if (PyAnySet_Check(object)) {
+        break;
+    case ObjectKind::Set:
+    case ObjectKind::FrozenSet: {
         auto* set = reinterpret_cast<PySetObject*>(object);
         if (set->table != set->smalltable)
             size += static_cast<std::uint64_t>(set->mask + 1) * sizeof(setentry);
-    } else if (PyByteArray_Check(object))
+        break;
+    }
+    case ObjectKind::ByteArray:
         size += static_cast<std::uint64_t>(reinterpret_cast<PyByteArrayObject*>(object)->ob_alloc);
+        break;
+    default: break;
+    }
     if (isGcObject(object))
         size += sizeof(GcHeader);
     if (type->tp_flags & Py_TPFLAGS_MANAGED_DICT)
@@ -88,6 +94,26 @@ std::size_t appendUnicode(std::string& out, PyObject* str, std::size_t maxCodePo
         }
     }
     return written;
+}
+
+void typeNames(PyTypeObject* type, std::string& module, std::string& qualname)
+{
+    module.clear();
+    qualname.clear();
+    if (type->tp_flags & Py_TPFLAGS_HEAPTYPE) {
+        if (PyObject* name = dictItemByName(type->tp_dict, "__module__"); name && PyUnicode_Check(name))
+            appendUnicode(module, name, 512);
+        if (PyObject* name = reinterpret_cast<PyHeapTypeObject*>(type)->ht_qualname; name && PyUnicode_Check(name))
+            appendUnicode(qualname, name, 512);
+    }
+    if (!qualname.empty() && !module.empty())
+        return;
+    const std::string_view name = type->tp_name ? type->tp_name : "?";
+    const auto dot = name.rfind('.');
+    if (module.empty())
+        module = dot == std::string_view::npos ? "builtins" : std::string(name.substr(0, dot));
+    if (qualname.empty())
+        qualname = std::string(dot == std::string_view::npos ? name : name.substr(dot + 1));
 }
 
 PyObject* dictItemByName(PyObject* dict, const char* name)

@@ -5,6 +5,8 @@
 
 #include <Python.h>
 
+#include "object_kind.h"
+
 #include <cstdint>
 #include <string>
 
@@ -37,11 +39,16 @@ inline bool isGcObject(PyObject* object)
 // Bytes the object occupies in memory including the gc header and buffers it owns outright
 // (list item arrays, dict and set tables, string data); the counterpart of sys.getsizeof without
 // calling __sizeof__.
-std::uint64_t shallowSize(PyObject* object);
+std::uint64_t shallowSize(PyObject* object, KindOf kind);
 
 // Appends str's text as UTF-8, at most maxCodePoints code points; returns the number appended.
 // Lone surrogates are written as "\udXXX". Does not create the string's cached UTF-8 buffer.
 std::size_t appendUnicode(std::string& out, PyObject* str, std::size_t maxCodePoints);
+
+// A type's module and qualified name as Python shows them, read from the type object alone:
+// __module__ and ht_qualname for heap types, the dotted tp_name of static types ("builtins" when
+// tp_name has no dot).
+void typeNames(PyTypeObject* type, std::string& module, std::string& qualname);
 
 // Looks up a str key in a dict by walking its entries, so no __eq__ of a foreign key can run.
 PyObject* dictItemByName(PyObject* dict, const char* name);

@@ -1,13 +1,18 @@
 #include "structural_repr.h"
 
+#include "object_kind.h"
 #include "pyobject_access.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cinttypes>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <string_view>
 
 namespace leakscope::capture {
+
 
 namespace {
 
@@ -195,7 +200,7 @@ private:
     bool m_full = false;
 };
 
-void writeObject(BoundedWriter& w, PyObject* object, int depth);
+void writeObject(BoundedWriter& w, KindCache& cache, PyObject* object, int depth);
 
 void writeDefault(BoundedWriter& w, PyObject* object)
 {
@@ -206,43 +211,40 @@ void writeDefault(BoundedWriter& w, PyObject* object)
     w.character('>');
 }
 
+// No PyErr_* here: this may run on a thread without a Python thread state.
 void writeLong(BoundedWriter& w, PyObject* object)
 {
     int overflow = 0;
     const long long value = PyLong_AsLongLongAndOverflow(object, &overflow);
-    if (overflow == 0 && !(value == -1 && PyErr_Occurred())) {
-        w.text(std::to_string(value));
+    if (overflow == 0) {
+        char buffer[24];
+        const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+        w.text(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
         return;
     }
-    PyErr_Clear();
-    const size_t bits = _PyLong_NumBits(object);
-    PyErr_Clear();
-    w.text(overflow < 0 ? "<negative int of " : "<int of ");
-    w.text(std::to_string(bits));
+    const std::size_t digits = static_cast<std::size_t>(std::llabs(Py_SIZE(object)));
+    w.text(overflow < 0 ? "<negative int of ~" : "<int of ~");
+    w.text(std::to_string(digits * PyLong_SHIFT));
     w.text(" bits>");
 }
 
 void writeFloat(BoundedWriter& w, double value)
 {
-    if (char* text = PyOS_double_to_string(value, 'r', 0, Py_DTSF_ADD_DOT_0, nullptr)) {
-        w.text(text);
-        PyMem_Free(text);
-    } else {
-        PyErr_Clear();
-        w.text("<float>");
-    }
+    std::string text;
+    appendFloatRepr(text, value);
+    w.text(text);
 }
 
-void writeSequence(BoundedWriter& w, PyObject* const* items, Py_ssize_t count, int depth)
+void writeSequence(BoundedWriter& w, KindCache& cache, PyObject* const* items, Py_ssize_t count, int depth)
 {
     for (Py_ssize_t i = 0; i < count && !w.full(); ++i) {
         if (i > 0)
             w.text(", ");
-        writeObject(w, items[i], depth + 1);
+        writeObject(w, cache, items[i], depth + 1);
     }
 }
 
-void writeDictItems(BoundedWriter& w, PyObject* dict, int depth)
+void writeDictItems(BoundedWriter& w, KindCache& cache, PyObject* dict, int depth)
 {
     Py_ssize_t pos = 0;
     PyObject* key;
@@ -252,13 +254,13 @@ void writeDictItems(BoundedWriter& w, PyObject* dict, int depth)
         if (!first)
             w.text(", ");
         first = false;
-        writeObject(w, key, depth + 1);
+        writeObject(w, cache, key, depth + 1);
         w.text(": ");
-        writeObject(w, value, depth + 1);
+        writeObject(w, cache, value, depth + 1);
     }
 }
 
-void writeSetItems(BoundedWriter& w, PyObject* set, int depth)
+void writeSetItems(BoundedWriter& w, KindCache& cache, PyObject* set, int depth)
 {
     Py_ssize_t pos = 0;
     PyObject* key;
@@ -268,116 +270,118 @@ void writeSetItems(BoundedWriter& w, PyObject* set, int depth)
         if (!first)
             w.text(", ");
         first = false;
-        writeObject(w, key, depth + 1);
+        writeObject(w, cache, key, depth + 1);
     }
 }
 
-// Contents of builtin scalars and containers (also for subclasses, whose wrapper the caller writes).
-// Returns false when the object is none of them.
-bool writeContents(BoundedWriter& w, PyObject* object, int depth)
+// Contents of builtin scalars and containers (also of subclasses, whose "Type(…)" the caller writes).
+void writeContents(BoundedWriter& w, KindCache& cache, PyObject* object, ObjectKind kind, int depth)
 {
-    if (PyUnicode_Check(object)) {
-        w.quotedUnicode(object);
-    } else if (PyBool_Check(object)) {
-        w.text(object == Py_True ? "True" : "False");
-    } else if (PyLong_Check(object)) {
-        writeLong(w, object);
-    } else if (PyFloat_Check(object)) {
-        writeFloat(w, PyFloat_AS_DOUBLE(object));
-    } else if (PyComplex_Check(object)) {
+    const bool nested = depth >= kMaxDepth;
+    switch (kind) {
+    case ObjectKind::Str: w.quotedUnicode(object); break;
+    case ObjectKind::Bool: w.text(object == Py_True ? "True" : "False"); break;
+    case ObjectKind::Int: writeLong(w, object); break;
+    case ObjectKind::Float: writeFloat(w, PyFloat_AS_DOUBLE(object)); break;
+    case ObjectKind::Complex: {
+        // Python writes complex parts without ".0" and drops a positive zero real part: 4j, (3+4j).
         const Py_complex c = reinterpret_cast<PyComplexObject*>(object)->cval;
-        w.character('(');
-        writeFloat(w, c.real);
-        w.text(c.imag < 0 ? "-" : "+");
-        writeFloat(w, c.imag < 0 ? -c.imag : c.imag);
-        w.text("j)");
-    } else if (PyBytes_Check(object)) {
-        w.quotedBytes(PyBytes_AS_STRING(object), PyBytes_GET_SIZE(object));
-    } else if (PyByteArray_Check(object)) {
+        std::string text;
+        const bool bare = c.real == 0 && !std::signbit(c.real);
+        if (!bare) {
+            text += '(';
+            appendFloatRepr(text, c.real, false);
+            if (!std::signbit(c.imag) || std::isnan(c.imag))
+                text += '+';
+        }
+        appendFloatRepr(text, c.imag, false);
+        text += bare ? "j" : "j)";
+        w.text(text);
+        break;
+    }
+    case ObjectKind::Bytes: w.quotedBytes(PyBytes_AS_STRING(object), PyBytes_GET_SIZE(object)); break;
+    case ObjectKind::ByteArray:
         w.text("bytearray(");
         w.quotedBytes(PyByteArray_AS_STRING(object), PyByteArray_GET_SIZE(object));
         w.character(')');
-    } else if (PyTuple_Check(object)) {
+        break;
+    case ObjectKind::Tuple: {
         const Py_ssize_t count = PyTuple_GET_SIZE(object);
-        if (depth >= kMaxDepth && count > 0) {
+        if (nested && count > 0) {
             w.text("(…)");
-            return true;
+            break;
         }
         w.character('(');
-        writeSequence(w, &PyTuple_GET_ITEM(object, 0), count, depth);
+        writeSequence(w, cache, &PyTuple_GET_ITEM(object, 0), count, depth);
         if (count == 1)
             w.character(',');
         w.character(')');
-    } else if (PyList_Check(object)) {
+        break;
+    }
+    case ObjectKind::List: {
         const Py_ssize_t count = PyList_GET_SIZE(object);
-        if (depth >= kMaxDepth && count > 0) {
+        if (nested && count > 0) {
             w.text("[…]");
-            return true;
+            break;
         }
         w.character('[');
         if (count > 0)
-            writeSequence(w, &PyList_GET_ITEM(object, 0), count, depth);
+            writeSequence(w, cache, &PyList_GET_ITEM(object, 0), count, depth);
         w.character(']');
-    } else if (PyDict_Check(object)) {
-        if (depth >= kMaxDepth && PyDict_GET_SIZE(object) > 0) {
+        break;
+    }
+    case ObjectKind::Dict:
+        if (nested && PyDict_GET_SIZE(object) > 0) {
             w.text("{…}");
-            return true;
+            break;
         }
         w.character('{');
-        writeDictItems(w, object, depth);
+        writeDictItems(w, cache, object, depth);
         w.character('}');
-    } else if (PyAnySet_Check(object)) {
-        const bool frozen = PyFrozenSet_Check(object);
-        const Py_ssize_t count = PySet_GET_SIZE(object);
-        if (count == 0) {
+        break;
+    case ObjectKind::Set:
+    case ObjectKind::FrozenSet: {
+        const bool frozen = kind == ObjectKind::FrozenSet;
+        if (PySet_GET_SIZE(object) == 0)
             w.text(frozen ? "frozenset()" : "set()");
-            return true;
-        }
-        if (depth >= kMaxDepth) {
+        else if (nested)
             w.text(frozen ? "frozenset({…})" : "{…}");
-            return true;
+        else {
+            w.text(frozen ? "frozenset({" : "{");
+            writeSetItems(w, cache, object, depth);
+            w.text(frozen ? "})" : "}");
         }
-        w.text(frozen ? "frozenset({" : "{");
-        writeSetItems(w, object, depth);
-        w.text(frozen ? "})" : "}");
-    } else {
-        return false;
+        break;
     }
-    return true;
+    default: break;
+    }
 }
 
-bool isExactBuiltin(PyObject* object)
+void writeTypeName(BoundedWriter& w, PyTypeObject* type)
 {
-    PyTypeObject* t = Py_TYPE(object);
-    return t == &PyUnicode_Type || t == &PyLong_Type || t == &PyBool_Type || t == &PyFloat_Type
-        || t == &PyComplex_Type || t == &PyBytes_Type || t == &PyByteArray_Type || t == &PyTuple_Type
-        || t == &PyList_Type || t == &PyDict_Type || t == &PySet_Type || t == &PyFrozenSet_Type;
-}
-
-// Names of types, modules, functions and code objects. Returns false for anything else.
-bool writeNamed(BoundedWriter& w, PyObject* object)
-{
-    if (object == Py_None) {
-        w.text("None");
-    } else if (object == Py_Ellipsis) {
-        w.text("Ellipsis");
-    } else if (object == Py_NotImplemented) {
-        w.text("NotImplemented");
-    } else if (PyType_Check(object)) {
-        auto* type = reinterpret_cast<PyTypeObject*>(object);
-        w.text("<class '");
-        if (type->tp_flags & Py_TPFLAGS_HEAPTYPE) {
-            PyObject* module = dictItemByName(type->tp_dict, "__module__");
-            if (module && PyUnicode_Check(module) && PyUnicode_CompareWithASCIIString(module, "builtins") != 0) {
-                w.unicode(module);
-                w.character('.');
-            }
-            w.unicode(reinterpret_cast<PyHeapTypeObject*>(type)->ht_qualname);
-        } else {
-            w.text(type->tp_name);
+    w.text("<class '");
+    if (type->tp_flags & Py_TPFLAGS_HEAPTYPE) {
+        PyObject* module = dictItemByName(type->tp_dict, "__module__");
+        if (module && PyUnicode_Check(module) && PyUnicode_CompareWithASCIIString(module, "builtins") != 0) {
+            w.unicode(module);
+            w.character('.');
         }
-        w.text("'>");
-    } else if (PyModule_Check(object)) {
+        w.unicode(reinterpret_cast<PyHeapTypeObject*>(type)->ht_qualname);
+    } else {
+        w.text(type->tp_name);
+    }
+    w.text("'>");
+}
+
+// Types, modules, functions, code objects and singletons by name.
+void writeNamed(BoundedWriter& w, PyObject* object, ObjectKind kind)
+{
+    switch (kind) {
+    case ObjectKind::Singleton:
+        w.text(object == Py_None ? "None" : object == Py_Ellipsis ? "Ellipsis" : "NotImplemented");
+        break;
+    case ObjectKind::Type: writeTypeName(w, reinterpret_cast<PyTypeObject*>(object)); break;
+    case ObjectKind::Module: {
         PyObject* name = dictItemByName(PyModule_GetDict(object), "__name__");
         w.text("<module ");
         if (name && PyUnicode_Check(name))
@@ -385,7 +389,9 @@ bool writeNamed(BoundedWriter& w, PyObject* object)
         else
             w.text("?");
         w.character('>');
-    } else if (PyFunction_Check(object)) {
+        break;
+    }
+    case ObjectKind::Function: {
         PyObject* qualname = reinterpret_cast<PyFunctionObject*>(object)->func_qualname;
         w.text("<function ");
         if (qualname && PyUnicode_Check(qualname))
@@ -393,12 +399,16 @@ bool writeNamed(BoundedWriter& w, PyObject* object)
         w.text(" at ");
         w.address(object);
         w.character('>');
-    } else if (PyCFunction_Check(object)) {
+        break;
+    }
+    case ObjectKind::CFunction: {
         const PyMethodDef* def = reinterpret_cast<PyCFunctionObject*>(object)->m_ml;
         w.text("<built-in function ");
         w.text(def && def->ml_name ? def->ml_name : "?");
         w.character('>');
-    } else if (PyCode_Check(object)) {
+        break;
+    }
+    case ObjectKind::Code: {
         auto* code = reinterpret_cast<PyCodeObject*>(object);
         w.text("<code object ");
         if (PyUnicode_Check(code->co_name))
@@ -411,47 +421,111 @@ bool writeNamed(BoundedWriter& w, PyObject* object)
         w.text(", line ");
         w.text(std::to_string(code->co_firstlineno));
         w.character('>');
-    } else {
-        return false;
+        break;
     }
-    return true;
+    default: break;
+    }
 }
 
-bool hasBuiltinBase(PyObject* object)
+bool isNamedKind(ObjectKind kind)
 {
-    return PyUnicode_Check(object) || PyLong_Check(object) || PyFloat_Check(object) || PyBytes_Check(object)
-        || PyTuple_Check(object) || PyList_Check(object) || PyDict_Check(object) || PyAnySet_Check(object);
+    return kind == ObjectKind::Singleton || kind == ObjectKind::Type || kind == ObjectKind::Module || kind == ObjectKind::Function
+        || kind == ObjectKind::CFunction || kind == ObjectKind::Code;
 }
 
 // Writes what the structure tells about the object; false (and nothing written) for the default form.
-bool writeKnown(BoundedWriter& w, PyObject* object, int depth)
+bool writeKnown(BoundedWriter& w, KindCache& cache, PyObject* object, int depth)
 {
-    if (writeNamed(w, object))
-        return true;
-    if (isExactBuiltin(object))
-        return writeContents(w, object, depth);
-    if (depth < kMaxDepth && hasBuiltinBase(object)) {
-        w.text(Py_TYPE(object)->tp_name);
-        w.character('(');
-        writeContents(w, object, depth);
-        w.character(')');
+    const KindOf c = cache.lookup(Py_TYPE(object));
+    if (c.kind == ObjectKind::Other)
+        return false;
+    if (isNamedKind(c.kind)) {
+        writeNamed(w, object, c.kind);
         return true;
     }
-    return false;
+    if (c.exact) {
+        writeContents(w, cache, object, c.kind, depth);
+        return true;
+    }
+    if (depth >= kMaxDepth)
+        return false;
+    w.text(Py_TYPE(object)->tp_name);
+    w.character('(');
+    writeContents(w, cache, object, c.kind, depth);
+    w.character(')');
+    return true;
 }
 
-void writeObject(BoundedWriter& w, PyObject* object, int depth)
+void writeObject(BoundedWriter& w, KindCache& cache, PyObject* object, int depth)
 {
-    if (!writeKnown(w, object, depth))
+    if (!writeKnown(w, cache, object, depth))
         writeDefault(w, object);
 }
 
 } // namespace
 
-void appendStructuralRepr(std::string& out, PyObject* object, std::size_t limit)
+void appendStructuralRepr(std::string& out, PyObject* object, KindCache& cache, std::size_t limit)
 {
     BoundedWriter w(out, limit);
-    writeKnown(w, object, 0);
+    writeKnown(w, cache, object, 0);
+}
+
+void appendFloatRepr(std::string& out, double value, bool addDotZero)
+{
+    if (std::isnan(value)) {
+        out += "nan";
+        return;
+    }
+    if (std::isinf(value)) {
+        out += value < 0 ? "-inf" : "inf";
+        return;
+    }
+    // Shortest round-trip digits, then Python's repr layout: positional when the decimal point falls
+    // within [-4, 16] places, else d.ddde±XX; ".0" for integral positional values.
+    char buffer[40];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific).ptr;
+    std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
+    bool negative = false;
+    if (!text.empty() && text.front() == '-') {
+        negative = true;
+        text.remove_prefix(1);
+    }
+    const auto e = text.find('e');
+    std::string digits;
+    for (char c : text.substr(0, e)) {
+        if (c != '.')
+            digits += c;
+    }
+    int exponent = 0;
+    std::from_chars(text.data() + e + 1 + (text[e + 1] == '+'), text.data() + text.size(), exponent);
+    const int point = exponent + 1; // digits d1d2… mean 0.d1d2… × 10^point
+    if (negative)
+        out += '-';
+    if (point > -4 && point <= 16) {
+        if (point <= 0) {
+            out += "0.";
+            out.append(static_cast<std::size_t>(-point), '0');
+            out += digits;
+        } else if (static_cast<std::size_t>(point) >= digits.size()) {
+            out += digits;
+            out.append(static_cast<std::size_t>(point) - digits.size(), '0');
+            if (addDotZero)
+                out += ".0";
+        } else {
+            out.append(digits, 0, static_cast<std::size_t>(point));
+            out += '.';
+            out.append(digits, static_cast<std::size_t>(point), std::string::npos);
+        }
+        return;
+    }
+    out += digits[0];
+    if (digits.size() > 1) {
+        out += '.';
+        out.append(digits, 1, std::string::npos);
+    }
+    char exponentText[16];
+    std::snprintf(exponentText, sizeof exponentText, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+    out += exponentText;
 }
 
 } // namespace leakscope::capture

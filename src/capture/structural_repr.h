@@ -2,7 +2,10 @@
 
 #include <Python.h>
 
+#include "object_kind.h"
+
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace leakscope::capture {
@@ -14,6 +17,12 @@ inline constexpr std::size_t kReprLimit = 120; // code points, "…" included
 // levels deep), subclasses of them as "module.Type(contents)", types, modules, functions and code
 // objects by name. Appends nothing for objects whose best repr is the default "<module.Type at 0x…>",
 // which a snapshot derives from its type table instead of storing it.
-void appendStructuralRepr(std::string& out, PyObject* object, std::size_t limit = kReprLimit);
+// Reads only immutable parts of builtin objects, calls nothing that needs a Python thread state and
+// allocates nothing in Python, so worker threads may run it while the GIL holder does not mutate.
+void appendStructuralRepr(std::string& out, PyObject* object, KindCache& cache, std::size_t limit = kReprLimit);
+
+// Python's repr() of a float ("0.1", "1e+16", "-0.0", "nan"), without the interpreter; addDotZero=false
+// gives the form complex numbers use for their parts ("3" instead of "3.0").
+void appendFloatRepr(std::string& out, double value, bool addDotZero = true);
 
 } // namespace leakscope::capture

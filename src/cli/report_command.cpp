@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "capture/explainers.h"
 #include "capture/heap_capture.h"
 #include "capture/interpreter.h"
 #include "snapshot/analysis.h"
@@ -153,6 +154,9 @@ int reportCommand(int argc, char** argv)
 
     try {
         capture::Interpreter interpreter({args.argv, true});
+        // What is unreferenced before the script runs belongs to the interpreter, not to the script.
+        interpreter.collectGarbage();
+        const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap());
         const capture::ScriptOutcome outcome = interpreter.runMainScript();
         if (outcome.kind == capture::ScriptOutcome::Kind::NotRun) {
             std::fprintf(stderr, "leakscope-cli: %s\n", outcome.message.c_str());
@@ -164,7 +168,9 @@ int reportCommand(int argc, char** argv)
             interpreter.collectGarbage();
 
         const auto start = std::chrono::steady_clock::now();
-        const SnapshotPtr snapshot = capture::captureHeap();
+        capture::CaptureOptions options;
+        options.baseline = &baseline;
+        const SnapshotPtr snapshot = capture::captureHeap(options);
         const HeapAnalysis analysis(*snapshot);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs the Debian packages LeakScope needs to build and test, skipping those already present.
+# Uses sudo when not run as root. Safe to run repeatedly.
+set -eu
+
+packages="g++ cmake ninja-build make qt6-base-dev python3-dev python3-objgraph"
+
+missing=""
+for package in $packages; do
+    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+    case "$status" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $package" ;;
+    esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "LeakScope needs these packages, and apt-get is not available to install them:$missing" >&2
+    exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    as_root=""
+elif command -v sudo >/dev/null 2>&1; then
+    as_root="sudo"
+else
+    echo "Installing$missing needs root: run as root or install sudo." >&2
+    exit 1
+fi
+
+echo "Installing missing packages:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$as_root apt-get update -q
+# shellcheck disable=SC2086
+$as_root apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,129 @@
+#include "explainers.h"
+
+#include "pyobject_access.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace leakscope::capture {
+
+namespace {
+
+std::string typeName(PyTypeObject* type)
+{
+    std::string module, qualname;
+    typeNames(type, module, qualname);
+    return module + "." + qualname;
+}
+
+// Every ready type, found through tp_subclasses from object down; no Python code runs.
+std::vector<PyTypeObject*> allTypes()
+{
+    std::vector<PyTypeObject*> types{&PyBaseObject_Type};
+    std::unordered_set<PyTypeObject*> seen{&PyBaseObject_Type};
+    for (std::size_t next = 0; next < types.size(); ++next) {
+        PyObject* subclasses = types[next]->tp_subclasses;
+        if (!subclasses || !PyDict_Check(subclasses))
+            continue;
+        Py_ssize_t pos = 0;
+        PyObject* key;
+        PyObject* ref;
+        while (PyDict_Next(subclasses, &pos, &key, &ref)) {
+            if (!PyWeakref_Check(ref))
+                continue;
+            PyObject* subclass = PyWeakref_GET_OBJECT(ref);
+            if (subclass != Py_None && PyType_Check(subclass)
+                && seen.insert(reinterpret_cast<PyTypeObject*>(subclass)).second)
+                types.push_back(reinterpret_cast<PyTypeObject*>(subclass));
+        }
+    }
+    return types;
+}
+
+} // namespace
+
+ExplainContext::ExplainContext(PyObject* const* listed, const std::vector<ObjectIndex>& candidates)
+    : m_listed(listed)
+    , m_candidates(candidates)
+{
+    m_byObject.reserve(candidates.size() * 2);
+    for (ObjectIndex index : candidates)
+        m_byObject.emplace(listed[index], index);
+}
+
+std::int64_t ExplainContext::candidateIndex(PyObject* object) const
+{
+    auto it = m_byObject.find(object);
+    return it == m_byObject.end() ? -1 : static_cast<std::int64_t>(it->second);
+}
+
+void ExplainContext::explain(PyObject* object, std::string_view kind, std::string detail)
+{
+    if (!object)
+        return;
+    const std::int64_t index = candidateIndex(object);
+    if (index >= 0)
+        explainIndex(static_cast<ObjectIndex>(index), kind, std::move(detail));
+}
+
+void ExplainContext::explainIndex(ObjectIndex index, std::string_view kind, std::string detail)
+{
+    m_explained.try_emplace(index, std::string(kind), std::move(detail));
+}
+
+void ExplainContext::store(SnapshotColumns& columns, StringPoolBuilder& strings)
+{
+    columns.explanations.clear();
+    for (auto& [index, explanation] : m_explained)
+        columns.explanations.push_back({index, strings.intern(explanation.first), strings.intern(explanation.second)});
+    std::sort(columns.explanations.begin(), columns.explanations.end(),
+              [](const ExplanationRecord& a, const ExplanationRecord& b) { return a.object < b.object; });
+}
+
+Baseline baselineOf(const Snapshot& snapshot)
+{
+    Baseline baseline;
+    std::vector<std::uint32_t> inDegree(snapshot.objectCount(), 0);
+    for (ObjectIndex target : snapshot.columns().edges)
+        ++inDegree[target];
+    for (ObjectIndex i = 0; i < snapshot.objectCount(); ++i) {
+        if (snapshot.isGcTracked(i) && inDegree[i] == 0)
+            baseline.candidates.emplace_back(snapshot.address(i), snapshot.type(snapshot.typeOf(i)).address);
+    }
+    std::sort(baseline.candidates.begin(), baseline.candidates.end());
+    return baseline;
+}
+
+void explainTypeInternals(ExplainContext& context)
+{
+    for (PyTypeObject* type : allTypes()) {
+        const bool isStatic = !(type->tp_flags & Py_TPFLAGS_HEAPTYPE);
+        if (context.candidateIndex(type->tp_subclasses) >= 0)
+            context.explain(type->tp_subclasses, "type-internals",
+                            "tp_subclasses of " + typeName(type) + " (no tp_traverse visits it)");
+        if (!isStatic)
+            continue; // type_traverse reports a heap type's other slots
+        const std::pair<PyObject*, const char*> slots[] = {
+            {type->tp_dict, "tp_dict"}, {type->tp_mro, "tp_mro"}, {type->tp_bases, "tp_bases"}, {type->tp_cache, "tp_cache"}};
+        for (const auto& [slot, name] : slots) {
+            if (context.candidateIndex(slot) >= 0)
+                context.explain(slot, "type-internals",
+                                std::string(name) + " of static type " + typeName(type) + " (held by the C struct)");
+        }
+    }
+}
+
+void explainBaseline(ExplainContext& context, const Baseline& baseline)
+{
+    if (baseline.candidates.empty())
+        return;
+    for (ObjectIndex index : context.candidates()) {
+        PyObject* object = context.object(index);
+        const std::pair<std::uint64_t, std::uint64_t> key{reinterpret_cast<std::uintptr_t>(object),
+                                                          reinterpret_cast<std::uintptr_t>(Py_TYPE(object))};
+        if (std::binary_search(baseline.candidates.begin(), baseline.candidates.end(), key))
+            context.explainIndex(index, "startup", "already unreferenced before the script started (interpreter start-up)");
+    }
+}
+
+} // namespace leakscope::capture
