@@ -1,0 +1,57 @@
+#include "python_session.h"
+
+namespace testing {
+
+leakscope::capture::Interpreter& interpreter()
+{
+    static leakscope::capture::Interpreter instance({{""}, false});
+    return instance;
+}
+
+bool run(const std::string& source, std::string* error)
+{
+    return interpreter().runSource(source, error);
+}
+
+namespace {
+
+PyObject* eval(const std::string& expression)
+{
+    interpreter();
+    PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));
+    PyObject* result = PyRun_String(expression.c_str(), Py_eval_input, globals, globals);
+    if (!result)
+        PyErr_Print();
+    return result;
+}
+
+} // namespace
+
+std::int64_t evalInt(const std::string& expression)
+{
+    PyObject* result = eval(expression);
+    if (!result)
+        return -1;
+    const long long value = PyLong_AsLongLong(result);
+    Py_DECREF(result);
+    if (PyErr_Occurred()) {
+        PyErr_Print();
+        return -1;
+    }
+    return value;
+}
+
+std::string evalStr(const std::string& expression)
+{
+    PyObject* result = eval(expression);
+    if (!result)
+        return "<error>";
+    PyObject* text = PyObject_Str(result);
+    Py_DECREF(result);
+    std::string out = text && PyUnicode_AsUTF8(text) ? PyUnicode_AsUTF8(text) : "<error>";
+    Py_XDECREF(text);
+    PyErr_Clear();
+    return out;
+}
+
+} // namespace testing
