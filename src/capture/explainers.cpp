@@ -113,6 +113,29 @@ void explainTypeInternals(ExplainContext& context)
     }
 }
 
+void explainModuleCopies(ExplainContext& context)
+{
+    PyObject* modules = PyImport_GetModuleDict(); // borrowed, no allocation
+    if (!modules || !PyDict_Check(modules))
+        return;
+    Py_ssize_t pos = 0;
+    PyObject* name;
+    PyObject* module;
+    while (PyDict_Next(modules, &pos, &name, &module)) {
+        if (!PyModule_Check(module))
+            continue;
+        PyModuleDef* def = PyModule_GetDef(module);
+        if (!def || !def->m_base.m_copy)
+            continue;
+        std::string text;
+        if (PyUnicode_Check(name))
+            appendUnicode(text, name, 200);
+        context.explain(def->m_base.m_copy, "module-copy",
+                        "copy of single-phase extension module " + text
+                            + "'s dict, kept in PyModuleDef.m_base.m_copy to re-initialise it");
+    }
+}
+
 void explainBaseline(ExplainContext& context, const Baseline& baseline)
 {
     if (baseline.candidates.empty())

@@ -52,6 +52,10 @@ Baseline baselineOf(const Snapshot& snapshot);
 // types, tp_subclasses of every type.
 void explainTypeInternals(ExplainContext& context);
 
+// The dict copy CPython keeps of each single-phase extension module (PyModuleDef.m_base.m_copy) to
+// re-initialise it on a later import; only the C struct refers to it.
+void explainModuleCopies(ExplainContext& context);
+
 // Candidates that were candidates already before the script started, at the same address with the
 // same type: objects the interpreter created for itself.
 void explainBaseline(ExplainContext& context, const Baseline& baseline);

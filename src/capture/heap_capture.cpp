@@ -257,6 +257,7 @@ void explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyO
     }
     ExplainContext context(objects, candidates);
     explainTypeInternals(context);
+    explainModuleCopies(context);
     if (options.baseline)
         explainBaseline(context, *options.baseline);
     context.store(columns, strings);

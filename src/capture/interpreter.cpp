@@ -219,7 +219,8 @@ ScriptOutcome Interpreter::runMainScript()
         return outcome;
     }
     std::error_code ec;
-    const std::string absolute = fs::absolute(script, ec).lexically_normal().string();
+    // Like python3: the path joined to the working directory, not normalised ("/dir/./x.py" stays).
+    const std::string absolute = fs::absolute(script, ec).string();
     const fs::path realPath = fs::canonical(script, ec);
     const std::string directory = ec ? fs::path(absolute).parent_path().string() : realPath.parent_path().string();
 

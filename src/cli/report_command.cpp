@@ -146,6 +146,10 @@ int reportCommand(int argc, char** argv)
     if (int status = parse(argc, argv, args); status >= 0)
         return status;
     if (!args.output.empty()) {
+        // Relative to where the user ran us, even if the script changes directory.
+        std::error_code ec;
+        if (const auto absolute = std::filesystem::absolute(args.output, ec); !ec)
+            args.output = absolute.string();
         if (auto error = checkOutputWritable(args.output); !error.empty()) {
             std::fprintf(stderr, "leakscope-cli: %s\n", error.c_str());
             return kUsageError;
