@@ -8,6 +8,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <cstdio>
 #include <string_view>
 
@@ -74,11 +75,19 @@ public:
         const Py_ssize_t length = PyUnicode_GET_LENGTH(str);
         const int kind = PyUnicode_KIND(str);
         const void* data = PyUnicode_DATA(str);
+        // Python picks the quote from the whole text; looking at the first 512 characters bounds the
+        // work on huge strings, of which at most 120 characters are shown anyway.
+        const Py_ssize_t quoteScan = std::min<Py_ssize_t>(length, 512);
         bool hasSingle = false, hasDouble = false;
-        for (Py_ssize_t i = 0; i < length && i < 512; ++i) {
-            Py_UCS4 cp = PyUnicode_READ(kind, data, i);
-            hasSingle |= cp == '\'';
-            hasDouble |= cp == '"';
+        if (kind == PyUnicode_1BYTE_KIND) {
+            hasSingle = std::memchr(data, '\'', static_cast<std::size_t>(quoteScan)) != nullptr;
+            hasDouble = std::memchr(data, '"', static_cast<std::size_t>(quoteScan)) != nullptr;
+        } else {
+            for (Py_ssize_t i = 0; i < quoteScan; ++i) {
+                Py_UCS4 cp = PyUnicode_READ(kind, data, i);
+                hasSingle |= cp == '\'';
+                hasDouble |= cp == '"';
+            }
         }
         const char quote = hasSingle && !hasDouble ? '"' : '\'';
         character(quote);
@@ -152,9 +161,9 @@ public:
 
     void address(const void* pointer)
     {
-        char buffer[24];
-        std::snprintf(buffer, sizeof buffer, "0x%" PRIxPTR, reinterpret_cast<std::uintptr_t>(pointer));
-        text(buffer);
+        char buffer[20] = "0x";
+        const auto end = std::to_chars(buffer + 2, buffer + sizeof buffer, reinterpret_cast<std::uintptr_t>(pointer), 16).ptr;
+        text(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
     }
 
 private:
@@ -230,9 +239,8 @@ void writeLong(BoundedWriter& w, PyObject* object)
 
 void writeFloat(BoundedWriter& w, double value)
 {
-    std::string text;
-    appendFloatRepr(text, value);
-    w.text(text);
+    char buffer[kFloatReprMax];
+    w.text(std::string_view(buffer, formatFloatRepr(buffer, value, true)));
 }
 
 void writeSequence(BoundedWriter& w, KindCache& cache, PyObject* const* items, Py_ssize_t count, int depth)
@@ -470,62 +478,78 @@ void appendStructuralRepr(std::string& out, PyObject* object, KindCache& cache, 
     writeKnown(w, cache, object, 0);
 }
 
-void appendFloatRepr(std::string& out, double value, bool addDotZero)
+std::size_t formatFloatRepr(char* out, double value, bool addDotZero)
 {
+    char* p = out;
+    auto put = [&p](std::string_view text) {
+        std::memcpy(p, text.data(), text.size());
+        p += text.size();
+    };
     if (std::isnan(value)) {
-        out += "nan";
-        return;
+        put("nan");
+        return static_cast<std::size_t>(p - out);
     }
     if (std::isinf(value)) {
-        out += value < 0 ? "-inf" : "inf";
-        return;
+        put(value < 0 ? "-inf" : "inf");
+        return static_cast<std::size_t>(p - out);
     }
     // Shortest round-trip digits, then Python's repr layout: positional when the decimal point falls
-    // within [-4, 16] places, else d.ddde±XX; ".0" for integral positional values.
-    char buffer[40];
-    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific).ptr;
-    std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
-    bool negative = false;
-    if (!text.empty() && text.front() == '-') {
-        negative = true;
-        text.remove_prefix(1);
+    // within (-4, 16] places, else d.ddde±XX; ".0" for integral positional values.
+    char scientific[40];
+    const char* end = std::to_chars(scientific, scientific + sizeof scientific, value, std::chars_format::scientific).ptr;
+    const char* c = scientific;
+    if (*c == '-') {
+        *p++ = '-';
+        ++c;
     }
-    const auto e = text.find('e');
-    std::string digits;
-    for (char c : text.substr(0, e)) {
-        if (c != '.')
-            digits += c;
+    char digits[24];
+    std::size_t count = 0;
+    for (; c < end && *c != 'e'; ++c) {
+        if (*c != '.')
+            digits[count++] = *c;
     }
     int exponent = 0;
-    std::from_chars(text.data() + e + 1 + (text[e + 1] == '+'), text.data() + text.size(), exponent);
+    if (c < end)
+        std::from_chars(c + 1 + (c[1] == '+'), end, exponent);
     const int point = exponent + 1; // digits d1d2… mean 0.d1d2… × 10^point
-    if (negative)
-        out += '-';
+    const std::string_view all(digits, count);
     if (point > -4 && point <= 16) {
         if (point <= 0) {
-            out += "0.";
-            out.append(static_cast<std::size_t>(-point), '0');
-            out += digits;
-        } else if (static_cast<std::size_t>(point) >= digits.size()) {
-            out += digits;
-            out.append(static_cast<std::size_t>(point) - digits.size(), '0');
+            put("0.");
+            std::memset(p, '0', static_cast<std::size_t>(-point));
+            p += -point;
+            put(all);
+        } else if (static_cast<std::size_t>(point) >= count) {
+            put(all);
+            std::memset(p, '0', static_cast<std::size_t>(point) - count);
+            p += static_cast<std::size_t>(point) - count;
             if (addDotZero)
-                out += ".0";
+                put(".0");
         } else {
-            out.append(digits, 0, static_cast<std::size_t>(point));
-            out += '.';
-            out.append(digits, static_cast<std::size_t>(point), std::string::npos);
+            put(all.substr(0, static_cast<std::size_t>(point)));
+            *p++ = '.';
+            put(all.substr(static_cast<std::size_t>(point)));
         }
-        return;
+        return static_cast<std::size_t>(p - out);
     }
-    out += digits[0];
-    if (digits.size() > 1) {
-        out += '.';
-        out.append(digits, 1, std::string::npos);
+    *p++ = digits[0];
+    if (count > 1) {
+        *p++ = '.';
+        put(all.substr(1));
     }
-    char exponentText[16];
-    std::snprintf(exponentText, sizeof exponentText, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
-    out += exponentText;
+    *p++ = 'e';
+    *p++ = exponent < 0 ? '-' : '+';
+    const int magnitude = std::abs(exponent);
+    if (magnitude < 10)
+        *p++ = '0';
+    p = std::to_chars(p, out + kFloatReprMax, magnitude).ptr;
+    return static_cast<std::size_t>(p - out);
+}
+
+void appendFloatRepr(std::string& out, double value, bool addDotZero)
+{
+    char buffer[kFloatReprMax];
+    out.append(buffer, formatFloatRepr(buffer, value, addDotZero));
 }
 
 } // namespace leakscope::capture

@@ -25,4 +25,8 @@ void appendStructuralRepr(std::string& out, PyObject* object, KindCache& cache, 
 // gives the form complex numbers use for their parts ("3" instead of "3.0").
 void appendFloatRepr(std::string& out, double value, bool addDotZero = true);
 
+// The same into a buffer of kFloatReprMax bytes; returns the length written.
+inline constexpr std::size_t kFloatReprMax = 32;
+std::size_t formatFloatRepr(char* out, double value, bool addDotZero);
+
 } // namespace leakscope::capture

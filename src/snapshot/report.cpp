@@ -3,17 +3,36 @@
 #include "text.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 namespace leakscope {
 
 namespace {
 
+// Locale-independent, unlike printf: a decimal comma would break the JSON.
 void appendNumber(std::string& out, double value)
 {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.6f", value);
-    out += buffer;
+    if (!std::isfinite(value)) {
+        out += "null";
+        return;
+    }
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 6);
+    out.append(buffer, result.ptr);
+}
+
+// A table cell shows text from untrusted snapshots: control characters must not reach the terminal.
+std::string printable(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        out += u < 0x20 || u == 0x7F ? '?' : c;
+    }
+    return out;
 }
 
 template<typename Integer>
@@ -190,17 +209,17 @@ std::string csvReport(const HeapAnalysis& analysis)
 std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std::size_t maxRows)
 {
     const Snapshot& s = analysis.snapshot();
-    char line[256];
-    std::snprintf(line, sizeof line,
-                  "Python %s: %zu objects (%zu gc-tracked), %zu references, captured in %.3f s\n"
-                  "%zu leak candidates, %zu suspects (candidates no explanation covers)\n",
-                  s.info().pythonVersion.c_str(), s.objectCount(), s.gcObjectCount(), s.edgeCount(),
-                  captureSeconds, analysis.candidates().size(), analysis.suspectCount());
-    std::string out = line;
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3f", captureSeconds);
+    std::string out = "Python " + printable(s.info().pythonVersion) + ": " + std::to_string(s.objectCount())
+        + " objects (" + std::to_string(s.gcObjectCount()) + " gc-tracked), " + std::to_string(s.edgeCount())
+        + " references, captured in " + seconds + " s\n" + std::to_string(analysis.candidates().size())
+        + " leak candidates, " + std::to_string(analysis.suspectCount())
+        + " suspects (candidates no explanation covers)\n";
     if (analysis.suspectCount() == 0)
         return out;
     out += '\n';
-    out += padded("ADDRESS", 16) + "  " + padded("TYPE", 28) + "  " + padded("SIZE", 7, true) + "  "
+    out += padded("ADDRESS", 18) + "  " + padded("TYPE", 28) + "  " + padded("SIZE", 7, true) + "  "
         + padded("REFS", 5, true) + "  " + padded("SURPLUS", 7, true) + "  REPR\n";
     std::size_t shown = 0;
     for (ObjectIndex i : reportOrder(analysis)) {
@@ -211,9 +230,9 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
                 + " more suspects (use --format json or csv for all)\n";
             break;
         }
-        out += padded(formatAddress(s.address(i)), 16) + "  " + padded(s.typeNameOf(i), 28) + "  "
+        out += padded(formatAddress(s.address(i)), 18) + "  " + padded(printable(s.typeNameOf(i)), 28) + "  "
             + padded(std::to_string(s.size(i)), 7, true) + "  " + padded(std::to_string(s.refcount(i)), 5, true)
-            + "  " + padded(std::to_string(analysis.surplus(i)), 7, true) + "  " + elideUtf8(s.repr(i), 80)
+            + "  " + padded(std::to_string(analysis.surplus(i)), 7, true) + "  " + printable(elideUtf8(s.repr(i), 80))
             + '\n';
     }
     return out;

@@ -37,10 +37,12 @@ bool StringPool::assign(std::string blob, std::vector<std::uint32_t> offsets)
 
 StringId StringPoolBuilder::intern(std::string_view text)
 {
+    if (auto it = m_index.find(std::string(text)); it != m_index.end())
+        return it->second;
+    if (m_pool.m_blob.size() + text.size() > UINT32_MAX)
+        throw std::length_error("string pool exceeds 4 GiB");
     auto [it, inserted] = m_index.try_emplace(std::string(text), static_cast<StringId>(m_pool.size()));
     if (inserted) {
-        if (m_pool.m_blob.size() + text.size() > UINT32_MAX)
-            throw std::length_error("string pool exceeds 4 GiB");
         m_pool.m_blob.append(text);
         m_pool.m_offsets.push_back(static_cast<std::uint32_t>(m_pool.m_blob.size()));
     }

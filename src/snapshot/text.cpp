@@ -60,6 +60,8 @@ std::string elideUtf8(std::string_view text, std::size_t maxCodePoints)
 {
     if (utf8Length(text) <= maxCodePoints)
         return std::string(text);
+    if (maxCodePoints == 0)
+        return {};
     std::size_t keep = maxCodePoints > 0 ? maxCodePoints - 1 : 0;
     std::size_t i = 0;
     for (; i < text.size(); ++i) {

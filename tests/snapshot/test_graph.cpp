@@ -1,0 +1,75 @@
+#include "test_graph.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace leakscope::test {
+
+namespace {
+
+class TypeTable
+{
+public:
+    TypeTable(SnapshotColumns& columns, StringPoolBuilder& strings)
+        : m_columns(columns)
+        , m_strings(strings)
+    {
+    }
+
+    TypeIndex indexOf(const std::string& name)
+    {
+        auto [it, inserted] = m_index.try_emplace(name, static_cast<TypeIndex>(m_columns.types.size()));
+        if (inserted) {
+            const auto dot = name.rfind('.');
+            TypeRecord record;
+            record.name = m_strings.intern(dot == std::string::npos ? "builtins." + name : name);
+            record.module = m_strings.intern(dot == std::string::npos ? std::string("builtins") : name.substr(0, dot));
+            record.qualname = m_strings.intern(dot == std::string::npos ? name : name.substr(dot + 1));
+            record.address = 0x5500000000ULL + 0x400ULL * it->second;
+            const bool builtin = dot == std::string::npos || name.compare(0, dot, "builtins") == 0;
+            record.flags = builtin ? 0 : HeapType;
+            m_columns.types.push_back(record);
+        }
+        return it->second;
+    }
+
+private:
+    SnapshotColumns& m_columns;
+    StringPoolBuilder& m_strings;
+    std::unordered_map<std::string, TypeIndex> m_index;
+};
+
+} // namespace
+
+SnapshotColumns buildColumns(const GraphSpec& spec)
+{
+    SnapshotColumns c;
+    StringPoolBuilder strings;
+    TypeTable types(c, strings);
+    for (const std::string& name : spec.types)
+        types.indexOf(name);
+
+    for (std::size_t k = 0; k < spec.objects.size(); ++k) {
+        const Obj& o = spec.objects[k];
+        const auto index = static_cast<ObjectIndex>(k);
+        c.appendObject(o.address ? o.address : defaultAddress(index), types.indexOf(o.type), o.size, o.refcount,
+                       o.gc ? GcTracked : 0);
+        c.edges.insert(c.edges.end(), o.edges.begin(), o.edges.end());
+        c.edgeOffsets.push_back(static_cast<std::uint32_t>(c.edges.size()));
+        c.reprBlob += o.repr;
+        c.reprOffsets.push_back(static_cast<std::uint32_t>(c.reprBlob.size()));
+    }
+
+    std::vector<Expl> explanations = spec.explanations;
+    std::stable_sort(explanations.begin(), explanations.end(),
+                     [](const Expl& a, const Expl& b) { return a.object < b.object; });
+    for (const Expl& e : explanations)
+        c.explanations.push_back({e.object, strings.intern(e.kind), strings.intern(e.detail)});
+
+    c.strings = strings.take();
+    c.info.pythonVersion = spec.pythonVersion;
+    c.info.label = "synthetic";
+    return c;
+}
+
+} // namespace leakscope::test

@@ -1,0 +1,86 @@
+#pragma once
+
+// Synthetic heaps for the snapshot tests: a compact description of objects in, SnapshotColumns out,
+// so each test states its graph in a few lines instead of filling a dozen columns by hand.
+
+#include "snapshot/analysis.h"
+#include "snapshot/snapshot.h"
+
+#include <QtTest/QTest>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace leakscope::test {
+
+struct Obj
+{
+    std::string type = "builtins.object"; // "module.qualname"; no dot means module "builtins"
+    bool gc = true;
+    std::uint64_t refcount = 1;
+    std::uint64_t size = 16;
+    std::vector<ObjectIndex> edges;
+    std::string repr;          // empty: the default "<module.Type at 0x…>" form
+    std::uint64_t address = 0; // 0: defaultAddress(index)
+};
+
+struct Expl
+{
+    ObjectIndex object = 0;
+    std::string kind;
+    std::string detail;
+};
+
+struct GraphSpec
+{
+    std::vector<Obj> objects;
+    std::vector<Expl> explanations; // any order; sorted by object when built
+    // Registered first, in this order, so tests can pin type indices or add types with no objects.
+    std::vector<std::string> types;
+    std::string pythonVersion = "3.11.2";
+};
+
+// Distinct, recognisable addresses so a wrong index shows up as a wrong address.
+constexpr std::uint64_t defaultAddress(ObjectIndex i)
+{
+    return 0x7f0000001000ULL + 0x40ULL * i;
+}
+
+// Builds consistent columns: types are registered in order of first use (after spec.types), each
+// object's edges and repr go to the CSR arrays, large sizes and refcounts spill to the side tables.
+// Edges are not range-checked, so a tail for appendObjectsOf can use combined indices.
+SnapshotColumns buildColumns(const GraphSpec& spec);
+
+// A snapshot and its analysis kept together, because HeapAnalysis refers to its Snapshot.
+struct Heap
+{
+    explicit Heap(const GraphSpec& spec)
+        : snapshot(buildColumns(spec))
+        , analysis(snapshot)
+    {
+    }
+    Heap(const Heap&) = delete;
+    Heap& operator=(const Heap&) = delete;
+
+    Snapshot snapshot;
+    HeapAnalysis analysis;
+};
+
+inline std::vector<ObjectIndex> toVector(std::span<const ObjectIndex> span)
+{
+    return {span.begin(), span.end()};
+}
+
+} // namespace leakscope::test
+
+// QCOMPARE on std::string would otherwise print nothing useful on failure.
+namespace QTest {
+template<>
+inline char* toString(const std::string& text)
+{
+    return QTest::toString(QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())));
+}
+} // namespace QTest

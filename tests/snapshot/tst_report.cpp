@@ -1,0 +1,378 @@
+// report.h: candidate order, and the JSON, CSV and table reports checked through independent parsers
+// (QJsonDocument, a small RFC 4180 reader) rather than by comparing whole strings.
+
+#include "snapshot/report.h"
+#include "snapshot/text.h"
+#include "test_graph.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtTest/QTest>
+
+#include <algorithm>
+#include <clocale>
+#include <map>
+
+using namespace leakscope;
+using namespace leakscope::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr std::uint64_t kHugeSize = 1ULL << 40;
+constexpr std::uint64_t kHugeRefcount = (1ULL << 33) + 1;
+const std::string kNastyRepr = "\"q\", \\ \n\xff end";
+const std::string kLongType = "ext.Zz_AVeryLongTypeNameThatKeepsGoingOn";
+const std::string kExplainedDetail = "a \"quoted\", detail";
+
+// Objects 0, 1, 2 and 8 are suspects, 3 and 4 explained candidates, 5 and 7 have referrers, 6 is
+// untracked. Addresses are deliberately out of index order, and type indices out of name order, so only the
+// documented sort (suspects, type name, address) yields the expected sequence {2, 1, 0, 8, 4, 3}.
+GraphSpec reportSpec()
+{
+    std::string longRepr;
+    for (int k = 0; k < 100; ++k)
+        longRepr += "\xc3\xa9"; // 100 two-byte code points, so elision must count code points
+    GraphSpec spec;
+    spec.objects = {
+        {.type = "ext.Zeta", .refcount = kHugeRefcount, .size = kHugeSize, .edges = {5}, .repr = kNastyRepr,
+         .address = 0x3000},
+        {.type = "ext.Alpha", .refcount = 2, .size = 56, .edges = {7, 7}, .address = 0x5000},
+        {.type = "ext.Alpha", .refcount = 0, .size = 32, .repr = longRepr, .address = 0x1000},
+        {.type = "builtins.list", .refcount = 1, .size = 88, .address = 0x8880},
+        {.type = "builtins.list", .refcount = 4, .size = 40, .address = 0x7770},
+        {.type = "builtins.dict", .refcount = 1, .size = 232, .address = 0x6000},
+        {.type = "builtins.str", .gc = false, .refcount = 9, .size = 50, .address = 0x6100},
+        {.type = "ext.Alpha", .refcount = 2, .size = 32, .address = 0x6200},
+        {.type = kLongType, .refcount = 1, .size = 16, .repr = "short", .address = 0x9000},
+    };
+    spec.explanations = {{3, "static-type-dict", kExplainedDetail}, {4, "interpreter-root", "sys.modules"}};
+    return spec;
+}
+
+const std::vector<ObjectIndex> kReportOrder = {2, 1, 0, 8, 4, 3};
+
+QJsonObject parseJson(const std::string& text)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(text), &error);
+    if (error.error != QJsonParseError::NoError)
+        qWarning("JSON error at %d: %s", error.offset, qPrintable(error.errorString()));
+    return document.object();
+}
+
+// A minimal RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks.
+std::vector<std::vector<std::string>> parseCsv(std::string_view text)
+{
+    std::vector<std::vector<std::string>> records;
+    std::vector<std::string> record;
+    std::string field;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c != '"')
+                field += c;
+            else if (i + 1 < text.size() && text[i + 1] == '"')
+                field += text[++i];
+            else
+                quoted = false;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',' || c == '\n') {
+            record.push_back(std::exchange(field, {}));
+            if (c == '\n')
+                records.push_back(std::exchange(record, {}));
+        } else {
+            field += c;
+        }
+    }
+    if (!field.empty() || !record.empty()) {
+        record.push_back(field);
+        records.push_back(record);
+    }
+    return records;
+}
+
+QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
+}
+
+QString qs(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+} // namespace
+
+class TestReport : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parseReportFormat()
+    {
+        QCOMPARE(leakscope::parseReportFormat("table"), std::optional(ReportFormat::Table));
+        QCOMPARE(leakscope::parseReportFormat("json"), std::optional(ReportFormat::Json));
+        QCOMPARE(leakscope::parseReportFormat("csv"), std::optional(ReportFormat::Csv));
+        for (const char* bad : {"", "JSON", "Csv", "json ", "xml", "tab"})
+            QVERIFY2(!leakscope::parseReportFormat(bad).has_value(), bad);
+    }
+
+    void reportOrderSuspectsThenTypeThenAddress()
+    {
+        const Heap heap(reportSpec());
+        QCOMPARE(heap.analysis.suspectCount(), std::size_t(4));
+        QCOMPARE(reportOrder(heap.analysis), kReportOrder);
+    }
+
+    void jsonTopLevelAndSummary()
+    {
+        const Heap heap(reportSpec());
+        const QJsonObject root = parseJson(jsonReport(heap.analysis, 1.25));
+        QVERIFY(!root.isEmpty());
+        QCOMPARE(root.value(u"format").toString(), QStringLiteral("leakscope-report"));
+        QCOMPARE(root.value(u"version").toInteger(), qint64(kReportVersion));
+        QCOMPARE(kReportVersion, 1);
+        QCOMPARE(root.value(u"python").toString(), QStringLiteral("3.11.2"));
+
+        const QJsonObject summary = root.value(u"summary").toObject();
+        QCOMPARE(summary.value(u"objects").toInteger(), qint64(9));
+        QCOMPARE(summary.value(u"gc_objects").toInteger(), qint64(8));
+        QCOMPARE(summary.value(u"edges").toInteger(), qint64(3));
+        QCOMPARE(summary.value(u"candidates").toInteger(), qint64(6));
+        QCOMPARE(summary.value(u"suspects").toInteger(), qint64(4));
+        QCOMPARE(summary.value(u"capture_seconds").toDouble(), 1.25);
+    }
+
+    void jsonTypes()
+    {
+        const Heap heap(reportSpec());
+        const QJsonArray types = parseJson(jsonReport(heap.analysis, 0)).value(u"types").toArray();
+        QCOMPARE(types.size(), 6);
+        struct Expected { qint64 count, bytes, candidates; };
+        const std::map<QString, Expected> expected = {
+            {QStringLiteral("ext.Alpha"), {3, 56 + 32 + 32, 2}},
+            {QStringLiteral("builtins.list"), {2, 88 + 40, 2}},
+            {QStringLiteral("ext.Zeta"), {1, qint64(kHugeSize), 1}},
+            {QStringLiteral("builtins.dict"), {1, 232, 0}},
+            {QStringLiteral("builtins.str"), {1, 50, 0}},
+            {qs(kLongType), {1, 16, 1}},
+        };
+        qint64 previousCount = INT64_MAX;
+        for (const QJsonValue& value : types) {
+            const QJsonObject row = value.toObject();
+            QCOMPARE(sorted(row.keys()), sorted({u"type"_s, u"count"_s, u"bytes"_s, u"candidates"_s}));
+            const QString name = row.value(u"type").toString();
+            const auto it = expected.find(name);
+            QVERIFY2(it != expected.end(), qPrintable(name));
+            QCOMPARE(row.value(u"count").toInteger(), it->second.count);
+            QCOMPARE(row.value(u"bytes").toInteger(), it->second.bytes);
+            QCOMPARE(row.value(u"candidates").toInteger(), it->second.candidates);
+            QVERIFY2(row.value(u"count").toInteger() <= previousCount, "types are listed by count, largest first");
+            previousCount = row.value(u"count").toInteger();
+        }
+    }
+
+    void jsonCandidates()
+    {
+        const Heap heap(reportSpec());
+        const Snapshot& s = heap.snapshot;
+        const QJsonArray candidates = parseJson(jsonReport(heap.analysis, 0)).value(u"candidates").toArray();
+        QCOMPARE(candidates.size(), qsizetype(kReportOrder.size()));
+        const QStringList keys = sorted({u"address"_s, u"type"_s, u"size"_s, u"refcount"_s, u"referrers"_s,
+                                         u"surplus"_s, u"referents"_s, u"suspect"_s, u"explanation"_s, u"repr"_s});
+        for (qsizetype k = 0; k < candidates.size(); ++k) {
+            const ObjectIndex i = kReportOrder[std::size_t(k)];
+            const QJsonObject c = candidates.at(k).toObject();
+            QCOMPARE(sorted(c.keys()), keys);
+            QCOMPARE(c.value(u"address").toString(), qs(formatAddress(s.address(i))));
+            QCOMPARE(c.value(u"type").toString(), qs(s.typeNameOf(i)));
+            QCOMPARE(c.value(u"size").toInteger(), qint64(s.size(i)));
+            QCOMPARE(c.value(u"refcount").toInteger(), qint64(s.refcount(i)));
+            QCOMPARE(c.value(u"referrers").toInteger(), qint64(0));
+            QCOMPARE(c.value(u"surplus").toInteger(), heap.analysis.surplus(i));
+            QCOMPARE(c.value(u"referents").toInteger(), qint64(s.referents(i).size()));
+            QCOMPARE(c.value(u"suspect").toBool(), heap.analysis.isSuspect(i));
+            QVERIFY(c.value(u"suspect").isBool());
+            if (heap.analysis.isSuspect(i)) {
+                QVERIFY(c.value(u"explanation").isNull());
+            } else {
+                const QJsonObject e = c.value(u"explanation").toObject();
+                QCOMPARE(sorted(e.keys()), sorted({u"kind"_s, u"detail"_s}));
+                QCOMPARE(e.value(u"kind").toString(), qs(s.string(s.explanation(i)->kind)));
+                QCOMPARE(e.value(u"detail").toString(), qs(s.string(s.explanation(i)->detail)));
+            }
+        }
+        // Spot checks against literal values, so a shared mistake in the accessors cannot hide.
+        const QJsonObject zeta = candidates.at(2).toObject();
+        QCOMPARE(zeta.value(u"address").toString(), QStringLiteral("0x3000"));
+        QCOMPARE(zeta.value(u"size").toInteger(), qint64(kHugeSize));
+        QCOMPARE(zeta.value(u"refcount").toInteger(), qint64(kHugeRefcount));
+        QCOMPARE(zeta.value(u"surplus").toInteger(), qint64(kHugeRefcount));
+        QCOMPARE(zeta.value(u"referents").toInteger(), qint64(1));
+        QCOMPARE(zeta.value(u"repr").toString(), u"\"q\", \\ \n\uFFFD end"_s);
+        QCOMPARE(candidates.at(5).toObject().value(u"explanation").toObject().value(u"detail").toString(),
+                 qs(kExplainedDetail));
+        QCOMPARE(candidates.at(4).toObject().value(u"repr").toString(), QStringLiteral("<builtins.list at 0x7770>"));
+    }
+
+    void jsonWithoutCandidates()
+    {
+        GraphSpec spec;
+        spec.objects = {{.edges = {1}}, {.gc = false, .edges = {0}}};
+        const Heap heap(spec);
+        const QJsonObject root = parseJson(jsonReport(heap.analysis, 0.5));
+        QVERIFY(root.value(u"candidates").isArray());
+        QVERIFY(root.value(u"candidates").toArray().isEmpty());
+        QCOMPARE(root.value(u"types").toArray().size(), 1);
+        QCOMPARE(root.value(u"summary").toObject().value(u"suspects").toInteger(), qint64(0));
+    }
+
+    void csvReport()
+    {
+        const Heap heap(reportSpec());
+        const std::string csv = leakscope::csvReport(heap.analysis);
+        const auto records = parseCsv(csv);
+        QCOMPARE(records.size(), kReportOrder.size() + 1);
+        QCOMPARE(records[0], (std::vector<std::string>{"address", "type", "size", "refcount", "referrers", "surplus",
+                                                       "referents", "suspect", "explanation_kind",
+                                                       "explanation_detail", "repr"}));
+        // The newline inside a quoted repr must not start a record.
+        QVERIFY(std::count(csv.begin(), csv.end(), '\n') > std::ptrdiff_t(records.size()));
+
+        const Snapshot& s = heap.snapshot;
+        for (std::size_t k = 0; k < kReportOrder.size(); ++k) {
+            const ObjectIndex i = kReportOrder[k];
+            const std::vector<std::string>& row = records[k + 1];
+            QCOMPARE(row.size(), std::size_t(11));
+            QCOMPARE(row[0], formatAddress(s.address(i)));
+            QCOMPARE(row[1], std::string(s.typeNameOf(i)));
+            QCOMPARE(row[2], std::to_string(s.size(i)));
+            QCOMPARE(row[3], std::to_string(s.refcount(i)));
+            QCOMPARE(row[4], std::string("0"));
+            QCOMPARE(row[5], std::to_string(heap.analysis.surplus(i)));
+            QCOMPARE(row[6], std::to_string(s.referents(i).size()));
+            QCOMPARE(row[7], std::string(heap.analysis.isSuspect(i) ? "true" : "false"));
+            QCOMPARE(row[10], s.repr(i));
+        }
+        QCOMPARE(records[3][10], kNastyRepr);
+        QCOMPARE(records[3][2], std::string("1099511627776"));
+        QCOMPARE(records[6][8], std::string("static-type-dict"));
+        QCOMPARE(records[6][9], kExplainedDetail);
+        QCOMPARE(records[1][8], std::string());
+        QCOMPARE(records[1][9], std::string());
+    }
+
+    void tableListsSuspectsOnly()
+    {
+        const Heap heap(reportSpec());
+        const std::string table = tableReport(heap.analysis, 2.5);
+        QVERIFY2(table.find("9 objects (8 gc-tracked), 3 references") != std::string::npos, table.c_str());
+        QVERIFY2(table.find("6 leak candidates, 4 suspects") != std::string::npos, table.c_str());
+        QVERIFY2(table.find("3.11.2") != std::string::npos, table.c_str());
+        QVERIFY(table.find("ADDRESS") != std::string::npos);
+
+        std::size_t previous = 0;
+        for (ObjectIndex i : {2, 1, 0, 8}) {
+            const std::size_t at = table.find(formatAddress(heap.snapshot.address(i)) + " ");
+            QVERIFY2(at != std::string::npos && at > previous, qPrintable(qs(formatAddress(heap.snapshot.address(i)))));
+            previous = at;
+        }
+        QVERIFY(table.find("0x7770") == std::string::npos); // explained candidates are not listed
+        QVERIFY(table.find("0x8880") == std::string::npos);
+        QVERIFY(table.find("0x6000") == std::string::npos); // nor objects that are not candidates
+        QVERIFY(table.find("more suspects") == std::string::npos);
+    }
+
+    void tableElides()
+    {
+        const Heap heap(reportSpec());
+        const std::string table = tableReport(heap.analysis, 0);
+        const std::string longRepr = heap.snapshot.repr(2);
+        QVERIFY(table.find(longRepr) == std::string::npos);
+        QVERIFY(table.find(elideUtf8(longRepr, 80) + "\n") != std::string::npos);
+        QVERIFY(table.find(kLongType) == std::string::npos);
+        QVERIFY2(table.find(elideUtf8(kLongType, 28)) != std::string::npos, table.c_str());
+    }
+
+    void tableHidesControlCharacters()
+    {
+        // Reprs come from untrusted snapshot files too: no escape sequence may reach the terminal.
+        GraphSpec spec;
+        spec.objects = {{.type = "builtins.str", .repr = "'\x1b[2J\nboom'"}};
+        const Heap heap(spec);
+        const std::string table = tableReport(heap.analysis, 0);
+        QVERIFY2(table.find('\x1b') == std::string::npos, table.c_str());
+        QVERIFY2(table.find("'?[2J?boom'") != std::string::npos, table.c_str());
+    }
+
+    void tableLimitsRows()
+    {
+        const Heap heap(reportSpec());
+        const std::string table = tableReport(heap.analysis, 0, 2);
+        QVERIFY2(table.find("2 more suspects") != std::string::npos, table.c_str());
+        QVERIFY(table.find("0x1000 ") != std::string::npos);
+        QVERIFY(table.find("0x5000 ") != std::string::npos);
+        QVERIFY(table.find("0x3000 ") == std::string::npos);
+        QVERIFY(table.find("0x9000 ") == std::string::npos);
+    }
+
+    void tableWithoutSuspects()
+    {
+        GraphSpec spec;
+        spec.objects = {{.type = "builtins.dict"}, {.gc = false}};
+        spec.explanations = {{0, "interpreter-root", "builtins"}};
+        const Heap heap(spec);
+        const std::string table = tableReport(heap.analysis, 0);
+        QVERIFY2(table.find("1 leak candidates, 0 suspects") != std::string::npos, table.c_str());
+        QVERIFY(table.find("ADDRESS") == std::string::npos);
+        QCOMPARE(std::count(table.begin(), table.end(), '\n'), std::ptrdiff_t(2));
+    }
+
+    void tableKeepsSummaryWithLongPythonVersion()
+    {
+        // pythonVersion comes from snapshot files, which are untrusted and may hold anything.
+        GraphSpec spec;
+        spec.objects = {{}};
+        spec.pythonVersion = std::string(300, '9');
+        const Heap heap(spec);
+        const std::string table = tableReport(heap.analysis, 0);
+        QVERIFY2(table.find("1 leak candidates, 1 suspects") != std::string::npos, table.c_str());
+    }
+
+    void jsonNumbersIgnoreTheCLocale()
+    {
+        // QCoreApplication adopts the environment's locale on Unix; a decimal comma would break JSON.
+        const std::string saved = std::setlocale(LC_NUMERIC, nullptr);
+        const char* commaLocale = nullptr;
+        for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8", "ru_RU.UTF-8"}) {
+            if (std::setlocale(LC_NUMERIC, name)) {
+                commaLocale = name;
+                break;
+            }
+        }
+        if (!commaLocale)
+            QSKIP("no locale with a decimal comma is installed");
+        GraphSpec spec;
+        spec.objects = {{}};
+        const Heap heap(spec);
+        const std::string json = jsonReport(heap.analysis, 1.5);
+        std::setlocale(LC_NUMERIC, saved.c_str());
+        QCOMPARE(parseJson(json).value(u"summary").toObject().value(u"capture_seconds").toDouble(), 1.5);
+    }
+
+    void formatReportDispatches()
+    {
+        const Heap heap(reportSpec());
+        QCOMPARE(formatReport(heap.analysis, ReportFormat::Json, 1.5), jsonReport(heap.analysis, 1.5));
+        QCOMPARE(formatReport(heap.analysis, ReportFormat::Csv, 1.5), leakscope::csvReport(heap.analysis));
+        QCOMPARE(formatReport(heap.analysis, ReportFormat::Table, 1.5), tableReport(heap.analysis, 1.5));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReport)
+#include "tst_report.moc"

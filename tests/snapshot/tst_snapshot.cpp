@@ -1,0 +1,285 @@
+// Snapshot columns, validation of untrusted columns, the large side tables, repr, appendObjectsOf.
+
+#include "test_graph.h"
+
+#include <QtTest/QTest>
+
+#include <stdexcept>
+#include <utility>
+
+using namespace leakscope;
+using namespace leakscope::test;
+
+namespace {
+
+constexpr std::uint64_t kTwo32 = 1ULL << 32;
+
+// Three objects that exercise every column: edges with a duplicate, stored and default reprs, large
+// sizes and refcounts on two objects each, two explanations.
+GraphSpec validSpec()
+{
+    GraphSpec spec;
+    spec.objects = {
+        {.type = "builtins.list", .refcount = kTwo32 + 5, .edges = {1}, .repr = "[...]"},
+        {.type = "mod.Big", .refcount = 1, .size = kTwo32 * 2, .edges = {2, 2}},
+        {.type = "builtins.dict", .refcount = kTwo32 * 8, .size = kTwo32 * 4, .repr = "{}"},
+    };
+    spec.explanations = {{0, "root", "held by the interpreter"}, {2, "static", "module state"}};
+    return spec;
+}
+
+struct Corruption
+{
+    const char* name;
+    const char* message; // a fragment validate() must report
+    void (*apply)(SnapshotColumns&);
+};
+
+const Corruption kCorruptions[] = {
+    {"type column short", "differ in length", [](SnapshotColumns& c) { c.type.pop_back(); }},
+    {"size column short", "differ in length", [](SnapshotColumns& c) { c.size.pop_back(); }},
+    {"refcount column short", "differ in length", [](SnapshotColumns& c) { c.refcount.pop_back(); }},
+    {"flags column long", "differ in length", [](SnapshotColumns& c) { c.flags.push_back(0); }},
+    {"address column long", "differ in length", [](SnapshotColumns& c) { c.address.push_back(1); }},
+    {"edge offsets missing entry", "edge offsets: expected one more", [](SnapshotColumns& c) { c.edgeOffsets.pop_back(); }},
+    {"edge offsets extra entry", "edge offsets: expected one more",
+     [](SnapshotColumns& c) { c.edgeOffsets.push_back(c.edgeOffsets.back()); }},
+    {"edge offsets empty", "edge offsets: expected one more", [](SnapshotColumns& c) { c.edgeOffsets.clear(); }},
+    {"edge offsets start past zero", "edge offsets do not span", [](SnapshotColumns& c) { c.edgeOffsets.front() = 1; }},
+    {"edge offsets end short", "edge offsets do not span", [](SnapshotColumns& c) { --c.edgeOffsets.back(); }},
+    {"edges beyond offsets", "edge offsets do not span", [](SnapshotColumns& c) { c.edges.push_back(0); }},
+    {"edge offsets decrease", "edge offsets decrease at object 1",
+     [](SnapshotColumns& c) { c.edgeOffsets = {0, 3, 1, 3}; }},
+    {"repr offsets missing entry", "repr offsets: expected one more", [](SnapshotColumns& c) { c.reprOffsets.pop_back(); }},
+    {"repr blob longer than offsets", "repr offsets do not span", [](SnapshotColumns& c) { c.reprBlob += 'x'; }},
+    {"repr offsets decrease", "repr offsets decrease at object 1", [](SnapshotColumns& c) { c.reprOffsets = {0, 6, 5, 7}; }},
+    {"edge past last object", "edge points past the last object", [](SnapshotColumns& c) { c.edges.back() = 3; }},
+    {"object with missing type", "missing type",
+     [](SnapshotColumns& c) { c.type[1] = static_cast<TypeIndex>(c.types.size()); }},
+    {"type name missing", "type refers to a missing string",
+     [](SnapshotColumns& c) { c.types[0].name = static_cast<StringId>(c.strings.size()); }},
+    {"type module missing", "type refers to a missing string",
+     [](SnapshotColumns& c) { c.types[1].module = static_cast<StringId>(c.strings.size()); }},
+    {"type qualname missing", "type refers to a missing string",
+     [](SnapshotColumns& c) { c.types[2].qualname = 1000; }},
+    {"explanation kind missing", "explanation refers to a missing object or string",
+     [](SnapshotColumns& c) { c.explanations[0].kind = static_cast<StringId>(c.strings.size()); }},
+    {"explanation detail missing", "explanation refers to a missing object or string",
+     [](SnapshotColumns& c) { c.explanations[1].detail = 1000; }},
+    {"explanation past last object", "explanation refers to a missing object or string",
+     [](SnapshotColumns& c) { c.explanations[1].object = 3; }},
+    {"explanations unsorted", "explanations are not sorted",
+     [](SnapshotColumns& c) { std::swap(c.explanations[0], c.explanations[1]); }},
+    {"two explanations for one object", "explanations are not sorted",
+     [](SnapshotColumns& c) { c.explanations[1].object = c.explanations[0].object; }},
+    {"large sizes unsorted", "large size or refcount table is not sorted",
+     [](SnapshotColumns& c) { std::swap(c.largeSizes[0], c.largeSizes[1]); }},
+    {"large refcounts duplicated", "large size or refcount table is not sorted",
+     [](SnapshotColumns& c) { c.largeRefcounts[1].first = c.largeRefcounts[0].first; }},
+    {"large size past last object", "large size or refcount table is not sorted",
+     [](SnapshotColumns& c) { c.largeSizes.back().first = 3; }},
+    {"large refcount past last object", "large size or refcount table is not sorted",
+     [](SnapshotColumns& c) { c.largeRefcounts.push_back({7, kTwo32}); }},
+};
+
+} // namespace
+
+class TestSnapshot : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void validColumnsPass()
+    {
+        const SnapshotColumns c = buildColumns(validSpec());
+        // The corruptions below rely on this shape; fail here rather than pass them vacuously.
+        QCOMPARE(c.edgeOffsets, (std::vector<std::uint32_t>{0, 1, 3, 3}));
+        QCOMPARE(c.reprOffsets, (std::vector<std::uint32_t>{0, 5, 5, 7}));
+        QCOMPARE(c.largeSizes.size(), std::size_t(2));
+        QCOMPARE(c.largeRefcounts.size(), std::size_t(2));
+        QCOMPARE(Snapshot::validate(c), std::string());
+        const Snapshot s(c);
+        QCOMPARE(s.objectCount(), std::size_t(3));
+        QCOMPARE(s.edgeCount(), std::size_t(3));
+        QCOMPARE(s.typeCount(), std::size_t(3));
+    }
+
+    void emptySnapshotIsValid()
+    {
+        const Snapshot s{SnapshotColumns()};
+        QCOMPARE(s.objectCount(), std::size_t(0));
+        QCOMPARE(s.edgeCount(), std::size_t(0));
+        QCOMPARE(s.gcObjectCount(), std::size_t(0));
+    }
+
+    void rejectsInconsistentColumns_data()
+    {
+        QTest::addColumn<int>("corruption");
+        for (int k = 0; k < int(std::size(kCorruptions)); ++k)
+            QTest::newRow(kCorruptions[k].name) << k;
+    }
+
+    void rejectsInconsistentColumns()
+    {
+        QFETCH(int, corruption);
+        const Corruption& corrupt = kCorruptions[corruption];
+        SnapshotColumns c = buildColumns(validSpec());
+        corrupt.apply(c);
+
+        const std::string problem = Snapshot::validate(c);
+        QVERIFY2(problem.find(corrupt.message) != std::string::npos, problem.c_str());
+        try {
+            Snapshot s(std::move(c));
+            QFAIL("Snapshot accepted inconsistent columns");
+        } catch (const std::invalid_argument& error) {
+            QVERIFY2(std::string(error.what()).find(problem) != std::string::npos, error.what());
+        }
+    }
+
+    void largeValuesRoundTrip_data()
+    {
+        QTest::addColumn<quint64>("value");
+        QTest::addColumn<bool>("spills");
+        QTest::newRow("zero") << quint64(0) << false;
+        QTest::newRow("2^32 - 2") << quint64(UINT32_MAX - 1) << false;
+        QTest::newRow("2^32 - 1 (the spill marker itself)") << quint64(UINT32_MAX) << true;
+        QTest::newRow("2^32") << quint64(kTwo32) << true;
+        QTest::newRow("2^40 + 3") << quint64((1ULL << 40) + 3) << true;
+        QTest::newRow("2^64 - 1") << quint64(UINT64_MAX) << true;
+    }
+
+    void largeValuesRoundTrip()
+    {
+        QFETCH(quint64, value);
+        QFETCH(bool, spills);
+        // Neighbours with small values, and a second object on the same side of the spill limit,
+        // make sure a lookup hits the right side-table entry.
+        const quint64 other = !spills ? value / 2 : value == UINT64_MAX ? value - 1 : value + 1;
+        GraphSpec spec;
+        spec.objects = {{.refcount = 3, .size = 24},
+                        {.refcount = value, .size = value},
+                        {.refcount = 4, .size = 32},
+                        {.refcount = other, .size = other}};
+        const SnapshotColumns c = buildColumns(spec);
+        QCOMPARE(c.size[1], spills ? UINT32_MAX : std::uint32_t(value));
+        QCOMPARE(c.largeSizes.size(), spills ? std::size_t(2) : std::size_t(0));
+        QCOMPARE(c.largeRefcounts.size(), spills ? std::size_t(2) : std::size_t(0));
+
+        const Snapshot s(c);
+        QCOMPARE(s.size(0), quint64(24));
+        QCOMPARE(s.refcount(0), quint64(3));
+        QCOMPARE(s.size(1), value);
+        QCOMPARE(s.refcount(1), value);
+        QCOMPARE(s.size(2), quint64(32));
+        QCOMPARE(s.refcount(2), quint64(4));
+        QCOMPARE(s.size(3), other);
+        QCOMPARE(s.refcount(3), other);
+    }
+
+    void reprStoredOrDefault()
+    {
+        GraphSpec spec;
+        spec.objects = {
+            {.type = "builtins.str", .repr = "'h\xc3\xa9llo'"},
+            {.type = "mod.sub.Widget", .address = 0xdeadbeef},
+            {.type = "dict"},
+        };
+        const Snapshot s(buildColumns(spec));
+        QCOMPARE(s.repr(0), std::string("'h\xc3\xa9llo'"));
+        QCOMPARE(std::string(s.storedRepr(0)), std::string("'h\xc3\xa9llo'"));
+        QVERIFY(s.storedRepr(1).empty());
+        QCOMPARE(s.repr(1), std::string("<mod.sub.Widget at 0xdeadbeef>"));
+        QCOMPARE(s.repr(2), "<builtins.dict at " + formatAddress(defaultAddress(2)) + ">");
+        QCOMPARE(formatAddress(0), std::string("0x0"));
+        QCOMPARE(formatAddress(0x7f12AB), std::string("0x7f12ab"));
+        QCOMPARE(formatAddress(UINT64_MAX), std::string("0xffffffffffffffff"));
+    }
+
+    void accessors()
+    {
+        GraphSpec spec = validSpec();
+        spec.objects[1].gc = false;
+        const Snapshot s(buildColumns(spec));
+        QCOMPARE(s.gcObjectCount(), std::size_t(2));
+        QVERIFY(s.isGcTracked(0));
+        QVERIFY(!s.isGcTracked(1));
+        QCOMPARE(s.flags(1), std::uint8_t(0));
+        QCOMPARE(toVector(s.referents(0)), (std::vector<ObjectIndex>{1}));
+        QCOMPARE(toVector(s.referents(1)), (std::vector<ObjectIndex>{2, 2}));
+        QVERIFY(s.referents(2).empty());
+        QCOMPARE(std::string(s.typeNameOf(1)), std::string("mod.Big"));
+        QCOMPARE(std::string(s.string(s.type(s.typeOf(1)).module)), std::string("mod"));
+        QCOMPARE(std::string(s.string(s.type(s.typeOf(1)).qualname)), std::string("Big"));
+        QCOMPARE(s.address(2), defaultAddress(2));
+
+        QVERIFY(!s.explanation(1));
+        const ExplanationRecord* e = s.explanation(2);
+        QVERIFY(e);
+        QCOMPARE(e->object, ObjectIndex(2));
+        QCOMPARE(std::string(s.string(e->kind)), std::string("static"));
+        QCOMPARE(std::string(s.string(e->detail)), std::string("module state"));
+        QCOMPARE(s.info().pythonVersion, std::string("3.11.2"));
+        QVERIFY(s.memoryBytes(true) > s.memoryBytes(false));
+    }
+
+    void appendObjectsOfConcatenates()
+    {
+        const std::vector<std::string> types = {"builtins.list", "mod.Big"};
+        GraphSpec head;
+        head.types = types;
+        head.objects = {{.type = "builtins.list", .edges = {1, 3}, .repr = "[a, b]"},
+                        {.type = "mod.Big", .refcount = kTwo32 + 1, .size = kTwo32 + 2}};
+        // The tail's edges already use combined indices: 2 -> 0 and 3 -> 2, 3 -> 3.
+        GraphSpec tail;
+        tail.types = types;
+        tail.objects = {{.type = "mod.Big", .refcount = 2, .size = kTwo32 * 3, .edges = {0}, .repr = "big"},
+                        {.type = "builtins.list", .refcount = kTwo32 * 5, .edges = {2, 3}, .address = 0x1234}};
+
+        SnapshotColumns c = buildColumns(head);
+        c.appendObjectsOf(buildColumns(tail));
+        QCOMPARE(c.objectCount(), std::size_t(4));
+        QCOMPARE(c.edgeOffsets, (std::vector<std::uint32_t>{0, 2, 2, 3, 5}));
+        QCOMPARE(c.reprOffsets, (std::vector<std::uint32_t>{0, 6, 6, 9, 9}));
+        QCOMPARE(c.largeSizes, (std::vector<std::pair<ObjectIndex, std::uint64_t>>{{1, kTwo32 + 2}, {2, kTwo32 * 3}}));
+        QCOMPARE(c.largeRefcounts, (std::vector<std::pair<ObjectIndex, std::uint64_t>>{{1, kTwo32 + 1}, {3, kTwo32 * 5}}));
+
+        const Snapshot s(std::move(c));
+        QCOMPARE(toVector(s.referents(0)), (std::vector<ObjectIndex>{1, 3}));
+        QVERIFY(s.referents(1).empty());
+        QCOMPARE(toVector(s.referents(2)), (std::vector<ObjectIndex>{0}));
+        QCOMPARE(toVector(s.referents(3)), (std::vector<ObjectIndex>{2, 3}));
+        QCOMPARE(s.repr(0), std::string("[a, b]"));
+        QCOMPARE(s.repr(2), std::string("big"));
+        QCOMPARE(s.repr(3), std::string("<builtins.list at 0x1234>"));
+        QCOMPARE(s.address(2), defaultAddress(0)); // addresses are copied, not re-derived
+        QCOMPARE(std::string(s.typeNameOf(2)), std::string("mod.Big"));
+        QCOMPARE(s.size(1), kTwo32 + 2);
+        QCOMPARE(s.size(2), kTwo32 * 3);
+        QCOMPARE(s.refcount(2), quint64(2));
+        QCOMPARE(s.refcount(3), kTwo32 * 5);
+    }
+
+    void appendObjectsOfEmptyParts()
+    {
+        GraphSpec spec;
+        spec.objects = {{.edges = {1}, .repr = "x"}, {.size = kTwo32}};
+        const SnapshotColumns full = buildColumns(spec);
+
+        SnapshotColumns intoEmpty;
+        intoEmpty.appendObjectsOf(full);
+        QCOMPARE(intoEmpty.edgeOffsets, full.edgeOffsets);
+        QCOMPARE(intoEmpty.reprOffsets, full.reprOffsets);
+        QCOMPARE(intoEmpty.largeSizes, full.largeSizes);
+        QCOMPARE(intoEmpty.edges, full.edges);
+
+        SnapshotColumns withEmptyTail = full;
+        withEmptyTail.appendObjectsOf(SnapshotColumns());
+        QCOMPARE(withEmptyTail.objectCount(), std::size_t(2));
+        QCOMPARE(withEmptyTail.edgeOffsets, full.edgeOffsets);
+        QCOMPARE(withEmptyTail.reprOffsets, full.reprOffsets);
+        QCOMPARE(Snapshot::validate(withEmptyTail), std::string());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSnapshot)
+#include "tst_snapshot.moc"
