@@ -2,6 +2,8 @@
 
 #include <Python.h>
 
+#include "snapshot/snapshot.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -39,9 +41,9 @@ public:
     // and rethrows what the helper thread failed with.
     void finish(const std::vector<PyObject*>& outside);
 
-    // Blocks in object order: listed objects, then outside ones.
-    const std::vector<DetailBlock>& listedBlocks() const { return m_listedBlocks; }
-    const std::vector<DetailBlock>& outsideBlocks() const { return m_outsideBlocks; }
+    // After finish(): writes every object's size and repr into columns whose object rows exist
+    // (listed objects first, then outside ones, as the walk numbered them). Two threads copy.
+    void mergeInto(SnapshotColumns& columns) const;
 
 private:
     void work();

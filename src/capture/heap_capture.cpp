@@ -5,6 +5,7 @@
 #include "pyobject_access.h"
 #include "detail_pool.h"
 #include "explainers.h"
+#include "gc_lists.h"
 #include "huge_pages.h"
 #include "type_table.h"
 
@@ -25,30 +26,49 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uintptr_t kTagBit = std::uintptr_t(1) << 63;
 constexpr int kFlagBits = 2;
 constexpr std::uintptr_t kFlagMask = (std::uintptr_t(1) << kFlagBits) - 1;
+constexpr std::size_t kAhead = 8; // listed objects are scattered: prefetch this many ahead
 
-class HeaderTags
+// Every gc-tracked object, read from the collector's own lists (the generations and the permanent
+// one), with its index written into its header on the way. The capture takes no reference: nothing can
+// free an object while the GIL holder runs no Python code. Restores the headers when destroyed.
+class TaggedObjects
 {
 public:
-    HeaderTags(PyObject* const* objects, std::size_t count)
-        : m_objects(objects)
-        , m_saved(count)
+    TaggedObjects()
     {
-        for (std::size_t i = 0; i < count; ++i) {
-            GcHeader* header = gcHeader(objects[i]);
-            m_saved[i] = header->prev;
-            header->prev = kTagBit | (static_cast<std::uintptr_t>(i) << kFlagBits) | (header->prev & kFlagMask);
+        m_objects.reserve(1u << 16);
+        m_saved.reserve(1u << 16);
+        for (int list = 0; list < leakscope_gc_list_count(); ++list) {
+            auto* head = static_cast<GcHeader*>(leakscope_gc_list_head(list));
+            for (auto* header = reinterpret_cast<GcHeader*>(head->next); header != head;
+                 header = reinterpret_cast<GcHeader*>(header->next)) {
+                const std::uintptr_t index = m_objects.size();
+                if (index >= UINT32_MAX / 2) {
+                    restore();
+                    throw CaptureError("too many objects for one snapshot");
+                }
+                m_saved.push_back(header->prev);
+                header->prev = kTagBit | (index << kFlagBits) | (header->prev & kFlagMask);
+                m_objects.push_back(reinterpret_cast<PyObject*>(header + 1));
+            }
         }
     }
-    ~HeaderTags()
+    ~TaggedObjects() { restore(); }
+    TaggedObjects(const TaggedObjects&) = delete;
+    TaggedObjects& operator=(const TaggedObjects&) = delete;
+
+    void restore()
     {
         for (std::size_t i = 0; i < m_saved.size(); ++i)
             gcHeader(m_objects[i])->prev = m_saved[i];
+        m_saved.clear();
     }
-    HeaderTags(const HeaderTags&) = delete;
-    HeaderTags& operator=(const HeaderTags&) = delete;
+
+    PyObject* const* data() const { return m_objects.data(); }
+    std::size_t size() const { return m_objects.size(); }
 
 private:
-    PyObject* const* m_objects;
+    std::vector<PyObject*> m_objects;
     std::vector<std::uintptr_t> m_saved;
 };
 
@@ -134,7 +154,7 @@ struct Walk
     // Scalar columns of listed object i, whose rows exist already; size and repr come from the pool.
     void recordListed(ObjectIndex i, PyObject* object)
     {
-        const auto refs = static_cast<std::uint64_t>(Py_REFCNT(object)) - 1; // the list holds one
+        const auto refs = static_cast<std::uint64_t>(Py_REFCNT(object));
         columns.address[i] = reinterpret_cast<std::uintptr_t>(object);
         columns.type[i] = types.indexOf(Py_TYPE(object));
         columns.refcount[i] = refs >= UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(refs);
@@ -182,67 +202,6 @@ struct Walk
     }
 };
 
-// Moves sizes and reprs computed by the pool into the columns, in object order.
-void takeDetails(SnapshotColumns& columns, const std::vector<DetailBlock>& blocks, ObjectIndex& next)
-{
-    for (const DetailBlock& block : blocks) {
-        const auto base = static_cast<std::uint32_t>(columns.reprBlob.size());
-        if (columns.reprBlob.size() + block.reprs.size() >= UINT32_MAX)
-            throw CaptureError("repr text exceeds 4 GiB");
-        columns.reprBlob += block.reprs;
-        for (std::uint32_t end : block.reprEnds)
-            columns.reprOffsets.push_back(base + end);
-        for (std::uint64_t size : block.sizes) {
-            if (size >= UINT32_MAX) {
-                columns.size[next] = UINT32_MAX;
-                columns.largeSizes.emplace_back(next, size);
-            } else {
-                columns.size[next] = static_cast<std::uint32_t>(size);
-            }
-            ++next;
-        }
-    }
-}
-
-std::string currentErrorText()
-{
-    PyObject *type, *value, *traceback;
-    PyErr_Fetch(&type, &value, &traceback);
-    std::string text = "unknown error";
-    if (value) {
-        if (PyObject* str = PyObject_Str(value)) {
-            if (const char* utf8 = PyUnicode_AsUTF8(str))
-                text = utf8;
-            Py_DECREF(str);
-        }
-    }
-    PyErr_Clear();
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(traceback);
-    return text;
-}
-
-// gc.get_objects() through the function object the gc module already holds: calling it creates no
-// temporary gc object that would land in its own result, and the result list excludes itself.
-PyObject* listGcObjects()
-{
-    PyObject* gcModule = PyImport_ImportModule("gc");
-    if (!gcModule)
-        throw CaptureError("cannot import gc: " + currentErrorText());
-    PyObject* getObjects = PyObject_GetAttrString(gcModule, "get_objects");
-    Py_DECREF(gcModule);
-    if (!getObjects)
-        throw CaptureError("gc.get_objects is missing: " + currentErrorText());
-    PyObject* list = PyObject_CallNoArgs(getObjects);
-    Py_DECREF(getObjects);
-    if (!list || !PyList_CheckExact(list)) {
-        Py_XDECREF(list);
-        throw CaptureError("gc.get_objects() failed: " + currentErrorText());
-    }
-    return list;
-}
-
 // Candidates are known once the edges are: let the explainers look at them while they are alive.
 void explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyObject* const* objects,
                        std::size_t count, const CaptureOptions& options)
@@ -280,68 +239,52 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         last = now;
         return seconds;
     };
-    if (PyErr_Occurred())
-        throw CaptureError("capture started with a Python exception pending");
-
-    PyObject* list = listGcObjects();
-    const auto count = static_cast<std::size_t>(PyList_GET_SIZE(list));
-    if (count >= UINT32_MAX / 2) {
-        Py_DECREF(list);
-        throw CaptureError("too many objects for one snapshot");
-    }
-    PyObject* const* objects = count ? &PyList_GET_ITEM(list, 0) : nullptr;
 
     SnapshotColumns columns;
     StringPoolBuilder strings;
     TypeTable types(columns.types, strings);
     CaptureDiagnostics phases;
-    try {
-        reserveHuge(columns.address, count * 3);
-        reserveHuge(columns.type, count * 3);
-        reserveHuge(columns.size, count * 3);
-        reserveHuge(columns.refcount, count * 3);
-        reserveHuge(columns.flags, count * 3);
-        reserveHuge(columns.edgeOffsets, count * 3 + 1);
-        reserveHuge(columns.edges, count * 5);
-        columns.address.resize(count);
-        columns.type.resize(count);
-        columns.size.resize(count);
-        columns.refcount.resize(count);
-        columns.flags.resize(count);
-        Walk walk{columns, {}, types, static_cast<ObjectIndex>(count), AddressMap(count * 2), nullptr};
-        reserveHuge(walk.outside, count * 2);
-        // Declared after the walk state it reads and before the tags, so that on failure the helper
-        // thread stops before headers are restored and the list is released.
+    TaggedObjects tagged;
+    const std::size_t count = tagged.size();
+    PyObject* const* objects = tagged.data();
+    phases.listSeconds = lap();
+
+    reserveHuge(columns.address, count * 3);
+    reserveHuge(columns.type, count * 3);
+    reserveHuge(columns.size, count * 3);
+    reserveHuge(columns.refcount, count * 3);
+    reserveHuge(columns.flags, count * 3);
+    reserveHuge(columns.edgeOffsets, count * 3 + 1);
+    reserveHuge(columns.edges, count * 5);
+    columns.address.resize(count);
+    columns.type.resize(count);
+    columns.size.resize(count);
+    columns.refcount.resize(count);
+    columns.flags.resize(count);
+    Walk walk{columns, {}, types, static_cast<ObjectIndex>(count), AddressMap(count * 2), nullptr};
+    reserveHuge(walk.outside, count * 2);
+    {
+        // Destroyed before the tags: on failure the helper thread stops before headers are restored.
         DetailPool details(objects, count);
-        {
-            HeaderTags tags(objects, count);
-            phases.listSeconds = lap();
-            for (std::size_t i = 0; i < count; ++i) {
-                PyObject* object = objects[i];
-                walk.recordListed(static_cast<ObjectIndex>(i), object);
-                if (traverseproc traverse = Py_TYPE(object)->tp_traverse)
-                    traverse(object, &Walk::visit, &walk);
-                walk.closeEdges();
-            }
+        for (std::size_t i = 0; i < count; ++i) {
+            if (i + kAhead < count)
+                __builtin_prefetch(objects[i + kAhead]);
+            PyObject* object = objects[i];
+            walk.recordListed(static_cast<ObjectIndex>(i), object);
+            if (traverseproc traverse = Py_TYPE(object)->tp_traverse)
+                traverse(object, &Walk::visit, &walk);
+            walk.closeEdges();
         }
+        tagged.restore();
         phases.walkSeconds = lap();
         // Outside objects have no edges of their own: the snapshot holds what listed objects refer to.
         columns.edgeOffsets.resize(columns.address.size() + 1, static_cast<std::uint32_t>(columns.edges.size()));
         std::sort(columns.largeRefcounts.begin(), columns.largeRefcounts.end());
         details.finish(walk.outside);
-        ObjectIndex next = 0;
-        reserveHuge(columns.reprOffsets, columns.address.size() + 1);
-        reserveHuge(columns.reprBlob, count * 40);
-        takeDetails(columns, details.listedBlocks(), next);
-        takeDetails(columns, details.outsideBlocks(), next);
-        explainCandidates(columns, strings, objects, count, options);
-        phases.outsideSeconds = lap();
-    } catch (...) {
-        Py_DECREF(list);
-        throw;
+        details.mergeInto(columns);
     }
-    phases.ownObjects = {reinterpret_cast<std::uintptr_t>(list)};
-    Py_DECREF(list);
+    explainCandidates(columns, strings, objects, count, options);
+    phases.outsideSeconds = lap();
 
     columns.strings = strings.take();
     columns.info.pythonVersion = pythonVersion();

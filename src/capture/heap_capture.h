@@ -31,17 +31,16 @@ struct CaptureOptions
 // Facts about the capture itself, for tests and diagnostics.
 struct CaptureDiagnostics
 {
-    std::vector<std::uint64_t> ownObjects; // addresses of objects the capture created to walk the heap
-    double listSeconds = 0;    // gc.get_objects() and tagging the gc headers
+    double listSeconds = 0;    // reading the collector's lists and tagging the gc headers
     double walkSeconds = 0;    // tp_traverse of every listed object, with the columns the GIL holder fills
     double outsideSeconds = 0; // waiting for the reprs and sizes of the helper thread, merging columns
     double buildSeconds = 0;   // releasing the list, validating and building the Snapshot
 };
 
-// Captures the calling interpreter's heap: every gc-tracked object plus the untracked objects they
-// refer to directly. The caller must hold the GIL. Runs no Python code and allocates no Python
-// object while walking; the capture's own object list is neither reported nor counted in refcounts.
-// Throws CaptureError when the interpreter cannot list its objects.
+// Captures the calling interpreter's heap: every gc-tracked object (the collector's generations and
+// its permanent generation) plus the untracked objects they refer to directly. The caller must hold
+// the GIL. Runs no Python code, creates no Python object and takes no reference, so the heap it
+// reports is exactly the program's. Throws CaptureError when the heap is too large for a snapshot.
 SnapshotPtr captureHeap(const CaptureOptions& options = {}, CaptureDiagnostics* diagnostics = nullptr);
 
 // "3.11.2": the running interpreter's version.

@@ -28,7 +28,8 @@ const char kBenchUsage[] =
     "references, the capture's seconds (heap walk to finished analysis), the seconds of a\n"
     "gc.collect() on the same heap, their ratio, objgraph.get_leaking_objects() seconds when objgraph\n"
     "imports, and snapshot bytes per object. Several sizes grow one heap step by step, which shows\n"
-    "how the capture scales. Times are medians of K runs (default 3); objgraph runs once.\n"
+    "how the capture scales. The capture and gc.collect() run in turn K times (default 3); times\n"
+    "are medians and the ratio is the median of the K pairwise ratios. objgraph runs once.\n"
     "\n"
     "Options:\n"
     "  --objects LIST   gc object counts, k and M suffixes allowed (default 1M)\n"
@@ -107,17 +108,18 @@ std::size_t gcObjectCount()
     return count;
 }
 
-template<typename F>
-double median(int repeat, F&& run)
+double median(std::vector<double> values)
 {
-    std::vector<double> times;
-    for (int k = 0; k < repeat; ++k) {
-        const auto start = Clock::now();
-        run();
-        times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+template<typename F>
+double seconds(F&& run)
+{
+    const auto start = Clock::now();
+    run();
+    return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 // Seconds of one objgraph.get_leaking_objects(), or a negative value when objgraph does not import.
@@ -216,15 +218,24 @@ int benchCommand(int argc, char** argv)
                 interpreter.collectGarbage();
             }
 
-            const double gcSeconds = median(repeat, [&] { interpreter.collectGarbage(); });
+            // gc.collect() and the capture in turn, so that a drift in the machine's speed hits both
+            // alike; the ratio is the median of the per-pair ratios.
             SnapshotPtr kept;
             capture::CaptureDiagnostics phases;
-            const double captureSeconds = median(repeat, [&] {
+            std::vector<double> gcTimes, captureTimes, ratios;
+            for (int k = 0; k < repeat; ++k) {
+                gcTimes.push_back(seconds([&] { interpreter.collectGarbage(); }));
                 kept.reset();
-                SnapshotPtr snapshot = capture::captureHeap({}, &phases);
-                const HeapAnalysis analysis(*snapshot);
-                kept = std::move(snapshot);
-            });
+                captureTimes.push_back(seconds([&] {
+                    SnapshotPtr snapshot = capture::captureHeap({}, &phases);
+                    const HeapAnalysis analysis(*snapshot);
+                    kept = std::move(snapshot);
+                }));
+                ratios.push_back(captureTimes.back() / gcTimes.back());
+            }
+            const double gcSeconds = median(gcTimes);
+            const double captureSeconds = median(captureTimes);
+            const double ratio = median(ratios);
             const double objgraphSeconds = objgraph ? timeObjgraph() : -1;
             const Snapshot& s = *kept;
             const double n = static_cast<double>(s.objectCount());
@@ -234,7 +245,7 @@ int benchCommand(int argc, char** argv)
                 std::snprintf(fasterText, sizeof fasterText, "%.1f", objgraphSeconds / captureSeconds);
             }
             std::printf("%10zu %10zu %10zu %10.4f %10.4f %7.2f %11s %9s %9.1f %9.1f %9.1f\n", s.gcObjectCount(),
-                        s.objectCount(), s.edgeCount(), captureSeconds, gcSeconds, captureSeconds / gcSeconds,
+                        s.objectCount(), s.edgeCount(), captureSeconds, gcSeconds, ratio,
                         objgraphText, fasterText, captureSeconds * 1e9 / n, s.memoryBytes(false) / n,
                         static_cast<double>(s.columns().reprBlob.size()) / n);
             if (showPhases)
@@ -243,7 +254,8 @@ int benchCommand(int argc, char** argv)
                             "", phases.listSeconds, phases.walkSeconds, phases.outsideSeconds, phases.buildSeconds);
             std::fflush(stdout);
         }
-        std::printf("ratio = capture_s / gc_s; x_faster = objgraph_s / capture_s; B/obj excludes repr text.\n");
+        std::printf("ratio = median of capture/gc.collect() over alternating runs; x_faster = objgraph_s / capture_s;\n"
+                    "B/obj = snapshot bytes per object without repr text (repr_B/obj).\n");
         return interpreter.finalize();
     } catch (const std::exception& error) {
         std::fprintf(stderr, "leakscope-cli bench: %s\n", error.what());

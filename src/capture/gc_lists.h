@@ -1,0 +1,19 @@
+#pragma once
+
+// The collector's own object lists. Implemented in C against CPython's internal headers, which a C++
+// translation unit cannot include.
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Number of lists holding gc-tracked objects: the three generations and the permanent one
+// (gc.freeze()).
+int leakscope_gc_list_count(void);
+
+// Head of list i of the calling interpreter, a PyGC_Head that belongs to no object. The GIL must be held.
+void* leakscope_gc_list_head(int i);
+
+#ifdef __cplusplus
+}
+#endif
