@@ -4,6 +4,7 @@
 #include "pyobject_access.h"
 #include "structural_repr.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -11,7 +12,7 @@ namespace leakscope::capture {
 
 namespace {
 
-constexpr std::size_t kBlockObjects = 4096;
+constexpr std::size_t kBlockObjects = kDetailBlockObjects;
 
 std::size_t blocksFor(std::size_t objects)
 {
@@ -36,33 +37,65 @@ DetailPool::DetailPool(PyObject* const* listed, std::size_t listedCount)
 
 DetailPool::~DetailPool()
 {
-    if (m_helper.joinable()) {
-        // The walk failed: stop the helper before the caller releases the objects it reads, and
-        // unblock it if it waits for outside objects that will never come.
-        m_cancelled = true;
-        {
-            std::lock_guard lock(m_mutex);
-            m_outside = nullptr;
-            m_outsideKnown = true;
-        }
-        m_outsideReady.notify_all();
-        m_helper.join();
+    if (!m_helper.joinable())
+        return;
+    // The walk failed: stop the helper before the caller restores headers it does not read but
+    // releases objects it does, and unblock it if it waits for outside objects that will not come.
+    m_cancelled = true;
+    {
+        std::lock_guard lock(m_mutex);
+        m_finished = true;
+        m_outsideCount = 0;
     }
+    m_progress.notify_all();
+    m_helper.join();
 }
 
-void DetailPool::finish(const std::vector<PyObject*>& outside)
+void DetailPool::expectOutside(PyObject* const* outside, std::size_t capacity)
 {
     {
         std::lock_guard lock(m_mutex);
-        m_outsideBlocks.resize(blocksFor(outside.size()));
-        m_outside = &outside;
-        m_outsideKnown = true;
+        m_outside = outside;
+        m_outsideBlocks.resize(blocksFor(capacity));
     }
-    m_outsideReady.notify_all();
+    m_progress.notify_all();
+}
+
+void DetailPool::publishOutside(std::size_t count)
+{
+    {
+        // Under the lock, so a helper about to wait cannot miss it.
+        std::lock_guard lock(m_mutex);
+        m_published.store(count, std::memory_order_release);
+    }
+    m_progress.notify_all();
+}
+
+void DetailPool::finish(std::size_t count)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_outsideCount = count;
+        m_finished = true;
+    }
+    m_published.store(count, std::memory_order_release);
+    m_progress.notify_all();
     work();
     m_helper.join();
     if (m_helperError)
         std::rethrow_exception(m_helperError);
+}
+
+std::size_t DetailPool::awaitOutsideBlock(std::size_t k)
+{
+    const std::size_t first = k * kBlockObjects;
+    std::unique_lock lock(m_mutex);
+    m_progress.wait(lock, [&] {
+        return m_finished || (m_outside && m_published.load(std::memory_order_acquire) >= first + kBlockObjects);
+    });
+    if (m_finished)
+        return first < m_outsideCount ? std::min(kBlockObjects, m_outsideCount - first) : 0;
+    return kBlockObjects;
 }
 
 void DetailPool::work()
@@ -72,31 +105,35 @@ void DetailPool::work()
         const std::size_t block = m_next.fetch_add(1);
         if (block < m_listedBlocks.size()) {
             const std::size_t first = block * kBlockObjects;
-            runBlock(m_listed + first, std::min(kBlockObjects, m_listedCount - first), m_listedBlocks[block], cache);
+            runBlock(m_listed + first, std::min(kBlockObjects, m_listedCount - first), m_listedBlocks[block], cache, false);
             continue;
         }
-        {
-            std::unique_lock lock(m_mutex);
-            m_outsideReady.wait(lock, [this] { return m_outsideKnown; });
-        }
-        const std::size_t outsideBlock = block - m_listedBlocks.size();
-        if (!m_outside || outsideBlock >= m_outsideBlocks.size())
+        const std::size_t k = block - m_listedBlocks.size();
+        const std::size_t count = awaitOutsideBlock(k);
+        if (count == 0 || m_cancelled.load(std::memory_order_relaxed))
             return;
-        const std::size_t first = outsideBlock * kBlockObjects;
-        runBlock(m_outside->data() + first, std::min(kBlockObjects, m_outside->size() - first),
-                 m_outsideBlocks[outsideBlock], cache);
+        runBlock(m_outside + k * kBlockObjects, count, m_outsideBlocks[k], cache, true);
     }
 }
 
-void DetailPool::runBlock(PyObject* const* objects, std::size_t count, DetailBlock& block, KindCache& cache)
+void DetailPool::runBlock(PyObject* const* objects, std::size_t count, DetailBlock& block, KindCache& cache,
+                          bool outside)
 {
     block.reprEnds.reserve(count);
     block.sizes.reserve(count);
     block.reprs.reserve(count * 16);
+    if (outside) {
+        block.types.reserve(count);
+        block.refcounts.reserve(count);
+    }
     constexpr std::size_t kAhead = 8; // objects are scattered: keep several cache misses in flight
     for (std::size_t i = 0; i < count; ++i) {
         if (i + kAhead < count)
             __builtin_prefetch(objects[i + kAhead]);
+        if (outside) {
+            block.types.push_back(Py_TYPE(objects[i]));
+            block.refcounts.push_back(static_cast<std::uint64_t>(Py_REFCNT(objects[i])));
+        }
         block.sizes.push_back(shallowSize(objects[i], cache.lookup(Py_TYPE(objects[i]))));
         appendStructuralRepr(block.reprs, objects[i], cache);
         block.reprEnds.push_back(static_cast<std::uint32_t>(block.reprs.size()));
@@ -106,10 +143,10 @@ void DetailPool::runBlock(PyObject* const* objects, std::size_t count, DetailBlo
 void DetailPool::mergeInto(SnapshotColumns& columns) const
 {
     std::vector<const DetailBlock*> blocks;
-    for (const auto* list : {&m_listedBlocks, &m_outsideBlocks}) {
-        for (const DetailBlock& block : *list)
-            blocks.push_back(&block);
-    }
+    for (const DetailBlock& block : m_listedBlocks)
+        blocks.push_back(&block);
+    for (std::size_t k = 0; k < blocksFor(m_outsideCount); ++k)
+        blocks.push_back(&m_outsideBlocks[k]);
     std::vector<std::size_t> textBase{0}, objectBase{0};
     for (const DetailBlock* block : blocks) {
         textBase.push_back(textBase.back() + block->reprs.size());
@@ -126,7 +163,8 @@ void DetailPool::mergeInto(SnapshotColumns& columns) const
     columns.reprOffsets[0] = 0;
 
     // Blocks [from, to) into place; sizes that need 64 bits go to `large`, in object order.
-    auto copy = [&](std::size_t from, std::size_t to, std::vector<std::pair<ObjectIndex, std::uint64_t>>& large) {
+    using Large = std::vector<std::pair<ObjectIndex, std::uint64_t>>;
+    auto copy = [&](std::size_t from, std::size_t to, Large& large, Large& largeRefcounts) {
         for (std::size_t b = from; b < to; ++b) {
             const DetailBlock& block = *blocks[b];
             std::memcpy(columns.reprBlob.data() + textBase[b], block.reprs.data(), block.reprs.size());
@@ -138,16 +176,25 @@ void DetailPool::mergeInto(SnapshotColumns& columns) const
                 columns.size[object] = size >= UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(size);
                 if (size >= UINT32_MAX)
                     large.emplace_back(object, size);
+                if (!block.refcounts.empty()) {
+                    const std::uint64_t refs = block.refcounts[k];
+                    columns.refcount[object] = refs >= UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(refs);
+                    if (refs >= UINT32_MAX)
+                        largeRefcounts.emplace_back(object, refs);
+                }
             }
         }
     };
     const std::size_t half = blocks.size() / 2;
-    std::vector<std::pair<ObjectIndex, std::uint64_t>> firstLarge, secondLarge;
-    std::thread helper([&] { copy(0, half, firstLarge); });
-    copy(half, blocks.size(), secondLarge);
+    Large firstLarge, secondLarge, firstRefcounts, secondRefcounts;
+    std::thread helper([&] { copy(0, half, firstLarge, firstRefcounts); });
+    copy(half, blocks.size(), secondLarge, secondRefcounts);
     helper.join();
     columns.largeSizes = std::move(firstLarge);
     columns.largeSizes.insert(columns.largeSizes.end(), secondLarge.begin(), secondLarge.end());
+    for (const Large* part : {&firstRefcounts, &secondRefcounts})
+        columns.largeRefcounts.insert(columns.largeRefcounts.end(), part->begin(), part->end());
+    std::sort(columns.largeRefcounts.begin(), columns.largeRefcounts.end());
 }
 
 } // namespace leakscope::capture

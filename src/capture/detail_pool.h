@@ -17,18 +17,24 @@ namespace leakscope::capture {
 
 class KindCache;
 
+inline constexpr std::size_t kDetailBlockObjects = 4096;
+
 // Sizes and structural reprs of one run of objects.
 struct DetailBlock
 {
     std::string reprs;
     std::vector<std::uint32_t> reprEnds; // end offset in reprs of each object's repr
     std::vector<std::uint64_t> sizes;
+    // Outside objects only: the walk numbered them without reading them, so their type and
+    // refcount are read here, with the rest.
+    std::vector<PyTypeObject*> types;
+    std::vector<std::uint64_t> refcounts;
 };
 
 // Computes sizes and reprs, the per-object work of a capture that needs no GIL, on a helper thread
-// while the GIL holder walks the heap; the GIL holder joins in once its walk is done. Work is split
-// into fixed blocks claimed from one counter: first the listed gc objects, then the referents found
-// outside the list, which are known only when the walk ends.
+// while the GIL holder walks the heap. Work is split into fixed blocks claimed in order from one
+// counter: first the listed gc objects, then the referents found outside the list, which the GIL
+// holder publishes block by block as it numbers them and then helps with.
 class DetailPool
 {
 public:
@@ -37,29 +43,48 @@ public:
     DetailPool(const DetailPool&) = delete;
     DetailPool& operator=(const DetailPool&) = delete;
 
-    // Call once the walk is over: hands over the outside objects, works until every block is done,
-    // and rethrows what the helper thread failed with.
-    void finish(const std::vector<PyObject*>& outside);
+    // Where outside objects will be written, never reallocated, and how many there can be at most.
+    void expectOutside(PyObject* const* outside, std::size_t capacity);
+    // The first `count` outside objects are written and may be read.
+    void publishOutside(std::size_t count);
+    // There are `count` outside objects in all: works until every block is done and rethrows what
+    // the helper thread failed with.
+    void finish(std::size_t count);
 
-    // After finish(): writes every object's size and repr into columns whose object rows exist
-    // (listed objects first, then outside ones, as the walk numbered them). Two threads copy.
+    // After finish(): writes every object's size and repr, and the outside objects' refcount, into
+    // columns whose object rows exist (listed objects first, then outside ones, as the walk numbered
+    // them). Two threads copy.
     void mergeInto(SnapshotColumns& columns) const;
+
+    // After finish(): the type of each outside object, in order, for the caller's type table.
+    template<typename F>
+    void forEachOutsideType(F&& f) const
+    {
+        for (std::size_t k = 0; k * kDetailBlockObjects < m_outsideCount; ++k) {
+            for (PyTypeObject* type : m_outsideBlocks[k].types)
+                f(type);
+        }
+    }
 
 private:
     void work();
-    void runBlock(PyObject* const* objects, std::size_t count, DetailBlock& block, KindCache& cache);
+    // Waits until outside block k can be read; returns its object count, 0 when there is no such block.
+    std::size_t awaitOutsideBlock(std::size_t k);
+    void runBlock(PyObject* const* objects, std::size_t count, DetailBlock& block, KindCache& cache, bool outside);
 
     PyObject* const* m_listed;
     std::size_t m_listedCount;
     std::vector<DetailBlock> m_listedBlocks;
-    std::vector<DetailBlock> m_outsideBlocks;
-    const std::vector<PyObject*>* m_outside = nullptr;
+    std::vector<DetailBlock> m_outsideBlocks; // sized for the capacity; the first blocksFor(count) are used
 
     std::atomic<std::size_t> m_next{0};
     std::atomic<bool> m_cancelled{false};
+    std::atomic<std::size_t> m_published{0};
     std::mutex m_mutex;
-    std::condition_variable m_outsideReady;
-    bool m_outsideKnown = false; // guarded by m_mutex
+    std::condition_variable m_progress;
+    PyObject* const* m_outside = nullptr; // guarded by m_mutex until published
+    bool m_finished = false;              // guarded by m_mutex
+    std::size_t m_outsideCount = 0;       // guarded by m_mutex, final once m_finished
     std::exception_ptr m_helperError;
     std::thread m_helper;
 };

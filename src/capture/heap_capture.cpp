@@ -7,6 +7,7 @@
 #include "explainers.h"
 #include "gc_lists.h"
 #include "huge_pages.h"
+#include "reference_resolver.h"
 #include "type_table.h"
 
 #include <algorithm>
@@ -72,83 +73,18 @@ private:
     std::vector<std::uintptr_t> m_saved;
 };
 
-// Open-addressing map from the address of an object outside the walked list to its snapshot index.
-class AddressMap
-{
-public:
-    explicit AddressMap(std::size_t expected)
-    {
-        std::size_t capacity = 1024;
-        while (capacity < expected * 2)
-            capacity *= 2;
-        resize(capacity);
-    }
-
-    // The index stored for key, or candidate after inserting it (inserted tells which).
-    ObjectIndex findOrInsert(std::uintptr_t key, ObjectIndex candidate, bool& inserted)
-    {
-        for (std::size_t slot = hash(key);; slot = (slot + 1) & m_mask) {
-            if (m_keys[slot] == key) {
-                inserted = false;
-                return m_values[slot];
-            }
-            if (m_keys[slot] == 0) {
-                inserted = true;
-                m_keys[slot] = key;
-                m_values[slot] = candidate;
-                if (++m_size * 2 > m_keys.size())
-                    resize(m_keys.size() * 2);
-                return candidate;
-            }
-        }
-    }
-
-private:
-    // Objects allocated together sit in the same 4 KiB page and are looked up together, so a page maps
-    // to a random run of 256 slots and the offset within the page picks the slot in it: consecutive
-    // look-ups then share cache lines instead of each missing the cache.
-    std::size_t hash(std::uintptr_t key) const
-    {
-        const std::uint64_t page = static_cast<std::uint64_t>(key >> 12) * 0x9E3779B97F4A7C15ull;
-        return static_cast<std::size_t>(((page >> 32) << 8) | ((key >> 4) & 0xFF)) & m_mask;
-    }
-
-    void resize(std::size_t capacity)
-    {
-        std::vector<std::uintptr_t> oldKeys;
-        std::vector<ObjectIndex> oldValues;
-        reserveHuge(oldKeys, capacity);
-        reserveHuge(oldValues, capacity);
-        oldKeys.resize(capacity, 0);
-        oldValues.resize(capacity, 0);
-        oldKeys.swap(m_keys);
-        oldValues.swap(m_values);
-        m_mask = capacity - 1;
-        for (std::size_t i = 0; i < oldKeys.size(); ++i) {
-            if (!oldKeys[i])
-                continue;
-            std::size_t slot = hash(oldKeys[i]);
-            while (m_keys[slot])
-                slot = (slot + 1) & m_mask;
-            m_keys[slot] = oldKeys[i];
-            m_values[slot] = oldValues[i];
-        }
-    }
-
-    std::vector<std::uintptr_t> m_keys;
-    std::vector<ObjectIndex> m_values;
-    std::size_t m_mask = 0;
-    std::size_t m_size = 0;
-};
-
 // The GIL holder's part of a capture: the reference graph and the columns that need the type table.
 struct Walk
 {
+    // Marks an edge whose referent is not listed; resolve() fills it in, taking referents from
+    // `pending` in edge order. Never a valid index: snapshots hold fewer than UINT32_MAX / 2 objects.
+    static constexpr ObjectIndex kPendingEdge = UINT32_MAX;
+
     SnapshotColumns& columns;       // listed gc objects at [0, firstOutside), then outside referents
     std::vector<PyObject*> outside; // referents not in the list, in index order, for the detail pool
+    std::vector<std::uintptr_t> pending; // referents of the pending edges, in edge order
     TypeTable& types;
     ObjectIndex firstOutside;
-    AddressMap outsideIndex;
     const char* failure = nullptr; // set by visit(), which must not throw through C frames
 
     // Scalar columns of listed object i, whose rows exist already; size and repr come from the pool.
@@ -172,6 +108,8 @@ struct Walk
         columns.edgeOffsets.push_back(static_cast<std::uint32_t>(columns.edges.size()));
     }
 
+    // A listed referent's index is in its header. Others wait for resolve(): looking each up in a hash
+    // table here would cost a cache miss per reference, which a batch can overlap.
     static int visit(PyObject* referent, void* arg)
     {
         auto* walk = static_cast<Walk*>(arg);
@@ -183,22 +121,43 @@ struct Walk
             }
         }
         try {
-            bool inserted = false;
-            const auto candidate = static_cast<ObjectIndex>(walk->firstOutside + walk->outside.size());
-            const ObjectIndex index
-                = walk->outsideIndex.findOrInsert(reinterpret_cast<std::uintptr_t>(referent), candidate, inserted);
-            if (inserted) {
-                walk->columns.appendObject(reinterpret_cast<std::uintptr_t>(referent),
-                                           walk->types.indexOf(Py_TYPE(referent)), 0,
-                                           static_cast<std::uint64_t>(Py_REFCNT(referent)), 0);
-                walk->outside.push_back(referent);
-            }
-            walk->columns.edges.push_back(index);
+            walk->pending.push_back(reinterpret_cast<std::uintptr_t>(referent));
+            walk->columns.edges.push_back(kPendingEdge);
         } catch (const std::bad_alloc&) {
             walk->failure = "out of memory";
             return 1;
         }
         return 0;
+    }
+
+    // Numbers the outside referents in the order the walk met them (which follows memory order well
+    // enough for the detail pool's reads), fills in their edges, and hands them to the pool block by
+    // block.
+    void resolve(DetailPool& details)
+    {
+        std::vector<std::uint32_t> ids, firstReference;
+        reserveHuge(ids, pending.size());
+        groupReferences(pending, ids, firstReference);
+        outside.reserve(firstReference.size()); // never reallocated below: the pool reads it meanwhile
+        details.expectOutside(outside.data(), firstReference.size());
+        std::vector<ObjectIndex> indexOfId(firstReference.size());
+        std::uint32_t reference = 0;
+        for (ObjectIndex& edge : columns.edges) {
+            if (edge != kPendingEdge)
+                continue;
+            const std::uint32_t id = ids[reference];
+            if (firstReference[id] == reference) {
+                indexOfId[id] = static_cast<ObjectIndex>(firstOutside + outside.size());
+                // Type and refcount come from the detail pool, which reads the object anyway.
+                columns.appendObject(pending[reference], 0, 0, 0, 0);
+                outside.push_back(reinterpret_cast<PyObject*>(pending[reference]));
+                if (outside.size() % kDetailBlockObjects == 0)
+                    details.publishOutside(outside.size());
+            }
+            edge = indexOfId[id];
+            ++reference;
+        }
+        pending = {};
     }
 };
 
@@ -261,8 +220,8 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
     columns.size.resize(count);
     columns.refcount.resize(count);
     columns.flags.resize(count);
-    Walk walk{columns, {}, types, static_cast<ObjectIndex>(count), AddressMap(count * 2), nullptr};
-    reserveHuge(walk.outside, count * 2);
+    Walk walk{columns, {}, {}, types, static_cast<ObjectIndex>(count), nullptr};
+    reserveHuge(walk.pending, count * 4);
     {
         // Destroyed before the tags: on failure the helper thread stops before headers are restored.
         DetailPool details(objects, count);
@@ -276,12 +235,14 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
             walk.closeEdges();
         }
         tagged.restore();
+        walk.resolve(details);
         phases.walkSeconds = lap();
         // Outside objects have no edges of their own: the snapshot holds what listed objects refer to.
         columns.edgeOffsets.resize(columns.address.size() + 1, static_cast<std::uint32_t>(columns.edges.size()));
-        std::sort(columns.largeRefcounts.begin(), columns.largeRefcounts.end());
-        details.finish(walk.outside);
+        details.finish(walk.outside.size());
         details.mergeInto(columns);
+        ObjectIndex next = static_cast<ObjectIndex>(count);
+        details.forEachOutsideType([&](PyTypeObject* type) { columns.type[next++] = types.indexOf(type); });
     }
     explainCandidates(columns, strings, objects, count, options);
     phases.outsideSeconds = lap();
