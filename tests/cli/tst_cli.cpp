@@ -139,6 +139,23 @@ void TestCli::csvFormat()
     QCOMPARE(records.size() - 1, report.value(u"candidates"_s).toArray().size());
 }
 
+void TestCli::demoShowsItsLeaksFirst()
+{
+    // What `make run` prints: the demo's planted leaks are the first suspects of the table.
+    const Run run = runCli({u"report"_s, QStringLiteral(LEAKSCOPE_DEMO)});
+    QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+    const QStringList lines = nonEmptyLines(run.out);
+    const int header = lines.indexOf(QRegularExpression(u"ADDRESS .*"_s)); // exact match of the whole line
+    QVERIFY2(header > 0 && lines.size() >= header + 5, run.describe().constData());
+    for (int row = header + 1; row <= header + 3; ++row)
+        QVERIFY2(lines.at(row).contains(u"__main__.Request"_s), qPrintable(lines.at(row)));
+    QVERIFY2(lines.at(header + 4).contains(u"[{'id': 1, 'name': 'alpha'}, {'id': 2, 'name': 'beta'}]"_s),
+             qPrintable(lines.at(header + 4)));
+    const auto summary = QRegularExpression(u"(\\d+) suspects"_s).match(QString::fromUtf8(run.out));
+    QVERIFY(summary.hasMatch());
+    QVERIFY2(summary.captured(1).toInt() <= 20, qPrintable(summary.captured(0)));
+}
+
 void TestCli::tableFormat()
 {
     const Run run = runCli({u"report"_s, scriptPath(u"planted.py"_s), fixtureDir()});

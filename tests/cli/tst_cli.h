@@ -23,6 +23,7 @@ private Q_SLOTS:
     void onlyPlantedLeaksAreSuspects();
     void csvFormat();
     void tableFormat();
+    void demoShowsItsLeaksFirst();
     void relativeOutputIsTheCallersPath();
 
     void missingScript();
