@@ -26,20 +26,34 @@ DetailPool::DetailPool(PyObject* const* listed, std::size_t listedCount)
     , m_listedCount(listedCount)
     , m_listedBlocks(blocksFor(listedCount))
 {
-    m_helper = std::thread([this] {
-        try {
-            work();
-        } catch (...) {
-            m_helperError = std::current_exception();
-        }
-    });
+    // One helper per spare core (the GIL holder has its own walk to do), at least one, at most seven.
+    const unsigned cores = std::thread::hardware_concurrency();
+    const std::size_t helpers = std::clamp<std::size_t>(cores > 1 ? cores - 1 : 1, 1, 7);
+    m_helperErrors.resize(helpers);
+    for (std::size_t h = 0; h < helpers; ++h) {
+        m_helpers.emplace_back([this, h] {
+            try {
+                work();
+            } catch (...) {
+                m_helperErrors[h] = std::current_exception();
+            }
+        });
+    }
+}
+
+void DetailPool::joinHelpers()
+{
+    for (std::thread& helper : m_helpers) {
+        if (helper.joinable())
+            helper.join();
+    }
 }
 
 DetailPool::~DetailPool()
 {
-    if (!m_helper.joinable())
+    if (m_helpers.empty() || !m_helpers.front().joinable())
         return;
-    // The walk failed: stop the helper before the caller restores headers it does not read but
+    // The walk failed: stop the helpers before the caller restores headers it does not read but
     // releases objects it does, and unblock it if it waits for outside objects that will not come.
     m_cancelled = true;
     {
@@ -48,7 +62,7 @@ DetailPool::~DetailPool()
         m_outsideCount = 0;
     }
     m_progress.notify_all();
-    m_helper.join();
+    joinHelpers();
 }
 
 void DetailPool::expectOutside(PyObject* const* outside, std::size_t capacity)
@@ -81,9 +95,11 @@ void DetailPool::finish(std::size_t count)
     m_published.store(count, std::memory_order_release);
     m_progress.notify_all();
     work();
-    m_helper.join();
-    if (m_helperError)
-        std::rethrow_exception(m_helperError);
+    joinHelpers();
+    for (const std::exception_ptr& error : m_helperErrors) {
+        if (error)
+            std::rethrow_exception(error);
+    }
 }
 
 std::size_t DetailPool::awaitOutsideBlock(std::size_t k)

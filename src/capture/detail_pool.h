@@ -31,8 +31,8 @@ struct DetailBlock
     std::vector<std::uint64_t> refcounts;
 };
 
-// Computes sizes and reprs, the per-object work of a capture that needs no GIL, on a helper thread
-// while the GIL holder walks the heap. Work is split into fixed blocks claimed in order from one
+// Computes sizes and reprs, the per-object work of a capture that needs no GIL, on helper threads
+// (one per spare core) while the GIL holder walks the heap. Work is split into fixed blocks claimed in order from one
 // counter: first the listed gc objects, then the referents found outside the list, which the GIL
 // holder publishes block by block as it numbers them and then helps with.
 class DetailPool
@@ -48,7 +48,7 @@ public:
     // The first `count` outside objects are written and may be read.
     void publishOutside(std::size_t count);
     // There are `count` outside objects in all: works until every block is done and rethrows what
-    // the helper thread failed with.
+    // a helper thread failed with.
     void finish(std::size_t count);
 
     // After finish(): writes every object's size and repr, and the outside objects' refcount, into
@@ -68,6 +68,7 @@ public:
 
 private:
     void work();
+    void joinHelpers();
     // Waits until outside block k can be read; returns its object count, 0 when there is no such block.
     std::size_t awaitOutsideBlock(std::size_t k);
     void runBlock(PyObject* const* objects, std::size_t count, DetailBlock& block, KindCache& cache, bool outside);
@@ -85,8 +86,8 @@ private:
     PyObject* const* m_outside = nullptr; // guarded by m_mutex until published
     bool m_finished = false;              // guarded by m_mutex
     std::size_t m_outsideCount = 0;       // guarded by m_mutex, final once m_finished
-    std::exception_ptr m_helperError;
-    std::thread m_helper;
+    std::vector<std::exception_ptr> m_helperErrors; // one per helper, written by it before it ends
+    std::vector<std::thread> m_helpers;
 };
 
 } // namespace leakscope::capture

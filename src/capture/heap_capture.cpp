@@ -223,7 +223,7 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
     Walk walk{columns, {}, {}, types, static_cast<ObjectIndex>(count), nullptr};
     reserveHuge(walk.pending, count * 4);
     {
-        // Destroyed before the tags: on failure the helper thread stops before headers are restored.
+        // Destroyed before the tags: on failure the helpers stop before headers are restored.
         DetailPool details(objects, count);
         for (std::size_t i = 0; i < count; ++i) {
             if (i + kAhead < count)
