@@ -21,10 +21,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 const char kBenchUsage[] =
-    "Usage: leakscope-cli bench [--objects N[,N...]] [--repeat K] [--no-objgraph] [--phases]\n"
+    "Usage: leakscope-cli bench [--objects N[,N...]] [--heap records|documents] [--repeat K]\n"
+    "                           [--no-objgraph] [--phases]\n"
     "\n"
-    "Builds a heap of about N gc-tracked objects in the embedded Python (records with attribute\n"
-    "dicts, lists, tuples, strings, numbers and a linked chain) and prints, per size: objects,\n"
+    "Builds a heap of about N gc-tracked objects in the embedded Python and prints, per size: objects,\n"
     "references, the capture's seconds (heap walk to finished analysis), the seconds of a\n"
     "gc.collect() on the same heap, their ratio, objgraph.get_leaking_objects() seconds when objgraph\n"
     "imports, and snapshot bytes per object. Several sizes grow one heap step by step, which shows\n"
@@ -33,14 +33,18 @@ const char kBenchUsage[] =
     "\n"
     "Options:\n"
     "  --objects LIST   gc object counts, k and M suffixes allowed (default 1M)\n"
+    "  --heap SHAPE     records (default): class instances with attribute dicts, lists, a linked\n"
+    "                   chain, strings and numbers; documents: nested dicts and lists of strings\n"
+    "                   and numbers, as json.loads builds them\n"
     "  --repeat K       runs per measurement (default 3)\n"
     "  --no-objgraph    skip the objgraph comparison\n"
     "  --phases         also print where the capture spent its time\n"
     "  -h, --help       this help\n";
 
-// The heap grows by records that each bring about four gc objects (instance, list, dict, a slotted
+// Two heap shapes, each defining bench_grow(n) to add about n gc objects.
+// "records": application objects. The heap grows by records that each bring about four gc objects (instance, list, dict, a slotted
 // node) plus strings, ints, floats and tuples as untracked referents.
-const char kHeapBuilder[] = R"PY(
+const char kRecordsHeap[] = R"PY(
 import gc as _gc
 
 class BenchRecord:
@@ -71,6 +75,26 @@ def bench_grow(n):
         node = BenchNode((i, parent.name), node)
         heap.append(parent)
         heap.append(node)
+        i += 1
+    if was_enabled:
+        _gc.enable()
+)PY";
+
+// "documents": data as json.loads builds it: dicts with str keys holding lists, strings and numbers;
+// about four gc objects per document (two dicts, two lists).
+const char kDocumentsHeap[] = R"PY(
+import gc as _gc
+
+bench_heap = []
+
+def bench_grow(n):
+    was_enabled = _gc.isenabled()
+    _gc.disable()
+    heap = bench_heap
+    i = len(heap)
+    for _ in range(max(0, n) // 4):
+        heap.append({"id": i, "user": {"name": "user%d" % i, "tags": ["tag%d" % (i % 7), "x"]},
+                     "scores": [i, i + 1, i * 0.25], "active": i % 2 == 0, "note": "document %d" % i})
         i += 1
     if was_enabled:
         _gc.enable()
@@ -156,6 +180,7 @@ int benchCommand(int argc, char** argv)
     int repeat = 3;
     bool objgraph = true;
     bool showPhases = false;
+    const char* heapShape = "records";
     for (int i = 0; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "-h" || arg == "--help") {
@@ -166,6 +191,12 @@ int benchCommand(int argc, char** argv)
             objgraph = false;
         } else if (arg == "--phases") {
             showPhases = true;
+        } else if (arg == "--heap" && i + 1 < argc) {
+            heapShape = argv[++i];
+            if (std::string_view(heapShape) != "records" && std::string_view(heapShape) != "documents") {
+                std::fprintf(stderr, "leakscope-cli bench: --heap takes records or documents\n");
+                return kUsageError;
+            }
         } else if ((arg == "--objects" || arg == "--repeat") && i + 1 < argc) {
             const std::string_view value = argv[++i];
             if (arg == "--repeat") {
@@ -201,11 +232,12 @@ int benchCommand(int argc, char** argv)
     try {
         capture::Interpreter interpreter({{"leakscope-bench"}, true});
         std::string error;
-        if (!interpreter.runSource(kHeapBuilder, &error)) {
+        const bool documents = std::string_view(heapShape) == "documents";
+        if (!interpreter.runSource(documents ? kDocumentsHeap : kRecordsHeap, &error)) {
             std::fprintf(stderr, "leakscope-cli bench: cannot build the heap: %s\n", error.c_str());
             return kUsageError;
         }
-        std::printf("Python %s, median of %d runs\n", capture::pythonVersion().c_str(), repeat);
+        std::printf("Python %s, %s heap, median of %d runs\n", capture::pythonVersion().c_str(), heapShape, repeat);
         std::printf("%10s %10s %10s %10s %10s %7s %11s %9s %9s %9s %9s\n", "gc_objs", "objects", "edges",
                     "capture_s", "gc_s", "ratio", "objgraph_s", "x_faster", "ns/obj", "B/obj", "repr_B/obj");
         for (std::size_t target : sizes) {
