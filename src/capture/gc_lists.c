@@ -18,3 +18,8 @@ void* leakscope_gc_list_head(int i)
         return &gc->generations[i].head;
     return i == NUM_GENERATIONS ? &gc->permanent_generation.head : NULL;
 }
+
+int leakscope_gc_collecting(void)
+{
+    return _PyInterpreterState_GET()->gc.collecting;
+}

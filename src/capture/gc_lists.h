@@ -14,6 +14,10 @@ int leakscope_gc_list_count(void);
 // Head of list i of the calling interpreter, a PyGC_Head that belongs to no object. The GIL must be held.
 void* leakscope_gc_list_head(int i);
 
+// Non-zero while the collector runs (a finalizer or weakref callback may call in then): its lists
+// and header words are in a transient state that must not be walked.
+int leakscope_gc_collecting(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -199,6 +199,8 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         return seconds;
     };
 
+    if (leakscope_gc_collecting())
+        throw CaptureError("cannot capture while the garbage collector runs (called from a finalizer?)");
     SnapshotColumns columns;
     StringPoolBuilder strings;
     TypeTable types(columns.types, strings);

@@ -51,6 +51,19 @@ SnapshotPtr collectAndCapture(capture::CaptureDiagnostics* diagnostics = nullptr
     return capture::captureHeap({}, diagnostics);
 }
 
+// Exposed to Python as capture_from_python(): the outcome of a capture started by Python code.
+PyObject* captureFromPython(PyObject*, PyObject*)
+{
+    try {
+        const SnapshotPtr snapshot = capture::captureHeap();
+        return PyUnicode_FromString(("ok " + std::to_string(snapshot->objectCount())).c_str());
+    } catch (const capture::CaptureError& error) {
+        return PyUnicode_FromString(error.what());
+    }
+}
+
+PyMethodDef captureMethod = {"capture_from_python", captureFromPython, METH_NOARGS, nullptr};
+
 } // namespace
 
 class TestCapture : public QObject
@@ -267,6 +280,25 @@ private Q_SLOTS:
         }
         QCOMPARE(plantedAfter, 1u);
         QVERIFY(explainedByStartup > 0);
+    }
+
+    void captureDuringCollectionIsRefused()
+    {
+        PyObject* function = PyCFunction_New(&captureMethod, nullptr);
+        QVERIFY(function);
+        QCOMPARE(PyDict_SetItemString(PyModule_GetDict(PyImport_AddModule("__main__")), "capture_from_python", function), 0);
+        Py_DECREF(function);
+        // A finalizer in a cycle runs inside the collection, when headers hold the collector's counts.
+        QVERIFY(testing::run("outcomes = []\n"
+                             "class Finalized:\n"
+                             "    def __del__(self): outcomes.append(capture_from_python())\n"
+                             "cycle = Finalized()\ncycle.me = cycle\ndel cycle\ngc.collect()\n"
+                             "outcomes.append(capture_from_python())\n"));
+        const std::string outcomes = testing::evalStr("outcomes");
+        QVERIFY2(outcomes.find("cannot capture while the garbage collector runs") != std::string::npos, outcomes.c_str());
+        QVERIFY2(testing::evalStr("outcomes[1]").rfind("ok ", 0) == 0, outcomes.c_str());
+        // And the collector still works afterwards.
+        QVERIFY(testing::run("cycle = []\ncycle.append(cycle)\ndel cycle\nassert gc.collect() >= 1\n"));
     }
 
     void frozenObjectsAreStillSeen()
