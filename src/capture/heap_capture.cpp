@@ -201,6 +201,11 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
 
     if (leakscope_gc_collecting())
         throw CaptureError("cannot capture while the garbage collector runs (called from a finalizer?)");
+    auto progress = [&options](unsigned permille, const char* phase) {
+        if (options.progress)
+            options.progress(permille, phase);
+    };
+    progress(0, "listing gc objects");
     SnapshotColumns columns;
     StringPoolBuilder strings;
     TypeTable types(columns.types, strings);
@@ -223,6 +228,7 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
     columns.refcount.resize(count);
     columns.flags.resize(count);
     Walk walk{columns, {}, {}, types, static_cast<ObjectIndex>(count), nullptr};
+    progress(100, "walking references");
     reserveHuge(walk.pending, count * 4);
     {
         // Destroyed before the tags: on failure the helpers stop before headers are restored.
@@ -237,7 +243,9 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
             walk.closeEdges();
         }
         tagged.restore();
+        progress(400, "numbering referents");
         walk.resolve(details);
+        progress(600, "reprs and sizes");
         phases.walkSeconds = lap();
         // Outside objects have no edges of their own: the snapshot holds what listed objects refer to.
         columns.edgeOffsets.resize(columns.address.size() + 1, static_cast<std::uint32_t>(columns.edges.size()));
@@ -246,6 +254,7 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         ObjectIndex next = static_cast<ObjectIndex>(count);
         details.forEachOutsideType([&](PyTypeObject* type) { columns.type[next++] = types.indexOf(type); });
     }
+    progress(900, "explaining candidates");
     explainCandidates(columns, strings, objects, count, options);
     phases.outsideSeconds = lap();
 

@@ -26,6 +26,8 @@ struct CaptureOptions
     // Candidates of a capture taken before the script started; those still present are explained
     // as interpreter start-up. Null: no such explanation.
     const Baseline* baseline = nullptr;
+    // Told at each phase how far the capture is (0..1000) and what it does, on the capturing thread.
+    std::function<void(unsigned permille, const char* phase)> progress;
 };
 
 // Facts about the capture itself, for tests and diagnostics.

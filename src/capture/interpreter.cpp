@@ -2,6 +2,8 @@
 
 #include "interpreter.h"
 
+#include "script_module.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -113,6 +115,28 @@ int takeSystemExitCode()
     return exitCode;
 }
 
+// The pending exception's traceback as text, the exception left pending for printing.
+std::string formatPendingTraceback()
+{
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    if (value && traceback)
+        PyException_SetTraceback(value, traceback);
+    std::string text;
+    PyObject* module = PyImport_ImportModule("traceback");
+    PyObject* lines = module && value ? PyObject_CallMethod(module, "format_exception", "O", value) : nullptr;
+    if (lines && PyList_Check(lines)) {
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); ++i)
+            text += utf8Of(PyList_GET_ITEM(lines, i));
+    }
+    Py_XDECREF(lines);
+    Py_XDECREF(module);
+    PyErr_Clear(); // a failure to format leaves the text empty; the exception itself is restored below
+    PyErr_Restore(type, value, traceback);
+    return text;
+}
+
 void waitForThreads()
 {
     PyObject* name = PyUnicode_FromString("threading");
@@ -184,12 +208,15 @@ Interpreter::Interpreter(const InterpreterOptions& options)
     PyConfig_InitIsolatedConfig(&config);
     config.install_signal_handlers = options.installSignalHandlers ? 1 : 0;
     config.parse_argv = 0;
+    if (options.unbufferedStdio)
+        config.buffered_stdio = 0;
     // sys.executable names the real interpreter, so scripts that spawn Python get a working one.
     throwIfFailed(PyConfig_SetBytesString(&config, &config.program_name, LEAKSCOPE_PYTHON_EXECUTABLE), &config);
     std::vector<char*> argv;
     for (std::string& arg : m_argv)
         argv.push_back(arg.data());
     throwIfFailed(PyConfig_SetBytesArgv(&config, static_cast<Py_ssize_t>(argv.size()), argv.data()), &config);
+    registerScriptModule();
     throwIfFailed(Py_InitializeFromConfig(&config), &config);
     PyConfig_Clear(&config);
 }
@@ -260,6 +287,7 @@ ScriptOutcome Interpreter::runMainScript()
         outcome.exitCode = takeSystemExitCode();
     } else {
         const bool interrupted = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt);
+        outcome.message = formatPendingTraceback();
         // Without sys.last_traceback, so the dead frames do not stay in the heap that is captured next.
         PyErr_PrintEx(0);
         outcome.kind = interrupted ? ScriptOutcome::Kind::Interrupted : ScriptOutcome::Kind::Raised;

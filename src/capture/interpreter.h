@@ -19,6 +19,7 @@ struct InterpreterOptions
     // sys.argv; argv[0] is the script path as the user gave it ("" when no script runs).
     std::vector<std::string> argv;
     bool installSignalHandlers = true; // SIGINT raises KeyboardInterrupt, as in python3
+    bool unbufferedStdio = false;      // as python3 -u: output reaches a pipe as it is written
 };
 
 struct ScriptOutcome
@@ -32,11 +33,12 @@ struct ScriptOutcome
     };
     Kind kind = Kind::NotRun;
     int exitCode = 0;    // what python3 SCRIPT would return (NotRun: 2)
-    std::string message; // NotRun: one line saying why
+    std::string message; // NotRun: one line saying why; Raised, Interrupted: the traceback
 };
 
 // The process's CPython, set up with an isolated PyConfig so the caller's PYTHONHOME, PYTHONPATH and
 // similar variables cannot break it. One per process. The constructor returns holding the GIL.
+// Scripts can `import leakscope` (script_module.h).
 class Interpreter
 {
 public:

@@ -3,6 +3,7 @@
 #include "capture/explainers.h"
 #include "capture/heap_capture.h"
 #include "capture/interpreter.h"
+#include "capture/script_module.h"
 #include "snapshot/analysis.h"
 #include "snapshot/report.h"
 
@@ -138,6 +139,39 @@ std::string writeFile(const std::string& output, const std::string& text)
     return {};
 }
 
+// leakscope.snapshot()/pause() in a reported script: each capture is summarised on stderr (saving
+// them to files comes with snapshot files); a pause cannot wait for anyone and goes on at once.
+class ReportHooks : public capture::ScriptHooks
+{
+public:
+    explicit ReportHooks(const capture::Baseline& baseline)
+        : m_baseline(baseline)
+    {
+    }
+
+    bool snapshot(const std::string& label, bool pause, std::string& error, bool&) override
+    {
+        try {
+            capture::CaptureOptions options;
+            options.label = label;
+            options.baseline = &m_baseline;
+            const SnapshotPtr snapshot = capture::captureHeap(options);
+            const HeapAnalysis analysis(*snapshot);
+            std::fprintf(stderr, "leakscope: %s '%s': %zu objects, %zu candidates, %zu suspects%s\n",
+                         pause ? "pause" : "snapshot", label.c_str(), snapshot->objectCount(),
+                         analysis.candidates().size(), analysis.suspectCount(),
+                         pause ? " (leakscope-cli does not stop; the script goes on)" : "");
+            return true;
+        } catch (const std::exception& e) {
+            error = std::string("leakscope: capture failed: ") + e.what();
+            return false;
+        }
+    }
+
+private:
+    const capture::Baseline& m_baseline;
+};
+
 } // namespace
 
 int reportCommand(int argc, char** argv)
@@ -161,7 +195,10 @@ int reportCommand(int argc, char** argv)
         // What is unreferenced before the script runs belongs to the interpreter, not to the script.
         interpreter.collectGarbage();
         const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap());
+        ReportHooks hooks(baseline);
+        capture::setScriptHooks(&hooks);
         const capture::ScriptOutcome outcome = interpreter.runMainScript();
+        capture::setScriptHooks(nullptr);
         if (outcome.kind == capture::ScriptOutcome::Kind::NotRun) {
             std::fprintf(stderr, "leakscope-cli: %s\n", outcome.message.c_str());
             interpreter.finalize();
