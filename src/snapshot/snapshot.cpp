@@ -94,6 +94,17 @@ std::string Snapshot::validate(const SnapshotColumns& c)
         return "object columns differ in length";
     if (!isSortedUnique(c.largeSizes, n) || !isSortedUnique(c.largeRefcounts, n))
         return "large size or refcount table is not sorted by object";
+    // Each spilled value has exactly one entry in its side table, and each entry a spilled value.
+    for (const auto* pair : {&c.largeSizes, &c.largeRefcounts}) {
+        const auto& column = pair == &c.largeSizes ? c.size : c.refcount;
+        const auto spilled = static_cast<std::size_t>(std::count(column.begin(), column.end(), kSpill));
+        if (spilled != pair->size())
+            return "large size or refcount table does not match its column";
+        for (const auto& [index, value] : *pair) {
+            if (column[index] != kSpill || value < kSpill)
+                return "large size or refcount table does not match its column";
+        }
+    }
     if (auto error = checkOffsets(c.edgeOffsets, n, c.edges.size(), "edge"); !error.empty())
         return error;
     if (auto error = checkOffsets(c.reprOffsets, n, c.reprBlob.size(), "repr"); !error.empty())

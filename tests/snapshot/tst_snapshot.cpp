@@ -80,6 +80,12 @@ const Corruption kCorruptions[] = {
      [](SnapshotColumns& c) { c.largeSizes.back().first = 3; }},
     {"large refcount past last object", "large size or refcount table is not sorted",
      [](SnapshotColumns& c) { c.largeRefcounts.push_back({7, kTwo32}); }},
+    {"spilled size without its entry", "does not match its column",
+     [](SnapshotColumns& c) { c.largeSizes.erase(c.largeSizes.begin()); }},
+    {"large refcount for an unspilled value", "does not match its column",
+     [](SnapshotColumns& c) { c.refcount[c.largeRefcounts[0].first] = 5; }},
+    {"large size entry holding a small value", "does not match its column",
+     [](SnapshotColumns& c) { c.largeSizes[0].second = 12; }},
 };
 
 } // namespace

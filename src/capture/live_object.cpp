@@ -1,0 +1,119 @@
+#include <Python.h>
+
+#include "live_object.h"
+
+#include "gc_lists.h"
+#include "pyobject_access.h"
+
+namespace leakscope::capture {
+
+namespace {
+
+struct Search
+{
+    std::uintptr_t address;
+    PyObject* found = nullptr;
+
+    static int visit(PyObject* referent, void* arg)
+    {
+        auto* search = static_cast<Search*>(arg);
+        if (reinterpret_cast<std::uintptr_t>(referent) != search->address)
+            return 0;
+        search->found = referent;
+        return 1; // stops the traversal
+    }
+};
+
+// A new reference to the live object at address, or null. O(N + E), no Python code runs.
+PyObject* findLiveObject(std::uintptr_t address)
+{
+    Search search{address};
+    for (int list = 0; list < leakscope_gc_list_count() && !search.found; ++list) {
+        auto* head = static_cast<GcHeader*>(leakscope_gc_list_head(list));
+        for (auto* header = reinterpret_cast<GcHeader*>(head->next); header != head && !search.found;
+             header = reinterpret_cast<GcHeader*>(header->next)) {
+            auto* object = reinterpret_cast<PyObject*>(header + 1);
+            if (reinterpret_cast<std::uintptr_t>(object) == address) {
+                search.found = object;
+            } else if (traverseproc traverse = Py_TYPE(object)->tp_traverse) {
+                traverse(object, &Search::visit, &search);
+            }
+        }
+    }
+    Py_XINCREF(search.found);
+    return search.found;
+}
+
+std::string textOf(PyObject* object)
+{
+    std::string text;
+    if (object && PyUnicode_Check(object)) {
+        Py_ssize_t size = 0;
+        if (const char* utf8 = PyUnicode_AsUTF8AndSize(object, &size))
+            text.assign(utf8, static_cast<std::size_t>(size));
+    }
+    PyErr_Clear();
+    return text;
+}
+
+std::string takeError()
+{
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    std::string text = type && PyType_Check(type) ? reinterpret_cast<PyTypeObject*>(type)->tp_name : "error";
+    if (value) {
+        PyObject* str = PyObject_Str(value);
+        const std::string message = textOf(str);
+        Py_XDECREF(str);
+        if (!message.empty())
+            text += ": " + message;
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+    PyErr_Clear();
+    return text;
+}
+
+} // namespace
+
+LiveDescription describeLiveObject(std::uint64_t address, std::size_t maxReprBytes)
+{
+    LiveDescription description;
+    if (leakscope_gc_collecting()) {
+        description.error = "the garbage collector is running; ask again in a moment";
+        return description;
+    }
+    PyObject* object = findLiveObject(static_cast<std::uintptr_t>(address));
+    if (!object)
+        return description;
+    description.found = true;
+    if (PyObject* repr = PyObject_Repr(object)) {
+        description.repr = textOf(repr);
+        if (description.repr.size() > maxReprBytes) {
+            std::size_t cut = maxReprBytes;
+            while (cut > 0 && (static_cast<unsigned char>(description.repr[cut]) & 0xC0) == 0x80)
+                --cut;
+            description.repr.resize(cut);
+            description.repr += "\u2026";
+        }
+        Py_DECREF(repr);
+    } else {
+        description.error = "repr() raised " + takeError();
+    }
+    if (PyObject* names = PyObject_Dir(object)) {
+        if (PyList_Check(names)) {
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(names) && i < 10000; ++i)
+                description.attributes.push_back(textOf(PyList_GET_ITEM(names, i)));
+        }
+        Py_DECREF(names);
+    } else {
+        const std::string error = "dir() raised " + takeError();
+        description.error += description.error.empty() ? error : "; " + error;
+    }
+    Py_DECREF(object);
+    return description;
+}
+
+} // namespace leakscope::capture

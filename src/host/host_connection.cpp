@@ -1,0 +1,87 @@
+#include "host_connection.h"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace leakscope::host {
+
+HostConnection::HostConnection(const std::string& path)
+{
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (path.size() >= sizeof address.sun_path)
+        throw std::runtime_error("socket path too long: " + path);
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+    m_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (m_fd < 0)
+        throw std::runtime_error(std::string("cannot create a socket: ") + std::strerror(errno));
+    if (::connect(m_fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::close(m_fd);
+        throw std::runtime_error("cannot connect to " + path + ": " + reason);
+    }
+}
+
+HostConnection::~HostConnection()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+bool HostConnection::send(const protocol::Message& message)
+{
+    const std::string bytes = protocol::encode(message);
+    std::lock_guard lock(m_sendMutex);
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+        const ssize_t n = ::send(m_fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            std::lock_guard errorLock(m_errorMutex);
+            m_error = std::string("cannot send: ") + std::strerror(errno);
+            return false;
+        }
+        sent += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+bool HostConnection::receive(protocol::Message& message)
+{
+    char buffer[1 << 16];
+    for (;;) {
+        switch (m_decoder.next(message)) {
+        case protocol::FrameDecoder::Status::Message:
+            return true;
+        case protocol::FrameDecoder::Status::Failed: {
+            std::lock_guard lock(m_errorMutex);
+            m_error = "malformed message: " + m_decoder.error();
+            return false;
+        }
+        case protocol::FrameDecoder::Status::NeedMore:
+            break;
+        }
+        const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            std::lock_guard lock(m_errorMutex);
+            m_error = n == 0 ? "the GUI side closed the connection" : std::string("cannot receive: ") + std::strerror(errno);
+            return false;
+        }
+        m_decoder.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+std::string HostConnection::error() const
+{
+    std::lock_guard lock(m_errorMutex);
+    return m_error;
+}
+
+} // namespace leakscope::host

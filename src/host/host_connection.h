@@ -1,0 +1,35 @@
+#pragma once
+
+#include "target/protocol.h"
+
+#include <mutex>
+#include <string>
+
+namespace leakscope::host {
+
+// The host's end of its connection to the GUI side: a Unix-domain socket client. send() may be called
+// from any thread; receive() from one reader thread only.
+class HostConnection
+{
+public:
+    // Connects to the socket at path; throws std::runtime_error saying why it could not.
+    explicit HostConnection(const std::string& path);
+    ~HostConnection();
+    HostConnection(const HostConnection&) = delete;
+    HostConnection& operator=(const HostConnection&) = delete;
+
+    // False when the connection is gone.
+    bool send(const protocol::Message& message);
+    // Blocks for the next message; false at end of stream or on a malformed one (error() says which).
+    bool receive(protocol::Message& message);
+    std::string error() const;
+
+private:
+    int m_fd = -1;
+    std::mutex m_sendMutex;
+    protocol::FrameDecoder m_decoder;
+    mutable std::mutex m_errorMutex;
+    std::string m_error;
+};
+
+} // namespace leakscope::host

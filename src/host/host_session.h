@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace leakscope::host {
+
+struct HostOptions
+{
+    std::string socketPath;        // the GUI side's listening socket
+    std::string token;             // proves to the GUI side that this host is the one it started
+    std::vector<std::string> argv; // the script and its arguments
+};
+
+// Runs leakscope-host: starts the interpreter, connects and shakes hands, then serves the GUI side's
+// requests until it says Terminate or goes away. The script runs on this (the main) thread when Run
+// arrives; snapshots and descriptions requested meanwhile take the GIL from a worker thread, so the
+// script pauses between two bytecodes while they run. Returns the process's exit status when it
+// cannot connect; otherwise the process ends from the reader thread.
+int runHost(const HostOptions& options);
+
+} // namespace leakscope::host

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "target.h"
+
+#include <functional>
+
+namespace leakscope {
+
+// A Target without an interpreter, for GUI tests: answers requests from what the test gives it, and
+// lets the test play the script's events (output, pauses, the end, a crash). Answers arrive from the
+// event loop, as a real target's would.
+class FakeTarget : public Target
+{
+    Q_OBJECT
+
+public:
+    using Target::Target;
+
+    // Makes the snapshot each request returns; without one, requests fail.
+    void setSnapshotSource(std::function<SnapshotPtr(const QString& label)> source) { m_source = std::move(source); }
+    void setDescription(const LiveObject& object) { m_description = object; }
+
+    void start() override;
+    void runScript() override;
+    quint32 requestSnapshot(const QString& label) override;
+    quint32 describeObject(quint64 address) override;
+    void continueScript() override;
+    void interrupt() override;
+    void terminate() override;
+
+    // Events of the script, played by the test.
+    void emitOutput(Channel channel, const QByteArray& text);
+    void pauseScript(const QString& label);
+    void finishScript(int exitCode, const QString& outcome = QStringLiteral("completed"), const QString& message = {});
+    void crash(const QString& reason, const QByteArray& lastOutput = {});
+
+    int interruptCount() const { return m_interrupts; }
+
+private:
+    template<typename F>
+    void later(F&& f)
+    {
+        QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection);
+    }
+    bool alive() const { return state() != State::Idle && state() != State::Lost; }
+
+    std::function<SnapshotPtr(const QString&)> m_source;
+    LiveObject m_description;
+    quint32 m_lastRequestId = 0;
+    int m_interrupts = 0;
+};
+
+} // namespace leakscope

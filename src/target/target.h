@@ -1,0 +1,87 @@
+#pragma once
+
+#include "snapshot/snapshot.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QMetaType>
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+namespace leakscope {
+
+// A fresh look at one live object, made by running its own repr() and dir().
+struct LiveObject
+{
+    quint64 address = 0;
+    bool found = false; // false: nothing lives at that address any more
+    QString repr;
+    QStringList attributes;
+    QString error; // what the object's code raised, if it did
+};
+
+// A Python interpreter the GUI inspects, however it is reached: a leakscope-host child process, a
+// fake for tests, later an attached process. Asynchronous: requests return at once and their results
+// arrive as signals, on the thread the target lives in. Every snapshot received stays valid after the
+// target is lost (snapshots are shared, immutable values).
+class Target : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State {
+        Idle,     // not started
+        Starting, // launching or connecting
+        Ready,    // connected; the script has not started
+        Running,  // the script runs
+        Paused,   // the script waits in leakscope.pause() for continueScript()
+        Finished, // the script ended; snapshots and descriptions still work
+        Lost,     // the interpreter is gone: crashed, exited, never connected or misbehaved
+    };
+    Q_ENUM(State)
+
+    enum class Channel { Stdout, Stderr };
+    Q_ENUM(Channel)
+
+    using QObject::QObject;
+
+    State state() const { return m_state; }
+    QString pythonVersion() const { return m_pythonVersion; }
+    qint64 pid() const { return m_pid; }
+
+    virtual void start() = 0;
+    virtual void runScript() = 0;
+    // Snapshot and describe requests return an id that their answer (or requestFailed) carries.
+    virtual quint32 requestSnapshot(const QString& label) = 0;
+    virtual quint32 describeObject(quint64 address) = 0;
+    virtual void continueScript() = 0;
+    virtual void interrupt() = 0;
+    virtual void terminate() = 0;
+
+Q_SIGNALS:
+    void stateChanged(leakscope::Target::State state);
+    void ready();
+    void outputReceived(leakscope::Target::Channel channel, const QByteArray& text);
+    void progress(quint32 requestId, int permille, const QString& message);
+    // requestId 0: leakscope.snapshot()/pause() in the script; paused: the script waits.
+    void snapshotReady(quint32 requestId, const QString& label, bool paused, leakscope::SnapshotPtr snapshot);
+    void scriptFinished(int exitCode, const QString& outcome, const QString& message);
+    void objectDescribed(quint32 requestId, const leakscope::LiveObject& object);
+    void requestFailed(quint32 requestId, const QString& message);
+    // The interpreter is gone; lastOutput is the end of what it wrote.
+    void lost(const QString& reason, const QByteArray& lastOutput);
+
+protected:
+    void setState(State state);
+    void setInterpreterInfo(const QString& pythonVersion, qint64 pid);
+
+private:
+    State m_state = State::Idle;
+    QString m_pythonVersion;
+    qint64 m_pid = 0;
+};
+
+} // namespace leakscope
+
+Q_DECLARE_METATYPE(leakscope::SnapshotPtr)
+Q_DECLARE_METATYPE(leakscope::LiveObject)

@@ -1,0 +1,383 @@
+// HostProcessTarget with a real leakscope-host: lifecycle, snapshots while the script runs or pauses,
+// interrupts, crashes, and hosts that never connect or misbehave.
+#include "snapshot/analysis.h"
+#include "target/host_process_target.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtNetwork/QLocalServer>
+#include <QtNetwork/QLocalSocket>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QtTest>
+
+#include <csignal>
+#include <set>
+
+using namespace leakscope;
+
+namespace {
+
+QString script(const char* name)
+{
+    return QStringLiteral(LEAKSCOPE_TEST_SCRIPTS "/") + QLatin1String(name);
+}
+
+HostLaunch launch(const QString& scriptPath, const QStringList& arguments = {})
+{
+    HostLaunch l;
+    l.program = QStringLiteral(LEAKSCOPE_HOST);
+    l.script = scriptPath;
+    l.arguments = arguments;
+    return l;
+}
+
+QByteArray allOutput(const QList<QList<QVariant>>& spy)
+{
+    QByteArray text;
+    for (const auto& args : spy)
+        text += args.at(1).toByteArray();
+    return text;
+}
+
+bool processAlive(qint64 pid)
+{
+    return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0;
+}
+
+// Suspects as (type, repr) with addresses blanked, to compare captures of two processes.
+std::multiset<std::string> suspectShapes(const Snapshot& snapshot)
+{
+    const HeapAnalysis analysis(snapshot);
+    std::multiset<std::string> shapes;
+    static const QRegularExpression address(QStringLiteral("0x[0-9a-f]+"));
+    for (ObjectIndex i : analysis.candidates()) {
+        if (analysis.isSuspect(i))
+            shapes.insert(std::string(snapshot.typeNameOf(i)) + " "
+                          + QString::fromStdString(snapshot.repr(i)).replace(address, QStringLiteral("ADDR")).toStdString());
+    }
+    return shapes;
+}
+
+} // namespace
+
+class TestHost : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<SnapshotPtr>();
+        qRegisterMetaType<LiveObject>();
+    }
+
+    void lifecycle()
+    {
+        HostProcessTarget target(launch(script("host_hello.py")));
+        QSignalSpy ready(&target, &Target::ready);
+        QSignalSpy output(&target, &Target::outputReceived);
+        QSignalSpy finished(&target, &Target::scriptFinished);
+        QSignalSpy lost(&target, &Target::lost);
+        target.start();
+        QCOMPARE(target.state(), Target::State::Starting);
+        QVERIFY(ready.wait(15000));
+        QCOMPARE(target.state(), Target::State::Ready);
+        QVERIFY(target.pythonVersion().startsWith(QStringLiteral("3.11.")));
+        QVERIFY(processAlive(target.pid()));
+        QVERIFY(target.startToReadyMs() >= 0);
+
+        target.runScript();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        QCOMPARE(finished.at(0).at(0).toInt(), 3);
+        QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("exited"));
+        QCOMPARE(target.state(), Target::State::Finished);
+        QTRY_VERIFY(allOutput(output).contains("hello from stdout"));
+        QTRY_VERIFY(allOutput(output).contains("hello from stderr"));
+
+        // The host stays for snapshots after the script ended.
+        QSignalSpy snapshots(&target, &Target::snapshotReady);
+        const quint32 id = target.requestSnapshot(QStringLiteral("after"));
+        QVERIFY(snapshots.wait(15000));
+        QCOMPARE(snapshots.at(0).at(0).toUInt(), id);
+        QCOMPARE(snapshots.at(0).at(1).toString(), QStringLiteral("after"));
+        QVERIFY(snapshots.at(0).at(3).value<SnapshotPtr>()->objectCount() > 1000);
+
+        const qint64 pid = target.pid();
+        target.terminate();
+        QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, 5000);
+        QCOMPARE(lost.at(0).at(0).toString(), QStringLiteral("terminated"));
+        QCOMPARE(target.state(), Target::State::Lost);
+        QTRY_VERIFY(!processAlive(pid));
+    }
+
+    void snapshotWhileRunningThenInterrupt()
+    {
+        HostProcessTarget target(launch(script("host_loop.py")));
+        QSignalSpy ready(&target, &Target::ready);
+        QSignalSpy output(&target, &Target::outputReceived);
+        QSignalSpy progress(&target, &Target::progress);
+        QSignalSpy snapshots(&target, &Target::snapshotReady);
+        QSignalSpy finished(&target, &Target::scriptFinished);
+        target.start();
+        QVERIFY(ready.wait(15000));
+        target.runScript();
+        QTRY_VERIFY_WITH_TIMEOUT(allOutput(output).contains("looping"), 15000);
+
+        const quint32 id = target.requestSnapshot(QStringLiteral("mid-loop"));
+        QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 1, 15000);
+        QCOMPARE(snapshots.at(0).at(0).toUInt(), id);
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.at(0).at(0).toUInt(), id);
+        const SnapshotPtr snapshot = snapshots.at(0).at(3).value<SnapshotPtr>();
+        bool sawLoopData = false;
+        for (ObjectIndex i = 0; i < snapshot->objectCount() && !sawLoopData; ++i)
+            sawLoopData = snapshot->repr(i) == "{'loop': 99}";
+        QVERIFY2(sawLoopData, "the snapshot taken mid-loop holds the script's data");
+        QCOMPARE(target.state(), Target::State::Running);
+
+        QElapsedTimer clock;
+        clock.start();
+        target.interrupt();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("interrupted"));
+        QVERIFY(finished.at(0).at(2).toString().contains(QStringLiteral("KeyboardInterrupt")));
+    }
+
+    void interruptWakesABlockingCall()
+    {
+        HostProcessTarget target(launch(script("host_sleep.py")));
+        QSignalSpy ready(&target, &Target::ready);
+        QSignalSpy output(&target, &Target::outputReceived);
+        QSignalSpy finished(&target, &Target::scriptFinished);
+        target.start();
+        QVERIFY(ready.wait(15000));
+        target.runScript();
+        QTRY_VERIFY_WITH_TIMEOUT(allOutput(output).contains("sleeping"), 15000);
+        QElapsedTimer clock;
+        clock.start();
+        target.interrupt();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(finished.at(0).at(0).toInt(), 130);
+    }
+
+    void scriptSnapshotsAndPause()
+    {
+        HostProcessTarget target(launch(script("host_pause.py")));
+        QSignalSpy ready(&target, &Target::ready);
+        QSignalSpy output(&target, &Target::outputReceived);
+        QSignalSpy snapshots(&target, &Target::snapshotReady);
+        QSignalSpy finished(&target, &Target::scriptFinished);
+        target.start();
+        QVERIFY(ready.wait(15000));
+        target.runScript();
+        QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 2, 15000);
+        QCOMPARE(snapshots.at(0).at(0).toUInt(), 0u);
+        QCOMPARE(snapshots.at(0).at(1).toString(), QStringLiteral("one"));
+        QCOMPARE(snapshots.at(0).at(2).toBool(), false);
+        QCOMPARE(snapshots.at(1).at(1).toString(), QStringLiteral("two"));
+        QCOMPARE(snapshots.at(1).at(2).toBool(), true);
+        QCOMPARE(target.state(), Target::State::Paused);
+        // Paused for real: nothing after the pause has run.
+        QTest::qWait(200);
+        QVERIFY(!allOutput(output).contains("continued"));
+        QVERIFY(finished.isEmpty());
+
+        // A snapshot on request works while paused too.
+        const quint32 id = target.requestSnapshot(QStringLiteral("while paused"));
+        QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 3, 15000);
+        QCOMPARE(snapshots.at(2).at(0).toUInt(), id);
+
+        target.continueScript();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        QCOMPARE(finished.at(0).at(0).toInt(), 0);
+        QTRY_VERIFY(allOutput(output).contains("continued"));
+    }
+
+    void interruptInPause()
+    {
+        HostProcessTarget target(launch(script("host_pause.py")));
+        QSignalSpy ready(&target, &Target::ready);
+        QSignalSpy output(&target, &Target::outputReceived);
+        QSignalSpy finished(&target, &Target::scriptFinished);
+        target.start();
+        QVERIFY(ready.wait(15000));
+        target.runScript();
+        QTRY_COMPARE_WITH_TIMEOUT(target.state(), Target::State::Paused, 15000);
+        target.interrupt();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
+        QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("interrupted"));
+        QTRY_VERIFY(allOutput(output).contains("interrupted in pause"));
+    }
+
+    void crashKeepsSnapshots()
+    {
+        HostProcessTarget target(launch(script("host_crash.py")));
+        QSignalSpy ready(&target, &Target::ready);
+        QSignalSpy snapshots(&target, &Target::snapshotReady);
+        QSignalSpy lost(&target, &Target::lost);
+        target.start();
+        QVERIFY(ready.wait(15000));
+        target.runScript();
+        QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, 15000);
+        QCOMPARE(lost.at(0).at(0).toString(), QStringLiteral("host crashed: SIGSEGV"));
+        QVERIFY(lost.at(0).at(1).toByteArray().contains("about to crash"));
+        QCOMPARE(target.state(), Target::State::Lost);
+        QTRY_COMPARE(snapshots.size(), 1);
+        const SnapshotPtr before = snapshots.at(0).at(3).value<SnapshotPtr>();
+        QVERIFY(before && before->objectCount() > 1000); // still ours, whole, after the host died
+        QCOMPARE(snapshots.at(0).at(1).toString(), QStringLiteral("before the crash"));
+
+        // Requests to a lost target fail cleanly.
+        QSignalSpy failed(&target, &Target::requestFailed);
+        target.requestSnapshot(QStringLiteral("too late"));
+        QVERIFY(failed.wait(2000));
+    }
+
+    void hostThatNeverConnects()
+    {
+        HostLaunch l = launch(script("host_hello.py"));
+        l.program = script("silent_host.sh");
+        l.connectTimeoutMs = 500;
+        HostProcessTarget target(l);
+        QSignalSpy lost(&target, &Target::lost);
+        target.start();
+        QVERIFY(lost.wait(10000));
+        QVERIFY2(lost.at(0).at(0).toString().contains(QStringLiteral("did not connect")), qPrintable(lost.at(0).at(0).toString()));
+        QCOMPARE(target.state(), Target::State::Lost);
+    }
+
+    void hostThatCannotStart()
+    {
+        HostLaunch l = launch(script("host_hello.py"));
+        l.program = QStringLiteral("/nonexistent/leakscope-host");
+        HostProcessTarget target(l);
+        QSignalSpy lost(&target, &Target::lost);
+        target.start();
+        QVERIFY(lost.wait(5000));
+        QVERIFY(lost.at(0).at(0).toString().startsWith(QStringLiteral("cannot start")));
+    }
+
+    void misbehavingHost_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("garbage") << "garbage" << "malformed";
+        QTest::newRow("oversized") << "oversized" << "malformed";
+        QTest::newRow("wrong token") << "wrong-token" << "wrong token";
+        QTest::newRow("bad version") << "bad-version" << "protocol";
+        QTest::newRow("truncated") << "truncated" << "did not connect";
+    }
+
+    void misbehavingHost()
+    {
+        QFETCH(QString, mode);
+        QFETCH(QString, reason);
+        HostLaunch l = launch(script("host_hello.py"));
+        l.program = script("fake_host.py");
+        l.environment.insert(QStringLiteral("FAKE_HOST_MODE"), mode);
+        l.connectTimeoutMs = 2000;
+        HostProcessTarget target(l);
+        QSignalSpy lost(&target, &Target::lost);
+        QSignalSpy ready(&target, &Target::ready);
+        target.start();
+        QVERIFY(lost.wait(10000));
+        QVERIFY2(lost.at(0).at(0).toString().contains(reason), qPrintable(lost.at(0).at(0).toString()));
+        QVERIFY(ready.isEmpty());
+        QCOMPARE(target.state(), Target::State::Lost);
+    }
+
+    void hostExitsWhenTheGuiSideGoesAway()
+    {
+        // Play the GUI side by hand, then drop the connection without killing the host.
+        QTemporaryDir directory;
+        QLocalServer server;
+        server.setSocketOptions(QLocalServer::UserAccessOption);
+        QVERIFY(server.listen(directory.filePath(QStringLiteral("s"))));
+        QProcess host;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("LEAKSCOPE_HOST_TOKEN"), QStringLiteral("t"));
+        host.setProcessEnvironment(environment);
+        host.start(QStringLiteral(LEAKSCOPE_HOST),
+                   {QStringLiteral("--connect"), server.fullServerName(), QStringLiteral("--"), script("host_loop.py")});
+        QVERIFY(server.waitForNewConnection(15000));
+        QLocalSocket* socket = server.nextPendingConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(socket->bytesAvailable() > 0, 15000); // its Hello
+        socket->abort();
+        QVERIFY(host.waitForFinished(5000));
+        QCOMPARE(host.exitStatus(), QProcess::NormalExit);
+    }
+
+    void transferGivesTheSameSuspectsAsTheCli()
+    {
+        HostProcessTarget target(launch(script("planted.py"), {QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)}));
+        QSignalSpy ready(&target, &Target::ready);
+        QSignalSpy finished(&target, &Target::scriptFinished);
+        QSignalSpy snapshots(&target, &Target::snapshotReady);
+        target.start();
+        QVERIFY(ready.wait(15000));
+        target.runScript();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        target.requestSnapshot(QStringLiteral("end"));
+        QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 1, 15000);
+        const SnapshotPtr snapshot = snapshots.at(0).at(3).value<SnapshotPtr>();
+
+        QProcess cli;
+        cli.start(QStringLiteral(LEAKSCOPE_CLI), {QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("json"),
+                                                  script("planted.py"), QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)});
+        QVERIFY(cli.waitForFinished(30000));
+        const QJsonArray candidates = QJsonDocument::fromJson(cli.readAllStandardOutput()).object().value(QStringLiteral("candidates")).toArray();
+        std::multiset<std::string> expected;
+        static const QRegularExpression address(QStringLiteral("0x[0-9a-f]+"));
+        for (const QJsonValue& value : candidates) {
+            const QJsonObject c = value.toObject();
+            if (c.value(QStringLiteral("suspect")).toBool())
+                expected.insert((c.value(QStringLiteral("type")).toString() + u' '
+                                 + c.value(QStringLiteral("repr")).toString().replace(address, QStringLiteral("ADDR")))
+                                    .toStdString());
+        }
+        QVERIFY(expected.size() >= 4);
+        QCOMPARE(suspectShapes(*snapshot), expected);
+    }
+
+    void describeALiveObject()
+    {
+        HostProcessTarget target(launch(script("planted.py"), {QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)}));
+        QSignalSpy ready(&target, &Target::ready);
+        QSignalSpy finished(&target, &Target::scriptFinished);
+        QSignalSpy snapshots(&target, &Target::snapshotReady);
+        QSignalSpy described(&target, &Target::objectDescribed);
+        target.start();
+        QVERIFY(ready.wait(15000));
+        target.runScript();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        target.requestSnapshot(QString());
+        QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 1, 15000);
+        const SnapshotPtr snapshot = snapshots.at(0).at(3).value<SnapshotPtr>();
+        quint64 orphan = 0;
+        for (ObjectIndex i = 0; i < snapshot->objectCount() && !orphan; ++i) {
+            if (snapshot->repr(i).rfind("{'plantleak': 'orphan-dict'", 0) == 0)
+                orphan = snapshot->address(i);
+        }
+        QVERIFY(orphan);
+        const quint32 id = target.describeObject(orphan);
+        QTRY_COMPARE_WITH_TIMEOUT(described.size(), 1, 15000);
+        QCOMPARE(described.at(0).at(0).toUInt(), id);
+        const LiveObject live = described.at(0).at(1).value<LiveObject>();
+        QVERIFY(live.found);
+        QVERIFY2(live.repr.startsWith(QStringLiteral("{'plantleak': 'orphan-dict'")), qPrintable(live.repr));
+        QVERIFY(live.attributes.contains(QStringLiteral("keys")));
+
+        // An address with nothing alive there is answered, not dereferenced.
+        target.describeObject(0x10);
+        QTRY_COMPARE_WITH_TIMEOUT(described.size(), 2, 15000);
+        QVERIFY(!described.at(1).at(1).value<LiveObject>().found);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHost)
+#include "tst_host.moc"

@@ -1,0 +1,41 @@
+#!/usr/bin/python3
+"""A misbehaving leakscope-host, for the GUI side's tests. FAKE_HOST_MODE says how it misbehaves:
+garbage (random bytes), oversized (a header announcing a huge Hello), wrong-token (a valid Hello with
+the wrong secret), bad-version (a Hello with protocol 99), truncated (half a Hello, then silence)."""
+import os
+import socket
+import struct
+import sys
+import time
+
+path = sys.argv[sys.argv.index("--connect") + 1]
+mode = os.environ.get("FAKE_HOST_MODE", "garbage")
+token = os.environ.get("LEAKSCOPE_HOST_TOKEN", "")
+
+
+def frame(kind, payload):
+    return struct.pack("<IHH", len(payload), kind, 0) + payload
+
+
+def text(value):
+    data = value.encode()
+    return struct.pack("<I", len(data)) + data
+
+
+def hello(version, secret):
+    return frame(1, struct.pack("<I", version) + text(secret) + text("3.11.2") + struct.pack("<q", os.getpid()))
+
+
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sock.connect(path)
+if mode == "garbage":
+    sock.sendall(os.urandom(64))
+elif mode == "oversized":
+    sock.sendall(struct.pack("<IHH", 0xFFFFFFFF, 1, 0))
+elif mode == "wrong-token":
+    sock.sendall(hello(1, "not-the-token"))
+elif mode == "bad-version":
+    sock.sendall(hello(99, token))
+elif mode == "truncated":
+    sock.sendall(hello(1, token)[:10])
+time.sleep(60)

@@ -1,0 +1,5 @@
+"""Blocks in a C call (time.sleep) until interrupted."""
+import time
+
+print("sleeping", flush=True)
+time.sleep(600)

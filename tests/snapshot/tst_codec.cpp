@@ -1,0 +1,525 @@
+// The snapshot codec: exact round trips, the documented layout, and the decoder's behaviour on
+// untrusted bytes (truncation, corruption, lying counts, wrong magic or version, trailing bytes),
+// including how much memory it allocates before it gives up. Ends with a heap of the size a large
+// application produces, whose encode and decode times are printed (not asserted).
+
+#include "snapshot/analysis.h"
+#include "snapshot/snapshot_codec.h"
+#include "test_graph.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtTest/QTest>
+
+#include <atomic>
+#include <bit>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <random>
+
+using namespace leakscope;
+using namespace leakscope::test;
+
+// Counts what operator new hands out while a test asks for it, so "fails without allocating" is
+// measured rather than assumed. The whole executable uses these, Qt included; counting is off by default.
+// The scalar forms are all replaced, so that under ASan nothing its own operator new made is released
+// by ours (an alloc-dealloc mismatch); array and aligned forms stay paired inside the runtime.
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<std::size_t> g_allocated{0};
+
+void* countedAlloc(std::size_t size) noexcept
+{
+    if (g_counting.load(std::memory_order_relaxed))
+        g_allocated.fetch_add(size, std::memory_order_relaxed);
+    return std::malloc(size ? size : 1);
+}
+} // namespace
+
+void* operator new(std::size_t size)
+{
+    if (void* p = countedAlloc(size))
+        return p;
+    throw std::bad_alloc();
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return countedAlloc(size); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+
+namespace {
+
+constexpr std::uint64_t kTwo32 = 1ULL << 32;
+constexpr std::size_t kHeader = 16;
+constexpr std::size_t kSectionHeader = 16;
+const char* const kTags[] = {"INFO", "PYVR", "LABL", "ADDR", "TYPE", "SIZE", "RCNT", "FLAG", "LSIZ",
+                             "LRCN", "EOFF", "EDGE", "ROFF", "REPR", "TYPS", "EXPL", "SOFF", "SBLB"};
+
+// Bytes handed out by operator new while f runs.
+template<typename F>
+std::size_t allocatedDuring(F&& f)
+{
+    g_allocated = 0;
+    g_counting = true;
+    try {
+        f();
+    } catch (...) {
+        g_counting = false;
+        throw;
+    }
+    g_counting = false;
+    return g_allocated;
+}
+
+// Every feature the format carries: large sizes and refcounts (and UINT32_MAX itself, which spills),
+// duplicate and self edges, untracked objects, heap and static types, types without objects, unused
+// pool strings, explanations, non-ASCII reprs and labels, extreme addresses.
+SnapshotColumns featureColumns()
+{
+    GraphSpec spec;
+    spec.types = {"builtins.type", "unused.Type"};
+    spec.objects = {
+        {.type = "builtins.list", .refcount = kTwo32 + 5, .edges = {1, 1, 3}, .repr = "['caf\xc3\xa9', '\xe6\x97\xa5\xe6\x9c\xac']"},
+        {.type = "mod.Big", .refcount = 3, .size = kTwo32 * 5, .edges = {2}},
+        {.type = "builtins.dict", .refcount = kTwo32 * 8, .size = kTwo32 * 4, .edges = {0, 2}, .repr = "{}"},
+        {.type = "builtins.int", .gc = false, .refcount = 1000, .size = 28, .repr = "42"},
+        {.type = "pkg.sub.Klass", .edges = {}, .address = 0xfffffffffffffff0ULL},
+        {.type = "builtins.str", .gc = false, .refcount = UINT32_MAX - 1, .size = UINT32_MAX,
+         .repr = "'\xf0\x9f\x90\x8d'"},
+    };
+    spec.explanations = {{4, "module-state", "held by _pkg's module state \xe2\x80\xb9sic\xe2\x80\xba"},
+                         {0, "root", "sys.modules"},
+                         {2, "static-type-dict", "dict of builtins.int"}};
+    SnapshotColumns c = buildColumns(spec);
+    c.info.pythonVersion = "3.11.2";
+    c.info.label = "nightly \xe2\x80\x93 \xc3\xbcn\xc3\xaf" "code";
+    c.info.captureSeconds = 0.0123;
+    c.info.capturedAtMs = 1764139038123;
+    c.info.pid = 424242;
+    return c;
+}
+
+std::string encoded(const SnapshotColumns& c)
+{
+    return encodeSnapshot(Snapshot(c));
+}
+
+void compareColumns(const SnapshotColumns& a, const SnapshotColumns& b)
+{
+    QCOMPARE(a.address, b.address);
+    QCOMPARE(a.type, b.type);
+    QCOMPARE(a.size, b.size);
+    QCOMPARE(a.refcount, b.refcount);
+    QCOMPARE(a.flags, b.flags);
+    QCOMPARE(a.largeSizes, b.largeSizes);
+    QCOMPARE(a.largeRefcounts, b.largeRefcounts);
+    QCOMPARE(a.edgeOffsets, b.edgeOffsets);
+    QCOMPARE(a.edges, b.edges);
+    QCOMPARE(a.reprOffsets, b.reprOffsets);
+    QCOMPARE(a.reprBlob, b.reprBlob);
+    QCOMPARE(a.types.size(), b.types.size());
+    for (std::size_t t = 0; t < a.types.size(); ++t) {
+        QCOMPARE(a.types[t].name, b.types[t].name);
+        QCOMPARE(a.types[t].module, b.types[t].module);
+        QCOMPARE(a.types[t].qualname, b.types[t].qualname);
+        QCOMPARE(a.types[t].address, b.types[t].address);
+        QCOMPARE(a.types[t].flags, b.types[t].flags);
+    }
+    QCOMPARE(a.explanations.size(), b.explanations.size());
+    for (std::size_t k = 0; k < a.explanations.size(); ++k) {
+        QCOMPARE(a.explanations[k].object, b.explanations[k].object);
+        QCOMPARE(a.explanations[k].kind, b.explanations[k].kind);
+        QCOMPARE(a.explanations[k].detail, b.explanations[k].detail);
+    }
+    QCOMPARE(a.strings.blob(), b.strings.blob());
+    QCOMPARE(a.strings.offsets(), b.strings.offsets());
+    QCOMPARE(a.info.pythonVersion, b.info.pythonVersion);
+    QCOMPARE(a.info.label, b.info.label);
+    // Bit for bit: QCOMPARE on doubles is fuzzy.
+    QCOMPARE(std::bit_cast<std::uint64_t>(a.info.captureSeconds), std::bit_cast<std::uint64_t>(b.info.captureSeconds));
+    QCOMPARE(a.info.capturedAtMs, b.info.capturedAtMs);
+    QCOMPARE(a.info.pid, b.info.pid);
+}
+
+// Touches everything a consumer of a decoded snapshot may touch; ASan turns any out-of-range read
+// into a failure. The sum only keeps the work from being optimised away.
+std::size_t exercise(const Snapshot& s)
+{
+    std::size_t sum = 0;
+    for (ObjectIndex i = 0; i < s.objectCount(); ++i) {
+        sum += s.address(i) + s.size(i) + s.refcount(i) + s.flags(i) + s.typeNameOf(i).size() + s.repr(i).size();
+        for (ObjectIndex r : s.referents(i))
+            sum += r;
+        if (const ExplanationRecord* e = s.explanation(i))
+            sum += s.string(e->kind).size() + s.string(e->detail).size();
+    }
+    for (TypeIndex t = 0; t < s.typeCount(); ++t)
+        sum += s.typeName(t).size() + s.string(s.type(t).module).size() + s.string(s.type(t).qualname).size();
+    const HeapAnalysis analysis(s);
+    const ReferrerIndex referrers(s);
+    for (ObjectIndex i = 0; i < s.objectCount(); ++i)
+        sum += referrers.referrers(i).size() + analysis.referrerCount(i) + analysis.isSuspect(i);
+    return sum + analysis.typeSummary().size() + s.info().label.size();
+}
+
+// Header offset of each section, found by walking the headers as docs/snapshot-format.md describes.
+template<typename T>
+void poke(std::string& bytes, std::size_t offset, T value)
+{
+    std::memcpy(bytes.data() + offset, &value, sizeof(T));
+}
+
+template<typename T>
+T peek(const std::string& bytes, std::size_t offset)
+{
+    T value;
+    std::memcpy(&value, bytes.data() + offset, sizeof(T));
+    return value;
+}
+
+// The section after the one whose header is at pos: header, payload, padding to 8 bytes.
+std::size_t nextSection(const std::string& bytes, std::size_t pos)
+{
+    return pos + kSectionHeader + (peek<std::uint32_t>(bytes, pos + 4) * peek<std::uint64_t>(bytes, pos + 8) + 7) / 8 * 8;
+}
+
+std::size_t sectionOffset(const std::string& bytes, const char* tag)
+{
+    for (std::size_t pos = kHeader; pos + kSectionHeader <= bytes.size(); pos = nextSection(bytes, pos)) {
+        if (bytes.compare(pos, 4, tag) == 0)
+            return pos;
+    }
+    return std::string::npos;
+}
+
+// The decoder's message for bytes that must be rejected; fails the test when they are accepted or
+// rejected with anything but SnapshotFormatError.
+std::string rejection(std::string_view bytes)
+{
+    try {
+        decodeSnapshot(bytes);
+    } catch (const SnapshotFormatError& e) {
+        return e.what();
+    } catch (const std::exception& e) {
+        return std::string("WRONG EXCEPTION TYPE: ") + e.what();
+    }
+    return "ACCEPTED";
+}
+
+} // namespace
+
+class TestCodec : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTripsEveryFeature()
+    {
+        const SnapshotColumns original = featureColumns();
+        const SnapshotPtr decoded = decodeSnapshot(encoded(original));
+        QVERIFY(decoded);
+        compareColumns(decoded->columns(), original);
+        if (QTest::currentTestFailed())
+            return;
+        // The large values come back through the side tables, not just as bytes.
+        const Snapshot& s = *decoded;
+        QCOMPARE(s.objectCount(), std::size_t(6));
+        QCOMPARE(s.refcount(0), kTwo32 + 5);
+        QCOMPARE(s.size(1), kTwo32 * 5);
+        QCOMPARE(s.size(2), kTwo32 * 4);
+        QCOMPARE(s.refcount(2), kTwo32 * 8);
+        QCOMPARE(s.size(5), std::uint64_t(UINT32_MAX));
+        QCOMPARE(s.refcount(5), std::uint64_t(UINT32_MAX - 1));
+        QCOMPARE(s.address(4), std::uint64_t(0xfffffffffffffff0ULL));
+        QCOMPARE(toVector(s.referents(0)), (std::vector<ObjectIndex>{1, 1, 3}));
+        QCOMPARE(s.gcObjectCount(), std::size_t(4));
+        QCOMPARE(s.repr(5), std::string("'\xf0\x9f\x90\x8d'"));
+        QCOMPARE(std::string(s.typeNameOf(4)), std::string("pkg.sub.Klass"));
+        QCOMPARE(s.type(s.typeOf(4)).flags, std::uint8_t(HeapType));
+        QCOMPARE(s.type(s.typeOf(2)).flags, std::uint8_t(0));
+        QCOMPARE(std::string(s.typeName(1)), std::string("unused.Type"));
+        QVERIFY(s.explanation(4));
+        QCOMPARE(std::string(s.string(s.explanation(4)->kind)), std::string("module-state"));
+        QVERIFY(!s.explanation(1));
+        QCOMPARE(s.info().label, std::string("nightly \xe2\x80\x93 \xc3\xbcn\xc3\xaf" "code"));
+        // Deterministic: encoding the decoded snapshot gives the same bytes.
+        QCOMPARE(encodeSnapshot(s), encoded(original));
+    }
+
+    void roundTripsEmptySnapshot()
+    {
+        const SnapshotColumns empty;
+        const std::string bytes = encoded(empty);
+        // Header, 18 section headers, the INFO record, and the one-entry edge and repr offsets and the
+        // string pool's two offsets, each padded to 8 bytes.
+        QCOMPARE(bytes.size(), kHeader + 18 * kSectionHeader + 24 + 8 + 8 + 8);
+        const SnapshotPtr decoded = decodeSnapshot(bytes);
+        QCOMPARE(decoded->objectCount(), std::size_t(0));
+        QCOMPARE(decoded->edgeCount(), std::size_t(0));
+        compareColumns(decoded->columns(), empty);
+    }
+
+    void layoutMatchesTheDocument()
+    {
+        const std::string bytes = encoded(featureColumns());
+        QCOMPARE(bytes.substr(0, 8), std::string("\x89LSNAP\r\n"));
+        QCOMPARE(peek<std::uint32_t>(bytes, 8), kSnapshotFormatVersion);
+        QCOMPARE(peek<std::uint32_t>(bytes, 12), std::uint32_t(18));
+        QCOMPARE(bytes.size() % 8, std::size_t(0));
+        // Sections in the documented order, each starting 8-byte aligned, the last ending the input.
+        std::size_t pos = kHeader;
+        for (const char* tag : kTags) {
+            QCOMPARE(bytes.substr(pos, 4), std::string(tag));
+            QCOMPARE(sectionOffset(bytes, tag), pos);
+            pos = nextSection(bytes, pos);
+        }
+        QCOMPARE(pos, bytes.size());
+        // Spot checks of the contents: six objects, the address column raw, the first large size record.
+        const std::size_t addr = sectionOffset(bytes, "ADDR");
+        QCOMPARE(peek<std::uint64_t>(bytes, addr + 8), std::uint64_t(6));
+        QCOMPARE(peek<std::uint64_t>(bytes, addr + 16 + 4 * 8), std::uint64_t(0xfffffffffffffff0ULL));
+        const std::size_t lsiz = sectionOffset(bytes, "LSIZ");
+        QCOMPARE(peek<std::uint32_t>(bytes, lsiz + 16), std::uint32_t(1));
+        QCOMPARE(peek<std::uint32_t>(bytes, lsiz + 20), std::uint32_t(0));
+        QCOMPARE(peek<std::uint64_t>(bytes, lsiz + 24), kTwo32 * 5);
+        const std::size_t info = sectionOffset(bytes, "INFO");
+        QCOMPARE(peek<std::int64_t>(bytes, info + 16 + 16), std::int64_t(424242));
+    }
+
+    void appendsAfterExistingBytes()
+    {
+        const Snapshot snapshot(featureColumns());
+        std::string out = "prefix";
+        encodeSnapshot(snapshot, out);
+        QCOMPARE(out.substr(0, 6), std::string("prefix"));
+        QCOMPARE(out.substr(6), encodeSnapshot(snapshot));
+    }
+
+    void everyTruncationFails()
+    {
+        const std::string bytes = encoded(featureColumns());
+        for (std::size_t length = 0; length < bytes.size(); ++length) {
+            const std::string message = rejection(std::string_view(bytes).substr(0, length));
+            QVERIFY2(message.starts_with("byte "), qPrintable(QStringLiteral("prefix of %1 bytes: %2")
+                                                                  .arg(length).arg(QString::fromStdString(message))));
+        }
+        // A cut inside the edge array is reported at the edge count that no longer fits.
+        const std::size_t edge = sectionOffset(bytes, "EDGE");
+        QCOMPARE(rejection(std::string_view(bytes).substr(0, edge + 20)),
+                 "byte " + std::to_string(edge + 8) + ": section EDGE claims 6 elements of 4 bytes, but the rest of the input is 4 bytes");
+        QCOMPARE(rejection(""), std::string("byte 0: input ends inside the 16-byte header"));
+    }
+
+    void singleByteCorruptionFailsCleanlyOrDecodes()
+    {
+        const std::string bytes = encoded(featureColumns());
+        std::size_t rejected = 0;
+        std::size_t decoded = 0;
+        for (std::size_t pos = 0; pos < bytes.size(); ++pos) {
+            for (unsigned char mask : {0x01, 0x10, 0x80, 0xff}) {
+                std::string corrupt = bytes;
+                corrupt[pos] = static_cast<char>(corrupt[pos] ^ mask);
+                try {
+                    const SnapshotPtr s = decodeSnapshot(corrupt);
+                    exercise(*s);
+                    ++decoded;
+                } catch (const SnapshotFormatError&) {
+                    ++rejected;
+                }
+            }
+        }
+        qInfo("%zu single-byte corruptions rejected, %zu decoded into valid snapshots", rejected, decoded);
+        // Data bytes (addresses, sizes, repr text) may change freely; counts and offsets may not.
+        QVERIFY(rejected > 0);
+        QVERIFY(decoded > 0);
+    }
+
+    void randomCorruptionFailsCleanlyOrDecodes()
+    {
+        // Four random bytes at a time, so counts and offsets take values a single flip does not reach.
+        const std::string bytes = encoded(featureColumns());
+        std::mt19937 random(20261126);
+        std::uniform_int_distribution<std::size_t> position(0, bytes.size() - 4);
+        std::size_t decoded = 0;
+        for (int round = 0; round < 20000; ++round) {
+            std::string corrupt = bytes;
+            poke<std::uint32_t>(corrupt, position(random), static_cast<std::uint32_t>(random()));
+            try {
+                exercise(*decodeSnapshot(corrupt));
+                ++decoded;
+            } catch (const SnapshotFormatError&) {
+            }
+        }
+        QVERIFY(decoded > 0);
+    }
+
+    void hugeCountsFailWithoutAllocating()
+    {
+        const std::string empty = encoded(SnapshotColumns());
+        // 100 bytes: the header, INFO, then a python version claiming 2^40 characters.
+        std::string claim = empty.substr(0, sectionOffset(empty, "PYVR") + 16);
+        poke<std::uint64_t>(claim, claim.size() - 8, 1ULL << 40);
+        claim.resize(100, 'x');
+        std::string message;
+        const std::size_t allocated = allocatedDuring([&] { message = rejection(claim); });
+        QCOMPARE(message, std::string("byte 64: section PYVR claims 1099511627776 elements of 1 byte, "
+                                      "but the rest of the input is 28 bytes"));
+        QVERIFY2(allocated < 4096, qPrintable(QString::number(allocated)));
+
+        // Counts whose byte size overflows 64 bits must not wrap around into something that fits.
+        const std::size_t addr = sectionOffset(empty, "ADDR");
+        for (std::uint64_t count : {std::uint64_t(1) << 40, std::uint64_t(1) << 61, (std::uint64_t(1) << 61) + 1, std::uint64_t(UINT64_MAX)}) {
+            std::string lying = empty;
+            poke<std::uint64_t>(lying, addr + 8, count);
+            const std::size_t bytes = allocatedDuring([&] { message = rejection(lying); });
+            QCOMPARE(message, "byte " + std::to_string(addr + 8) + ": section ADDR claims " + std::to_string(count)
+                                  + " elements of 8 bytes, but the rest of the input is "
+                                  + std::to_string(empty.size() - addr - 16) + " bytes");
+            QVERIFY2(bytes < 4096, qPrintable(QString::number(bytes)));
+        }
+    }
+
+    void wrongMagic()
+    {
+        const std::string bytes = encoded(featureColumns());
+        QCOMPARE(rejection("PK\x03\x04" + bytes.substr(4)), std::string("byte 0: not a LeakScope snapshot (wrong magic)"));
+        QCOMPARE(rejection("{\"format\": \"leakscope-report\"}"), std::string("byte 0: not a LeakScope snapshot (wrong magic)"));
+        std::string stripped = bytes;
+        stripped[0] = '\x09'; // high bit stripped by a 7-bit channel
+        QCOMPARE(rejection(stripped), std::string("byte 0: not a LeakScope snapshot (wrong magic)"));
+        // Text-mode damage in both directions: CRLF read as LF, LF written as CRLF.
+        std::string lf = bytes;
+        lf.erase(6, 1);
+        QVERIFY(rejection(lf).starts_with("byte 6: the magic's \"\\r\\n\" was altered"));
+        std::string crlf = bytes;
+        crlf.insert(6, 1, '\r');
+        QVERIFY(rejection(crlf).starts_with("byte 7: the magic's \"\\r\\n\" was altered"));
+    }
+
+    void versions()
+    {
+        std::string bytes = encoded(featureColumns());
+        poke<std::uint32_t>(bytes, 8, 2);
+        QCOMPARE(rejection(bytes), std::string("byte 8: snapshot format version 2 is newer than this LeakScope supports (1)"));
+        poke<std::uint32_t>(bytes, 8, 0);
+        QCOMPARE(rejection(bytes), std::string("byte 8: snapshot format version 0 does not exist"));
+        poke<std::uint32_t>(bytes, 8, 1);
+        poke<std::uint32_t>(bytes, 12, 19);
+        QCOMPARE(rejection(bytes), std::string("byte 12: format version 1 has 18 sections, the header says 19"));
+    }
+
+    void trailingBytesRejected()
+    {
+        const std::string bytes = encoded(featureColumns());
+        QCOMPARE(rejection(bytes + 'x'),
+                 "byte " + std::to_string(bytes.size()) + ": 1 byte of trailing garbage after the last section");
+        QCOMPARE(rejection(bytes + std::string(8, '\0')),
+                 "byte " + std::to_string(bytes.size()) + ": 8 bytes of trailing garbage after the last section");
+        QVERIFY(rejection(bytes + bytes).starts_with("byte " + std::to_string(bytes.size()) + ": "));
+    }
+
+    void structuralErrorsNameTheirPlace()
+    {
+        const std::string bytes = encoded(featureColumns());
+        std::string wrongTag = bytes;
+        const std::size_t edge = sectionOffset(bytes, "EDGE");
+        wrongTag[edge] = '\x01';
+        QCOMPARE(rejection(wrongTag), "byte " + std::to_string(edge) + ": expected section EDGE, found bytes 01 44 47 45");
+
+        std::string reserved = bytes;
+        const std::size_t lrcn = sectionOffset(bytes, "LRCN");
+        reserved[lrcn + 16 + 5] = 1;
+        QCOMPARE(rejection(reserved), "byte " + std::to_string(lrcn + 20) + ": reserved field of section LRCN is not zero");
+
+        std::string padding = bytes;
+        const std::size_t flag = sectionOffset(bytes, "FLAG"); // 6 one-byte flags, then 2 bytes of padding
+        padding[flag + 16 + 7] = 1;
+        QCOMPARE(rejection(padding), "byte " + std::to_string(flag + 23) + ": nonzero padding after section FLAG");
+
+        std::string elementSize = bytes;
+        poke<std::uint32_t>(elementSize, edge + 4, 8);
+        QCOMPARE(rejection(elementSize), "byte " + std::to_string(edge + 4) + ": section EDGE has 8-byte elements, expected 4");
+
+        // Six objects but five type indices: the 4-byte short fall is exactly the padding that five need.
+        std::string shortColumn = bytes;
+        const std::size_t type = sectionOffset(bytes, "TYPE");
+        poke<std::uint64_t>(shortColumn, type + 8, 5);
+        poke<std::uint32_t>(shortColumn, type + 16 + 20, 0);
+        QCOMPARE(rejection(shortColumn), "byte " + std::to_string(type + 8)
+                                             + ": section TYPE has 5 elements, expected 6 (one per object)");
+
+        // Consistency across sections is Snapshot::validate's job, reported as a format error.
+        std::string badEdge = bytes;
+        poke<std::uint32_t>(badEdge, edge + 16, 6);
+        QCOMPARE(rejection(badEdge), "byte " + std::to_string(bytes.size())
+                                          + " (end of input): inconsistent snapshot: edge points past the last object");
+
+        std::string badPool = bytes;
+        const std::size_t soff = sectionOffset(bytes, "SOFF");
+        poke<std::uint32_t>(badPool, soff + 16 + 4, 1); // the empty string's end
+        QVERIFY(rejection(badPool).starts_with("byte " + std::to_string(soff) + ": string pool offsets are not a partition"));
+    }
+
+    void decodingMemoryIsBoundedByInput()
+    {
+        const std::string bytes = encoded(featureColumns());
+        SnapshotPtr decoded;
+        const std::size_t allocated = allocatedDuring([&] { decoded = decodeSnapshot(bytes); });
+        QVERIFY(allocated > 0); // the counter is live, so the zero-ish counts elsewhere mean something
+        QVERIFY2(allocated <= 2 * bytes.size() + 4096, qPrintable(QString::number(allocated)));
+        QCOMPARE(decoded->objectCount(), std::size_t(6));
+    }
+
+    // 2.6M objects and 4.3M edges, about 150 MB encoded: the size of a large application's heap.
+    void largeSnapshot()
+    {
+        constexpr ObjectIndex kObjects = 2'600'000;
+        constexpr TypeIndex kTypeCount = 50;
+        SnapshotColumns c;
+        StringPoolBuilder strings;
+        for (TypeIndex t = 0; t < kTypeCount; ++t) {
+            const std::string qualname = "T" + std::to_string(t);
+            c.types.push_back({strings.intern("mod." + qualname), strings.intern("mod"), strings.intern(qualname),
+                               0x5500000000ULL + 0x400ULL * t, std::uint8_t(t % 2 ? HeapType : 0)});
+        }
+        const StringId kind = strings.intern("synthetic");
+        c.strings = strings.take();
+        char repr[32];
+        for (ObjectIndex i = 0; i < kObjects; ++i) {
+            c.appendObject(defaultAddress(i), i % kTypeCount, i % 100'000 == 7 ? kTwo32 * 3 : 16 + i % 200,
+                           i % 250'000 == 3 ? kTwo32 + i : 1 + i % 5, i % 3 ? GcTracked : 0);
+            c.edges.push_back(static_cast<ObjectIndex>((std::uint64_t(i) * 7919 + 1) % kObjects));
+            if (i % 20 < 13)
+                c.edges.push_back((i + 1) % kObjects);
+            c.edgeOffsets.push_back(static_cast<std::uint32_t>(c.edges.size()));
+            const int length = std::snprintf(repr, sizeof repr, "'s%08u-abcdefghij'", unsigned(i));
+            c.reprBlob.append(repr, std::size_t(length));
+            c.reprOffsets.push_back(static_cast<std::uint32_t>(c.reprBlob.size()));
+            if (i % 1000 == 0)
+                c.explanations.push_back({i, kind, kind});
+        }
+        const Snapshot original(std::move(c));
+        QCOMPARE(original.edgeCount(), std::size_t(kObjects / 20 * 33));
+
+        QElapsedTimer timer;
+        timer.start();
+        const std::string bytes = encodeSnapshot(original);
+        const double encodeSeconds = timer.nsecsElapsed() / 1e9;
+        timer.restart();
+        SnapshotPtr decoded;
+        const std::size_t allocated = allocatedDuring([&] { decoded = decodeSnapshot(bytes); });
+        const double decodeSeconds = timer.nsecsElapsed() / 1e9;
+        qInfo("%zu objects, %zu edges, %.1f MB: encode %.3f s, decode %.3f s (allocated %.1f MB)",
+              original.objectCount(), original.edgeCount(), bytes.size() / 1e6, encodeSeconds, decodeSeconds,
+              allocated / 1e6);
+
+        QVERIFY2(allocated > bytes.size() / 2 && allocated <= 2 * bytes.size(), qPrintable(QString::number(allocated)));
+        compareColumns(decoded->columns(), original.columns());
+        QCOMPARE(decoded->size(7), kTwo32 * 3);
+        QCOMPARE(decoded->refcount(250'003), kTwo32 + 250'003);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCodec)
+#include "tst_codec.moc"
