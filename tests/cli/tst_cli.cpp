@@ -156,6 +156,17 @@ void TestCli::demoShowsItsLeaksFirst()
     QVERIFY2(summary.captured(1).toInt() <= 20, qPrintable(summary.captured(0)));
 }
 
+void TestCli::scriptSnapshotsAreSummarised()
+{
+    const Run run = runCli({u"report"_s, scriptPath(u"cli_snapshots.py"_s)});
+    QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+    const QString err = QString::fromUtf8(run.err);
+    QVERIFY2(QRegularExpression(u"leakscope: snapshot 'first': \\d+ objects, \\d+ candidates, \\d+ suspects\n"_s).match(err).hasMatch(),
+             qPrintable(err));
+    QVERIFY2(err.contains(u"leakscope: pause 'second'"_s) && err.contains(u"the script goes on"_s), qPrintable(err));
+    QVERIFY(run.out.contains("after the pause"));
+}
+
 void TestCli::tableFormat()
 {
     const Run run = runCli({u"report"_s, scriptPath(u"planted.py"_s), fixtureDir()});

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void csvFormat();
     void tableFormat();
     void demoShowsItsLeaksFirst();
+    void scriptSnapshotsAreSummarised();
     void relativeOutputIsTheCallersPath();
 
     void missingScript();
