@@ -312,6 +312,28 @@ private Q_SLOTS:
         QCOMPARE(host.exitStatus(), QProcess::NormalExit);
     }
 
+    void hostLeavesOnAMalformedRequest()
+    {
+        // Play the GUI side by hand: a valid handshake, then bytes that are no message.
+        QTemporaryDir directory;
+        QLocalServer server;
+        QVERIFY(server.listen(directory.filePath(QStringLiteral("s"))));
+        QProcess host;
+        host.start(QStringLiteral(LEAKSCOPE_HOST),
+                   {QStringLiteral("--connect"), server.fullServerName(), QStringLiteral("--"), script("host_loop.py")});
+        QVERIFY(server.waitForNewConnection(15000));
+        QLocalSocket* socket = server.nextPendingConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(socket->bytesAvailable() > 0, 15000);
+        socket->readAll();
+        const std::string welcome = protocol::encode(protocol::Welcome{});
+        socket->write(welcome.data(), static_cast<qint64>(welcome.size()));
+        socket->write(QByteArray(16, '\xff'));
+        socket->flush();
+        QVERIFY(host.waitForFinished(5000));
+        QCOMPARE(host.exitCode(), 3);
+        QVERIFY2(host.readAllStandardError().contains("malformed"), "the host says why it left");
+    }
+
     void transferGivesTheSameSuspectsAsTheCli()
     {
         HostProcessTarget target(launch(script("planted.py"), {QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)}));
