@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QtCore/QTimer>
+#include <QtWidgets/QWidget>
+
+#include <memory>
+
+namespace Ui {
+class FilterBar;
+}
+
+namespace leakscope {
+
+class CandidatesFilterProxy;
+
+// The candidates' filters: text (debounced, plain or regex), the types chosen in the type summary,
+// minimum size and "show explained". Applies them to a proxy without ever resetting its source.
+class FilterBar : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit FilterBar(QWidget* parent = nullptr);
+    ~FilterBar() override;
+
+    void setProxy(CandidatesFilterProxy* proxy);
+    void focusText();
+    // Shown on the types button: how many types the summary selection keeps.
+    void setChosenTypeCount(int count);
+
+    bool showExplained() const;
+    void setShowExplained(bool show);
+    bool regex() const;
+    void setRegex(bool regex);
+    qint64 minimumSize() const;
+    void setMinimumSize(qint64 bytes);
+
+Q_SIGNALS:
+    void clearTypesRequested();
+
+private:
+    void applyText();
+
+    std::unique_ptr<Ui::FilterBar> m_ui;
+    CandidatesFilterProxy* m_proxy = nullptr;
+    QTimer m_debounce;
+};
+
+} // namespace leakscope

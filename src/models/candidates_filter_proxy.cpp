@@ -1,0 +1,196 @@
+#include "candidates_filter_proxy.h"
+
+#include "model_text.h"
+
+namespace leakscope {
+
+CandidatesFilterProxy::CandidatesFilterProxy(QObject* parent)
+    : QSortFilterProxyModel(parent)
+{
+    setSortRole(SortRole);
+}
+
+void CandidatesFilterProxy::setSourceModel(QAbstractItemModel* sourceModel)
+{
+    m_candidates = qobject_cast<CandidatesModel*>(sourceModel);
+    m_cachesValid = false;
+    m_textMatch.clear();
+    if (m_candidates && QSortFilterProxyModel::sortColumn() >= 0)
+        QSortFilterProxyModel::sort(-1); // the source sorts itself from now on
+    QSortFilterProxyModel::setSourceModel(sourceModel);
+}
+
+void CandidatesFilterProxy::sort(int column, Qt::SortOrder order)
+{
+    if (CandidatesModel* candidates = m_candidates.data())
+        candidates->sort(column, order); // a source layout change; the proxy follows its order
+    else
+        QSortFilterProxyModel::sort(column, order);
+}
+
+int CandidatesFilterProxy::sortColumn() const
+{
+    const CandidatesModel* candidates = m_candidates.data();
+    return candidates ? candidates->sortColumn() : QSortFilterProxyModel::sortColumn();
+}
+
+Qt::SortOrder CandidatesFilterProxy::sortOrder() const
+{
+    const CandidatesModel* candidates = m_candidates.data();
+    return candidates ? candidates->sortOrder() : QSortFilterProxyModel::sortOrder();
+}
+
+template<typename Change>
+void CandidatesFilterProxy::changeFilter(Change&& change)
+{
+    const bool incremental = !sourceModel() || sourceModel()->rowCount() <= m_incrementalLimit;
+#if QT_VERSION >= QT_VERSION_CHECK(6, 10, 0)
+    if (incremental)
+        beginFilterChange();
+#endif
+    change();
+    m_cachesValid = false;
+    if (!incremental) {
+        // A layout change, not a reset: views keep their selection through persistent indexes.
+        invalidate();
+        return;
+    }
+#if QT_VERSION >= QT_VERSION_CHECK(6, 10, 0)
+    endFilterChange(QSortFilterProxyModel::Direction::Rows);
+#else
+    invalidateRowsFilter();
+#endif
+}
+
+void CandidatesFilterProxy::setFilterText(const QString& text, bool regex)
+{
+    if (text == m_text.pattern() && regex == m_text.isRegex())
+        return;
+    const bool wasValid = m_text.isValid();
+    const QString before = m_text.pattern();
+    const bool plainBefore = !m_text.isRegex() && !before.isEmpty();
+    changeFilter([&] {
+        m_text.setPattern(text, regex);
+        // Keep what the previous text decided that still holds, before any row is filtered again: a
+        // longer text (containing the previous one) matches no row that one did not; a shorter one
+        // (contained in it) still matches its rows.
+        const bool plainNow = !regex && !text.isEmpty();
+        std::uint8_t stillHolds = UnknownMatch;
+        if (plainBefore && plainNow && text.contains(before, Qt::CaseInsensitive))
+            stillHolds = DoesNotMatch;
+        else if (plainBefore && plainNow && before.contains(text, Qt::CaseInsensitive))
+            stillHolds = Matches;
+        for (std::uint8_t& match : m_textMatch) {
+            if (match != stillHolds)
+                match = UnknownMatch;
+        }
+    });
+    if (wasValid != m_text.isValid())
+        Q_EMIT filterValidChanged(m_text.isValid());
+}
+
+void CandidatesFilterProxy::setTypeFilter(const QSet<TypeIndex>& types)
+{
+    if (types == m_types)
+        return;
+    changeFilter([&] { m_types = types; });
+}
+
+void CandidatesFilterProxy::setShowExplained(bool show)
+{
+    if (show == m_showExplained)
+        return;
+    changeFilter([&] { m_showExplained = show; });
+}
+
+void CandidatesFilterProxy::setMinimumSize(quint64 bytes)
+{
+    if (bytes == m_minimumSize)
+        return;
+    changeFilter([&] { m_minimumSize = bytes; });
+}
+
+void CandidatesFilterProxy::updateCaches(const CandidatesModel& candidates) const
+{
+    const Snapshot& snapshot = candidates.analyzedSnapshot()->snapshot();
+    const std::size_t types = snapshot.typeCount();
+    m_typeAllowed.clear();
+    if (!m_types.isEmpty()) {
+        m_typeAllowed.assign(types, 0);
+        for (TypeIndex t : m_types) {
+            if (t < types)
+                m_typeAllowed[t] = 1;
+        }
+    }
+    m_typeNameMatches.assign(types, 0);
+    if (!m_text.isEmpty() && m_text.isValid()) {
+        for (TypeIndex t = 0; t < types; ++t)
+            m_typeNameMatches[t] = m_text.matches(snapshot.typeName(t));
+    }
+    if (m_cachedGeneration != candidates.generation()) {
+        m_textMatch.clear();
+        m_cachedGeneration = candidates.generation();
+    }
+    if (!m_text.isEmpty() && m_text.isValid())
+        matchTextInObjectOrder(candidates);
+    m_cachesValid = true;
+}
+
+void CandidatesFilterProxy::matchTextInObjectOrder(const CandidatesModel& candidates) const
+{
+    const AnalyzedSnapshot& analyzed = *candidates.analyzedSnapshot();
+    const Snapshot& snapshot = analyzed.snapshot();
+    const std::vector<ObjectIndex>& objects = analyzed.analysis().candidates();
+    const auto& explanations = snapshot.columns().explanations;
+    m_textMatch.resize(objects.size(), UnknownMatch);
+    // Only candidates the other filters let through: explanations are sorted by object too, so one
+    // merge walk tells suspects without a lookup per candidate.
+    std::size_t e = 0;
+    for (std::size_t k = 0; k < objects.size(); ++k) {
+        if (m_textMatch[k] != UnknownMatch)
+            continue;
+        const ObjectIndex object = objects[k];
+        if (!m_showExplained) {
+            while (e < explanations.size() && explanations[e].object < object)
+                ++e;
+            if (e < explanations.size() && explanations[e].object == object)
+                continue;
+        }
+        const TypeIndex type = snapshot.typeOf(object);
+        if ((!m_typeAllowed.empty() && !m_typeAllowed[type]) || (m_minimumSize && snapshot.size(object) < m_minimumSize))
+            continue;
+        const bool matches = m_typeNameMatches[type] || m_text.matches(displayRepr(snapshot, object, m_scratch));
+        m_textMatch[k] = matches ? Matches : DoesNotMatch;
+    }
+}
+
+bool CandidatesFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+{
+    const CandidatesModel* candidates = m_candidates.data();
+    if (!candidates || sourceParent.isValid() || !candidates->analyzedSnapshot())
+        return true;
+    if (!m_cachesValid || m_cachedGeneration != candidates->generation())
+        updateCaches(*candidates);
+
+    // Cheapest tests first; the text test runs only on rows every other filter let through.
+    if (!m_showExplained && !candidates->isSuspectRow(sourceRow))
+        return false;
+    const Snapshot& snapshot = candidates->analyzedSnapshot()->snapshot();
+    const ObjectIndex object = candidates->objectAt(sourceRow);
+    const TypeIndex type = snapshot.typeOf(object);
+    if (!m_typeAllowed.empty() && !m_typeAllowed[type])
+        return false;
+    if (m_minimumSize && snapshot.size(object) < m_minimumSize)
+        return false;
+    if (m_text.isEmpty())
+        return true;
+    if (!m_text.isValid())
+        return false;
+    std::uint8_t& match = m_textMatch[candidates->candidateAt(sourceRow)];
+    if (match == UnknownMatch) // only when a filter changed without telling this proxy
+        match = m_typeNameMatches[type] || m_text.matches(displayRepr(snapshot, object, m_scratch)) ? Matches
+                                                                                                     : DoesNotMatch;
+    return match == Matches;
+}
+
+} // namespace leakscope

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "candidates_model.h"
+#include "text_filter.h"
+
+#include <QtCore/QPointer>
+#include <QtCore/QSet>
+#include <QtCore/QSortFilterProxyModel>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace leakscope {
+
+// Sorts and filters a CandidatesModel (any other source passes unfiltered and sorts on SortRole
+// values). Filters combine: suspects only unless showExplained, an allowed set of types, a minimum
+// size, and a text that must occur in the Type or the Repr. Changing a filter never resets the
+// source; debouncing keystrokes is the caller's job.
+//
+// Sorting a CandidatesModel is handed to the source (CandidatesModel::sort(), the order of SortRole
+// values): the proxy keeps the source's order, so a filter change costs one filter pass instead of a
+// filter pass and a sort of every accepted row.
+class CandidatesFilterProxy final : public QSortFilterProxyModel
+{
+    Q_OBJECT
+
+public:
+    explicit CandidatesFilterProxy(QObject* parent = nullptr);
+
+    void setSourceModel(QAbstractItemModel* sourceModel) override;
+
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    // The column and order last given to sort(). These hide QSortFilterProxyModel's own, which stay
+    // at -1 (source order) while the source is a CandidatesModel.
+    int sortColumn() const;
+    Qt::SortOrder sortOrder() const;
+
+    // text: a case-insensitive substring, or a case-insensitive regular expression when regex is
+    // true. An invalid regular expression filters out every row; isFilterValid() tells.
+    void setFilterText(const QString& text, bool regex = false);
+    QString filterText() const { return m_text.pattern(); }
+    bool isFilterRegex() const { return m_text.isRegex(); }
+    bool isFilterValid() const { return m_text.isValid(); }
+    QString filterErrorString() const { return m_text.errorString(); }
+
+    // Only candidates of these types; an empty set allows every type.
+    void setTypeFilter(const QSet<TypeIndex>& types);
+    const QSet<TypeIndex>& typeFilter() const { return m_types; }
+
+    // False (the default): suspects only. True: explained candidates too.
+    void setShowExplained(bool show);
+    bool showExplained() const { return m_showExplained; }
+
+    // Only candidates of at least this many bytes; 0 allows all.
+    void setMinimumSize(quint64 bytes);
+    quint64 minimumSize() const { return m_minimumSize; }
+
+    // QSortFilterProxyModel applies an incremental filter change (rows removed and inserted, one
+    // proxy interval at a time) at O(rows) per interval: quadratic when a change scatters across a
+    // big model. Sources with more rows than this limit see a filter change as one layout change
+    // instead (one filter pass and one sort). Default: kDefaultIncrementalFilterLimit.
+    static constexpr int kDefaultIncrementalFilterLimit = 10000;
+    void setIncrementalFilterLimit(int rows) { m_incrementalLimit = rows; }
+    int incrementalFilterLimit() const { return m_incrementalLimit; }
+
+Q_SIGNALS:
+    void filterValidChanged(bool valid);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+
+private:
+    enum TextMatch : std::uint8_t { UnknownMatch, Matches, DoesNotMatch };
+
+    template<typename Change>
+    void changeFilter(Change&& change);
+    void updateCaches(const CandidatesModel& candidates) const;
+    void matchTextInObjectOrder(const CandidatesModel& candidates) const;
+
+    QPointer<CandidatesModel> m_candidates;
+    TextFilter m_text;
+    QSet<TypeIndex> m_types;
+    bool m_showExplained = false;
+    quint64 m_minimumSize = 0;
+    int m_incrementalLimit = kDefaultIncrementalFilterLimit;
+
+    // Per-type answers, rebuilt when a filter or the snapshot changes (types are few, rows many).
+    mutable bool m_cachesValid = false;
+    mutable quint64 m_cachedGeneration = 0;
+    mutable std::vector<char> m_typeAllowed; // empty: every type allowed
+    mutable std::vector<char> m_typeNameMatches;
+    // Per candidate (position in the analysis' candidates): whether the filter text occurs in its type
+    // or repr. Filled in one pass in object order, which reads the repr blob front to back; rows of a
+    // sorted model would read it in random order. Kept across changes of the other filters, and in
+    // part across a text change that narrows or widens the previous text.
+    mutable std::vector<std::uint8_t> m_textMatch;
+    mutable std::string m_scratch;
+};
+
+} // namespace leakscope

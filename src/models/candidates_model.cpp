@@ -1,0 +1,229 @@
+#include "candidates_model.h"
+
+#include "model_text.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace leakscope {
+
+namespace {
+
+// Reprs longer than this are cut in the cell; the tooltip and SortRole keep the whole text.
+constexpr qsizetype kDisplayedReprLength = 200;
+
+bool isNumeric(int column)
+{
+    return column != CandidatesModel::TypeColumn && column != CandidatesModel::ExplanationColumn
+        && column != CandidatesModel::ReprColumn;
+}
+
+} // namespace
+
+CandidatesModel::CandidatesModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+CandidatesModel::~CandidatesModel() = default;
+
+void CandidatesModel::setSnapshot(SnapshotPtr snapshot)
+{
+    setSnapshot(analyzeSnapshot(std::move(snapshot)));
+}
+
+void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
+{
+    // Per-row and per-type tables are built before the reset so the model is never half-filled.
+    std::vector<ObjectIndex> objects;
+    std::vector<std::uint32_t> candidateOfRow;
+    std::vector<std::uint32_t> explanationOfRow;
+    std::vector<std::uint32_t> typeRank;
+    if (analyzed) {
+        const Snapshot& snapshot = analyzed->snapshot();
+        const auto& candidates = analyzed->analysis().candidates();
+        const auto& explanations = snapshot.columns().explanations;
+        objects = candidates;
+        candidateOfRow.resize(candidates.size());
+        std::iota(candidateOfRow.begin(), candidateOfRow.end(), 0u);
+        // Both are sorted by object index: one merge pass instead of a binary search per row.
+        explanationOfRow.assign(candidates.size(), kNoExplanation);
+        std::size_t e = 0;
+        for (std::size_t row = 0; row < candidates.size(); ++row) {
+            while (e < explanations.size() && explanations[e].object < candidates[row])
+                ++e;
+            if (e < explanations.size() && explanations[e].object == candidates[row])
+                explanationOfRow[row] = static_cast<std::uint32_t>(e);
+        }
+        std::vector<TypeIndex> byName(snapshot.typeCount());
+        std::iota(byName.begin(), byName.end(), TypeIndex(0));
+        std::stable_sort(byName.begin(), byName.end(),
+                         [&](TypeIndex a, TypeIndex b) { return snapshot.typeName(a) < snapshot.typeName(b); });
+        typeRank.resize(byName.size());
+        for (std::size_t rank = 0; rank < byName.size(); ++rank)
+            typeRank[byName[rank]] = static_cast<std::uint32_t>(rank);
+    }
+
+    beginResetModel();
+    m_analyzed = std::move(analyzed);
+    m_snapshot = m_analyzed ? &m_analyzed->snapshot() : nullptr;
+    m_analysis = m_analyzed ? &m_analyzed->analysis() : nullptr;
+    m_objects = std::move(objects);
+    m_candidate = std::move(candidateOfRow);
+    m_explanation = std::move(explanationOfRow);
+    m_typeRank = std::move(typeRank);
+    if (m_sortColumn >= 0)
+        permuteRows(sortedOrder(m_sortColumn, m_sortOrder));
+    ++m_generation;
+    endResetModel();
+}
+
+int CandidatesModel::rowCount(const QModelIndex& parent) const
+{
+    // A model row is an int: past INT_MAX candidates (not reachable with 32-bit object indices in
+    // practice) the tail is not shown.
+    return parent.isValid() ? 0 : static_cast<int>(std::min<std::size_t>(m_objects.size(), INT_MAX));
+}
+
+int CandidatesModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+Qt::ItemFlags CandidatesModel::flags(const QModelIndex& index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
+}
+
+const ExplanationRecord* CandidatesModel::explanationAt(int row) const
+{
+    const std::uint32_t e = m_explanation[static_cast<std::size_t>(row)];
+    return e == kNoExplanation ? nullptr : &m_snapshot->columns().explanations[e];
+}
+
+QVariant CandidatesModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const int row = index.row();
+    const int column = index.column();
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayData(row, column);
+    case SortRole:
+        return sortData(row, column);
+    case Qt::ToolTipRole:
+        if (column == ReprColumn)
+            return reprText(row, false);
+        if (column == ExplanationColumn)
+            return explanationString(row);
+        return {};
+    case Qt::TextAlignmentRole:
+        if (isNumeric(column))
+            return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
+        return {};
+    case ObjectIndexRole:
+        return QVariant::fromValue<quint32>(objectAt(row));
+    case TypeIndexRole:
+        return QVariant::fromValue<quint32>(m_snapshot->typeOf(objectAt(row)));
+    case IsSuspectRole:
+        return isSuspectRow(row);
+    default:
+        return {};
+    }
+}
+
+QVariant CandidatesModel::displayData(int row, int column) const
+{
+    const ObjectIndex object = objectAt(row);
+    switch (column) {
+    case AddressColumn:
+        return addressText(m_snapshot->address(object));
+    case TypeColumn:
+        return toQString(m_snapshot->typeNameOf(object));
+    case ExplanationColumn:
+        return explanationString(row);
+    case ReprColumn:
+        return reprText(row, true);
+    case SurplusColumn:
+        return m_locale.toString(static_cast<qlonglong>(m_analysis->surplus(object)));
+    default:
+        return m_locale.toString(sortData(row, column).toULongLong());
+    }
+}
+
+QVariant CandidatesModel::sortData(int row, int column) const
+{
+    const ObjectIndex object = objectAt(row);
+    switch (column) {
+    case AddressColumn:
+        return QVariant::fromValue<qulonglong>(m_snapshot->address(object));
+    case TypeColumn:
+        return toQString(m_snapshot->typeNameOf(object));
+    case SizeColumn:
+        return QVariant::fromValue<qulonglong>(m_snapshot->size(object));
+    case RefcountColumn:
+        return QVariant::fromValue<qulonglong>(m_snapshot->refcount(object));
+    case ReferrersColumn:
+        return QVariant::fromValue<qulonglong>(m_analysis->referrerCount(object));
+    case SurplusColumn:
+        return QVariant::fromValue<qlonglong>(m_analysis->surplus(object));
+    case ReferentsColumn:
+        return QVariant::fromValue<qulonglong>(m_snapshot->referents(object).size());
+    case ExplanationColumn:
+        return explanationString(row);
+    case ReprColumn:
+        return reprText(row, false);
+    default:
+        return {};
+    }
+}
+
+QString CandidatesModel::reprText(int row, bool elide) const
+{
+    std::string_view repr = displayRepr(*m_snapshot, objectAt(row), m_scratch[0]);
+    return elide ? toQStringElided(repr, kDisplayedReprLength) : toQString(repr);
+}
+
+QString CandidatesModel::explanationString(int row) const
+{
+    const ExplanationRecord* explanation = explanationAt(row);
+    return explanation ? toQString(explanationText(*m_snapshot, *explanation, m_scratch[0])) : QString();
+}
+
+QVariant CandidatesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+        return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case AddressColumn: return tr("Address");
+        case TypeColumn: return tr("Type");
+        case SizeColumn: return tr("Size");
+        case RefcountColumn: return tr("Refcount");
+        case ReferrersColumn: return tr("Referrers");
+        case SurplusColumn: return tr("Surplus");
+        case ReferentsColumn: return tr("Referents");
+        case ExplanationColumn: return tr("Explanation");
+        case ReprColumn: return tr("Repr");
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case SizeColumn: return tr("Bytes the object itself occupies (sys.getsizeof)");
+        case RefcountColumn: return tr("References the program holds to the object");
+        case ReferrersColumn: return tr("References from other objects in the snapshot");
+        case SurplusColumn: return tr("References no object in the snapshot accounts for: held by C code, or leaked");
+        case ReferentsColumn: return tr("Objects this one refers to");
+        case ExplanationColumn: return tr("Why the candidate is legitimate; empty for suspects");
+        default: return {};
+        }
+    }
+    if (role == Qt::TextAlignmentRole && isNumeric(section))
+        return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
+    return {};
+}
+
+} // namespace leakscope

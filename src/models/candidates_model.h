@@ -1,0 +1,97 @@
+#pragma once
+
+#include "analyzed_snapshot.h"
+#include "item_roles.h"
+
+#include <QtCore/QAbstractTableModel>
+#include <QtCore/QLocale>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace leakscope {
+
+// The leak candidates of one snapshot, suspects and explained ones alike, one row each: in the
+// analysis' order (by object index) until sort(). Every data() call is O(1) and converts only the
+// text it returns; reprs stay UTF-8 in the snapshot until a view asks for one. Numbers are shown in
+// the default QLocale of the time the model was made.
+class CandidatesModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        AddressColumn,
+        TypeColumn,
+        SizeColumn,
+        RefcountColumn,
+        ReferrersColumn,
+        SurplusColumn,
+        ReferentsColumn,
+        ExplanationColumn, // "kind: detail", empty for suspects
+        ReprColumn,
+        ColumnCount
+    };
+    Q_ENUM(Column)
+
+    explicit CandidatesModel(QObject* parent = nullptr);
+    ~CandidatesModel() override;
+
+    // The only resets. The first overload runs the analysis here (O(N + E)); the second shares one
+    // computed elsewhere, e.g. off the GUI thread or by another model. Null clears the model.
+    void setSnapshot(SnapshotPtr snapshot);
+    void setSnapshot(AnalyzedSnapshotPtr analyzed);
+    const AnalyzedSnapshotPtr& analyzedSnapshot() const { return m_analyzed; }
+    // Changes on every setSnapshot(), so caches keyed on it notice a new snapshot.
+    quint64 generation() const { return m_generation; }
+
+    int rowCount(const QModelIndex& parent = {}) const final;
+    int columnCount(const QModelIndex& parent = {}) const final;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const final;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const final;
+    Qt::ItemFlags flags(const QModelIndex& index) const final;
+
+    // Sorts the rows themselves on a column (-1: the analysis' order), in the order of the column's
+    // SortRole values (text by code point), ties by object index; a layout change, not a reset. The
+    // order survives setSnapshot(). O(rows log rows) on raw columns, no QVariant involved.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) final;
+    int sortColumn() const { return m_sortColumn; }
+    Qt::SortOrder sortOrder() const { return m_sortOrder; }
+
+    // Row-level access for proxies and views, no QVariant involved. row must be in range.
+    ObjectIndex objectAt(int row) const { return m_objects[static_cast<std::size_t>(row)]; }
+    // The row's position in analysis().candidates(), which does not change with sorting.
+    std::uint32_t candidateAt(int row) const { return m_candidate[static_cast<std::size_t>(row)]; }
+    bool isSuspectRow(int row) const { return m_explanation[static_cast<std::size_t>(row)] == kNoExplanation; }
+    // The row's explanation, null for a suspect.
+    const ExplanationRecord* explanationAt(int row) const;
+
+private:
+    static constexpr std::uint32_t kNoExplanation = UINT32_MAX;
+
+    // The permutation (new row -> current row) that sorts the current rows; candidates_model_sort.cpp.
+    std::vector<std::uint32_t> sortedOrder(int column, Qt::SortOrder order) const;
+    std::vector<std::uint64_t> explanationRanks() const;
+    std::vector<std::uint32_t> sortedByRepr(Qt::SortOrder order) const;
+    void permuteRows(const std::vector<std::uint32_t>& order);
+    QVariant displayData(int row, int column) const;
+    QVariant sortData(int row, int column) const;
+    QString reprText(int row, bool elide) const;
+    QString explanationString(int row) const;
+
+    AnalyzedSnapshotPtr m_analyzed;
+    const Snapshot* m_snapshot = nullptr;
+    const HeapAnalysis* m_analysis = nullptr;
+    std::vector<ObjectIndex> m_objects;       // per row, in the current sort order
+    std::vector<std::uint32_t> m_candidate;   // per row: position in the analysis' candidates
+    std::vector<std::uint32_t> m_explanation; // per row: index into the explanations, or kNoExplanation
+    std::vector<std::uint32_t> m_typeRank;    // per type: position of its name in sorted order
+    int m_sortColumn = -1;
+    Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
+    quint64 m_generation = 0;
+    QLocale m_locale;
+    mutable std::string m_scratch[2];
+};
+
+} // namespace leakscope

@@ -1,0 +1,198 @@
+// CandidatesModel sorting its own rows: keys read straight from the snapshot's columns, one
+// std::sort per request. Sorting here rather than in a QSortFilterProxyModel keeps the proxy's
+// filter changes at one filter pass: its own sort would re-sort every accepted row on each change.
+
+#include "candidates_model.h"
+
+#include "model_text.h"
+
+#include <algorithm>
+#include <numeric>
+#include <unordered_map>
+
+namespace leakscope {
+
+namespace {
+
+struct SortEntry
+{
+    std::uint64_t key;
+    ObjectIndex object;
+    std::uint32_t row;
+};
+
+// Ties go by object index in both directions, so an order never depends on the one before it.
+template<typename Less>
+std::vector<std::uint32_t> rowsInOrder(std::vector<SortEntry>& entries, Qt::SortOrder order, Less less)
+{
+    if (order == Qt::AscendingOrder) {
+        std::sort(entries.begin(), entries.end(), [&](const SortEntry& a, const SortEntry& b) {
+            if (less(a, b))
+                return true;
+            return !less(b, a) && a.object < b.object;
+        });
+    } else {
+        std::sort(entries.begin(), entries.end(), [&](const SortEntry& a, const SortEntry& b) {
+            if (less(b, a))
+                return true;
+            return !less(a, b) && a.object < b.object;
+        });
+    }
+    std::vector<std::uint32_t> rows(entries.size());
+    for (std::size_t k = 0; k < entries.size(); ++k)
+        rows[k] = entries[k].row;
+    return rows;
+}
+
+// The first eight bytes, big-endian, zero-padded: comparing prefixes orders texts as their bytes do,
+// except that equal prefixes need the whole texts.
+std::uint64_t prefixKey(std::string_view text)
+{
+    std::uint64_t key = 0;
+    for (std::size_t k = 0; k < 8; ++k)
+        key = (key << 8) | (k < text.size() ? static_cast<unsigned char>(text[k]) : 0u);
+    return key;
+}
+
+} // namespace
+
+void CandidatesModel::sort(int column, Qt::SortOrder order)
+{
+    if (column < 0 || column >= ColumnCount) {
+        column = -1;
+        order = Qt::AscendingOrder;
+    }
+    if (column == m_sortColumn && order == m_sortOrder)
+        return; // the rows already are in this order, setSnapshot() keeps it
+    m_sortColumn = column;
+    m_sortOrder = order;
+    if (m_objects.empty())
+        return;
+    const std::vector<std::uint32_t> permutation = sortedOrder(column, order);
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    permuteRows(permutation);
+    const QModelIndexList before = persistentIndexList();
+    if (!before.isEmpty()) {
+        std::vector<std::uint32_t> newRow(permutation.size());
+        for (std::size_t k = 0; k < permutation.size(); ++k)
+            newRow[permutation[k]] = static_cast<std::uint32_t>(k);
+        QModelIndexList after;
+        after.reserve(before.size());
+        for (const QModelIndex& index : before)
+            after.append(this->index(static_cast<int>(newRow[static_cast<std::size_t>(index.row())]), index.column()));
+        changePersistentIndexList(before, after);
+    }
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+void CandidatesModel::permuteRows(const std::vector<std::uint32_t>& order)
+{
+    auto permute = [&](std::vector<std::uint32_t>& column) {
+        std::vector<std::uint32_t> permuted(order.size());
+        for (std::size_t k = 0; k < order.size(); ++k)
+            permuted[k] = column[order[k]];
+        column = std::move(permuted);
+    };
+    permute(m_objects);
+    permute(m_candidate);
+    permute(m_explanation);
+}
+
+std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrder order) const
+{
+    if (column == ReprColumn)
+        return sortedByRepr(order);
+    const std::vector<std::uint64_t> explanationRank =
+        column == ExplanationColumn ? explanationRanks() : std::vector<std::uint64_t>();
+    const Snapshot& s = *m_snapshot;
+    const HeapAnalysis& analysis = *m_analysis;
+    std::vector<SortEntry> entries(m_objects.size());
+    for (std::size_t row = 0; row < m_objects.size(); ++row) {
+        const ObjectIndex object = m_objects[row];
+        std::uint64_t key = 0;
+        switch (column) {
+        case AddressColumn: key = s.address(object); break;
+        case TypeColumn: key = m_typeRank[s.typeOf(object)]; break;
+        case SizeColumn: key = s.size(object); break;
+        case RefcountColumn: key = s.refcount(object); break;
+        case ReferrersColumn: key = analysis.referrerCount(object); break;
+        // Flipping the sign bit orders signed values as unsigned.
+        case SurplusColumn: key = static_cast<std::uint64_t>(analysis.surplus(object)) ^ (1ULL << 63); break;
+        case ReferentsColumn: key = s.referents(object).size(); break;
+        case ExplanationColumn: key = explanationRank[row]; break;
+        default: break; // unsorted: ties all the way, so by object index
+        }
+        entries[row] = {key, object, static_cast<std::uint32_t>(row)};
+    }
+    return rowsInOrder(entries, order, [](const SortEntry& a, const SortEntry& b) { return a.key < b.key; });
+}
+
+std::vector<std::uint64_t> CandidatesModel::explanationRanks() const
+{
+    // Few distinct (kind, detail) pairs explain many candidates: rank the distinct texts once.
+    const auto& explanations = m_snapshot->columns().explanations;
+    std::unordered_map<std::uint64_t, std::uint32_t> slotOfPair;
+    std::vector<const ExplanationRecord*> distinct;
+    std::vector<std::uint32_t> slotOfRow(m_objects.size(), UINT32_MAX);
+    for (std::size_t row = 0; row < m_objects.size(); ++row) {
+        if (m_explanation[row] == kNoExplanation)
+            continue;
+        const ExplanationRecord& e = explanations[m_explanation[row]];
+        const auto pair = (std::uint64_t(e.kind) << 32) | e.detail;
+        auto [it, inserted] = slotOfPair.try_emplace(pair, static_cast<std::uint32_t>(distinct.size()));
+        if (inserted)
+            distinct.push_back(&e);
+        slotOfRow[row] = it->second;
+    }
+    std::vector<std::string> texts(distinct.size());
+    for (std::size_t slot = 0; slot < distinct.size(); ++slot)
+        explanationText(*m_snapshot, *distinct[slot], texts[slot]);
+    std::vector<std::uint32_t> slots(distinct.size());
+    std::iota(slots.begin(), slots.end(), 0u);
+    std::sort(slots.begin(), slots.end(), [&](std::uint32_t a, std::uint32_t b) { return texts[a] < texts[b]; });
+    // Suspects (empty text) rank 0; equal texts from different pairs share a rank.
+    std::vector<std::uint64_t> rankOfSlot(distinct.size());
+    std::uint64_t rank = 0;
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+        if (k == 0 || texts[slots[k]] != texts[slots[k - 1]])
+            ++rank;
+        rankOfSlot[slots[k]] = rank;
+    }
+    std::vector<std::uint64_t> rankOfRow(m_objects.size(), 0);
+    for (std::size_t row = 0; row < m_objects.size(); ++row) {
+        if (slotOfRow[row] != UINT32_MAX)
+            rankOfRow[row] = rankOfSlot[slotOfRow[row]];
+    }
+    return rankOfRow;
+}
+
+std::vector<std::uint32_t> CandidatesModel::sortedByRepr(Qt::SortOrder order) const
+{
+    // Default reprs exist only as composed text: compose them once, side by side in one buffer.
+    const Snapshot& s = *m_snapshot;
+    std::string composed;
+    std::string scratch;
+    std::vector<std::pair<std::size_t, std::size_t>> composedSpan(m_objects.size()); // offset, length
+    for (std::size_t row = 0; row < m_objects.size(); ++row) {
+        if (!s.storedRepr(m_objects[row]).empty())
+            continue;
+        const std::string_view repr = displayRepr(s, m_objects[row], scratch);
+        composedSpan[row] = {composed.size(), repr.size()};
+        composed += repr;
+    }
+    std::vector<std::string_view> reprs(m_objects.size());
+    std::vector<SortEntry> entries(m_objects.size());
+    for (std::size_t row = 0; row < m_objects.size(); ++row) {
+        const ObjectIndex object = m_objects[row];
+        std::string_view repr = s.storedRepr(object);
+        if (repr.empty())
+            repr = std::string_view(composed).substr(composedSpan[row].first, composedSpan[row].second);
+        reprs[row] = repr;
+        entries[row] = {prefixKey(repr), object, static_cast<std::uint32_t>(row)};
+    }
+    return rowsInOrder(entries, order, [&](const SortEntry& a, const SortEntry& b) {
+        return a.key != b.key ? a.key < b.key : reprs[a.row] < reprs[b.row];
+    });
+}
+
+} // namespace leakscope

@@ -1,0 +1,215 @@
+// bench_models: times the candidates model and proxy on a synthetic snapshot of a million candidates
+// (mixed types, ~40-character reprs, a third of them explained). Not a CTest test; run it by hand:
+//   bench_models [candidates] [--incremental N]
+// --incremental N also times QSortFilterProxyModel's incremental filter change on N rows, to show
+// why large models get a layout change instead.
+
+#include "models/candidates_filter_proxy.h"
+#include "models/candidates_model.h"
+
+#include <QtCore/QElapsedTimer>
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+using namespace leakscope;
+
+namespace {
+
+constexpr int kRepeats = 5;
+
+struct Lcg
+{
+    std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+    std::uint32_t next()
+    {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<std::uint32_t>(state >> 33);
+    }
+};
+
+SnapshotPtr syntheticSnapshot(std::size_t candidates)
+{
+    static const char* const typeNames[] = {
+        "builtins.dict", "builtins.list",   "builtins.tuple",  "builtins.set",    "builtins.function",
+        "ext.Leaky",     "ext.Buffer",      "ext.Node",        "pkg.model.Item",  "pkg.model.Widget",
+        "pkg.io.Stream", "pkg.io.Reader",   "pkg.cache.Entry", "pkg.cache.Store", "app.Session",
+        "app.Request",   "app.Response",    "app.Handler",     "app.Config",      "app.Plugin"};
+    static const char* const explanationKinds[] = {"static-type-dict", "module-state", "interpreter-root",
+                                                   "code-constant", "frame-local"};
+    SnapshotColumns c;
+    StringPoolBuilder strings;
+    for (const char* name : typeNames) {
+        const std::string full = name;
+        const auto dot = full.rfind('.');
+        c.types.push_back({strings.intern(full), strings.intern(full.substr(0, dot)), strings.intern(full.substr(dot + 1)),
+                           0x5500000000ULL + 0x400ULL * c.types.size(), 0});
+    }
+    Lcg random;
+    std::string repr;
+    c.reprBlob.reserve(candidates * 42);
+    for (std::size_t i = 0; i < candidates; ++i) {
+        const auto type = static_cast<TypeIndex>(random.next() % std::size(typeNames));
+        c.appendObject(0x7f0000000000ULL + 0x40ULL * i, type, 16 + random.next() % 10000, random.next() % 50, GcTracked);
+        c.edgeOffsets.push_back(0);
+        if (random.next() % 10 != 0) { // a tenth keep the default "<module.Type at 0x…>" repr
+            const char* name = std::strrchr(typeNames[type], '.') + 1;
+            char buffer[96];
+            const int n = std::snprintf(buffer, sizeof buffer, "%s(id=%zu, name='item-%u', state=%s)", name, i,
+                                        random.next() % 100000, random.next() % 2 ? "open" : "closed");
+            c.reprBlob.append(buffer, static_cast<std::size_t>(n));
+        }
+        c.reprOffsets.push_back(static_cast<std::uint32_t>(c.reprBlob.size()));
+        if (random.next() % 3 == 0) {
+            const char* kind = explanationKinds[random.next() % std::size(explanationKinds)];
+            c.explanations.push_back({static_cast<ObjectIndex>(i), strings.intern(kind),
+                                      strings.intern(std::string("held by ") + typeNames[type])});
+        }
+    }
+    c.strings = strings.take();
+    return std::make_shared<const Snapshot>(std::move(c));
+}
+
+double medianOf(std::vector<double> times)
+{
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+double elapsedMs(const std::function<void()>& step)
+{
+    QElapsedTimer timer;
+    timer.start();
+    step();
+    return static_cast<double>(timer.nsecsElapsed()) / 1e6;
+}
+
+void report(const std::string& what, double ms, int rows)
+{
+    std::printf("  %-62s %8.1f ms  (%d rows shown)\n", what.c_str(), ms, rows);
+}
+
+// Times a change back and forth between two states, kRepeats times each way; each change is followed
+// by rowCount() as a view would do it (a layout change rebuilds the proxy's mapping on that call).
+void timeToggle(QAbstractItemModel& shown, const std::string& a, const std::function<void()>& toA,
+                const std::string& b, const std::function<void()>& toB)
+{
+    std::vector<double> timesA, timesB;
+    int rowsA = 0, rowsB = 0;
+    for (int run = 0; run < kRepeats; ++run) {
+        timesA.push_back(elapsedMs([&] { toA(); rowsA = shown.rowCount(); }));
+        timesB.push_back(elapsedMs([&] { toB(); rowsB = shown.rowCount(); }));
+    }
+    report(a, medianOf(timesA), rowsA);
+    report(b, medianOf(timesB), rowsB);
+}
+
+void timeFilterChanges(CandidatesFilterProxy& proxy)
+{
+    auto text = [&](const char* pattern, bool regex) {
+        return [&proxy, pattern, regex] { proxy.setFilterText(QString::fromUtf8(pattern), regex); };
+    };
+    timeToggle(proxy, "filter text \"item-4242\" (from \"widget\")", text("item-4242", false),
+               "filter text \"widget\" (from \"item-4242\")", text("widget", false));
+    timeToggle(proxy, "filter text \"zzz-not-there\" (from \"\")", text("zzz-not-there", false),
+               "filter text \"\" (from \"zzz-not-there\")", text("", false));
+    timeToggle(proxy, "filter regex \"item-42\\d\\d\\b\"", text("item-42\\d\\d\\b", true),
+               "filter regex \"^widget\"", text("^widget", true));
+    proxy.setFilterText(QString(), false);
+    // Typing and erasing one character at a time: each text narrows or widens the one before.
+    std::vector<double> typing, erasing;
+    const QString typed = QStringLiteral("item-4242");
+    for (qsizetype n = 1; n <= typed.size(); ++n)
+        typing.push_back(elapsedMs([&] { proxy.setFilterText(typed.left(n)); proxy.rowCount(); }));
+    const int typedRows = proxy.rowCount();
+    for (qsizetype n = typed.size() - 1; n >= 0; --n)
+        erasing.push_back(elapsedMs([&] { proxy.setFilterText(typed.left(n)); proxy.rowCount(); }));
+    auto slowest = [](const std::vector<double>& times) {
+        return std::to_string(static_cast<int>(*std::max_element(times.begin(), times.end())));
+    };
+    report("typing \"item-4242\", per keystroke (median; max " + slowest(typing) + " ms)", medianOf(typing),
+           typedRows);
+    report("erasing it again, per keystroke (median; max " + slowest(erasing) + " ms)", medianOf(erasing),
+           proxy.rowCount());
+    timeToggle(
+        proxy, "type filter {0..4}", [&] { proxy.setTypeFilter({0, 1, 2, 3, 4}); },
+        "type filter {5..9}", [&] { proxy.setTypeFilter({5, 6, 7, 8, 9}); });
+    proxy.setTypeFilter({});
+    timeToggle(
+        proxy, "showExplained on", [&] { proxy.setShowExplained(true); },
+        "showExplained off", [&] { proxy.setShowExplained(false); });
+    timeToggle(
+        proxy, "minimum size 5000", [&] { proxy.setMinimumSize(5000); },
+        "minimum size 0", [&] { proxy.setMinimumSize(0); });
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::size_t count = 1000000;
+    int incremental = 0;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--incremental") == 0 && i + 1 < argc)
+            incremental = std::atoi(argv[++i]);
+        else
+            count = std::strtoull(argv[i], nullptr, 10);
+    }
+
+    QElapsedTimer timer;
+    timer.start();
+    const SnapshotPtr snapshot = syntheticSnapshot(count);
+    std::printf("synthetic snapshot: %zu objects, %zu types, %zu explained, built in %.0f ms\n",
+                snapshot->objectCount(), snapshot->typeCount(), snapshot->columns().explanations.size(),
+                static_cast<double>(timer.elapsed()));
+    std::printf("median of %d runs each:\n", kRepeats);
+
+    CandidatesModel model;
+    CandidatesFilterProxy proxy;
+    proxy.setSourceModel(&model);
+
+    const AnalyzedSnapshotPtr analyzed = analyzeSnapshot(snapshot);
+    timeToggle(
+        proxy, "setSnapshot(SnapshotPtr), analysis included, + rowCount", [&] { model.setSnapshot(snapshot); },
+        "setSnapshot(AnalyzedSnapshotPtr) + rowCount", [&] { model.setSnapshot(analyzed); });
+
+    std::printf("unsorted:\n");
+    timeFilterChanges(proxy);
+
+    std::printf("sorting (suspects shown):\n");
+    for (int column : {int(CandidatesModel::SizeColumn), int(CandidatesModel::TypeColumn),
+                       int(CandidatesModel::ReprColumn), int(CandidatesModel::ExplanationColumn)}) {
+        const std::string name = model.headerData(column, Qt::Horizontal).toString().toStdString();
+        timeToggle(
+            proxy, "sort by " + name + " ascending", [&] { proxy.sort(column, Qt::AscendingOrder); },
+            "sort by " + name + " descending", [&] { proxy.sort(column, Qt::DescendingOrder); });
+    }
+
+    std::printf("sorted by Size:\n");
+    proxy.sort(CandidatesModel::SizeColumn);
+    timeFilterChanges(proxy);
+    proxy.sort(-1);
+
+    if (incremental > 0) {
+        std::printf("%d candidates, filter change as rows removed and inserted vs as a layout change:\n",
+                    incremental);
+        model.setSnapshot(syntheticSnapshot(static_cast<std::size_t>(incremental)));
+        for (int limit : {INT_MAX, 0}) {
+            proxy.setIncrementalFilterLimit(limit);
+            const std::string how = limit ? "incremental: " : "layout change: ";
+            timeToggle(
+                proxy, how + "filter text \"widget\"", [&] { proxy.setFilterText(QStringLiteral("widget")); },
+                how + "filter text \"\"", [&] { proxy.setFilterText(QString()); });
+            timeToggle(
+                proxy, how + "minimum size 5000 (every other row, scattered)", [&] { proxy.setMinimumSize(5000); },
+                how + "minimum size 0", [&] { proxy.setMinimumSize(0); });
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,340 @@
+// CandidatesFilterProxy on the hand-built heap: each filter alone and combined, sorting by every
+// column on raw values, and no model reset for any filter change. Each filter test runs twice: with
+// the incremental filter change (rows removed and inserted) and with the layout change that big
+// models get.
+
+#include "models_fixture.h"
+
+#include "models/candidates_filter_proxy.h"
+#include "models/type_summary_model.h"
+
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <algorithm>
+#include <memory>
+
+using namespace leakscope;
+using namespace leakscope::test;
+
+namespace {
+
+using Objects = std::vector<ObjectIndex>;
+using C = CandidatesModel;
+constexpr auto kQtTest = QAbstractItemModelTester::FailureReportingMode::QtTest;
+
+} // namespace
+
+class TestCandidatesFilterProxy : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<CandidatesModel> m_model;
+    std::unique_ptr<CandidatesFilterProxy> m_proxy;
+    std::unique_ptr<QAbstractItemModelTester> m_modelTester;
+    std::unique_ptr<QAbstractItemModelTester> m_proxyTester;
+
+    CandidatesFilterProxy& proxy() { return *m_proxy; }
+    Objects rows() { return objectsOf(*m_proxy); }
+
+    static void addPaths()
+    {
+        QTest::addColumn<int>("incrementalLimit");
+        QTest::newRow("incremental") << CandidatesFilterProxy::kDefaultIncrementalFilterLimit;
+        QTest::newRow("layout change") << 0;
+    }
+    void applyPath()
+    {
+        QFETCH(int, incrementalLimit);
+        m_proxy->setIncrementalFilterLimit(incrementalLimit);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_model = std::make_unique<CandidatesModel>();
+        m_proxy = std::make_unique<CandidatesFilterProxy>();
+        m_modelTester = std::make_unique<QAbstractItemModelTester>(m_model.get(), kQtTest);
+        m_proxyTester = std::make_unique<QAbstractItemModelTester>(m_proxy.get(), kQtTest);
+        m_proxy->setSourceModel(m_model.get());
+        m_model->setSnapshot(fixtureSnapshot());
+    }
+
+    void cleanup()
+    {
+        m_proxyTester.reset();
+        m_modelTester.reset();
+        m_proxy.reset();
+        m_model.reset();
+    }
+
+    void suspectsOnlyByDefault()
+    {
+        QCOMPARE(proxy().sortRole(), int(SortRole));
+        QVERIFY(!proxy().showExplained());
+        QCOMPARE(rows(), (Objects{0, 2, 3, 6, 9}));
+    }
+
+    void showExplained_data() { addPaths(); }
+    void showExplained()
+    {
+        applyPath();
+        proxy().setShowExplained(true);
+        QCOMPARE(rows(), (Objects{0, 2, 3, 5, 6, 7, 9}));
+        proxy().setShowExplained(false);
+        QCOMPARE(rows(), (Objects{0, 2, 3, 6, 9}));
+    }
+
+    void typeFilter_data() { addPaths(); }
+    void typeFilter()
+    {
+        applyPath();
+        proxy().setTypeFilter({Leaky, Other});
+        QCOMPARE(rows(), (Objects{2, 6}));
+        proxy().setShowExplained(true);
+        proxy().setTypeFilter({Dict});
+        QCOMPARE(rows(), (Objects{0, 5}));
+        proxy().setTypeFilter({99}); // no such type: nothing is allowed
+        QCOMPARE(rows(), Objects{});
+        proxy().setTypeFilter({});
+        QCOMPARE(rows(), (Objects{0, 2, 3, 5, 6, 7, 9}));
+    }
+
+    void minimumSize_data() { addPaths(); }
+    void minimumSize()
+    {
+        applyPath();
+        proxy().setMinimumSize(100);
+        QCOMPARE(rows(), (Objects{0, 3, 6, 9}));
+        proxy().setMinimumSize(101);
+        QCOMPARE(rows(), (Objects{0, 3, 9}));
+        proxy().setMinimumSize(0);
+        QCOMPARE(rows(), (Objects{0, 2, 3, 6, 9}));
+    }
+
+    void plainText_data() { addPaths(); }
+    void plainText()
+    {
+        applyPath();
+        const auto filtered = [&](const QString& text) {
+            proxy().setFilterText(text, false);
+            return rows();
+        };
+        QCOMPARE(filtered(QStringLiteral("leaky")), (Objects{0, 2})); // type of 2, repr of 0
+        QCOMPARE(filtered(QStringLiteral("LIST")), (Objects{3}));
+        QCOMPARE(filtered(QStringLiteral("[1, 2")), (Objects{3})); // not a regular expression
+        QCOMPARE(filtered(QStringLiteral("at 0x10")), (Objects{2})); // the default repr
+        QCOMPARE(filtered(QStringLiteral("NA\u00cfVE")), (Objects{6}));
+        QCOMPARE(filtered(QStringLiteral("nothing like it")), Objects{});
+        QCOMPARE(filtered(QString()), (Objects{0, 2, 3, 6, 9}));
+        QVERIFY(proxy().isFilterValid());
+
+        // KELVIN SIGN folds to 'k', as in QString::contains().
+        QVERIFY(QStringLiteral("{'\u212a': 1}").contains(QStringLiteral("k"), Qt::CaseInsensitive));
+        proxy().setShowExplained(true);
+        QCOMPARE(filtered(QStringLiteral("k")), (Objects{0, 2, 5}));
+    }
+
+    // Each text reuses what the one before it decided only where that still holds.
+    void textSequences_data() { addPaths(); }
+    void textSequences()
+    {
+        applyPath();
+        const auto filtered = [&](const char* text, bool regex = false) {
+            proxy().setFilterText(QString::fromUtf8(text), regex);
+            return rows();
+        };
+        QCOMPARE(filtered("le"), (Objects{0, 2}));
+        QCOMPARE(filtered("leaky"), (Objects{0, 2})); // narrows "le"
+        QCOMPARE(filtered("list"), (Objects{3}));     // unrelated to "leaky"
+        QCOMPARE(filtered("l"), (Objects{0, 2, 3, 9})); // widens "list"; "builtins" has an l
+        QCOMPARE(filtered("li"), (Objects{3}));
+        QCOMPARE(filtered("li", true), (Objects{3}));
+        QCOMPARE(filtered("l|x", true), (Objects{0, 2, 3, 6, 9}));
+        QCOMPARE(filtered("x"), (Objects{0, 2, 6, 9})); // "ext." in 0's repr and in the types of 2 and 6
+        proxy().setMinimumSize(100);
+        QCOMPARE(filtered("xx"), (Objects{9}));
+        proxy().setMinimumSize(0);
+        QCOMPARE(rows(), (Objects{9}));
+        proxy().setShowExplained(true);
+        QCOMPARE(filtered("k"), (Objects{0, 2, 5}));
+        m_model->setSnapshot(otherSnapshot());
+        QCOMPARE(filtered("thing"), (Objects{0, 1}));
+        QCOMPARE(filtered("thing("), (Objects{0}));
+    }
+
+    void regexText_data() { addPaths(); }
+    void regexText()
+    {
+        applyPath();
+        const auto filtered = [&](const QString& text) {
+            proxy().setFilterText(text, true);
+            return rows();
+        };
+        QCOMPARE(filtered(QStringLiteral("^\\[1")), (Objects{3}));
+        QCOMPARE(filtered(QStringLiteral("leaky|other")), (Objects{0, 2, 6}));
+        QCOMPARE(filtered(QStringLiteral("^x{300}$")), (Objects{9}));
+        QCOMPARE(filtered(QStringLiteral("^<ext\\.leaky at 0x10>$")), (Objects{2}));
+        QCOMPARE(filtered(QStringLiteral("^builtins\\.(dict|list)$")), (Objects{0, 3}));
+        QVERIFY(proxy().isFilterRegex());
+        QVERIFY(proxy().isFilterValid());
+    }
+
+    void invalidRegexMatchesNothing_data() { addPaths(); }
+    void invalidRegexMatchesNothing()
+    {
+        applyPath();
+        QSignalSpy validity(m_proxy.get(), &CandidatesFilterProxy::filterValidChanged);
+        proxy().setFilterText(QStringLiteral("[1"), true);
+        QVERIFY(!proxy().isFilterValid());
+        QVERIFY(!proxy().filterErrorString().isEmpty());
+        QCOMPARE(rows(), Objects{});
+        QCOMPARE(validity.count(), 1);
+        QCOMPARE(validity.at(0).at(0).toBool(), false);
+
+        proxy().setFilterText(QStringLiteral("[1"), false);
+        QVERIFY(proxy().isFilterValid());
+        QVERIFY(proxy().filterErrorString().isEmpty());
+        QCOMPARE(rows(), (Objects{3}));
+        QCOMPARE(validity.count(), 2);
+        QCOMPARE(validity.at(1).at(0).toBool(), true);
+    }
+
+    void filtersCombine_data() { addPaths(); }
+    void filtersCombine()
+    {
+        applyPath();
+        proxy().setShowExplained(true);
+        proxy().setMinimumSize(10);
+        proxy().setFilterText(QStringLiteral("dict"), false);
+        QCOMPARE(rows(), (Objects{0})); // 5 is a dict of 9 bytes
+        proxy().setMinimumSize(0);
+        QCOMPARE(rows(), (Objects{0, 5}));
+        proxy().setTypeFilter({Leaky});
+        QCOMPARE(rows(), Objects{}); // "dict" is in neither the type nor the repr of 2
+    }
+
+    void sortByEachColumn_data()
+    {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<Objects>("ascending");
+        QTest::newRow("address") << int(C::AddressColumn) << Objects{2, 6, 3, 9, 0, 7, 5};
+        QTest::newRow("type") << int(C::TypeColumn) << Objects{9, 0, 5, 3, 7, 2, 6};
+        QTest::newRow("size") << int(C::SizeColumn) << Objects{5, 7, 2, 6, 0, 9, 3};
+        QTest::newRow("refcount") << int(C::RefcountColumn) << Objects{6, 3, 2, 7, 9, 0, 5};
+        QTest::newRow("referrers") << int(C::ReferrersColumn) << Objects{0, 2, 3, 5, 6, 7, 9};
+        QTest::newRow("surplus") << int(C::SurplusColumn) << Objects{6, 3, 2, 7, 9, 0, 5};
+        QTest::newRow("referents") << int(C::ReferentsColumn) << Objects{2, 5, 9, 0, 6, 3, 7};
+        QTest::newRow("explanation") << int(C::ExplanationColumn) << Objects{0, 2, 3, 6, 9, 7, 5};
+        QTest::newRow("repr") << int(C::ReprColumn) << Objects{7, 2, 6, 3, 9, 0, 5};
+    }
+    void sortByEachColumn()
+    {
+        QFETCH(int, column);
+        QFETCH(Objects, ascending);
+        proxy().setShowExplained(true);
+        proxy().sort(column, Qt::AscendingOrder);
+        QCOMPARE(rows(), ascending);
+        QCOMPARE(proxy().sortColumn(), column);
+        QCOMPARE(proxy().sortOrder(), Qt::AscendingOrder);
+        QCOMPARE(m_model->sortColumn(), column);
+
+        // QSortFilterProxyModel's own sort on SortRole values, over an unsorted model, agrees.
+        CandidatesModel unsorted;
+        unsorted.setSnapshot(m_model->analyzedSnapshot());
+        QSortFilterProxyModel plain;
+        QAbstractItemModelTester plainTester(&plain, kQtTest);
+        plain.setSourceModel(&unsorted);
+        plain.setSortRole(SortRole);
+        plain.sort(column, Qt::AscendingOrder);
+        QCOMPARE(objectsOf(plain), ascending);
+
+        proxy().sort(column, Qt::DescendingOrder);
+        QCOMPARE(proxy().sortOrder(), Qt::DescendingOrder);
+        Objects descending = rows();
+        std::reverse(descending.begin(), descending.end());
+        const bool ties = column == C::TypeColumn || column == C::ReferrersColumn || column == C::ReferentsColumn
+            || column == C::ExplanationColumn;
+        if (!ties)
+            QCOMPARE(descending, ascending);
+        plain.sort(column, Qt::DescendingOrder);
+        QCOMPARE(rows(), objectsOf(plain));
+    }
+
+    void sortingSurvivesFilterChanges_data() { addPaths(); }
+    void sortingSurvivesFilterChanges()
+    {
+        applyPath();
+        proxy().sort(C::SizeColumn, Qt::DescendingOrder);
+        QCOMPARE(rows(), (Objects{3, 9, 0, 6, 2}));
+        proxy().setShowExplained(true);
+        QCOMPARE(rows(), (Objects{3, 9, 0, 6, 2, 7, 5}));
+        proxy().setFilterText(QStringLiteral("dict|list"), true);
+        QCOMPARE(rows(), (Objects{3, 0, 5}));
+        proxy().setFilterText(QString(), false);
+        QCOMPARE(rows(), (Objects{3, 9, 0, 6, 2, 7, 5}));
+    }
+
+    void filterChangesNeverReset_data() { addPaths(); }
+    void filterChangesNeverReset()
+    {
+        applyPath();
+        QFETCH(int, incrementalLimit);
+        proxy().sort(C::TypeColumn);
+        QCOMPARE(proxy().rowCount(), 5);
+        QSignalSpy sourceResets(m_model.get(), &QAbstractItemModel::modelAboutToBeReset);
+        QSignalSpy proxyResets(m_proxy.get(), &QAbstractItemModel::modelAboutToBeReset);
+        QSignalSpy removals(m_proxy.get(), &QAbstractItemModel::rowsRemoved);
+        QSignalSpy layouts(m_proxy.get(), &QAbstractItemModel::layoutChanged);
+
+        proxy().setFilterText(QStringLiteral("leaky"), false);
+        proxy().setFilterText(QStringLiteral("le.ky"), true);
+        proxy().setFilterText(QStringLiteral("("), true);
+        proxy().setTypeFilter({Leaky, Dict});
+        proxy().setShowExplained(true);
+        proxy().setMinimumSize(48);
+        proxy().setFilterText(QString(), false);
+        proxy().setTypeFilter({});
+        proxy().setMinimumSize(0);
+        proxy().setShowExplained(false);
+        QCOMPARE(rows(), (Objects{9, 0, 3, 2, 6})); // by type name
+        QCOMPARE(sourceResets.count(), 0);
+        QCOMPARE(proxyResets.count(), 0);
+        if (incrementalLimit > 0)
+            QVERIFY(removals.count() > 0);
+        else
+            QCOMPARE(layouts.count(), 10);
+    }
+
+    void newSnapshotUnderFilters()
+    {
+        proxy().setFilterText(QStringLiteral("thing"), false);
+        QCOMPARE(rows(), Objects{});
+        m_model->setSnapshot(otherSnapshot());
+        QCOMPARE(rows(), (Objects{0, 1}));
+        proxy().setTypeFilter({0}); // pkg.Thing in the other snapshot
+        QCOMPARE(rows(), (Objects{0, 1}));
+        m_model->setSnapshot(fixtureSnapshot()); // type 0 is builtins.dict here
+        proxy().setFilterText(QString(), false);
+        QCOMPARE(rows(), (Objects{0}));
+        m_model->setSnapshot(SnapshotPtr());
+        QCOMPARE(proxy().rowCount(), 0);
+    }
+
+    void otherSourcesPassUnfiltered()
+    {
+        TypeSummaryModel types;
+        types.setSnapshot(fixtureSnapshot());
+        proxy().setSourceModel(&types);
+        proxy().setFilterText(QStringLiteral("no such text"), false);
+        QCOMPARE(proxy().rowCount(), types.rowCount());
+        proxy().sort(TypeSummaryModel::BytesColumn);
+        QCOMPARE(proxy().index(0, TypeSummaryModel::TypeColumn).data().toString(), QStringLiteral("builtins.tuple"));
+        proxy().setSourceModel(m_model.get());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCandidatesFilterProxy)
+#include "tst_candidates_filter_proxy.moc"

@@ -1,0 +1,196 @@
+// CandidatesModel on a hand-built heap: one row per candidate, every column's text and raw value,
+// the roles a view and a proxy use, and resets only through setSnapshot().
+
+#include "models_fixture.h"
+
+#include "models/candidates_model.h"
+
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace leakscope;
+using namespace leakscope::test;
+
+namespace {
+
+using C = CandidatesModel;
+
+QString text(const CandidatesModel& model, ObjectIndex object, int column, int role = Qt::DisplayRole)
+{
+    const int row = rowOf(model, object);
+    return row < 0 ? QStringLiteral("<no row>") : model.index(row, column).data(role).toString();
+}
+
+QVariant value(const CandidatesModel& model, ObjectIndex object, int column, int role = SortRole)
+{
+    return model.index(rowOf(model, object), column).data(role);
+}
+
+} // namespace
+
+class TestCandidatesModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); }
+
+    void emptyModel()
+    {
+        CandidatesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(model.columnCount(), int(C::ColumnCount));
+        QVERIFY(!model.analyzedSnapshot());
+        QCOMPARE(model.headerData(C::ReprColumn, Qt::Horizontal).toString(), QStringLiteral("Repr"));
+    }
+
+    void oneRowPerCandidate()
+    {
+        CandidatesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSnapshot(fixtureSnapshot());
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{0, 2, 3, 5, 6, 7, 9}));
+        for (ObjectIndex object : {0u, 2u, 3u, 6u, 9u})
+            QCOMPARE(value(model, object, 0, IsSuspectRole).toBool(), true);
+        for (ObjectIndex object : {5u, 7u}) {
+            QCOMPARE(value(model, object, 0, IsSuspectRole).toBool(), false);
+            QVERIFY(!model.isSuspectRow(rowOf(model, object)));
+        }
+    }
+
+    void displayText()
+    {
+        CandidatesModel model;
+        model.setSnapshot(fixtureSnapshot());
+        const QStringList list{QStringLiteral("0x7f0000000100"), QStringLiteral("builtins.list"),
+                               QStringLiteral("1,000,000"),      QStringLiteral("1"),
+                               QStringLiteral("0"),              QStringLiteral("1"),
+                               QStringLiteral("2"),              QString(),
+                               QStringLiteral("[1, 2, 3]")};
+        for (int column = 0; column < C::ColumnCount; ++column)
+            QCOMPARE(text(model, 3, column), list[column]);
+
+        QCOMPARE(text(model, 2, C::AddressColumn), QStringLiteral("0x10"));
+        QCOMPARE(text(model, 2, C::ReprColumn), QStringLiteral("<ext.Leaky at 0x10>"));
+        QCOMPARE(text(model, 5, C::AddressColumn), QStringLiteral("0xffff0000ffff0000"));
+        QCOMPARE(text(model, 5, C::ExplanationColumn), QStringLiteral("static-type-dict: ext.Leaky.__dict__"));
+        QCOMPARE(text(model, 5, C::ReprColumn), QStringLiteral("{'\u212a': 1}"));
+        QCOMPARE(text(model, 6, C::ReprColumn), QStringLiteral("Other('na\u00efve')"));
+        QCOMPARE(text(model, 6, C::SurplusColumn), QStringLiteral("0"));
+        QCOMPARE(text(model, 7, C::ReferentsColumn), QStringLiteral("3"));
+        QCOMPARE(text(model, 7, C::ExplanationColumn), QStringLiteral("module-state: held by ext"));
+        QCOMPARE(text(model, 0, C::RefcountColumn), QStringLiteral("12"));
+        QCOMPARE(text(model, 9, C::SizeColumn), QStringLiteral("5,000"));
+    }
+
+    void rawValues()
+    {
+        CandidatesModel model;
+        model.setSnapshot(fixtureSnapshot());
+        QCOMPARE(value(model, 3, C::SizeColumn).metaType(), QMetaType::fromType<qulonglong>());
+        QCOMPARE(value(model, 3, C::SizeColumn).toULongLong(), 1000000ULL);
+        QCOMPARE(value(model, 5, C::AddressColumn).toULongLong(), 0xffff0000ffff0000ULL);
+        QCOMPARE(value(model, 5, C::RefcountColumn).toULongLong(), 100ULL);
+        QCOMPARE(value(model, 5, C::SurplusColumn).metaType(), QMetaType::fromType<qlonglong>());
+        QCOMPARE(value(model, 5, C::SurplusColumn).toLongLong(), 100LL);
+        QCOMPARE(value(model, 0, C::ReferrersColumn).toULongLong(), 0ULL);
+        QCOMPARE(value(model, 3, C::ReferentsColumn).toULongLong(), 2ULL);
+        QCOMPARE(value(model, 2, C::TypeColumn).metaType(), QMetaType::fromType<QString>());
+        QCOMPARE(value(model, 2, C::TypeColumn).toString(), QStringLiteral("ext.Leaky"));
+        QCOMPARE(value(model, 9, C::ReprColumn).toString(), QString(300, QLatin1Char('x')));
+        QCOMPARE(value(model, 0, C::ExplanationColumn).toString(), QString());
+
+        QCOMPARE(value(model, 2, C::ReprColumn, ObjectIndexRole).value<quint32>(), 2u);
+        QCOMPARE(value(model, 2, C::SizeColumn, TypeIndexRole).value<quint32>(), quint32(Leaky));
+        QCOMPARE(value(model, 9, C::TypeColumn, TypeIndexRole).value<quint32>(), quint32(Bytes));
+    }
+
+    void longReprsAreCutInTheCellOnly()
+    {
+        CandidatesModel model;
+        model.setSnapshot(fixtureSnapshot());
+        const QString cell = text(model, 9, C::ReprColumn);
+        QCOMPARE(cell.size(), 201);
+        QVERIFY(cell.endsWith(QChar(0x2026)));
+        QCOMPARE(text(model, 9, C::ReprColumn, Qt::ToolTipRole), QString(300, QLatin1Char('x')));
+        QCOMPARE(text(model, 5, C::ExplanationColumn, Qt::ToolTipRole),
+                 QStringLiteral("static-type-dict: ext.Leaky.__dict__"));
+        QVERIFY(!value(model, 5, C::SizeColumn, Qt::ToolTipRole).isValid());
+    }
+
+    void sortsItselfOnSortValues_data()
+    {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<Qt::SortOrder>("order");
+        for (int column = 0; column < C::ColumnCount; ++column) {
+            const QByteArray name = C::staticMetaObject.enumerator(0).valueToKey(column);
+            QTest::newRow(name + " ascending") << column << Qt::AscendingOrder;
+            QTest::newRow(name + " descending") << column << Qt::DescendingOrder;
+        }
+    }
+    void sortsItselfOnSortValues()
+    {
+        QFETCH(int, column);
+        QFETCH(Qt::SortOrder, order);
+        CandidatesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSnapshot(fixtureSnapshot());
+        const QPersistentModelIndex list(model.index(rowOf(model, 3), C::ReprColumn));
+        QSignalSpy layouts(&model, &QAbstractItemModel::layoutChanged);
+        model.sort(column, order);
+        QCOMPARE(layouts.count(), 1);
+        QCOMPARE(model.sortColumn(), column);
+        QCOMPARE(model.sortOrder(), order);
+        QCOMPARE(list.row(), rowOf(model, 3));
+        QCOMPARE(list.column(), int(C::ReprColumn));
+        // Each row's SortRole value is in order with the next one's; ties go by object index.
+        for (int row = 0; row + 1 < model.rowCount(); ++row) {
+            const QVariant value = model.index(row, column).data(SortRole);
+            const QVariant next = model.index(row + 1, column).data(SortRole);
+            const QPartialOrdering expected =
+                order == Qt::AscendingOrder ? QPartialOrdering::Less : QPartialOrdering::Greater;
+            const QPartialOrdering found = QVariant::compare(value, next);
+            const bool tieInObjectOrder =
+                found == QPartialOrdering::Equivalent && model.objectAt(row) < model.objectAt(row + 1);
+            QVERIFY2(found == expected || tieInObjectOrder,
+                     qPrintable(QStringLiteral("rows %1 and %2").arg(row).arg(row + 1)));
+        }
+
+        // The order survives a new snapshot; -1 restores the analysis' order.
+        const std::vector<ObjectIndex> sorted = objectsOf(model);
+        model.setSnapshot(fixtureSnapshot());
+        QCOMPARE(objectsOf(model), sorted);
+        model.sort(-1);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{0, 2, 3, 5, 6, 7, 9}));
+        QCOMPARE(model.sortColumn(), -1);
+    }
+
+    void setSnapshotIsTheOnlyReset()
+    {
+        CandidatesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        model.setSnapshot(fixtureSnapshot());
+        const quint64 first = model.generation();
+        model.setSnapshot(otherSnapshot());
+        QCOMPARE(resets.count(), 2);
+        QVERIFY(model.generation() != first);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{0, 1}));
+        QCOMPARE(text(model, 1, C::ReprColumn), QStringLiteral("<pkg.Thing at 0x7f0000001040>"));
+
+        // One analysis shared with another model.
+        const AnalyzedSnapshotPtr shared = analyzeSnapshot(fixtureSnapshot());
+        model.setSnapshot(shared);
+        QCOMPARE(model.analyzedSnapshot(), shared);
+        QCOMPARE(model.rowCount(), 7);
+
+        model.setSnapshot(SnapshotPtr());
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(resets.count(), 4);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCandidatesModel)
+#include "tst_candidates_model.moc"
