@@ -135,18 +135,24 @@ struct Walk
     // block.
     void resolve(DetailPool& details)
     {
-        std::vector<std::uint32_t> ids, firstReference;
+        std::vector<std::uint32_t> ids;
         reserveHuge(ids, pending.size());
-        groupReferences(pending, ids, firstReference);
-        outside.reserve(firstReference.size()); // never reallocated below: the pool reads it meanwhile
-        details.expectOutside(outside.data(), firstReference.size());
-        std::vector<ObjectIndex> indexOfId(firstReference.size());
+        const std::size_t distinct = groupReferences(pending, ids);
+        outside.reserve(distinct); // never reallocated below: the pool reads it meanwhile
+        details.expectOutside(outside.data(), distinct);
+        // Walking the references in order, an id not seen yet is met for the first time. The bitmap
+        // stays in cache where an array of first positions would not, on big heaps; later look-ups
+        // of indexOfId are mostly of the few objects referenced many times (None, small ints), which
+        // are hot.
+        std::vector<bool> seen(distinct, false);
+        std::vector<ObjectIndex> indexOfId(distinct);
         std::uint32_t reference = 0;
         for (ObjectIndex& edge : columns.edges) {
             if (edge != kPendingEdge)
                 continue;
             const std::uint32_t id = ids[reference];
-            if (firstReference[id] == reference) {
+            if (!seen[id]) {
+                seen[id] = true;
                 indexOfId[id] = static_cast<ObjectIndex>(firstOutside + outside.size());
                 // Type and refcount come from the detail pool, which reads the object anyway.
                 columns.appendObject(pending[reference], 0, 0, 0, 0);

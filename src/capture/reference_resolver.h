@@ -10,20 +10,18 @@
 namespace leakscope::capture {
 
 // Groups equal keys (object addresses, in reference order): ids[i] is the same for equal keys and
-// differs otherwise, and firstReference[id] is the position of the id's first occurrence in keys.
-// Ids come out in no useful order; the caller renumbers them in reference order with one pass.
+// differs otherwise; ids run from 0 to the returned count of distinct keys. They come out in no
+// useful order; the caller renumbers them in reference order with one pass.
 // A single hash table over millions of keys misses the cache, and the TLB, on nearly every look-up,
 // so the keys are first scattered by the top bits of their hash into partitions small enough for a
 // table that stays in the L2 cache, and each partition is then resolved on its own.
-inline void groupReferences(const std::vector<std::uintptr_t>& keys, std::vector<std::uint32_t>& ids,
-                            std::vector<std::uint32_t>& firstReference)
+inline std::size_t groupReferences(const std::vector<std::uintptr_t>& keys, std::vector<std::uint32_t>& ids)
 {
     constexpr std::size_t kPartitionTarget = 8192; // a 16k-slot table: 256 KiB
     const std::size_t n = keys.size();
     ids.resize(n);
-    firstReference.clear();
     if (n == 0)
-        return;
+        return 0;
     int partitionBits = 0;
     while ((n >> partitionBits) > kPartitionTarget)
         ++partitionBits;
@@ -59,6 +57,7 @@ inline void groupReferences(const std::vector<std::uintptr_t>& keys, std::vector
         std::uint32_t id;
     };
     std::vector<Slot> table;
+    std::size_t distinct = 0;
     for (std::size_t p = 0; p < partitions; ++p) {
         const std::size_t size = start[p + 1] - start[p];
         if (size == 0)
@@ -74,14 +73,12 @@ inline void groupReferences(const std::vector<std::uintptr_t>& keys, std::vector
             std::size_t slot = static_cast<std::size_t>((hash(entry.key) << partitionBits) >> (64 - bits));
             while (table[slot].key != entry.key && table[slot].key != 0)
                 slot = (slot + 1) & mask;
-            if (table[slot].key == 0) {
-                // Partitions keep reference order, so this is the key's first occurrence.
-                table[slot] = {entry.key, static_cast<std::uint32_t>(firstReference.size())};
-                firstReference.push_back(entry.reference);
-            }
+            if (table[slot].key == 0)
+                table[slot] = {entry.key, static_cast<std::uint32_t>(distinct++)};
             ids[entry.reference] = table[slot].id;
         }
     }
+    return distinct;
 }
 
 } // namespace leakscope::capture
