@@ -91,7 +91,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_ui->typesView->verticalHeader()->hide();
     m_ui->typesView->sortByColumn(TypeSummaryModel::SuspectsColumn, Qt::DescendingOrder);
     m_ui->mainSplitter->setStretchFactor(1, 3);
-    m_ui->mainSplitter->setSizes({260, 760, 320});
+    m_ui->mainSplitter->setSizes({330, 720, 330});
     m_ui->typesView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_ui->filterBar->setProxy(m_candidatesProxy);
 
@@ -286,7 +286,7 @@ void MainWindow::showSnapshot(int index)
     m_candidates->setSnapshot(m_shown);
     m_types->setSnapshot(m_shown);
     m_ui->typesView->resizeColumnsToContents();
-    m_ui->typesView->setColumnWidth(TypeSummaryModel::TypeColumn, std::min(m_ui->typesView->columnWidth(0), 220));
+    m_ui->typesView->setColumnWidth(TypeSummaryModel::TypeColumn, std::min(m_ui->typesView->columnWidth(0), 190));
     m_ui->candidatesView->resizeColumnToContents(CandidatesModel::AddressColumn);
     m_ui->candidatesView->resizeColumnToContents(CandidatesModel::TypeColumn);
     updateStatus();

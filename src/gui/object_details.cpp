@@ -39,9 +39,8 @@ QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
     html += row(tr("Size"), tr("%L1 bytes").arg(s.size(object)));
     html += row(tr("Refcount"), QString::number(s.refcount(object)));
     html += row(tr("Referrers found"), QString::number(a.referrerCount(object)));
-    html += row(tr("Surplus"), QString::number(a.surplus(object))
-                   + QStringLiteral(" <small>") + tr("references no object in the snapshot accounts for")
-                   + QStringLiteral("</small>"));
+    html += row(tr("Surplus"), QString::number(a.surplus(object)) + QStringLiteral(" <small>")
+                   + tr("(references that no object in the snapshot accounts for)") + QStringLiteral("</small>"));
     html += row(tr("Referents"), QString::number(s.referents(object).size()));
     if (!s.isGcTracked(object))
         html += row(tr("Tracking"), tr("not tracked by the collector: never a candidate"));
