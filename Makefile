@@ -3,9 +3,10 @@
 PRESET ?= default
 BUILD_DIR := build/$(PRESET)
 CLI := $(BUILD_DIR)/bin/leakscope-cli
+GUI := $(BUILD_DIR)/bin/leakscope
 DEMO := examples/leaky_service.py
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run report test bench screenshot clean
 
 all: build
 
@@ -18,8 +19,18 @@ configure: deps
 build: configure
 	@cmake --build --preset $(PRESET)
 
-# The main job on the bundled demo: run it, capture its heap, print the suspects.
+# The main job on the bundled demo: the desktop application runs it and shows its leaks. Without a
+# display, the same analysis is printed as a table.
 run: build
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(GUI) $(DEMO); \
+	else \
+		echo "No display: printing the report instead of opening the window."; \
+		$(CLI) report -- $(DEMO); \
+	fi
+
+# The demo's report in the terminal.
+report: build
 	$(CLI) report -- $(DEMO)
 
 test: build
@@ -28,6 +39,10 @@ test: build
 # Capture speed against gc.collect() and objgraph, from 250k to 4M gc objects.
 bench: build
 	$(CLI) bench --objects 250k,500k,1M,2M,4M
+
+# The README's picture of the main window on the demo, rendered offscreen by the GUI test.
+screenshot: build
+	QT_QPA_PLATFORM=offscreen LEAKSCOPE_SCREENSHOT=$(CURDIR)/docs/screenshot.png $(BUILD_DIR)/tests/gui/tst_main_window
 
 clean:
 	rm -rf $(BUILD_DIR)

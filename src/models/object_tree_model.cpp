@@ -1,0 +1,371 @@
+#include "object_tree_model.h"
+
+#include "model_text.h"
+
+#include <algorithm>
+
+namespace leakscope {
+
+namespace {
+
+// Reprs longer than this are cut in the Object cell; the tooltip and SortRole keep the whole text.
+constexpr qsizetype kDisplayedReprLength = 80;
+
+bool isNumeric(int column)
+{
+    return column >= ObjectTreeModel::SizeColumn;
+}
+
+} // namespace
+
+ObjectTreeModel::ObjectTreeModel(Direction direction, QObject* parent)
+    : QAbstractItemModel(parent)
+    , m_direction(direction)
+{
+}
+
+ObjectTreeModel::~ObjectTreeModel() = default;
+
+void ObjectTreeModel::setRoot(AnalyzedSnapshotPtr analyzed, ObjectIndex root)
+{
+    if (analyzed && root >= analyzed->snapshot().objectCount())
+        analyzed.reset();
+    std::vector<TypeIndex> sequenceTypes;
+    if (analyzed) {
+        const Snapshot& snapshot = analyzed->snapshot();
+        for (TypeIndex t = 0; t < snapshot.typeCount(); ++t) {
+            const std::string_view name = snapshot.typeName(t);
+            if (name == "builtins.list" || name == "builtins.tuple")
+                sequenceTypes.push_back(t);
+        }
+    }
+
+    beginResetModel();
+    if (analyzed != m_analyzed)
+        m_referrers.reset();
+    m_analyzed = std::move(analyzed);
+    m_snapshot = m_analyzed ? &m_analyzed->snapshot() : nullptr;
+    m_analysis = m_analyzed ? &m_analyzed->analysis() : nullptr;
+    m_sequenceTypes = std::move(sequenceTypes);
+    m_nodes.clear();
+    if (m_analyzed) {
+        Node top;
+        top.object = root;
+        m_nodes.push_back(top);
+    }
+    endResetModel();
+}
+
+std::optional<ObjectIndex> ObjectTreeModel::root() const
+{
+    if (m_nodes.empty())
+        return std::nullopt;
+    return m_nodes.front().object;
+}
+
+void ObjectTreeModel::setChildLimit(int limit)
+{
+    m_childLimit = std::max(limit, 1);
+}
+
+std::shared_ptr<const ReferrerIndex> ObjectTreeModel::referrerIndex() const
+{
+    if (!m_referrers && m_snapshot)
+        m_referrers = std::make_shared<const ReferrerIndex>(*m_snapshot);
+    return m_referrers;
+}
+
+std::optional<ObjectIndex> ObjectTreeModel::objectAt(const QModelIndex& index) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || nodeOf(index).state == Placeholder)
+        return std::nullopt;
+    return nodeOf(index).object;
+}
+
+bool ObjectTreeModel::isCycle(const QModelIndex& index) const
+{
+    return checkIndex(index, CheckIndexOption::IndexIsValid) && nodeOf(index).state == Cycle;
+}
+
+std::size_t ObjectTreeModel::edgeCount(ObjectIndex object) const
+{
+    // Both counts are at hand without the ReferrerIndex, so drawing expand arrows builds nothing.
+    return m_direction == Referents ? m_snapshot->referents(object).size() : m_analysis->referrerCount(object);
+}
+
+bool ObjectTreeModel::mayHaveChildren(const Node& node) const
+{
+    switch (node.state) {
+    case Unfetched:
+        return edgeCount(node.object) > 0;
+    case Fetched:
+        return node.childCount > 0;
+    default:
+        return false;
+    }
+}
+
+QModelIndex ObjectTreeModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (row < 0 || column < 0 || column >= ColumnCount)
+        return {};
+    if (!parent.isValid())
+        return row == 0 && !m_nodes.empty() ? createIndex(0, column, quintptr(0)) : QModelIndex();
+    if (parent.column() != 0)
+        return {};
+    const Node& node = nodeOf(parent);
+    if (node.state != Fetched || static_cast<std::uint32_t>(row) >= node.childCount)
+        return {};
+    return createIndex(row, column, quintptr(node.firstChild + static_cast<std::uint32_t>(row)));
+}
+
+QModelIndex ObjectTreeModel::parent(const QModelIndex& child) const
+{
+    if (!child.isValid())
+        return {};
+    const std::uint32_t parentNode = nodeOf(child).parent;
+    if (parentNode == kNoNode)
+        return {};
+    return createIndex(static_cast<int>(m_nodes[parentNode].row), 0, quintptr(parentNode));
+}
+
+int ObjectTreeModel::rowCount(const QModelIndex& parent) const
+{
+    if (!parent.isValid())
+        return m_nodes.empty() ? 0 : 1;
+    if (parent.column() != 0)
+        return 0;
+    const Node& node = nodeOf(parent);
+    return node.state == Fetched ? static_cast<int>(node.childCount) : 0;
+}
+
+int ObjectTreeModel::columnCount(const QModelIndex&) const
+{
+    return ColumnCount;
+}
+
+bool ObjectTreeModel::hasChildren(const QModelIndex& parent) const
+{
+    if (!parent.isValid())
+        return !m_nodes.empty();
+    return parent.column() == 0 && mayHaveChildren(nodeOf(parent));
+}
+
+bool ObjectTreeModel::canFetchMore(const QModelIndex& parent) const
+{
+    if (!parent.isValid() || parent.column() != 0)
+        return false;
+    const Node& node = nodeOf(parent);
+    return node.state == Unfetched && edgeCount(node.object) > 0;
+}
+
+void ObjectTreeModel::fetchMore(const QModelIndex& parent)
+{
+    if (!canFetchMore(parent))
+        return;
+    const auto parentNode = static_cast<std::uint32_t>(parent.internalId());
+    const ObjectIndex object = m_nodes[parentNode].object;
+    const std::span<const ObjectIndex> children
+        = m_direction == Referents ? m_snapshot->referents(object) : referrerIndex()->referrers(object);
+    const std::size_t shown = std::min(children.size(), static_cast<std::size_t>(m_childLimit));
+    const std::size_t rows = shown + (children.size() > shown ? 1 : 0);
+    if (m_nodes.size() + rows >= kNoNode)
+        return; // billions of rows unfolded: refuse rather than wrap node indices
+
+    // The objects on the way up, the parent included: a child among them closes a cycle. Sorted once
+    // so a fetch costs O(depth log depth + rows log depth), however deep the user has gone.
+    std::vector<ObjectIndex> ancestors;
+    for (std::uint32_t n = parentNode; n != kNoNode; n = m_nodes[n].parent)
+        ancestors.push_back(m_nodes[n].object);
+    std::sort(ancestors.begin(), ancestors.end());
+
+    beginInsertRows(parent, 0, static_cast<int>(rows) - 1);
+    const auto firstChild = static_cast<std::uint32_t>(m_nodes.size());
+    for (std::size_t k = 0; k < rows; ++k) {
+        Node child;
+        child.parent = parentNode;
+        child.row = static_cast<std::uint32_t>(k);
+        if (k < shown) {
+            child.object = children[k];
+            const bool cycle = std::binary_search(ancestors.begin(), ancestors.end(), child.object);
+            child.state = cycle ? Cycle : Unfetched;
+        } else {
+            child.state = Placeholder;
+        }
+        m_nodes.push_back(child);
+    }
+    Node& node = m_nodes[parentNode];
+    node.firstChild = firstChild;
+    node.childCount = static_cast<std::uint32_t>(rows);
+    node.state = Fetched;
+    endInsertRows();
+}
+
+Qt::ItemFlags ObjectTreeModel::flags(const QModelIndex& index) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return Qt::NoItemFlags;
+    const Node& node = nodeOf(index);
+    if (node.state == Placeholder)
+        return Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
+    Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    if (!mayHaveChildren(node))
+        flags |= Qt::ItemNeverHasChildren;
+    return flags;
+}
+
+QVariant ObjectTreeModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const Node& node = nodeOf(index);
+    const int column = index.column();
+    if (node.state == Placeholder) {
+        // The "… N more" row is text only: no object, so no object roles.
+        if (column != ObjectColumn || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
+            return {};
+        const QString hidden = m_locale.toString(static_cast<qulonglong>(hiddenCount(node)));
+        if (role == Qt::DisplayRole)
+            return tr("\u2026 %1 more").arg(hidden);
+        return tr("Only the first %1 are shown; %2 more are not.").arg(m_locale.toString(node.row), hidden);
+    }
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayData(node, column);
+    case SortRole:
+        return sortData(node, column);
+    case Qt::ToolTipRole:
+        if (column == ObjectColumn)
+            return objectText(node.object, false);
+        return {};
+    case Qt::TextAlignmentRole:
+        if (isNumeric(column))
+            return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
+        return {};
+    case ObjectIndexRole:
+        return QVariant::fromValue<quint32>(node.object);
+    case TypeIndexRole:
+        return QVariant::fromValue<quint32>(m_snapshot->typeOf(node.object));
+    case IsSuspectRole:
+        return m_analysis->isSuspect(node.object);
+    case IsCycleRole:
+        return node.state == Cycle;
+    default:
+        return {};
+    }
+}
+
+QVariant ObjectTreeModel::displayData(const Node& node, int column) const
+{
+    switch (column) {
+    case ObjectColumn: {
+        QString text = objectText(node.object, true);
+        if (node.state == Cycle)
+            text += QStringLiteral(" \u21bb ") + tr("(cycle)");
+        return text;
+    }
+    case EdgeColumn:
+        return edgeText(node);
+    case SurplusColumn:
+        return m_locale.toString(static_cast<qlonglong>(m_analysis->surplus(node.object)));
+    default:
+        return m_locale.toString(sortData(node, column).toULongLong());
+    }
+}
+
+QVariant ObjectTreeModel::sortData(const Node& node, int column) const
+{
+    const ObjectIndex object = node.object;
+    switch (column) {
+    case ObjectColumn:
+        return objectText(object, false);
+    case EdgeColumn: {
+        const std::optional<std::uint32_t> position = edgePosition(node);
+        return position ? QVariant::fromValue<qulonglong>(*position) : QVariant(QString());
+    }
+    case SizeColumn:
+        return QVariant::fromValue<qulonglong>(m_snapshot->size(object));
+    case RefcountColumn:
+        return QVariant::fromValue<qulonglong>(m_snapshot->refcount(object));
+    case ReferrersColumn:
+        return QVariant::fromValue<qulonglong>(m_analysis->referrerCount(object));
+    case SurplusColumn:
+        return QVariant::fromValue<qlonglong>(m_analysis->surplus(object));
+    default:
+        return {};
+    }
+}
+
+QString ObjectTreeModel::objectText(ObjectIndex object, bool elide) const
+{
+    const std::string_view stored = m_snapshot->storedRepr(object);
+    if (stored.empty()) // the default "<module.Type at 0x…>" already names the type
+        return toQString(displayRepr(*m_snapshot, object, m_scratch));
+    QString text = toQString(m_snapshot->typeNameOf(object));
+    text += QLatin1Char(' ');
+    text += elide ? toQStringElided(stored, kDisplayedReprLength) : toQString(stored);
+    return text;
+}
+
+std::optional<std::uint32_t> ObjectTreeModel::edgePosition(const Node& node) const
+{
+    // Only an exact list or tuple tells how it holds a child: their tp_traverse visits the items in
+    // index order, so the child's position among the parent's referents is its index. Dict keys and
+    // attribute names are not in the snapshot (a dict's referents are keys and values alike, an
+    // instance's are its __dict__ and slots), and a subclass may add referents of its own, so every
+    // other edge stays unlabelled. In the Referrers direction the child holds the parent, at a
+    // position the parent's node does not know.
+    if (m_direction != Referents || node.parent == kNoNode)
+        return std::nullopt;
+    const TypeIndex parentType = m_snapshot->typeOf(m_nodes[node.parent].object);
+    if (std::find(m_sequenceTypes.begin(), m_sequenceTypes.end(), parentType) == m_sequenceTypes.end())
+        return std::nullopt;
+    return node.row; // children are made in referent order, and a placeholder has no edge
+}
+
+QString ObjectTreeModel::edgeText(const Node& node) const
+{
+    const std::optional<std::uint32_t> position = edgePosition(node);
+    if (!position)
+        return {};
+    return QLatin1Char('[') + QString::number(*position) + QLatin1Char(']');
+}
+
+std::uint64_t ObjectTreeModel::hiddenCount(const Node& placeholder) const
+{
+    // The placeholder's row is the number of children shown before it.
+    return edgeCount(m_nodes[placeholder.parent].object) - placeholder.row;
+}
+
+QVariant ObjectTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+        return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case ObjectColumn: return tr("Object");
+        case EdgeColumn: return tr("Edge");
+        case SizeColumn: return tr("Size");
+        case RefcountColumn: return tr("Refcount");
+        case ReferrersColumn: return tr("Referrers");
+        case SurplusColumn: return tr("Surplus");
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case ObjectColumn:
+            return m_direction == Referents ? tr("What the object above holds") : tr("What holds the object above");
+        case EdgeColumn: return tr("Where the parent holds the object: the index in an exact list or tuple");
+        case SizeColumn: return tr("Bytes the object itself occupies (sys.getsizeof)");
+        case RefcountColumn: return tr("References the program holds to the object");
+        case ReferrersColumn: return tr("References from other objects in the snapshot");
+        case SurplusColumn: return tr("References no object in the snapshot accounts for: held by C code, or leaked");
+        default: return {};
+        }
+    }
+    if (role == Qt::TextAlignmentRole && isNumeric(section))
+        return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
+    return {};
+}
+
+} // namespace leakscope
