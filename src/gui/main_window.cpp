@@ -5,6 +5,8 @@
 #include "models/candidates_filter_proxy.h"
 #include "models/candidates_model.h"
 #include "models/item_roles.h"
+#include "models/object_tree_model.h"
+#include "models/root_path.h"
 #include "models/type_summary_model.h"
 #include "target/host_process_target.h"
 #include "ui_main_window.h"
@@ -25,6 +27,7 @@
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QStyle>
 #include <QtWidgets/QToolButton>
+#include <QtWidgets/QTreeView>
 
 namespace leakscope {
 
@@ -54,6 +57,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_candidates(new CandidatesModel(this))
     , m_candidatesProxy(new CandidatesFilterProxy(this))
     , m_types(new TypeSummaryModel(this))
+    , m_referents(new ObjectTreeModel(ObjectTreeModel::Referents, this))
+    , m_referrers(new ObjectTreeModel(ObjectTreeModel::Referrers, this))
     , m_typesSorted(new QSortFilterProxyModel(this))
     , m_snapshotChooser(new QComboBox(this))
     , m_stateLabel(new QLabel(this))
@@ -94,6 +99,19 @@ MainWindow::MainWindow(QWidget* parent)
     m_ui->mainSplitter->setSizes({330, 720, 330});
     m_ui->typesView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_ui->filterBar->setProxy(m_candidatesProxy);
+    m_ui->referentsView->setModel(m_referents);
+    m_ui->referrersView->setModel(m_referrers);
+    m_ui->centerSplitter->setSizes({480, 260});
+    for (QTreeView* tree : {m_ui->referentsView, m_ui->referrersView}) {
+        tree->header()->setStretchLastSection(false);
+        tree->header()->setSectionResizeMode(ObjectTreeModel::ObjectColumn, QHeaderView::Stretch);
+        // Clicking a node shows that object's details; its own trees stay as they are.
+        connect(tree->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this, tree](const QModelIndex& index) {
+            const auto* model = static_cast<ObjectTreeModel*>(tree->model());
+            if (const auto object = model->objectAt(index); object && m_shown)
+                m_ui->details->setHtml(objectDetailsHtml(*m_shown, *object));
+        });
+    }
 
     m_ui->toolBar->addSeparator();
     m_ui->toolBar->addWidget(new QLabel(tr(" Snapshot: "), this));
@@ -165,6 +183,21 @@ QTextBrowser* MainWindow::detailsView() const
 FilterBar* MainWindow::filterBar() const
 {
     return m_ui->filterBar;
+}
+
+QTreeView* MainWindow::referentsView() const
+{
+    return m_ui->referentsView;
+}
+
+QTreeView* MainWindow::referrersView() const
+{
+    return m_ui->referrersView;
+}
+
+QTextBrowser* MainWindow::pathView() const
+{
+    return m_ui->pathView;
 }
 
 void MainWindow::setTargetFactory(TargetFactory factory)
@@ -299,11 +332,42 @@ void MainWindow::showDetails()
     if (!m_shown || !current.isValid()) {
         m_ui->details->setHtml(tr("<p>Choose a candidate to see its details.</p>"));
         m_ui->fetchLiveRepr->setEnabled(false);
+        m_referents->setRoot(nullptr, 0);
+        m_referrers->setRoot(nullptr, 0);
+        m_ui->pathView->clear();
         return;
     }
-    const auto object = current.data(ObjectIndexRole).value<quint32>();
-    m_ui->details->setHtml(objectDetailsHtml(*m_shown, object));
+    showObject(current.data(ObjectIndexRole).value<quint32>());
     updateActions();
+}
+
+void MainWindow::showObject(ObjectIndex object)
+{
+    m_ui->details->setHtml(objectDetailsHtml(*m_shown, object));
+    m_referents->setRoot(m_shown, object);
+    m_referrers->setRoot(m_shown, object);
+    m_ui->referentsView->expand(m_referents->index(0, 0));
+    m_ui->referrersView->expand(m_referrers->index(0, 0));
+    showPathFromRoot(object);
+}
+
+void MainWindow::showPathFromRoot(ObjectIndex object)
+{
+    const Snapshot& s = m_shown->snapshot();
+    const RootPaths found = rootPaths(*m_shown, *m_referrers->referrerIndex(), object, 1);
+    if (found.paths.empty()) {
+        m_ui->pathView->setHtml(QStringLiteral("<p>%1</p>").arg(found.reason.toHtmlEscaped()));
+        return;
+    }
+    QString html = tr("<p>The shortest chain of references from an object nothing refers to:</p><ol>");
+    for (ObjectIndex step : found.paths.front()) {
+        const std::string repr = s.repr(step);
+        html += QStringLiteral("<li><b>%1</b> <code>%2</code>%3</li>")
+                    .arg(QString::fromUtf8(s.typeNameOf(step).data(), static_cast<qsizetype>(s.typeNameOf(step).size())).toHtmlEscaped(),
+                         QString::fromStdString(repr.substr(0, 160)).toHtmlEscaped(),
+                         m_shown->analysis().isCandidate(step) ? tr(" — a candidate") : QString());
+    }
+    m_ui->pathView->setHtml(html + QStringLiteral("</ol>"));
 }
 
 void MainWindow::fetchLiveRepr()

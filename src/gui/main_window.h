@@ -16,6 +16,7 @@ class QSortFilterProxyModel;
 class QTableView;
 class QTextBrowser;
 class QToolButton;
+class QTreeView;
 
 namespace Ui {
 class MainWindow;
@@ -26,6 +27,7 @@ namespace leakscope {
 class CandidatesFilterProxy;
 class CandidatesModel;
 class FilterBar;
+class ObjectTreeModel;
 class TypeSummaryModel;
 
 // The main window: runs a script in a target, keeps the snapshots it receives, and shows the chosen
@@ -54,6 +56,9 @@ public:
     QTableView* typesView() const;
     QTextBrowser* detailsView() const;
     FilterBar* filterBar() const;
+    QTreeView* referentsView() const;
+    QTreeView* referrersView() const;
+    QTextBrowser* pathView() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -71,6 +76,8 @@ private:
     void addSnapshot(const QString& label, AnalyzedSnapshotPtr analyzed);
     void showSnapshot(int index);
     void showDetails();
+    void showObject(ObjectIndex object); // details, trees and path of one object of the shown snapshot
+    void showPathFromRoot(ObjectIndex object);
     void fetchLiveRepr();
     void requestSnapshot();
     void cancelPendingSnapshot();
@@ -88,6 +95,8 @@ private:
     CandidatesModel* m_candidates;
     CandidatesFilterProxy* m_candidatesProxy;
     TypeSummaryModel* m_types;
+    ObjectTreeModel* m_referents;
+    ObjectTreeModel* m_referrers;
     QSortFilterProxyModel* m_typesSorted;
     QComboBox* m_snapshotChooser;
     QLabel* m_stateLabel;

@@ -77,14 +77,14 @@ std::shared_ptr<const ReferrerIndex> ObjectTreeModel::referrerIndex() const
 
 std::optional<ObjectIndex> ObjectTreeModel::objectAt(const QModelIndex& index) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || nodeOf(index).state == Placeholder)
+    if (!isOurs(index) || nodeOf(index).state == Placeholder)
         return std::nullopt;
     return nodeOf(index).object;
 }
 
 bool ObjectTreeModel::isCycle(const QModelIndex& index) const
 {
-    return checkIndex(index, CheckIndexOption::IndexIsValid) && nodeOf(index).state == Cycle;
+    return isOurs(index) && nodeOf(index).state == Cycle;
 }
 
 std::size_t ObjectTreeModel::edgeCount(ObjectIndex object) const
@@ -203,7 +203,7 @@ void ObjectTreeModel::fetchMore(const QModelIndex& parent)
 
 Qt::ItemFlags ObjectTreeModel::flags(const QModelIndex& index) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!isOurs(index))
         return Qt::NoItemFlags;
     const Node& node = nodeOf(index);
     if (node.state == Placeholder)
@@ -216,7 +216,7 @@ Qt::ItemFlags ObjectTreeModel::flags(const QModelIndex& index) const
 
 QVariant ObjectTreeModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!isOurs(index))
         return {};
     const Node& node = nodeOf(index);
     const int column = index.column();

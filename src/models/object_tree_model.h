@@ -102,6 +102,8 @@ private:
         NodeState state = Unfetched;
     };
 
+    // A valid index of this model, in range; invalid ones are not warned about (views pass them).
+    bool isOurs(const QModelIndex& index) const { return index.isValid() && checkIndex(index); }
     const Node& nodeOf(const QModelIndex& index) const { return m_nodes[static_cast<std::size_t>(index.internalId())]; }
     // The edges out of object in this model's direction: its referents, or the edges into it.
     std::size_t edgeCount(ObjectIndex object) const;

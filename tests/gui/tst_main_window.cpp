@@ -13,6 +13,7 @@
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QTextBrowser>
+#include <QtWidgets/QTreeView>
 
 using namespace leakscope;
 
@@ -70,6 +71,28 @@ private Q_SLOTS:
         window.candidatesView()->selectRow(0);
         QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Suspect")));
         QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("__main__.Request")));
+
+        // Its referents, fetched as the tree expands: the headers dict it holds is there.
+        QAbstractItemModel* referents = window.referentsView()->model();
+        const QModelIndex suspect = referents->index(0, 0);
+        QVERIFY2(suspect.data().toString().contains(QStringLiteral("__main__.Request")), qPrintable(suspect.data().toString()));
+        QTRY_VERIFY(referents->rowCount(suspect) >= 3);
+        QModelIndex headers;
+        for (int row = 0; row < referents->rowCount(suspect); ++row) {
+            if (referents->index(row, 0, suspect).data().toString().contains(QStringLiteral("'host': 'example.org'")))
+                headers = referents->index(row, 0, suspect);
+        }
+        QVERIFY(headers.isValid());
+        // Who holds the headers dict? Open its node in the referents tree: the details follow it.
+        window.referentsView()->setCurrentIndex(headers);
+        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("builtins.dict")));
+        QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Referred to by 1 object")));
+
+        // The suspect has no referrers; the path view says it is itself a root.
+        QAbstractItemModel* referrers = window.referrersView()->model();
+        QCOMPARE(referrers->rowCount(), 1);
+        QCOMPARE(referrers->rowCount(referrers->index(0, 0)), 0);
+        QVERIFY(!window.pathView()->toPlainText().isEmpty());
 
         // Clearing the type choice and showing explained candidates widens the list, never resets it.
         window.typesView()->clearSelection();
