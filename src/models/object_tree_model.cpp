@@ -168,6 +168,9 @@ void ObjectTreeModel::fetchMore(const QModelIndex& parent)
     const std::span<const ObjectIndex> children
         = m_direction == Referents ? m_snapshot->referents(object) : referrerIndex()->referrers(object);
     const std::size_t shown = std::min(children.size(), static_cast<std::size_t>(m_childLimit));
+    // CPython's list and tuple tp_traverse visit the items from the last to the first: show them in
+    // index order, so that row k is item [k].
+    const bool reversed = isSequence(parentNode);
     const std::size_t rows = shown + (children.size() > shown ? 1 : 0);
     if (m_nodes.size() + rows >= kNoNode)
         return; // billions of rows unfolded: refuse rather than wrap node indices
@@ -186,7 +189,7 @@ void ObjectTreeModel::fetchMore(const QModelIndex& parent)
         child.parent = parentNode;
         child.row = static_cast<std::uint32_t>(k);
         if (k < shown) {
-            child.object = children[k];
+            child.object = reversed ? children[children.size() - 1 - k] : children[k];
             const bool cycle = std::binary_search(ancestors.begin(), ancestors.end(), child.object);
             child.state = cycle ? Cycle : Unfetched;
         } else {
@@ -309,18 +312,24 @@ QString ObjectTreeModel::objectText(ObjectIndex object, bool elide) const
 
 std::optional<std::uint32_t> ObjectTreeModel::edgePosition(const Node& node) const
 {
-    // Only an exact list or tuple tells how it holds a child: their tp_traverse visits the items in
-    // index order, so the child's position among the parent's referents is its index. Dict keys and
+    // Only an exact list or tuple tells how it holds a child: their tp_traverse visits every item, from
+    // the last to the first, and fetchMore() puts them back in index order, so the row is the index.
+    // Dict keys and
     // attribute names are not in the snapshot (a dict's referents are keys and values alike, an
     // instance's are its __dict__ and slots), and a subclass may add referents of its own, so every
     // other edge stays unlabelled. In the Referrers direction the child holds the parent, at a
     // position the parent's node does not know.
-    if (m_direction != Referents || node.parent == kNoNode)
+    if (node.parent == kNoNode || !isSequence(node.parent))
         return std::nullopt;
-    const TypeIndex parentType = m_snapshot->typeOf(m_nodes[node.parent].object);
-    if (std::find(m_sequenceTypes.begin(), m_sequenceTypes.end(), parentType) == m_sequenceTypes.end())
-        return std::nullopt;
-    return node.row; // children are made in referent order, and a placeholder has no edge
+    return node.row; // a placeholder has no edge: it is never asked
+}
+
+bool ObjectTreeModel::isSequence(std::uint32_t node) const
+{
+    if (m_direction != Referents)
+        return false;
+    const TypeIndex type = m_snapshot->typeOf(m_nodes[node].object);
+    return std::find(m_sequenceTypes.begin(), m_sequenceTypes.end(), type) != m_sequenceTypes.end();
 }
 
 QString ObjectTreeModel::edgeText(const Node& node) const

@@ -112,6 +112,7 @@ private:
     QVariant sortData(const Node& node, int column) const;
     QString objectText(ObjectIndex object, bool elide) const;
     QString edgeText(const Node& node) const;
+    bool isSequence(std::uint32_t node) const; // an exact list or tuple, in the Referents direction
     std::optional<std::uint32_t> edgePosition(const Node& node) const;
     std::uint64_t hiddenCount(const Node& placeholder) const;
 

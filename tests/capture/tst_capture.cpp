@@ -187,6 +187,23 @@ private Q_SLOTS:
         QCOMPARE(snapshot->repr(*text), std::string("'text'"));
     }
 
+    void sequencesAreTraversedLastToFirst()
+    {
+        // The referents tree labels list and tuple items by position, relying on this order.
+        QVERIFY(testing::run("seq_items = [[0], [1], [2]]\nseq_tuple = tuple(seq_items)\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        for (const char* name : {"seq_items", "seq_tuple"}) {
+            const auto index = findByAddress(*snapshot, addressOf(name));
+            QVERIFY(index);
+            const auto referents = snapshot->referents(*index);
+            QCOMPARE(referents.size(), 3u);
+            for (int k = 0; k < 3; ++k) {
+                const std::string item = std::string(name) + "[" + std::to_string(2 - k) + "]";
+                QCOMPARE(snapshot->address(referents[static_cast<std::size_t>(k)]), addressOf(item));
+            }
+        }
+    }
+
     void noUserCodeRuns()
     {
         QVERIFY(testing::run(

@@ -28,7 +28,8 @@ struct Tester : QAbstractItemModelTester
     }
 };
 
-// 0 list [1, 2, 1] (a root); 1 dict -> 3; 2 tuple -> 7, 4; 3 Node -> itself; 4 A -> 5 -> 6 -> 4 (a
+// Edges as CPython's tp_traverse reports them: a list or tuple visits its items last to first.
+// 0 list [1, 2, 1] (a root); 1 dict -> 3; 2 tuple (7, 4); 3 Node -> itself; 4 A -> 5 -> 6 -> 4 (a
 // 3-cycle), 4 -> 9 too; 7 untracked str; 8 a list subclass -> 3 (a root, explained); 9 default repr.
 AnalyzedSnapshotPtr graph()
 {
@@ -36,7 +37,7 @@ AnalyzedSnapshotPtr graph()
     spec.objects = {
         {.type = "builtins.list", .refcount = 3, .size = 88, .edges = {1, 2, 1}, .repr = "[d, t, d]"},
         {.type = "builtins.dict", .refcount = 2, .size = 232, .edges = {3}, .repr = "{'k': n}"},
-        {.type = "builtins.tuple", .refcount = 1, .size = 56, .edges = {7, 4}, .repr = "('s', a)"},
+        {.type = "builtins.tuple", .refcount = 1, .size = 56, .edges = {4, 7}, .repr = "('s', a)"},
         {.type = "ext.Node", .refcount = 4, .size = 48, .edges = {3}, .repr = "Node()"},
         {.type = "ext.A", .refcount = 2, .edges = {5, 9}, .repr = "A()"},
         {.type = "ext.B", .refcount = 0, .edges = {6}, .repr = "B()"},
