@@ -201,22 +201,22 @@ QVariant CandidatesModel::headerData(int section, Qt::Orientation orientation, i
         switch (section) {
         case AddressColumn: return tr("Address");
         case TypeColumn: return tr("Type");
-        case SizeColumn: return tr("Size");
-        case RefcountColumn: return tr("Refcount");
-        case ReferrersColumn: return tr("Referrers");
-        case SurplusColumn: return tr("Surplus");
-        case ReferentsColumn: return tr("Referents");
+        case SizeColumn: return fieldTitle(ObjectField::Size);
+        case RefcountColumn: return fieldTitle(ObjectField::Refcount);
+        case ReferrersColumn: return fieldTitle(ObjectField::Referrers);
+        case SurplusColumn: return fieldTitle(ObjectField::Surplus);
+        case ReferentsColumn: return fieldTitle(ObjectField::Referents);
         case ExplanationColumn: return tr("Explanation");
         case ReprColumn: return tr("Repr");
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case SizeColumn: return tr("Bytes the object itself occupies (sys.getsizeof)");
-        case RefcountColumn: return tr("References the program holds to the object");
-        case ReferrersColumn: return tr("References from other objects in the snapshot");
-        case SurplusColumn: return tr("References no object in the snapshot accounts for: held by C code, or leaked");
-        case ReferentsColumn: return tr("Objects this one refers to");
+        case SizeColumn: return fieldToolTip(ObjectField::Size);
+        case RefcountColumn: return fieldToolTip(ObjectField::Refcount);
+        case ReferrersColumn: return fieldToolTip(ObjectField::Referrers);
+        case SurplusColumn: return fieldToolTip(ObjectField::Surplus);
+        case ReferentsColumn: return fieldToolTip(ObjectField::Referents);
         case ExplanationColumn: return tr("Why the candidate is legitimate; empty for suspects");
         default: return {};
         }

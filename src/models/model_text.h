@@ -29,4 +29,9 @@ std::string_view displayRepr(const Snapshot& snapshot, ObjectIndex i, std::strin
 std::string_view explanationText(const Snapshot& snapshot, const ExplanationRecord& explanation,
                                  std::string& scratch);
 
+// Columns that every object model shows alike, so their headers read the same everywhere.
+enum class ObjectField { Size, Refcount, Referrers, Surplus, Referents };
+QString fieldTitle(ObjectField field);
+QString fieldToolTip(ObjectField field);
+
 } // namespace leakscope

@@ -354,10 +354,10 @@ QVariant ObjectTreeModel::headerData(int section, Qt::Orientation orientation, i
         switch (section) {
         case ObjectColumn: return tr("Object");
         case EdgeColumn: return tr("Edge");
-        case SizeColumn: return tr("Size");
-        case RefcountColumn: return tr("Refcount");
-        case ReferrersColumn: return tr("Referrers");
-        case SurplusColumn: return tr("Surplus");
+        case SizeColumn: return fieldTitle(ObjectField::Size);
+        case RefcountColumn: return fieldTitle(ObjectField::Refcount);
+        case ReferrersColumn: return fieldTitle(ObjectField::Referrers);
+        case SurplusColumn: return fieldTitle(ObjectField::Surplus);
         }
     }
     if (role == Qt::ToolTipRole) {
@@ -365,10 +365,10 @@ QVariant ObjectTreeModel::headerData(int section, Qt::Orientation orientation, i
         case ObjectColumn:
             return m_direction == Referents ? tr("What the object above holds") : tr("What holds the object above");
         case EdgeColumn: return tr("Where the parent holds the object: the index in an exact list or tuple");
-        case SizeColumn: return tr("Bytes the object itself occupies (sys.getsizeof)");
-        case RefcountColumn: return tr("References the program holds to the object");
-        case ReferrersColumn: return tr("References from other objects in the snapshot");
-        case SurplusColumn: return tr("References no object in the snapshot accounts for: held by C code, or leaked");
+        case SizeColumn: return fieldToolTip(ObjectField::Size);
+        case RefcountColumn: return fieldToolTip(ObjectField::Refcount);
+        case ReferrersColumn: return fieldToolTip(ObjectField::Referrers);
+        case SurplusColumn: return fieldToolTip(ObjectField::Surplus);
         default: return {};
         }
     }

@@ -61,6 +61,35 @@ std::multiset<std::string> suspectShapes(const Snapshot& snapshot)
     return shapes;
 }
 
+// A target and a spy on each of its signals, so a test starts with one line.
+struct Watched
+{
+    explicit Watched(const HostLaunch& launch)
+        : target(launch)
+    {
+    }
+
+    // Starts the host, waits for the handshake and runs the script.
+    bool startAndRun()
+    {
+        target.start();
+        if (!ready.wait(15000))
+            return false;
+        target.runScript();
+        return true;
+    }
+
+    HostProcessTarget target;
+    QSignalSpy ready{&target, &Target::ready};
+    QSignalSpy output{&target, &Target::outputReceived};
+    QSignalSpy progress{&target, &Target::progress};
+    QSignalSpy snapshots{&target, &Target::snapshotReady};
+    QSignalSpy finished{&target, &Target::scriptFinished};
+    QSignalSpy lost{&target, &Target::lost};
+    QSignalSpy failed{&target, &Target::requestFailed};
+    QSignalSpy described{&target, &Target::objectDescribed};
+};
+
 } // namespace
 
 class TestHost : public QObject
@@ -76,11 +105,12 @@ private Q_SLOTS:
 
     void lifecycle()
     {
-        HostProcessTarget target(launch(script("host_hello.py")));
-        QSignalSpy ready(&target, &Target::ready);
-        QSignalSpy output(&target, &Target::outputReceived);
-        QSignalSpy finished(&target, &Target::scriptFinished);
-        QSignalSpy lost(&target, &Target::lost);
+        Watched watched(launch(script("host_hello.py")));
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& ready = watched.ready;
+        QSignalSpy& output = watched.output;
+        QSignalSpy& finished = watched.finished;
+        QSignalSpy& lost = watched.lost;
         target.start();
         QCOMPARE(target.state(), Target::State::Starting);
         QVERIFY(ready.wait(15000));
@@ -98,7 +128,7 @@ private Q_SLOTS:
         QTRY_VERIFY(allOutput(output).contains("hello from stderr"));
 
         // The host stays for snapshots after the script ended.
-        QSignalSpy snapshots(&target, &Target::snapshotReady);
+        QSignalSpy& snapshots = watched.snapshots;
         const quint32 id = target.requestSnapshot(QStringLiteral("after"));
         QVERIFY(snapshots.wait(15000));
         QCOMPARE(snapshots.at(0).at(0).toUInt(), id);
@@ -115,15 +145,13 @@ private Q_SLOTS:
 
     void snapshotWhileRunningThenInterrupt()
     {
-        HostProcessTarget target(launch(script("host_loop.py")));
-        QSignalSpy ready(&target, &Target::ready);
-        QSignalSpy output(&target, &Target::outputReceived);
-        QSignalSpy progress(&target, &Target::progress);
-        QSignalSpy snapshots(&target, &Target::snapshotReady);
-        QSignalSpy finished(&target, &Target::scriptFinished);
-        target.start();
-        QVERIFY(ready.wait(15000));
-        target.runScript();
+        Watched watched(launch(script("host_loop.py")));
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& output = watched.output;
+        QSignalSpy& progress = watched.progress;
+        QSignalSpy& snapshots = watched.snapshots;
+        QSignalSpy& finished = watched.finished;
+        QVERIFY(watched.startAndRun());
         QTRY_VERIFY_WITH_TIMEOUT(allOutput(output).contains("looping"), 15000);
 
         const quint32 id = target.requestSnapshot(QStringLiteral("mid-loop"));
@@ -149,13 +177,11 @@ private Q_SLOTS:
 
     void interruptWakesABlockingCall()
     {
-        HostProcessTarget target(launch(script("host_sleep.py")));
-        QSignalSpy ready(&target, &Target::ready);
-        QSignalSpy output(&target, &Target::outputReceived);
-        QSignalSpy finished(&target, &Target::scriptFinished);
-        target.start();
-        QVERIFY(ready.wait(15000));
-        target.runScript();
+        Watched watched(launch(script("host_sleep.py")));
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& output = watched.output;
+        QSignalSpy& finished = watched.finished;
+        QVERIFY(watched.startAndRun());
         QTRY_VERIFY_WITH_TIMEOUT(allOutput(output).contains("sleeping"), 15000);
         QElapsedTimer clock;
         clock.start();
@@ -167,14 +193,12 @@ private Q_SLOTS:
 
     void scriptSnapshotsAndPause()
     {
-        HostProcessTarget target(launch(script("host_pause.py")));
-        QSignalSpy ready(&target, &Target::ready);
-        QSignalSpy output(&target, &Target::outputReceived);
-        QSignalSpy snapshots(&target, &Target::snapshotReady);
-        QSignalSpy finished(&target, &Target::scriptFinished);
-        target.start();
-        QVERIFY(ready.wait(15000));
-        target.runScript();
+        Watched watched(launch(script("host_pause.py")));
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& output = watched.output;
+        QSignalSpy& snapshots = watched.snapshots;
+        QSignalSpy& finished = watched.finished;
+        QVERIFY(watched.startAndRun());
         QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 2, 15000);
         QCOMPARE(snapshots.at(0).at(0).toUInt(), 0u);
         QCOMPARE(snapshots.at(0).at(1).toString(), QStringLiteral("one"));
@@ -200,13 +224,11 @@ private Q_SLOTS:
 
     void interruptInPause()
     {
-        HostProcessTarget target(launch(script("host_pause.py")));
-        QSignalSpy ready(&target, &Target::ready);
-        QSignalSpy output(&target, &Target::outputReceived);
-        QSignalSpy finished(&target, &Target::scriptFinished);
-        target.start();
-        QVERIFY(ready.wait(15000));
-        target.runScript();
+        Watched watched(launch(script("host_pause.py")));
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& output = watched.output;
+        QSignalSpy& finished = watched.finished;
+        QVERIFY(watched.startAndRun());
         QTRY_COMPARE_WITH_TIMEOUT(target.state(), Target::State::Paused, 15000);
         target.interrupt();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
@@ -216,13 +238,11 @@ private Q_SLOTS:
 
     void crashKeepsSnapshots()
     {
-        HostProcessTarget target(launch(script("host_crash.py")));
-        QSignalSpy ready(&target, &Target::ready);
-        QSignalSpy snapshots(&target, &Target::snapshotReady);
-        QSignalSpy lost(&target, &Target::lost);
-        target.start();
-        QVERIFY(ready.wait(15000));
-        target.runScript();
+        Watched watched(launch(script("host_crash.py")));
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& snapshots = watched.snapshots;
+        QSignalSpy& lost = watched.lost;
+        QVERIFY(watched.startAndRun());
         QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, 15000);
         QCOMPARE(lost.at(0).at(0).toString(), QStringLiteral("host crashed: SIGSEGV"));
         QVERIFY(lost.at(0).at(1).toByteArray().contains("about to crash"));
@@ -233,7 +253,7 @@ private Q_SLOTS:
         QCOMPARE(snapshots.at(0).at(1).toString(), QStringLiteral("before the crash"));
 
         // Requests to a lost target fail cleanly.
-        QSignalSpy failed(&target, &Target::requestFailed);
+        QSignalSpy& failed = watched.failed;
         target.requestSnapshot(QStringLiteral("too late"));
         QVERIFY(failed.wait(2000));
     }
@@ -243,8 +263,9 @@ private Q_SLOTS:
         HostLaunch l = launch(script("host_hello.py"));
         l.program = script("silent_host.sh");
         l.connectTimeoutMs = 500;
-        HostProcessTarget target(l);
-        QSignalSpy lost(&target, &Target::lost);
+        Watched watched(l);
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& lost = watched.lost;
         target.start();
         QVERIFY(lost.wait(10000));
         QVERIFY2(lost.at(0).at(0).toString().contains(QStringLiteral("did not connect")), qPrintable(lost.at(0).at(0).toString()));
@@ -255,8 +276,9 @@ private Q_SLOTS:
     {
         HostLaunch l = launch(script("host_hello.py"));
         l.program = QStringLiteral("/nonexistent/leakscope-host");
-        HostProcessTarget target(l);
-        QSignalSpy lost(&target, &Target::lost);
+        Watched watched(l);
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& lost = watched.lost;
         target.start();
         QVERIFY(lost.wait(5000));
         QVERIFY(lost.at(0).at(0).toString().startsWith(QStringLiteral("cannot start")));
@@ -281,9 +303,10 @@ private Q_SLOTS:
         l.program = script("fake_host.py");
         l.environment.insert(QStringLiteral("FAKE_HOST_MODE"), mode);
         l.connectTimeoutMs = 2000;
-        HostProcessTarget target(l);
-        QSignalSpy lost(&target, &Target::lost);
-        QSignalSpy ready(&target, &Target::ready);
+        Watched watched(l);
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& lost = watched.lost;
+        QSignalSpy& ready = watched.ready;
         target.start();
         QVERIFY(lost.wait(10000));
         QVERIFY2(lost.at(0).at(0).toString().contains(reason), qPrintable(lost.at(0).at(0).toString()));
@@ -336,13 +359,11 @@ private Q_SLOTS:
 
     void transferGivesTheSameSuspectsAsTheCli()
     {
-        HostProcessTarget target(launch(script("planted.py"), {QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)}));
-        QSignalSpy ready(&target, &Target::ready);
-        QSignalSpy finished(&target, &Target::scriptFinished);
-        QSignalSpy snapshots(&target, &Target::snapshotReady);
-        target.start();
-        QVERIFY(ready.wait(15000));
-        target.runScript();
+        Watched watched(launch(script("planted.py"), {QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)}));
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& finished = watched.finished;
+        QSignalSpy& snapshots = watched.snapshots;
+        QVERIFY(watched.startAndRun());
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
         target.requestSnapshot(QStringLiteral("end"));
         QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 1, 15000);
@@ -368,14 +389,12 @@ private Q_SLOTS:
 
     void describeALiveObject()
     {
-        HostProcessTarget target(launch(script("planted.py"), {QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)}));
-        QSignalSpy ready(&target, &Target::ready);
-        QSignalSpy finished(&target, &Target::scriptFinished);
-        QSignalSpy snapshots(&target, &Target::snapshotReady);
-        QSignalSpy described(&target, &Target::objectDescribed);
-        target.start();
-        QVERIFY(ready.wait(15000));
-        target.runScript();
+        Watched watched(launch(script("planted.py"), {QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)}));
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& finished = watched.finished;
+        QSignalSpy& snapshots = watched.snapshots;
+        QSignalSpy& described = watched.described;
+        QVERIFY(watched.startAndRun());
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
         target.requestSnapshot(QString());
         QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 1, 15000);
