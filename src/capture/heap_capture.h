@@ -34,8 +34,8 @@ struct CaptureOptions
 struct CaptureDiagnostics
 {
     double listSeconds = 0;    // reading the collector's lists and tagging the gc headers
-    double walkSeconds = 0;    // tp_traverse of every listed object, with the columns the GIL holder fills
-    double outsideSeconds = 0; // waiting for the reprs and sizes of the helper thread, merging columns
+    double walkSeconds = 0;    // tp_traverse of every listed object, restoring the headers, numbering referents
+    double outsideSeconds = 0; // waiting for the helpers' reprs and sizes, merging them, explaining candidates
     double buildSeconds = 0;   // releasing the list, validating and building the Snapshot
 };
 

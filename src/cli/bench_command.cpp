@@ -281,8 +281,8 @@ int benchCommand(int argc, char** argv)
                         objgraphText, fasterText, captureSeconds * 1e9 / n, s.memoryBytes(false) / n,
                         static_cast<double>(s.columns().reprBlob.size()) / n);
             if (showPhases)
-                std::printf("%10s phases of the last run: list+tag %.4f s, walk %.4f s, untracked %.4f s, "
-                            "build %.4f s\n",
+                std::printf("%10s phases of the last run: list+tag %.4f s, walk+numbering %.4f s, "
+                            "reprs+merge+explain %.4f s, build %.4f s\n",
                             "", phases.listSeconds, phases.walkSeconds, phases.outsideSeconds, phases.buildSeconds);
             std::fflush(stdout);
         }
