@@ -4,6 +4,7 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
+#include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QThreadPool>
@@ -93,6 +94,8 @@ void HostProcessTarget::start()
         return;
     }
     connect(m_server, &QLocalServer::newConnection, this, &HostProcessTarget::onNewConnection);
+    // Read and write for this user only (the folder already keeps everyone else out).
+    QFile::setPermissions(socketPath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 
     QByteArray secret(32, Qt::Uninitialized);
     QRandomGenerator::system()->generate(reinterpret_cast<quint32*>(secret.data()),

@@ -314,6 +314,19 @@ private Q_SLOTS:
         QCOMPARE(target.state(), Target::State::Lost);
     }
 
+    void onlyThisUserCanReachTheSocket()
+    {
+        HostLaunch l = launch(script("host_hello.py"));
+        l.program = script("fake_host.py");
+        l.environment.insert(QStringLiteral("FAKE_HOST_MODE"), QStringLiteral("permissions"));
+        Watched watched(l);
+        watched.target.start();
+        QVERIFY(watched.lost.wait(10000));
+        const QByteArray said = allOutput(watched.output);
+        QVERIFY2(said.contains("folder 700"), said.constData());
+        QVERIFY2(said.contains("socket 600"), said.constData());
+    }
+
     void hostExitsWhenTheGuiSideGoesAway()
     {
         // Play the GUI side by hand, then drop the connection without killing the host.

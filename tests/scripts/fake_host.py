@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A misbehaving leakscope-host, for the GUI side's tests. FAKE_HOST_MODE says how it misbehaves:
 garbage (random bytes), oversized (a header announcing a huge Hello), wrong-token (a valid Hello with
-the wrong secret), bad-version (a Hello with protocol 99), truncated (half a Hello, then silence)."""
+the wrong secret), bad-version (a Hello with protocol 99), truncated (half a Hello, then silence),
+permissions (prints the permission bits of the socket and its folder, then leaves)."""
 import os
 import socket
 import struct
@@ -25,6 +26,12 @@ def text(value):
 def hello(version, secret):
     return frame(1, struct.pack("<I", version) + text(secret) + text("3.11.2") + struct.pack("<q", os.getpid()))
 
+
+if mode == "permissions":
+    # Who may reach the socket: its folder's and its own permission bits.
+    print("folder %o socket %o" % (os.stat(os.path.dirname(path)).st_mode & 0o777, os.stat(path).st_mode & 0o777),
+          flush=True)
+    sys.exit(0)
 
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 sock.connect(path)
