@@ -1,6 +1,7 @@
 #include "explainers.h"
 
 #include "pyobject_access.h"
+#include "snapshot/analysis.h"
 
 #include <algorithm>
 #include <unordered_set>
@@ -83,13 +84,9 @@ void ExplainContext::store(SnapshotColumns& columns, StringPoolBuilder& strings)
 Baseline baselineOf(const Snapshot& snapshot)
 {
     Baseline baseline;
-    std::vector<std::uint32_t> inDegree(snapshot.objectCount(), 0);
-    for (ObjectIndex target : snapshot.columns().edges)
-        ++inDegree[target];
-    for (ObjectIndex i = 0; i < snapshot.objectCount(); ++i) {
-        if (snapshot.isGcTracked(i) && inDegree[i] == 0)
-            baseline.candidates.emplace_back(snapshot.address(i), snapshot.type(snapshot.typeOf(i)).address);
-    }
+    const HeapAnalysis analysis(snapshot);
+    for (ObjectIndex i : analysis.candidates())
+        baseline.candidates.emplace_back(snapshot.address(i), snapshot.type(snapshot.typeOf(i)).address);
     std::sort(baseline.candidates.begin(), baseline.candidates.end());
     return baseline;
 }

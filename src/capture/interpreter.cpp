@@ -2,6 +2,8 @@
 
 #include "interpreter.h"
 
+#include "pyobject_access.h"
+
 #include "script_module.h"
 
 #include <cerrno>
@@ -34,18 +36,6 @@ void throwIfFailed(PyStatus status, PyConfig* config)
     throw InterpreterError(message);
 }
 
-std::string utf8Of(PyObject* object)
-{
-    std::string text;
-    if (object && PyUnicode_Check(object)) {
-        if (const char* utf8 = PyUnicode_AsUTF8(object))
-            text = utf8;
-        else
-            PyErr_Clear();
-    }
-    return text;
-}
-
 // "TypeName: message" for the pending exception, which is cleared.
 std::string takeErrorLine()
 {
@@ -59,16 +49,16 @@ std::string takeErrorLine()
         PyObject* filename = PyObject_GetAttrString(value, "filename");
         PyObject* lineno = PyObject_GetAttrString(value, "lineno");
         PyErr_Clear();
-        std::string prefix = utf8Of(filename);
+        std::string prefix = pythonText(filename);
         if (lineno && PyLong_Check(lineno))
             prefix += ":" + std::to_string(PyLong_AsLong(lineno));
-        line = (prefix.empty() ? "" : prefix + ": ") + line + ": " + utf8Of(msg);
+        line = (prefix.empty() ? "" : prefix + ": ") + line + ": " + pythonText(msg);
         Py_XDECREF(msg);
         Py_XDECREF(filename);
         Py_XDECREF(lineno);
     } else if (value) {
         PyObject* str = PyObject_Str(value);
-        const std::string text = utf8Of(str);
+        const std::string text = pythonText(str);
         Py_XDECREF(str);
         if (!text.empty())
             line += ": " + text;
@@ -128,7 +118,7 @@ std::string formatPendingTraceback()
     PyObject* lines = module && value ? PyObject_CallMethod(module, "format_exception", "O", value) : nullptr;
     if (lines && PyList_Check(lines)) {
         for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); ++i)
-            text += utf8Of(PyList_GET_ITEM(lines, i));
+            text += pythonText(PyList_GET_ITEM(lines, i));
     }
     Py_XDECREF(lines);
     Py_XDECREF(module);

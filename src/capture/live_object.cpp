@@ -4,6 +4,7 @@
 
 #include "gc_lists.h"
 #include "pyobject_access.h"
+#include "snapshot/text.h"
 
 namespace leakscope::capture {
 
@@ -44,18 +45,6 @@ PyObject* findLiveObject(std::uintptr_t address)
     return search.found;
 }
 
-std::string textOf(PyObject* object)
-{
-    std::string text;
-    if (object && PyUnicode_Check(object)) {
-        Py_ssize_t size = 0;
-        if (const char* utf8 = PyUnicode_AsUTF8AndSize(object, &size))
-            text.assign(utf8, static_cast<std::size_t>(size));
-    }
-    PyErr_Clear();
-    return text;
-}
-
 std::string takeError()
 {
     PyObject *type, *value, *traceback;
@@ -64,7 +53,7 @@ std::string takeError()
     std::string text = type && PyType_Check(type) ? reinterpret_cast<PyTypeObject*>(type)->tp_name : "error";
     if (value) {
         PyObject* str = PyObject_Str(value);
-        const std::string message = textOf(str);
+        const std::string message = pythonText(str);
         Py_XDECREF(str);
         if (!message.empty())
             text += ": " + message;
@@ -90,14 +79,7 @@ LiveDescription describeLiveObject(std::uint64_t address, std::size_t maxReprByt
         return description;
     description.found = true;
     if (PyObject* repr = PyObject_Repr(object)) {
-        description.repr = textOf(repr);
-        if (description.repr.size() > maxReprBytes) {
-            std::size_t cut = maxReprBytes;
-            while (cut > 0 && (static_cast<unsigned char>(description.repr[cut]) & 0xC0) == 0x80)
-                --cut;
-            description.repr.resize(cut);
-            description.repr += "\u2026";
-        }
+        description.repr = clipUtf8(pythonText(repr), maxReprBytes);
         Py_DECREF(repr);
     } else {
         description.error = "repr() raised " + takeError();
@@ -105,7 +87,7 @@ LiveDescription describeLiveObject(std::uint64_t address, std::size_t maxReprByt
     if (PyObject* names = PyObject_Dir(object)) {
         if (PyList_Check(names)) {
             for (Py_ssize_t i = 0; i < PyList_GET_SIZE(names) && i < 10000; ++i)
-                description.attributes.push_back(textOf(PyList_GET_ITEM(names, i)));
+                description.attributes.push_back(pythonText(PyList_GET_ITEM(names, i)));
         }
         Py_DECREF(names);
     } else {

@@ -116,6 +116,19 @@ void typeNames(PyTypeObject* type, std::string& module, std::string& qualname)
         qualname = std::string(dot == std::string_view::npos ? name : name.substr(dot + 1));
 }
 
+std::string pythonText(PyObject* object)
+{
+    std::string text;
+    if (object && PyUnicode_Check(object)) {
+        Py_ssize_t size = 0;
+        if (const char* utf8 = PyUnicode_AsUTF8AndSize(object, &size))
+            text.assign(utf8, static_cast<std::size_t>(size));
+        else
+            PyErr_Clear();
+    }
+    return text;
+}
+
 PyObject* dictItemByName(PyObject* dict, const char* name)
 {
     if (!dict || !PyDict_Check(dict))

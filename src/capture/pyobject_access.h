@@ -50,6 +50,10 @@ std::size_t appendUnicode(std::string& out, PyObject* str, std::size_t maxCodePo
 // tp_name has no dot).
 void typeNames(PyTypeObject* type, std::string& module, std::string& qualname);
 
+// A str's text as UTF-8 (PyUnicode_AsUTF8AndSize, which may cache the UTF-8 form in the object: not
+// for use while walking the heap); empty for anything else. Leaves no Python error set.
+std::string pythonText(PyObject* object);
+
 // Looks up a str key in a dict by walking its entries, so no __eq__ of a foreign key can run.
 PyObject* dictItemByName(PyObject* dict, const char* name);
 

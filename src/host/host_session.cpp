@@ -9,6 +9,7 @@
 #include "capture/script_module.h"
 #include "host_connection.h"
 #include "snapshot/snapshot_codec.h"
+#include "snapshot/text.h"
 
 #include <condition_variable>
 #include <csignal>
@@ -42,19 +43,6 @@ struct Overloaded : F...
 };
 template<typename... F>
 Overloaded(F...) -> Overloaded<F...>;
-
-// Text from user code (tracebacks, reprs, dir() names) can be any size: keep messages bounded.
-std::string clip(std::string text, std::size_t maxBytes)
-{
-    if (text.size() <= maxBytes)
-        return text;
-    std::size_t cut = maxBytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-        --cut;
-    text.resize(cut);
-    text += "\u2026";
-    return text;
-}
 
 std::uint32_t requestIdOf(const Message& message)
 {
@@ -215,10 +203,11 @@ private:
         const PyGILState_STATE gil = PyGILState_Ensure();
         capture::LiveDescription live = capture::describeLiveObject(request.address);
         PyGILState_Release(gil);
+        // Text from user code (dir() names, exception texts) can be any size: keep messages bounded.
         for (std::string& name : live.attributes)
-            name = clip(std::move(name), 1024);
+            name = clipUtf8(std::move(name), 1024);
         send(ObjectDescription{request.requestId, request.address, live.found, live.repr, live.attributes,
-                               clip(live.error, 64 * 1024)});
+                               clipUtf8(live.error, 64 * 1024)});
     }
 
     void readLoop()
@@ -319,7 +308,7 @@ int runHost(const HostOptions& options)
     const capture::ScriptOutcome outcome = interpreter.runMainScript();
     interpreter.flushStdio();
     session.scriptEnded();
-    session.send(ScriptFinished{outcome.exitCode, outcomeName(outcome.kind), clip(outcome.message, 512 * 1024)});
+    session.send(ScriptFinished{outcome.exitCode, outcomeName(outcome.kind), clipUtf8(outcome.message, 512 * 1024)});
     session.serveForever();
 }
 

@@ -76,6 +76,18 @@ std::string elideUtf8(std::string_view text, std::size_t maxCodePoints)
     return out;
 }
 
+std::string clipUtf8(std::string text, std::size_t maxBytes)
+{
+    if (text.size() <= maxBytes)
+        return text;
+    std::size_t cut = maxBytes;
+    while (cut > 0 && isContinuation(static_cast<unsigned char>(text[cut])))
+        --cut;
+    text.resize(cut);
+    text += "\u2026";
+    return text;
+}
+
 void appendJsonString(std::string& out, std::string_view text)
 {
     out += '"';

@@ -12,6 +12,9 @@ std::size_t utf8Length(std::string_view text);
 // At most maxCodePoints code points of text, ending in "…" when something was cut.
 std::string elideUtf8(std::string_view text, std::size_t maxCodePoints);
 
+// At most maxBytes bytes of text (plus "…" when something was cut), never cutting a UTF-8 sequence.
+std::string clipUtf8(std::string text, std::size_t maxBytes);
+
 // Appends text as a JSON string literal; invalid UTF-8 bytes become U+FFFD so the output stays valid.
 void appendJsonString(std::string& out, std::string_view text);
 

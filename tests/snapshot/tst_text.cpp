@@ -200,6 +200,15 @@ private Q_SLOTS:
         QCOMPARE(jsonLiteral("\xc3(\xc3\xa9"), std::string("\"\xef\xbf\xbd(\xc3\xa9\""));
     }
 
+    void clipUtf8KeepsWholeSequences()
+    {
+        QCOMPARE(leakscope::clipUtf8("short", 10), std::string("short"));
+        QCOMPARE(leakscope::clipUtf8("abcdef", 3), std::string("abc\u2026"));
+        // "é" is two bytes: a cut inside it backs up to the sequence's start.
+        QCOMPARE(leakscope::clipUtf8("a\xc3\xa9b", 2), std::string("a\u2026"));
+        QCOMPARE(leakscope::clipUtf8("\xf0\x9f\x98\x80x", 3), std::string("\u2026"));
+    }
+
     void csvField_data()
     {
         QTest::addColumn<QByteArray>("text");
