@@ -83,6 +83,12 @@ void SnapshotColumns::appendObjectsOf(const SnapshotColumns& tail)
     for (std::size_t i = 1; i < tail.reprOffsets.size(); ++i)
         reprOffsets.push_back(reprBase + tail.reprOffsets[i]);
     reprBlob += tail.reprBlob;
+    const auto labelBase = static_cast<std::uint32_t>(labels.size());
+    for (std::size_t k = 0; k < tail.labelOwners.size(); ++k) {
+        labelOwners.push_back(base + tail.labelOwners[k]);
+        labelStarts.push_back(labelBase + tail.labelStarts[k]);
+    }
+    labels.insert(labels.end(), tail.labels.begin(), tail.labels.end());
 }
 
 std::string Snapshot::validate(const SnapshotColumns& c)
@@ -129,6 +135,20 @@ std::string Snapshot::validate(const SnapshotColumns& c)
         if (k > 0 && c.explanations[k - 1].object >= e.object)
             return "explanations are not sorted by object";
     }
+    if (c.labelStarts.size() != c.labelOwners.size())
+        return "edge label owners and starts differ in length";
+    for (std::size_t k = 0; k < c.labelOwners.size(); ++k) {
+        const ObjectIndex owner = c.labelOwners[k];
+        if (owner >= n || (k > 0 && c.labelOwners[k - 1] >= owner))
+            return "edge label owners are not sorted object indices";
+        const std::uint64_t degree = c.edgeOffsets[owner + 1] - c.edgeOffsets[owner];
+        if (std::uint64_t(c.labelStarts[k]) + degree > c.labels.size())
+            return "edge labels of object " + std::to_string(owner) + " run past the label table";
+    }
+    for (StringId label : c.labels) {
+        if (label >= strings)
+            return "edge label refers to a missing string";
+    }
     return {};
 }
 
@@ -171,12 +191,22 @@ const ExplanationRecord* Snapshot::explanation(ObjectIndex i) const
     return it != m_c.explanations.end() && it->object == i ? &*it : nullptr;
 }
 
+std::span<const StringId> Snapshot::edgeLabels(ObjectIndex i) const
+{
+    auto it = std::lower_bound(m_c.labelOwners.begin(), m_c.labelOwners.end(), i);
+    if (it == m_c.labelOwners.end() || *it != i)
+        return {};
+    const std::uint32_t start = m_c.labelStarts[static_cast<std::size_t>(it - m_c.labelOwners.begin())];
+    return {m_c.labels.data() + start, m_c.edgeOffsets[i + 1] - m_c.edgeOffsets[i]};
+}
+
 std::size_t Snapshot::memoryBytes(bool includeStrings) const
 {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
     std::size_t total = bytes(m_c.address) + bytes(m_c.type) + bytes(m_c.size) + bytes(m_c.refcount)
         + bytes(m_c.flags) + bytes(m_c.largeSizes) + bytes(m_c.largeRefcounts) + bytes(m_c.edgeOffsets)
-        + bytes(m_c.edges) + bytes(m_c.reprOffsets) + bytes(m_c.types) + bytes(m_c.explanations);
+        + bytes(m_c.edges) + bytes(m_c.reprOffsets) + bytes(m_c.labelOwners) + bytes(m_c.labelStarts)
+        + bytes(m_c.labels) + bytes(m_c.types) + bytes(m_c.explanations);
     if (includeStrings)
         total += m_c.reprBlob.capacity() + m_c.strings.memoryBytes();
     return total;

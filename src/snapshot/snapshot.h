@@ -68,6 +68,15 @@ struct SnapshotColumns
     std::vector<std::uint32_t> reprOffsets{0}; // objects + 1 entries
     std::string reprBlob;                      // UTF-8; an empty repr means "<module.Type at 0x…>"
 
+    // How a container holds its referents where its structure says so: "['key']" for a dict value,
+    // ".name" for an attribute, "__dict__", "(key)" for a dict key that is not a str. labelOwners is
+    // sorted; owner k labels its referents in edge order with labels[labelStarts[k] + j], one string
+    // per referent, 0 (the empty string) for an edge it cannot name. Owners labelled alike (instances
+    // of one class, dicts sharing keys) share one run.
+    std::vector<ObjectIndex> labelOwners;
+    std::vector<std::uint32_t> labelStarts;
+    std::vector<StringId> labels;
+
     std::vector<TypeRecord> types;
     std::vector<ExplanationRecord> explanations; // sorted by object, at most one per object
     StringPool strings;
@@ -76,8 +85,8 @@ struct SnapshotColumns
     // Appends one object's scalar columns; edges and repr are appended separately.
     void appendObject(std::uint64_t addr, TypeIndex typeIndex, std::uint64_t bytes, std::uint64_t refs,
                       std::uint8_t objectFlags);
-    // Appends the objects of tail (with their edges and reprs) after this one's; tail's edges already
-    // use the combined indices.
+    // Appends the objects of tail (with their edges, labels and reprs) after this one's; tail's edges,
+    // type indices and string ids already use the combined numbering.
     void appendObjectsOf(const SnapshotColumns& tail);
     std::size_t objectCount() const { return address.size(); }
 };
@@ -109,6 +118,10 @@ public:
     {
         return {m_c.edges.data() + m_c.edgeOffsets[i], m_c.edgeOffsets[i + 1] - m_c.edgeOffsets[i]};
     }
+
+    // Labels of the object's referents in edge order (see SnapshotColumns::labels); empty when the
+    // object has none.
+    std::span<const StringId> edgeLabels(ObjectIndex i) const;
 
     // The structural repr recorded at capture, or empty when the object has the default form.
     std::string_view storedRepr(ObjectIndex i) const

@@ -54,11 +54,14 @@ constexpr SectionSpec kEdgeOffsets{"EOFF", 4};
 constexpr SectionSpec kEdges{"EDGE", 4};
 constexpr SectionSpec kReprOffsets{"ROFF", 4};
 constexpr SectionSpec kReprBlob{"REPR", 1};
+constexpr SectionSpec kLabelOwners{"LOWN", 4};
+constexpr SectionSpec kLabelStarts{"LSTA", 4};
+constexpr SectionSpec kEdgeLabels{"ELBL", 4};
 constexpr SectionSpec kTypes{"TYPS", 24};         // u64 address, u32 name, module, qualname, u8 flags, 3 reserved
 constexpr SectionSpec kExplanations{"EXPL", 12};  // u32 object, kind, detail
 constexpr SectionSpec kStringOffsets{"SOFF", 4};
 constexpr SectionSpec kStringBlob{"SBLB", 1};
-constexpr std::uint32_t kSectionCount = 18;
+constexpr std::uint32_t kSectionCount = 21;
 
 constexpr std::size_t paddingFor(std::size_t bytes)
 {
@@ -379,6 +382,9 @@ void encodeSnapshot(const Snapshot& snapshot, std::string& out)
         raw(kEdges, c.edges),
         raw(kReprOffsets, c.reprOffsets),
         raw(kReprBlob, c.reprBlob),
+        raw(kLabelOwners, c.labelOwners),
+        raw(kLabelStarts, c.labelStarts),
+        raw(kEdgeLabels, c.labels),
         raw(kTypes, types),
         raw(kExplanations, explanations),
         raw(kStringOffsets, c.strings.offsets()),
@@ -437,6 +443,9 @@ SnapshotPtr decodeSnapshot(std::string_view bytes)
     d.array<kEdges>(c.edges);
     d.array<kReprOffsets>(c.reprOffsets, n + 1, "one per object, plus one");
     d.text(kReprBlob, c.reprBlob);
+    const std::size_t owners = d.array<kLabelOwners>(c.labelOwners).count;
+    d.array<kLabelStarts>(c.labelStarts, owners, "one per label owner");
+    d.array<kEdgeLabels>(c.labels);
     d.types(c.types);
     d.explanations(c.explanations);
 

@@ -56,6 +56,12 @@ SnapshotColumns buildColumns(const GraphSpec& spec)
                        o.gc ? GcTracked : 0);
         c.edges.insert(c.edges.end(), o.edges.begin(), o.edges.end());
         c.edgeOffsets.push_back(static_cast<std::uint32_t>(c.edges.size()));
+        if (!o.labels.empty()) {
+            c.labelOwners.push_back(index);
+            c.labelStarts.push_back(static_cast<std::uint32_t>(c.labels.size()));
+            for (const std::string& label : o.labels)
+                c.labels.push_back(strings.intern(label));
+        }
         c.reprBlob += o.repr;
         c.reprOffsets.push_back(static_cast<std::uint32_t>(c.reprBlob.size()));
     }

@@ -23,6 +23,7 @@ struct Obj
     std::uint64_t refcount = 1;
     std::uint64_t size = 16;
     std::vector<ObjectIndex> edges;
+    std::vector<std::string> labels; // empty, or one per edge ("" for an unlabelled edge)
     std::string repr;          // empty: the default "<module.Type at 0x…>" form
     std::uint64_t address = 0; // 0: defaultAddress(index)
 };

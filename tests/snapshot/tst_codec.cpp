@@ -54,7 +54,7 @@ constexpr std::uint64_t kTwo32 = 1ULL << 32;
 constexpr std::size_t kHeader = 16;
 constexpr std::size_t kSectionHeader = 16;
 const char* const kTags[] = {"INFO", "PYVR", "LABL", "ADDR", "TYPE", "SIZE", "RCNT", "FLAG", "LSIZ",
-                             "LRCN", "EOFF", "EDGE", "ROFF", "REPR", "TYPS", "EXPL", "SOFF", "SBLB"};
+                             "LRCN", "EOFF", "EDGE", "ROFF", "REPR", "LOWN", "LSTA", "ELBL", "TYPS", "EXPL", "SOFF", "SBLB"};
 
 // Bytes handed out by operator new while f runs.
 template<typename F>
@@ -81,8 +81,9 @@ SnapshotColumns featureColumns()
     spec.types = {"builtins.type", "unused.Type"};
     spec.objects = {
         {.type = "builtins.list", .refcount = kTwo32 + 5, .edges = {1, 1, 3}, .repr = "['caf\xc3\xa9', '\xe6\x97\xa5\xe6\x9c\xac']"},
-        {.type = "mod.Big", .refcount = 3, .size = kTwo32 * 5, .edges = {2}},
-        {.type = "builtins.dict", .refcount = kTwo32 * 8, .size = kTwo32 * 4, .edges = {0, 2}, .repr = "{}"},
+        {.type = "mod.Big", .refcount = 3, .size = kTwo32 * 5, .edges = {2}, .labels = {".__dict__"}},
+        {.type = "builtins.dict", .refcount = kTwo32 * 8, .size = kTwo32 * 4, .edges = {0, 2},
+         .labels = {"['caf\xc3\xa9']", ""}, .repr = "{}"},
         {.type = "builtins.int", .gc = false, .refcount = 1000, .size = 28, .repr = "42"},
         {.type = "pkg.sub.Klass", .edges = {}, .address = 0xfffffffffffffff0ULL},
         {.type = "builtins.str", .gc = false, .refcount = UINT32_MAX - 1, .size = UINT32_MAX,
@@ -118,6 +119,9 @@ void compareColumns(const SnapshotColumns& a, const SnapshotColumns& b)
     QCOMPARE(a.edges, b.edges);
     QCOMPARE(a.reprOffsets, b.reprOffsets);
     QCOMPARE(a.reprBlob, b.reprBlob);
+    QCOMPARE(a.labelOwners, b.labelOwners);
+    QCOMPARE(a.labelStarts, b.labelStarts);
+    QCOMPARE(a.labels, b.labels);
     QCOMPARE(a.types.size(), b.types.size());
     for (std::size_t t = 0; t < a.types.size(); ++t) {
         QCOMPARE(a.types[t].name, b.types[t].name);
@@ -239,6 +243,11 @@ private Q_SLOTS:
         QCOMPARE(s.type(s.typeOf(4)).flags, std::uint8_t(HeapType));
         QCOMPARE(s.type(s.typeOf(2)).flags, std::uint8_t(0));
         QCOMPARE(std::string(s.typeName(1)), std::string("unused.Type"));
+        QCOMPARE(s.edgeLabels(2).size(), std::size_t(2));
+        QCOMPARE(std::string(s.string(s.edgeLabels(2)[0])), std::string("['caf\xc3\xa9']"));
+        QCOMPARE(s.edgeLabels(2)[1], StringId(0));
+        QCOMPARE(std::string(s.string(s.edgeLabels(1)[0])), std::string(".__dict__"));
+        QVERIFY(s.edgeLabels(0).empty());
         QVERIFY(s.explanation(4));
         QCOMPARE(std::string(s.string(s.explanation(4)->kind)), std::string("module-state"));
         QVERIFY(!s.explanation(1));
@@ -251,9 +260,9 @@ private Q_SLOTS:
     {
         const SnapshotColumns empty;
         const std::string bytes = encoded(empty);
-        // Header, 18 section headers, the INFO record, and the one-entry edge and repr offsets and the
+        // Header, 21 section headers, the INFO record, and the one-entry edge and repr offsets and the
         // string pool's two offsets, each padded to 8 bytes.
-        QCOMPARE(bytes.size(), kHeader + 18 * kSectionHeader + 24 + 8 + 8 + 8);
+        QCOMPARE(bytes.size(), kHeader + 21 * kSectionHeader + 24 + 8 + 8 + 8);
         const SnapshotPtr decoded = decodeSnapshot(bytes);
         QCOMPARE(decoded->objectCount(), std::size_t(0));
         QCOMPARE(decoded->edgeCount(), std::size_t(0));
@@ -265,7 +274,7 @@ private Q_SLOTS:
         const std::string bytes = encoded(featureColumns());
         QCOMPARE(bytes.substr(0, 8), std::string("\x89LSNAP\r\n"));
         QCOMPARE(peek<std::uint32_t>(bytes, 8), kSnapshotFormatVersion);
-        QCOMPARE(peek<std::uint32_t>(bytes, 12), std::uint32_t(18));
+        QCOMPARE(peek<std::uint32_t>(bytes, 12), std::uint32_t(21));
         QCOMPARE(bytes.size() % 8, std::size_t(0));
         // Sections in the documented order, each starting 8-byte aligned, the last ending the input.
         std::size_t pos = kHeader;
@@ -405,8 +414,8 @@ private Q_SLOTS:
         poke<std::uint32_t>(bytes, 8, 0);
         QCOMPARE(rejection(bytes), std::string("byte 8: snapshot format version 0 does not exist"));
         poke<std::uint32_t>(bytes, 8, 1);
-        poke<std::uint32_t>(bytes, 12, 19);
-        QCOMPARE(rejection(bytes), std::string("byte 12: format version 1 has 18 sections, the header says 19"));
+        poke<std::uint32_t>(bytes, 12, 22);
+        QCOMPARE(rejection(bytes), std::string("byte 12: format version 1 has 21 sections, the header says 22"));
     }
 
     void trailingBytesRejected()

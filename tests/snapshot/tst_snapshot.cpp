@@ -21,7 +21,7 @@ GraphSpec validSpec()
     GraphSpec spec;
     spec.objects = {
         {.type = "builtins.list", .refcount = kTwo32 + 5, .edges = {1}, .repr = "[...]"},
-        {.type = "mod.Big", .refcount = 1, .size = kTwo32 * 2, .edges = {2, 2}},
+        {.type = "mod.Big", .refcount = 1, .size = kTwo32 * 2, .edges = {2, 2}, .labels = {".first", ".second"}},
         {.type = "builtins.dict", .refcount = kTwo32 * 8, .size = kTwo32 * 4, .repr = "{}"},
     };
     spec.explanations = {{0, "root", "held by the interpreter"}, {2, "static", "module state"}};
@@ -86,6 +86,19 @@ const Corruption kCorruptions[] = {
      [](SnapshotColumns& c) { c.refcount[c.largeRefcounts[0].first] = 5; }},
     {"large size entry holding a small value", "does not match its column",
      [](SnapshotColumns& c) { c.largeSizes[0].second = 12; }},
+    {"label starts missing", "edge label owners and starts differ", [](SnapshotColumns& c) { c.labelStarts.clear(); }},
+    {"label owner past last object", "edge label owners are not sorted",
+     [](SnapshotColumns& c) { c.labelOwners[0] = 3; }},
+    {"label owners unsorted", "edge label owners are not sorted",
+     [](SnapshotColumns& c) {
+         c.labelOwners = {1, 0};
+         c.labelStarts = {0, 0};
+     }},
+    {"label run past the table", "edge labels of object 1 run past the label table",
+     [](SnapshotColumns& c) { c.labelStarts[0] = 1; }},
+    {"label run short", "edge labels of object 1 run past the label table", [](SnapshotColumns& c) { c.labels.pop_back(); }},
+    {"label string missing", "edge label refers to a missing string",
+     [](SnapshotColumns& c) { c.labels[1] = static_cast<StringId>(c.strings.size()); }},
 };
 
 } // namespace
@@ -103,8 +116,13 @@ private Q_SLOTS:
         QCOMPARE(c.reprOffsets, (std::vector<std::uint32_t>{0, 5, 5, 7}));
         QCOMPARE(c.largeSizes.size(), std::size_t(2));
         QCOMPARE(c.largeRefcounts.size(), std::size_t(2));
+        QCOMPARE(c.labelOwners, (std::vector<ObjectIndex>{1}));
+        QCOMPARE(c.labels.size(), std::size_t(2));
         QCOMPARE(Snapshot::validate(c), std::string());
         const Snapshot s(c);
+        QCOMPARE(std::string(s.string(s.edgeLabels(1)[1])), std::string(".second"));
+        QVERIFY(s.edgeLabels(0).empty());
+        QVERIFY(s.edgeLabels(2).empty());
         QCOMPARE(s.objectCount(), std::size_t(3));
         QCOMPARE(s.edgeCount(), std::size_t(3));
         QCOMPARE(s.typeCount(), std::size_t(3));
@@ -233,13 +251,14 @@ private Q_SLOTS:
         const std::vector<std::string> types = {"builtins.list", "mod.Big"};
         GraphSpec head;
         head.types = types;
-        head.objects = {{.type = "builtins.list", .edges = {1, 3}, .repr = "[a, b]"},
+        head.objects = {{.type = "builtins.list", .edges = {1, 3}, .labels = {".a", ".b"}, .repr = "[a, b]"},
                         {.type = "mod.Big", .refcount = kTwo32 + 1, .size = kTwo32 + 2}};
         // The tail's edges already use combined indices: 2 -> 0 and 3 -> 2, 3 -> 3.
         GraphSpec tail;
         tail.types = types;
         tail.objects = {{.type = "mod.Big", .refcount = 2, .size = kTwo32 * 3, .edges = {0}, .repr = "big"},
-                        {.type = "builtins.list", .refcount = kTwo32 * 5, .edges = {2, 3}, .address = 0x1234}};
+                        {.type = "builtins.list", .refcount = kTwo32 * 5, .edges = {2, 3}, .labels = {"", ""},
+                         .address = 0x1234}};
 
         SnapshotColumns c = buildColumns(head);
         c.appendObjectsOf(buildColumns(tail));
@@ -248,6 +267,10 @@ private Q_SLOTS:
         QCOMPARE(c.reprOffsets, (std::vector<std::uint32_t>{0, 6, 6, 9, 9}));
         QCOMPARE(c.largeSizes, (std::vector<std::pair<ObjectIndex, std::uint64_t>>{{1, kTwo32 + 2}, {2, kTwo32 * 3}}));
         QCOMPARE(c.largeRefcounts, (std::vector<std::pair<ObjectIndex, std::uint64_t>>{{1, kTwo32 + 1}, {3, kTwo32 * 5}}));
+        // The tail's labels follow the head's; its string ids, like its type indices, are the combined ones.
+        QCOMPARE(c.labelOwners, (std::vector<ObjectIndex>{0, 3}));
+        QCOMPARE(c.labelStarts, (std::vector<std::uint32_t>{0, 2}));
+        QCOMPARE(c.labels.size(), std::size_t(4));
 
         const Snapshot s(std::move(c));
         QCOMPARE(toVector(s.referents(0)), (std::vector<ObjectIndex>{1, 3}));
