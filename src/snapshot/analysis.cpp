@@ -1,9 +1,17 @@
 #include "analysis.h"
 
+#include <algorithm>
+
 namespace leakscope {
 
 HeapAnalysis::HeapAnalysis(const Snapshot& snapshot)
+    : HeapAnalysis(snapshot, nullptr)
+{
+}
+
+HeapAnalysis::HeapAnalysis(const Snapshot& snapshot, const IgnoreRules* rules)
     : m_snapshot(snapshot)
+    , m_rules(rules)
     , m_inDegree(snapshot.objectCount(), 0)
 {
     for (ObjectIndex target : snapshot.columns().edges)
@@ -16,6 +24,20 @@ HeapAnalysis::HeapAnalysis(const Snapshot& snapshot)
                 ++m_suspects;
         }
     }
+    if (!rules || rules->empty())
+        return;
+    m_ignored = rules->firstMatches(snapshot, m_candidates);
+    for (const IgnoreMatch& match : m_ignored) {
+        if (!snapshot.explanation(match.object))
+            --m_suspects;
+    }
+}
+
+const IgnoreRule* HeapAnalysis::findIgnored(ObjectIndex i) const
+{
+    const auto it = std::lower_bound(m_ignored.begin(), m_ignored.end(), i,
+                                     [](const IgnoreMatch& match, ObjectIndex key) { return match.object < key; });
+    return it != m_ignored.end() && it->object == i ? &m_rules->rules()[it->rule] : nullptr;
 }
 
 std::vector<TypeSummaryRow> HeapAnalysis::typeSummary() const
@@ -30,7 +52,7 @@ std::vector<TypeSummaryRow> HeapAnalysis::typeSummary() const
     for (ObjectIndex i : m_candidates) {
         TypeSummaryRow& row = rows[m_snapshot.typeOf(i)];
         ++row.candidates;
-        if (!m_snapshot.explanation(i))
+        if (isSuspect(i))
             ++row.suspects;
     }
     std::vector<TypeSummaryRow> present;

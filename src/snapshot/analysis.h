@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ignore_rules.h"
 #include "snapshot.h"
 
 #include <cstdint>
@@ -14,16 +15,19 @@ struct TypeSummaryRow
     std::uint64_t count = 0;
     std::uint64_t bytes = 0;
     std::uint64_t candidates = 0;
-    std::uint64_t suspects = 0;
+    std::uint64_t suspects = 0; // HeapAnalysis::isSuspect()
 };
 
 // The leak-candidate analysis of one snapshot, computed in O(N + E) on construction.
 // A candidate is a gc-tracked object that no object in the snapshot refers to; a suspect is a
-// candidate that no explanation covers.
+// candidate that no explanation covers and no ignore rule matches.
 class HeapAnalysis
 {
 public:
     explicit HeapAnalysis(const Snapshot& snapshot);
+    // With ignore rules (null: none), applied to the candidates in O(candidates × rules) after the
+    // O(N + E) pass. Like the snapshot, the rules must outlive the analysis, unchanged.
+    HeapAnalysis(const Snapshot& snapshot, const IgnoreRules* rules);
 
     const Snapshot& snapshot() const { return m_snapshot; }
 
@@ -38,16 +42,28 @@ public:
 
     const std::vector<ObjectIndex>& candidates() const { return m_candidates; } // by object index
     bool isCandidate(ObjectIndex i) const { return m_snapshot.isGcTracked(i) && m_inDegree[i] == 0; }
-    bool isSuspect(ObjectIndex i) const { return isCandidate(i) && !m_snapshot.explanation(i); }
+    bool isSuspect(ObjectIndex i) const { return isCandidate(i) && !m_snapshot.explanation(i) && !ignoredBy(i); }
     std::size_t suspectCount() const { return m_suspects; }
+
+    // The rules given at construction, or null.
+    const IgnoreRules* ignoreRules() const { return m_rules; }
+    // The first rule that matches candidate i, explained or not; null for objects no rule matches and
+    // for objects that are not candidates. O(log ignoredCount()).
+    const IgnoreRule* ignoredBy(ObjectIndex i) const { return m_ignored.empty() ? nullptr : findIgnored(i); }
+    // Candidates some rule matches, explained ones included.
+    std::size_t ignoredCount() const { return m_ignored.size(); }
 
     // One row per type present, ordered by type index.
     std::vector<TypeSummaryRow> typeSummary() const;
 
 private:
+    const IgnoreRule* findIgnored(ObjectIndex i) const;
+
     const Snapshot& m_snapshot;
+    const IgnoreRules* m_rules = nullptr;
     std::vector<std::uint32_t> m_inDegree;
     std::vector<ObjectIndex> m_candidates;
+    std::vector<IgnoreMatch> m_ignored; // by object, like m_candidates
     std::size_t m_suspects = 0;
 };
 

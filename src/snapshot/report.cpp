@@ -67,6 +67,34 @@ void appendExplanation(std::string& out, const Snapshot& snapshot, ObjectIndex i
     out += '}';
 }
 
+// "file:line: rule", the CSV form of a candidate's ignore rule; empty when no rule matched.
+std::string ruleWithLocation(const IgnoreRule* rule)
+{
+    if (!rule)
+        return {};
+    return formatRuleLocation(rule->source, rule->line) + ": " + formatRule(*rule);
+}
+
+void appendIgnoredBy(std::string& out, const HeapAnalysis& analysis, ObjectIndex i)
+{
+    out += "\"ignored_by\": ";
+    const IgnoreRule* rule = analysis.ignoredBy(i);
+    if (!rule) {
+        out += "null";
+        return;
+    }
+    out += "{\"file\": ";
+    if (rule->source.empty())
+        out += "null";
+    else
+        appendJsonString(out, rule->source);
+    out += ", ";
+    appendField(out, "line", rule->line);
+    out += ", ";
+    appendStringField(out, "rule", formatRule(*rule));
+    out += '}';
+}
+
 std::vector<TypeSummaryRow> typesByCount(const HeapAnalysis& analysis)
 {
     auto rows = analysis.typeSummary();
@@ -137,6 +165,8 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
     appendField(out, "candidates", analysis.candidates().size());
     out += ", ";
     appendField(out, "suspects", analysis.suspectCount());
+    out += ", ";
+    appendField(out, "ignored", analysis.ignoredCount());
     out += ", \"capture_seconds\": ";
     appendNumber(out, captureSeconds);
     out += "},\n \"types\": [";
@@ -176,6 +206,8 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
         out += ", ";
         appendExplanation(out, s, i);
         out += ", ";
+        appendIgnoredBy(out, analysis, i);
+        out += ", ";
         appendStringField(out, "repr", s.repr(i));
         out += '}';
     }
@@ -187,7 +219,7 @@ std::string csvReport(const HeapAnalysis& analysis)
 {
     const Snapshot& s = analysis.snapshot();
     std::string out = "address,type,size,refcount,referrers,surplus,referents,suspect,explanation_kind,"
-                      "explanation_detail,repr\n";
+                      "explanation_detail,repr,ignored_by\n";
     for (ObjectIndex i : reportOrder(analysis)) {
         const ExplanationRecord* e = s.explanation(i);
         out += formatAddress(s.address(i));
@@ -201,6 +233,8 @@ std::string csvReport(const HeapAnalysis& analysis)
         appendCsvField(out, e ? s.string(e->detail) : std::string_view());
         out += ',';
         appendCsvField(out, s.repr(i));
+        out += ',';
+        appendCsvField(out, ruleWithLocation(analysis.ignoredBy(i)));
         out += '\n';
     }
     return out;
@@ -214,8 +248,13 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
     std::string out = "Python " + printable(s.info().pythonVersion) + ": " + std::to_string(s.objectCount())
         + " objects (" + std::to_string(s.gcObjectCount()) + " gc-tracked), " + std::to_string(s.edgeCount())
         + " references, captured in " + seconds + " s\n" + std::to_string(analysis.candidates().size())
-        + " leak candidates, " + std::to_string(analysis.suspectCount())
-        + " suspects (candidates no explanation covers)\n";
+        + " leak candidates, " + std::to_string(analysis.suspectCount());
+    if (analysis.ignoreRules()) {
+        out += " suspects (candidates no explanation or ignore rule covers), "
+            + std::to_string(analysis.ignoredCount()) + " matched by ignore rules\n";
+    } else {
+        out += " suspects (candidates no explanation covers)\n";
+    }
     if (analysis.suspectCount() == 0)
         return out;
     out += '\n';

@@ -33,6 +33,8 @@ struct Expl
     ObjectIndex object = 0;
     std::string kind;
     std::string detail;
+    ObjectIndex holder = kNoObject;
+    std::uint32_t holderOffset = 0;
 };
 
 struct GraphSpec
@@ -61,6 +63,12 @@ struct Heap
     explicit Heap(const GraphSpec& spec)
         : snapshot(buildColumns(spec))
         , analysis(snapshot)
+    {
+    }
+    // rules must outlive the heap.
+    Heap(const GraphSpec& spec, const IgnoreRules* rules)
+        : snapshot(buildColumns(spec))
+        , analysis(snapshot, rules)
     {
     }
     Heap(const Heap&) = delete;

@@ -145,6 +145,7 @@ private Q_SLOTS:
         QCOMPARE(summary.value(u"edges").toInteger(), qint64(3));
         QCOMPARE(summary.value(u"candidates").toInteger(), qint64(6));
         QCOMPARE(summary.value(u"suspects").toInteger(), qint64(4));
+        QCOMPARE(summary.value(u"ignored").toInteger(-1), qint64(0));
         QCOMPARE(summary.value(u"capture_seconds").toDouble(), 1.25);
     }
 
@@ -184,7 +185,8 @@ private Q_SLOTS:
         const QJsonArray candidates = parseJson(jsonReport(heap.analysis, 0)).value(u"candidates").toArray();
         QCOMPARE(candidates.size(), qsizetype(kReportOrder.size()));
         const QStringList keys = sorted({u"address"_s, u"type"_s, u"size"_s, u"refcount"_s, u"referrers"_s,
-                                         u"surplus"_s, u"referents"_s, u"suspect"_s, u"explanation"_s, u"repr"_s});
+                                         u"surplus"_s, u"referents"_s, u"suspect"_s, u"explanation"_s,
+                                         u"ignored_by"_s, u"repr"_s});
         for (qsizetype k = 0; k < candidates.size(); ++k) {
             const ObjectIndex i = kReportOrder[std::size_t(k)];
             const QJsonObject c = candidates.at(k).toObject();
@@ -198,6 +200,7 @@ private Q_SLOTS:
             QCOMPARE(c.value(u"referents").toInteger(), qint64(s.referents(i).size()));
             QCOMPARE(c.value(u"suspect").toBool(), heap.analysis.isSuspect(i));
             QVERIFY(c.value(u"suspect").isBool());
+            QVERIFY(c.value(u"ignored_by").isNull()); // no rules given (tst_ignore_rules covers them)
             if (heap.analysis.isSuspect(i)) {
                 QVERIFY(c.value(u"explanation").isNull());
             } else {
@@ -240,7 +243,7 @@ private Q_SLOTS:
         QCOMPARE(records.size(), kReportOrder.size() + 1);
         QCOMPARE(records[0], (std::vector<std::string>{"address", "type", "size", "refcount", "referrers", "surplus",
                                                        "referents", "suspect", "explanation_kind",
-                                                       "explanation_detail", "repr"}));
+                                                       "explanation_detail", "repr", "ignored_by"}));
         // The newline inside a quoted repr must not start a record.
         QVERIFY(std::count(csv.begin(), csv.end(), '\n') > std::ptrdiff_t(records.size()));
 
@@ -248,7 +251,7 @@ private Q_SLOTS:
         for (std::size_t k = 0; k < kReportOrder.size(); ++k) {
             const ObjectIndex i = kReportOrder[k];
             const std::vector<std::string>& row = records[k + 1];
-            QCOMPARE(row.size(), std::size_t(11));
+            QCOMPARE(row.size(), std::size_t(12));
             QCOMPARE(row[0], formatAddress(s.address(i)));
             QCOMPARE(row[1], std::string(s.typeNameOf(i)));
             QCOMPARE(row[2], std::to_string(s.size(i)));
@@ -258,6 +261,7 @@ private Q_SLOTS:
             QCOMPARE(row[6], std::to_string(s.referents(i).size()));
             QCOMPARE(row[7], std::string(heap.analysis.isSuspect(i) ? "true" : "false"));
             QCOMPARE(row[10], s.repr(i));
+            QCOMPARE(row[11], std::string());
         }
         QCOMPARE(records[3][10], kNastyRepr);
         QCOMPARE(records[3][2], std::string("1099511627776"));
@@ -272,7 +276,9 @@ private Q_SLOTS:
         const Heap heap(reportSpec());
         const std::string table = tableReport(heap.analysis, 2.5);
         QVERIFY2(table.find("9 objects (8 gc-tracked), 3 references") != std::string::npos, table.c_str());
-        QVERIFY2(table.find("6 leak candidates, 4 suspects") != std::string::npos, table.c_str());
+        QVERIFY2(table.find("6 leak candidates, 4 suspects (candidates no explanation covers)\n") != std::string::npos,
+                 table.c_str());
+        QVERIFY(table.find("ignore rule") == std::string::npos); // no rules given, none mentioned
         QVERIFY2(table.find("3.11.2") != std::string::npos, table.c_str());
         QVERIFY(table.find("ADDRESS") != std::string::npos);
 
