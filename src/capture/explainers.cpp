@@ -43,8 +43,10 @@ std::vector<PyTypeObject*> allTypes()
 
 } // namespace
 
-ExplainContext::ExplainContext(PyObject* const* listed, const std::vector<ObjectIndex>& candidates)
+ExplainContext::ExplainContext(std::span<PyObject* const> listed, std::span<PyObject* const> outside,
+                               const std::vector<ObjectIndex>& candidates)
     : m_listed(listed)
+    , m_outside(outside)
     , m_candidates(candidates)
 {
     m_byObject.reserve(candidates.size() * 2);
@@ -58,25 +60,27 @@ std::int64_t ExplainContext::candidateIndex(PyObject* object) const
     return it == m_byObject.end() ? -1 : static_cast<std::int64_t>(it->second);
 }
 
-void ExplainContext::explain(PyObject* object, std::string_view kind, std::string detail)
+void ExplainContext::explain(PyObject* object, std::string_view kind, std::string detail, ObjectIndex holder,
+                             std::uint32_t holderOffset)
 {
     if (!object)
         return;
     const std::int64_t index = candidateIndex(object);
     if (index >= 0)
-        explainIndex(static_cast<ObjectIndex>(index), kind, std::move(detail));
+        explainIndex(static_cast<ObjectIndex>(index), kind, std::move(detail), holder, holderOffset);
 }
 
-void ExplainContext::explainIndex(ObjectIndex index, std::string_view kind, std::string detail)
+void ExplainContext::explainIndex(ObjectIndex index, std::string_view kind, std::string detail, ObjectIndex holder,
+                                  std::uint32_t holderOffset)
 {
-    m_explained.try_emplace(index, std::string(kind), std::move(detail));
+    m_explained.try_emplace(index, Explained{std::string(kind), std::move(detail), holder, holderOffset});
 }
 
 void ExplainContext::store(SnapshotColumns& columns, StringPoolBuilder& strings)
 {
     columns.explanations.clear();
-    for (auto& [index, explanation] : m_explained)
-        columns.explanations.push_back({index, strings.intern(explanation.first), strings.intern(explanation.second)});
+    for (auto& [index, e] : m_explained)
+        columns.explanations.push_back({index, strings.intern(e.kind), strings.intern(e.detail), e.holder, e.holderOffset});
     std::sort(columns.explanations.begin(), columns.explanations.end(),
               [](const ExplanationRecord& a, const ExplanationRecord& b) { return a.object < b.object; });
 }

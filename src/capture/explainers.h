@@ -5,6 +5,7 @@
 #include "snapshot/snapshot.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -13,31 +14,53 @@
 
 namespace leakscope::capture {
 
-// What explainers see of a capture in progress: the listed gc objects (alive: the capture holds
-// them), which of them are candidates, and a place to say why a candidate is legitimate. Runs with
-// the GIL held, after the walk; explainers must not run Python code or allocate Python objects.
+// What explainers see of a capture in progress: every object of the snapshot (alive: no Python code
+// runs until the capture ends), which are candidates, and a place to say why a candidate is
+// legitimate. Snapshot indices [0, listed) are the gc-tracked objects, [listed, listed + outside) the
+// untracked objects they refer to. Runs with the GIL held, after the walk; explainers must not run
+// Python code or allocate Python objects.
 class ExplainContext
 {
 public:
-    ExplainContext(PyObject* const* listed, const std::vector<ObjectIndex>& candidates);
+    ExplainContext(std::span<PyObject* const> listed, std::span<PyObject* const> outside,
+                   const std::vector<ObjectIndex>& candidates);
 
     // The candidate's index, or -1 when the object is not a candidate.
     std::int64_t candidateIndex(PyObject* object) const;
     const std::vector<ObjectIndex>& candidates() const { return m_candidates; }
-    PyObject* object(ObjectIndex listedIndex) const { return m_listed[listedIndex]; }
+    bool isExplained(ObjectIndex index) const { return m_explained.count(index) != 0; }
+    std::size_t objectCount() const { return m_listed.size() + m_outside.size(); }
+    PyObject* object(ObjectIndex index) const
+    {
+        return index < m_listed.size() ? m_listed[index] : m_outside[index - m_listed.size()];
+    }
+    std::span<PyObject* const> listed() const { return m_listed; }
+    std::span<PyObject* const> outside() const { return m_outside; }
 
-    // Records why object is legitimate if it is a candidate and has no explanation yet.
-    void explain(PyObject* object, std::string_view kind, std::string detail);
-    void explainIndex(ObjectIndex index, std::string_view kind, std::string detail);
+    // Records why object is legitimate if it is a candidate and has no explanation yet. holder is the
+    // snapshot index of an object holding it, where known, and holderOffset the reference's byte
+    // offset inside that object.
+    void explain(PyObject* object, std::string_view kind, std::string detail, ObjectIndex holder = kNoObject,
+                 std::uint32_t holderOffset = 0);
+    void explainIndex(ObjectIndex index, std::string_view kind, std::string detail, ObjectIndex holder = kNoObject,
+                      std::uint32_t holderOffset = 0);
 
     // Moves the explanations into the columns, sorted by object.
     void store(SnapshotColumns& columns, StringPoolBuilder& strings);
 
 private:
-    PyObject* const* m_listed;
+    struct Explained
+    {
+        std::string kind;
+        std::string detail;
+        ObjectIndex holder;
+        std::uint32_t holderOffset;
+    };
+    std::span<PyObject* const> m_listed;
+    std::span<PyObject* const> m_outside;
     const std::vector<ObjectIndex>& m_candidates;
     std::unordered_map<PyObject*, ObjectIndex> m_byObject;
-    std::unordered_map<ObjectIndex, std::pair<std::string, std::string>> m_explained;
+    std::unordered_map<ObjectIndex, Explained> m_explained;
 };
 
 // Candidates of a capture taken before the user's script ran, identified by object and type address.

@@ -4,6 +4,7 @@
 
 #include "pyobject_access.h"
 #include "detail_pool.h"
+#include "edge_labels.h"
 #include "explainers.h"
 #include "gc_lists.h"
 #include "huge_pages.h"
@@ -108,6 +109,18 @@ struct Walk
         columns.edgeOffsets.push_back(static_cast<std::uint32_t>(columns.edges.size()));
     }
 
+    // The referents of the object just walked, whose edges start at firstEdge, as pointers.
+    void referentsSince(std::size_t firstEdge, std::size_t firstPending, PyObject* const* listed,
+                        std::vector<PyObject*>& out) const
+    {
+        out.clear();
+        std::size_t next = firstPending;
+        for (std::size_t e = firstEdge; e < columns.edges.size(); ++e) {
+            const ObjectIndex target = columns.edges[e];
+            out.push_back(target == kPendingEdge ? reinterpret_cast<PyObject*>(pending[next++]) : listed[target]);
+        }
+    }
+
     // A listed referent's index is in its header. Others wait for resolve(): looking each up in a hash
     // table here would cost a cache miss per reference, which a batch can overlap.
     static int visit(PyObject* referent, void* arg)
@@ -169,7 +182,7 @@ struct Walk
 
 // Candidates are known once the edges are: let the explainers look at them while they are alive.
 void explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyObject* const* objects,
-                       std::size_t count, const CaptureOptions& options)
+                       std::size_t count, const std::vector<PyObject*>& outside, const CaptureOptions& options)
 {
     std::vector<std::uint32_t> inDegree(columns.address.size(), 0);
     for (ObjectIndex target : columns.edges)
@@ -179,7 +192,7 @@ void explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyO
         if (inDegree[i] == 0)
             candidates.push_back(i);
     }
-    ExplainContext context(objects, candidates);
+    ExplainContext context({objects, count}, outside, candidates);
     explainTypeInternals(context);
     explainModuleCopies(context);
     if (options.baseline)
@@ -239,14 +252,22 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
     {
         // Destroyed before the tags: on failure the helpers stop before headers are restored.
         DetailPool details(objects, count);
+        EdgeLabeler labeler(columns, strings);
+        std::vector<PyObject*> referents;
         for (std::size_t i = 0; i < count; ++i) {
             if (i + kAhead < count)
                 __builtin_prefetch(objects[i + kAhead]);
             PyObject* object = objects[i];
             walk.recordListed(static_cast<ObjectIndex>(i), object);
+            const std::size_t firstEdge = columns.edges.size();
+            const std::size_t firstPending = walk.pending.size();
             if (traverseproc traverse = Py_TYPE(object)->tp_traverse)
                 traverse(object, &Walk::visit, &walk);
             walk.closeEdges();
+            if (columns.edges.size() > firstEdge && labeler.wants(columns.type[i], Py_TYPE(object))) {
+                walk.referentsSince(firstEdge, firstPending, objects, referents);
+                labeler.label(static_cast<ObjectIndex>(i), object, columns.type[i], referents);
+            }
         }
         tagged.restore();
         progress(400, "numbering referents");
@@ -261,7 +282,7 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         details.forEachOutsideType([&](PyTypeObject* type) { columns.type[next++] = types.indexOf(type); });
     }
     progress(900, "explaining candidates");
-    explainCandidates(columns, strings, objects, count, options);
+    explainCandidates(columns, strings, objects, count, walk.outside, options);
     phases.outsideSeconds = lap();
 
     columns.strings = strings.take();

@@ -5,6 +5,7 @@
 #include "models/candidates_filter_proxy.h"
 #include "models/candidates_model.h"
 #include "models/item_roles.h"
+#include "models/model_text.h"
 #include "models/object_tree_model.h"
 #include "models/root_path.h"
 #include "models/type_summary_model.h"
@@ -360,11 +361,15 @@ void MainWindow::showPathFromRoot(ObjectIndex object)
         return;
     }
     QString html = tr("<p>The shortest chain of references from an object nothing refers to:</p><ol>");
-    for (ObjectIndex step : found.paths.front()) {
-        const std::string repr = s.repr(step);
-        html += QStringLiteral("<li><b>%1</b> <code>%2</code>%3</li>")
-                    .arg(QString::fromUtf8(s.typeNameOf(step).data(), static_cast<qsizetype>(s.typeNameOf(step).size())).toHtmlEscaped(),
-                         QString::fromStdString(repr.substr(0, 160)).toHtmlEscaped(),
+    const std::vector<ObjectIndex>& path = found.paths.front();
+    for (std::size_t k = 0; k < path.size(); ++k) {
+        const ObjectIndex step = path[k];
+        // How the previous step holds this one, where the snapshot says: "['key']", ".attr", "[3]".
+        const std::string via = k > 0 ? edgeName(s, path[k - 1], s.edgeTo(path[k - 1], step)) : std::string();
+        html += QStringLiteral("<li>%1<b>%2</b> <code>%3</code>%4</li>")
+                    .arg(via.empty() ? QString() : QStringLiteral("<code>%1</code> \u2192 ").arg(toQString(via).toHtmlEscaped()),
+                         toQString(s.typeNameOf(step)).toHtmlEscaped(),
+                         toQStringElided(s.repr(step), 160).toHtmlEscaped(),
                          m_shown->analysis().isCandidate(step) ? tr(" — a candidate") : QString());
     }
     m_ui->pathView->setHtml(html + QStringLiteral("</ol>"));

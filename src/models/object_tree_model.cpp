@@ -170,7 +170,7 @@ void ObjectTreeModel::fetchMore(const QModelIndex& parent)
     const std::size_t shown = std::min(children.size(), static_cast<std::size_t>(m_childLimit));
     // CPython's list and tuple tp_traverse visit the items from the last to the first: show them in
     // index order, so that row k is item [k].
-    const bool reversed = isSequence(parentNode);
+    const bool reversed = m_direction == Referents && isSequence(object);
     const std::size_t rows = shown + (children.size() > shown ? 1 : 0);
     if (m_nodes.size() + rows >= kNoNode)
         return; // billions of rows unfolded: refuse rather than wrap node indices
@@ -184,12 +184,22 @@ void ObjectTreeModel::fetchMore(const QModelIndex& parent)
 
     beginInsertRows(parent, 0, static_cast<int>(rows) - 1);
     const auto firstChild = static_cast<std::uint32_t>(m_nodes.size());
+    std::size_t occurrence = 0;
     for (std::size_t k = 0; k < rows; ++k) {
         Node child;
         child.parent = parentNode;
         child.row = static_cast<std::uint32_t>(k);
         if (k < shown) {
-            child.object = reversed ? children[children.size() - 1 - k] : children[k];
+            if (m_direction == Referents) {
+                child.edge = static_cast<std::uint32_t>(reversed ? children.size() - 1 - k : k);
+                child.object = children[child.edge];
+            } else {
+                // A referrer holding the object n times is listed n times in a row: the n-th row
+                // stands for its n-th edge to the object.
+                child.object = children[k];
+                occurrence = k > 0 && children[k - 1] == child.object ? occurrence + 1 : 0;
+                child.edge = m_snapshot->edgeTo(child.object, object, occurrence);
+            }
             const bool cycle = std::binary_search(ancestors.begin(), ancestors.end(), child.object);
             child.state = cycle ? Cycle : Unfetched;
         } else {
@@ -284,7 +294,7 @@ QVariant ObjectTreeModel::sortData(const Node& node, int column) const
         return objectText(object, false);
     case EdgeColumn: {
         const std::optional<std::uint32_t> position = edgePosition(node);
-        return position ? QVariant::fromValue<qulonglong>(*position) : QVariant(QString());
+        return position ? QVariant::fromValue<qulonglong>(*position) : QVariant(edgeText(node));
     }
     case SizeColumn:
         return QVariant::fromValue<qulonglong>(m_snapshot->size(object));
@@ -310,34 +320,38 @@ QString ObjectTreeModel::objectText(ObjectIndex object, bool elide) const
     return text;
 }
 
-std::optional<std::uint32_t> ObjectTreeModel::edgePosition(const Node& node) const
+ObjectIndex ObjectTreeModel::holderOf(const Node& node) const
 {
-    // Only an exact list or tuple tells how it holds a child: their tp_traverse visits every item, from
-    // the last to the first, and fetchMore() puts them back in index order, so the row is the index.
-    // Dict keys and
-    // attribute names are not in the snapshot (a dict's referents are keys and values alike, an
-    // instance's are its __dict__ and slots), and a subclass may add referents of its own, so every
-    // other edge stays unlabelled. In the Referrers direction the child holds the parent, at a
-    // position the parent's node does not know.
-    if (node.parent == kNoNode || !isSequence(node.parent))
-        return std::nullopt;
-    return node.row; // a placeholder has no edge: it is never asked
+    return m_direction == Referents ? m_nodes[node.parent].object : node.object;
 }
 
-bool ObjectTreeModel::isSequence(std::uint32_t node) const
+std::optional<std::uint32_t> ObjectTreeModel::edgePosition(const Node& node) const
 {
-    if (m_direction != Referents)
-        return false;
-    const TypeIndex type = m_snapshot->typeOf(m_nodes[node].object);
+    // An exact list or tuple holds its items at their index; tp_traverse visits them from the last
+    // to the first. A subclass may hold more than its items, so it gets no index.
+    if (node.parent == kNoNode || node.edge == kNoEdge)
+        return std::nullopt;
+    const ObjectIndex holder = holderOf(node);
+    if (!isSequence(holder))
+        return std::nullopt;
+    return static_cast<std::uint32_t>(m_snapshot->referents(holder).size() - 1 - node.edge);
+}
+
+bool ObjectTreeModel::isSequence(ObjectIndex object) const
+{
+    const TypeIndex type = m_snapshot->typeOf(object);
     return std::find(m_sequenceTypes.begin(), m_sequenceTypes.end(), type) != m_sequenceTypes.end();
 }
 
 QString ObjectTreeModel::edgeText(const Node& node) const
 {
-    const std::optional<std::uint32_t> position = edgePosition(node);
-    if (!position)
+    if (const std::optional<std::uint32_t> position = edgePosition(node))
+        return QLatin1Char('[') + QString::number(*position) + QLatin1Char(']');
+    if (node.parent == kNoNode || node.edge == kNoEdge)
         return {};
-    return QLatin1Char('[') + QString::number(*position) + QLatin1Char(']');
+    // Dict keys, attribute names and the like, recorded by the capture where the holder says.
+    const std::span<const StringId> labels = m_snapshot->edgeLabels(holderOf(node));
+    return labels.empty() ? QString() : toQString(m_snapshot->string(labels[node.edge]));
 }
 
 std::uint64_t ObjectTreeModel::hiddenCount(const Node& placeholder) const
@@ -364,7 +378,10 @@ QVariant ObjectTreeModel::headerData(int section, Qt::Orientation orientation, i
         switch (section) {
         case ObjectColumn:
             return m_direction == Referents ? tr("What the object above holds") : tr("What holds the object above");
-        case EdgeColumn: return tr("Where the parent holds the object: the index in an exact list or tuple");
+        case EdgeColumn:
+            return m_direction == Referents
+                ? tr("How the object above holds this one: list or tuple index, dict key, attribute name")
+                : tr("How this object holds the one above: list or tuple index, dict key, attribute name");
         case SizeColumn: return fieldToolTip(ObjectField::Size);
         case RefcountColumn: return fieldToolTip(ObjectField::Refcount);
         case ReferrersColumn: return fieldToolTip(ObjectField::Referrers);

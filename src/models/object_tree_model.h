@@ -37,7 +37,7 @@ public:
 
     enum Column {
         ObjectColumn,    // type name and short repr
-        EdgeColumn,      // how the parent holds the child, where the snapshot can tell
+        EdgeColumn,      // how the holder holds the other, where the snapshot can tell: "[3]", "['key']", ".attr"
         SizeColumn,
         RefcountColumn,
         ReferrersColumn,
@@ -90,6 +90,7 @@ public:
 private:
     enum NodeState : std::uint8_t { Unfetched, Fetched, Cycle, Placeholder };
     static constexpr std::uint32_t kNoNode = UINT32_MAX;
+    static constexpr std::uint32_t kNoEdge = UINT32_MAX;
 
     // One row of the tree; a node's children are contiguous, so a row maps to a node in O(1).
     struct Node
@@ -99,6 +100,10 @@ private:
         std::uint32_t row = 0;            // row under the parent
         std::uint32_t firstChild = 0;     // node index of row 0, once Fetched
         std::uint32_t childCount = 0;     // rows, the "… N more" row included, once Fetched
+        // The edge between this node and its parent, as a position among the holder's referents (the
+        // parent holds this node in Referents, this node holds the parent in Referrers); kNoEdge for
+        // the top row and placeholders.
+        std::uint32_t edge = kNoEdge;
         NodeState state = Unfetched;
     };
 
@@ -112,7 +117,10 @@ private:
     QVariant sortData(const Node& node, int column) const;
     QString objectText(ObjectIndex object, bool elide) const;
     QString edgeText(const Node& node) const;
-    bool isSequence(std::uint32_t node) const; // an exact list or tuple, in the Referents direction
+    bool isSequence(ObjectIndex object) const; // an exact list or tuple
+    // The object holding the other end of node's edge: the parent's object, or in Referrers the node's.
+    ObjectIndex holderOf(const Node& node) const;
+    // Index of node's object in the holder when the holder is an exact list or tuple.
     std::optional<std::uint32_t> edgePosition(const Node& node) const;
     std::uint64_t hiddenCount(const Node& placeholder) const;
 

@@ -134,6 +134,8 @@ std::string Snapshot::validate(const SnapshotColumns& c)
             return "explanation refers to a missing object or string";
         if (k > 0 && c.explanations[k - 1].object >= e.object)
             return "explanations are not sorted by object";
+        if (e.holder != kNoObject && e.holder >= n)
+            return "explanation names a holder past the last object";
     }
     if (c.labelStarts.size() != c.labelOwners.size())
         return "edge label owners and starts differ in length";
@@ -200,6 +202,16 @@ std::span<const StringId> Snapshot::edgeLabels(ObjectIndex i) const
     return {m_c.labels.data() + start, m_c.edgeOffsets[i + 1] - m_c.edgeOffsets[i]};
 }
 
+std::uint32_t Snapshot::edgeTo(ObjectIndex holder, ObjectIndex target, std::size_t occurrence) const
+{
+    const std::span<const ObjectIndex> edges = referents(holder);
+    for (std::size_t j = 0; j < edges.size(); ++j) {
+        if (edges[j] == target && occurrence-- == 0)
+            return static_cast<std::uint32_t>(j);
+    }
+    return UINT32_MAX;
+}
+
 std::size_t Snapshot::memoryBytes(bool includeStrings) const
 {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
@@ -217,6 +229,18 @@ std::string formatAddress(std::uint64_t address)
     char buffer[24];
     std::snprintf(buffer, sizeof buffer, "0x%" PRIx64, address);
     return buffer;
+}
+
+std::string edgeName(const Snapshot& snapshot, ObjectIndex holder, std::uint32_t edge)
+{
+    const std::size_t count = snapshot.referents(holder).size();
+    if (edge >= count)
+        return {};
+    const std::string_view type = snapshot.typeNameOf(holder);
+    if (type == "builtins.list" || type == "builtins.tuple")
+        return "[" + std::to_string(count - 1 - edge) + "]";
+    const std::span<const StringId> labels = snapshot.edgeLabels(holder);
+    return labels.empty() ? std::string() : std::string(snapshot.string(labels[edge]));
 }
 
 } // namespace leakscope

@@ -32,12 +32,19 @@ struct TypeRecord
     std::uint8_t flags = 0;    // TypeFlag
 };
 
+inline constexpr ObjectIndex kNoObject = UINT32_MAX;
+
 // Why a candidate is legitimate, attached at capture time by whoever could see it.
 struct ExplanationRecord
 {
     ObjectIndex object = 0;
     StringId kind = 0;   // short machine-readable kind, e.g. "static-type-dict"
     StringId detail = 0; // human-readable detail
+    // The object of the snapshot that holds the candidate where the explainer knows one (a code
+    // object whose constants hold it, an object whose memory holds its address), else kNoObject;
+    // holderOffset is the byte offset of the reference inside the holder's memory, when known (0 if not).
+    ObjectIndex holder = kNoObject;
+    std::uint32_t holderOffset = 0;
 };
 
 struct SnapshotInfo
@@ -123,6 +130,10 @@ public:
     // object has none.
     std::span<const StringId> edgeLabels(ObjectIndex i) const;
 
+    // Position among holder's referents of its occurrence-th edge to target (0 = the first), or
+    // UINT32_MAX when there is no such edge. O(referents of holder).
+    std::uint32_t edgeTo(ObjectIndex holder, ObjectIndex target, std::size_t occurrence = 0) const;
+
     // The structural repr recorded at capture, or empty when the object has the default form.
     std::string_view storedRepr(ObjectIndex i) const
     {
@@ -153,5 +164,9 @@ private:
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
 std::string formatAddress(std::uint64_t address); // "0x7f…"
+
+// How holder holds its edge-th referent: "[3]" in an exact list or tuple (whose traverse visits the
+// items last to first), the recorded label ("['key']", ".attr") otherwise, or empty when unknown.
+std::string edgeName(const Snapshot& snapshot, ObjectIndex holder, std::uint32_t edge);
 
 } // namespace leakscope

@@ -58,7 +58,7 @@ constexpr SectionSpec kLabelOwners{"LOWN", 4};
 constexpr SectionSpec kLabelStarts{"LSTA", 4};
 constexpr SectionSpec kEdgeLabels{"ELBL", 4};
 constexpr SectionSpec kTypes{"TYPS", 24};         // u64 address, u32 name, module, qualname, u8 flags, 3 reserved
-constexpr SectionSpec kExplanations{"EXPL", 12};  // u32 object, kind, detail
+constexpr SectionSpec kExplanations{"EXPL", 20};  // u32 object, kind, detail, holder, holder offset
 constexpr SectionSpec kStringOffsets{"SOFF", 4};
 constexpr SectionSpec kStringBlob{"SBLB", 1};
 constexpr std::uint32_t kSectionCount = 21;
@@ -114,6 +114,8 @@ std::string encodeExplanations(const std::vector<ExplanationRecord>& explanation
         put<std::uint32_t>(bytes, e.object);
         put<std::uint32_t>(bytes, e.kind);
         put<std::uint32_t>(bytes, e.detail);
+        put<std::uint32_t>(bytes, e.holder);
+        put<std::uint32_t>(bytes, e.holderOffset);
     }
     return bytes;
 }
@@ -314,7 +316,8 @@ public:
         out.resize(s.count);
         for (std::size_t k = 0; k < s.count; ++k) {
             const std::size_t at = offsetOf(s, k);
-            out[k] = {get<std::uint32_t>(at), get<std::uint32_t>(at + 4), get<std::uint32_t>(at + 8)};
+            out[k] = {get<std::uint32_t>(at), get<std::uint32_t>(at + 4), get<std::uint32_t>(at + 8),
+                      get<std::uint32_t>(at + 12), get<std::uint32_t>(at + 16)};
         }
     }
 

@@ -204,6 +204,80 @@ private Q_SLOTS:
         }
     }
 
+    void edgesAreLabelled()
+    {
+        QVERIFY(testing::run(
+            "class LabPoint:\n    __slots__ = ('x', 'y')\n"
+            "class LabPlain:\n    pass\n"
+            "class LabMap(dict):\n    pass\n"
+            "lab_leaf = [0]\n"
+            "lab_general = {'alpha': lab_leaf, 7: [1], ('t', 1): [2], 'same': lab_leaf}\n"
+            "lab_str = {'beta': [3], 'caf\\u00e9': [4]}\n"
+            "lab_plain = LabPlain()\nlab_plain.first = [5]\nlab_plain.second = lab_leaf\n"
+            "lab_split = LabPlain()\nlab_split.first = [6]\nlab_split_dict = lab_split.__dict__\n"
+            "lab_point = LabPoint()\nlab_point.x = [7]\nlab_point.y = lab_leaf\n"
+            "def lab_func(a=[9]):\n    return lab_leaf\n"
+            "try:\n    raise ValueError('lab')\nexcept ValueError as e:\n    lab_exc = e\n"
+            "lab_map = LabMap(k=[10])\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        // Each edge of an object as "address label", sorted, against the same built from Python.
+        auto labelled = [&](const char* name) {
+            const auto index = findByAddress(*snapshot, addressOf(name));
+            std::vector<std::string> edges;
+            if (!index)
+                return edges;
+            const auto referents = snapshot->referents(*index);
+            const auto labels = snapshot->edgeLabels(*index);
+            for (std::size_t k = 0; k < referents.size(); ++k) {
+                edges.push_back(std::to_string(snapshot->address(referents[k])) + " "
+                                + std::string(labels.empty() ? std::string_view() : snapshot->string(labels[k])));
+            }
+            std::sort(edges.begin(), edges.end());
+            return edges;
+        };
+        auto has = [&](const char* name, const std::string& expression, const std::string& label) {
+            const std::vector<std::string> edges = labelled(name);
+            const std::string wanted = std::to_string(addressOf(expression)) + " " + label;
+            const bool found = std::find(edges.begin(), edges.end(), wanted) != edges.end();
+            if (!found)
+                qWarning("%s has no edge '%s' to %s", name, label.c_str(), expression.c_str());
+            return found;
+        };
+        QVERIFY(has("lab_general", "lab_leaf", "['alpha']"));
+        QVERIFY(has("lab_general", "lab_leaf", "['same']"));
+        QVERIFY(has("lab_general", "lab_general[7]", "[7]"));
+        QVERIFY(has("lab_general", "lab_general[('t', 1)]", "[('t', 1)]"));
+        QVERIFY(has("lab_general", "[k for k in lab_general if isinstance(k, tuple)][0]", "(key)"));
+        QVERIFY(has("lab_general", "'alpha'", "(key)"));
+        // A table of str keys: the traverse visits the values only, each named by its key.
+        QCOMPARE(labelled("lab_str").size(), std::size_t(2));
+        QVERIFY(has("lab_str", "lab_str['beta']", "['beta']"));
+        QVERIFY(has("lab_str", "lab_str['caf\\u00e9']", "['caf\xc3\xa9']"));
+        QVERIFY(has("lab_plain", "lab_plain.first", ".first"));
+        QVERIFY(has("lab_plain", "lab_leaf", ".second"));
+        QVERIFY(has("lab_plain", "LabPlain", ".__class__"));
+        QVERIFY(has("lab_split", "lab_split_dict", ".__dict__"));
+        QVERIFY(has("lab_split_dict", "lab_split.first", "['first']"));
+        QVERIFY(has("lab_point", "lab_point.x", ".x"));
+        QVERIFY(has("lab_point", "lab_leaf", ".y"));
+        QVERIFY(has("lab_func", "lab_func.__globals__", ".__globals__"));
+        QVERIFY(has("lab_func", "lab_func.__defaults__", ".__defaults__"));
+        QVERIFY(has("lab_func", "lab_func.__code__", ".__code__"));
+        QVERIFY(has("lab_exc", "lab_exc.args", ".args"));
+        QVERIFY(has("lab_exc", "lab_exc.__traceback__", ".__traceback__"));
+        QVERIFY(has("lab_map", "lab_map['k']", "['k']"));
+        QVERIFY(has("LabPlain", "LabPlain.__mro__", ".__mro__"));
+        // Every edge of these is named.
+        for (const char* name : {"lab_general", "lab_str", "lab_plain", "lab_point", "lab_map"}) {
+            for (const std::string& edge : labelled(name))
+                QVERIFY2(edge.back() != ' ', (std::string(name) + ": " + edge).c_str());
+        }
+        // Lists are labelled by position in the views, not in the snapshot.
+        const auto leaf = findByAddress(*snapshot, addressOf("lab_leaf"));
+        QVERIFY(leaf);
+        QVERIFY(snapshot->edgeLabels(*leaf).empty());
+    }
+
     void noUserCodeRuns()
     {
         QVERIFY(testing::run(

@@ -5,6 +5,7 @@
 #include "models/candidates_filter_proxy.h"
 #include "models/candidates_model.h"
 #include "models/item_roles.h"
+#include "models/object_tree_model.h"
 #include "models/type_summary_model.h"
 #include "target/host_process_target.h"
 
@@ -83,6 +84,8 @@ private Q_SLOTS:
                 headers = referents->index(row, 0, suspect);
         }
         QVERIFY(headers.isValid());
+        // The edge column says how the Request holds it: its attribute name.
+        QCOMPARE(headers.siblingAtColumn(ObjectTreeModel::EdgeColumn).data().toString(), QStringLiteral(".headers"));
         // Who holds the headers dict? Open its node in the referents tree: the details follow it.
         window.referentsView()->setCurrentIndex(headers);
         QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("builtins.dict")));

@@ -31,19 +31,20 @@ struct Tester : QAbstractItemModelTester
 // Edges as CPython's tp_traverse reports them: a list or tuple visits its items last to first.
 // 0 list [1, 2, 1] (a root); 1 dict -> 3; 2 tuple (7, 4); 3 Node -> itself; 4 A -> 5 -> 6 -> 4 (a
 // 3-cycle), 4 -> 9 too; 7 untracked str; 8 a list subclass -> 3 (a root, explained); 9 default repr.
+// The dict names its edge "['k']", A its edge to B ".b" (not its edge to 9), the subclass ".item".
 AnalyzedSnapshotPtr graph()
 {
     GraphSpec spec;
     spec.objects = {
         {.type = "builtins.list", .refcount = 3, .size = 88, .edges = {1, 2, 1}, .repr = "[d, t, d]"},
-        {.type = "builtins.dict", .refcount = 2, .size = 232, .edges = {3}, .repr = "{'k': n}"},
+        {.type = "builtins.dict", .refcount = 2, .size = 232, .edges = {3}, .labels = {"['k']"}, .repr = "{'k': n}"},
         {.type = "builtins.tuple", .refcount = 1, .size = 56, .edges = {4, 7}, .repr = "('s', a)"},
         {.type = "ext.Node", .refcount = 4, .size = 48, .edges = {3}, .repr = "Node()"},
-        {.type = "ext.A", .refcount = 2, .edges = {5, 9}, .repr = "A()"},
+        {.type = "ext.A", .refcount = 2, .edges = {5, 9}, .labels = {".b", ""}, .repr = "A()"},
         {.type = "ext.B", .refcount = 0, .edges = {6}, .repr = "B()"},
         {.type = "ext.C", .edges = {4}, .repr = "C()"},
         {.type = "builtins.str", .gc = false, .refcount = 1, .size = 50, .repr = "'s'"},
-        {.type = "pkg.MyList", .edges = {3}, .repr = "[n]"},
+        {.type = "pkg.MyList", .edges = {3}, .labels = {".item"}, .repr = "[n]"},
         {.type = "ext.Blob", .size = 1000},
     };
     spec.explanations = {{8, "module-state", "held by pkg"}};
@@ -131,22 +132,22 @@ private Q_SLOTS:
         model.setRoot(graph(), 0);
         QCOMPARE(dump(model), lines({"builtins.list [d, t, d]",
                                      "  [0] builtins.dict {'k': n}",
-                                     "    ext.Node Node()",
+                                     "    ['k'] ext.Node Node()",
                                      "      ext.Node Node() ↻ (cycle)",
                                      "  [1] builtins.tuple ('s', a)",
                                      "    [0] builtins.str 's'",
                                      "    [1] ext.A A()",
-                                     "      ext.B B()",
+                                     "      .b ext.B B()",
                                      "        ext.C C()",
                                      "          ext.A A() ↻ (cycle)",
                                      "      <ext.Blob at 0x7f0000001240>",
                                      "  [2] builtins.dict {'k': n}",
-                                     "    ext.Node Node()",
+                                     "    ['k'] ext.Node Node()",
                                      "      ext.Node Node() ↻ (cycle)"}));
 
-        // A list subclass may hold more than its items: no index labels.
+        // A list subclass may hold more than its items: no index labels, only what the capture recorded.
         model.setRoot(model.analyzedSnapshot(), 8);
-        QCOMPARE(dump(model), lines({"pkg.MyList [n]", "  ext.Node Node()", "    ext.Node Node() ↻ (cycle)"}));
+        QCOMPARE(dump(model), lines({"pkg.MyList [n]", "  .item ext.Node Node()", "    ext.Node Node() ↻ (cycle)"}));
     }
 
     void referrersTreeWithDuplicateEdges()
@@ -154,20 +155,22 @@ private Q_SLOTS:
         M model(M::Referrers);
         Tester tester(&model);
         model.setRoot(graph(), 3);
-        // The list holds the dict twice: it is listed once per edge. No edge labels this way.
+        // The list holds the dict twice: it is listed once per edge, each row naming its own edge (the
+        // first edge of the list's traverse is its last item). The edge says how the row's object holds
+        // the one above.
         QCOMPARE(dump(model), lines({"ext.Node Node()",
-                                     "  builtins.dict {'k': n}",
-                                     "    builtins.list [d, t, d]",
-                                     "    builtins.list [d, t, d]",
+                                     "  ['k'] builtins.dict {'k': n}",
+                                     "    [2] builtins.list [d, t, d]",
+                                     "    [0] builtins.list [d, t, d]",
                                      "  ext.Node Node() ↻ (cycle)",
-                                     "  pkg.MyList [n]"}));
+                                     "  .item pkg.MyList [n]"}));
         model.setRoot(model.analyzedSnapshot(), 4);
         QCOMPARE(dump(model), lines({"ext.A A()",
-                                     "  builtins.tuple ('s', a)",
-                                     "    builtins.list [d, t, d]",
+                                     "  [1] builtins.tuple ('s', a)",
+                                     "    [1] builtins.list [d, t, d]",
                                      "  ext.C C()",
                                      "    ext.B B()",
-                                     "      ext.A A() ↻ (cycle)"}));
+                                     "      .b ext.A A() ↻ (cycle)"}));
     }
 
     void columnsAndRoles()
@@ -279,7 +282,7 @@ private Q_SLOTS:
             QVERIFY(!(model.flags(more) & Qt::ItemIsSelectable));
             QCOMPARE(model.index(10, M::EdgeColumn, parent).data().toString(), QString());
             QCOMPARE(model.index(9, M::EdgeColumn, parent).data().toString(),
-                     direction == M::Referents ? QStringLiteral("[9]") : QString());
+                     direction == M::Referents ? QStringLiteral("[9]") : QStringLiteral("[15]")); // 10th edge of 25
         }
     }
 

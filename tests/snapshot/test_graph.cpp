@@ -70,7 +70,7 @@ SnapshotColumns buildColumns(const GraphSpec& spec)
     std::stable_sort(explanations.begin(), explanations.end(),
                      [](const Expl& a, const Expl& b) { return a.object < b.object; });
     for (const Expl& e : explanations)
-        c.explanations.push_back({e.object, strings.intern(e.kind), strings.intern(e.detail)});
+        c.explanations.push_back({e.object, strings.intern(e.kind), strings.intern(e.detail), e.holder, e.holderOffset});
 
     c.strings = strings.take();
     c.info.pythonVersion = spec.pythonVersion;

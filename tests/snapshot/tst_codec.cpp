@@ -89,7 +89,7 @@ SnapshotColumns featureColumns()
         {.type = "builtins.str", .gc = false, .refcount = UINT32_MAX - 1, .size = UINT32_MAX,
          .repr = "'\xf0\x9f\x90\x8d'"},
     };
-    spec.explanations = {{4, "module-state", "held by _pkg's module state \xe2\x80\xb9sic\xe2\x80\xba"},
+    spec.explanations = {{4, "module-state", "held by _pkg's module state \xe2\x80\xb9sic\xe2\x80\xba", 1, 24},
                          {0, "root", "sys.modules"},
                          {2, "static-type-dict", "dict of builtins.int"}};
     SnapshotColumns c = buildColumns(spec);
@@ -135,6 +135,8 @@ void compareColumns(const SnapshotColumns& a, const SnapshotColumns& b)
         QCOMPARE(a.explanations[k].object, b.explanations[k].object);
         QCOMPARE(a.explanations[k].kind, b.explanations[k].kind);
         QCOMPARE(a.explanations[k].detail, b.explanations[k].detail);
+        QCOMPARE(a.explanations[k].holder, b.explanations[k].holder);
+        QCOMPARE(a.explanations[k].holderOffset, b.explanations[k].holderOffset);
     }
     QCOMPARE(a.strings.blob(), b.strings.blob());
     QCOMPARE(a.strings.offsets(), b.strings.offsets());

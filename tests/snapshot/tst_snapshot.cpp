@@ -68,6 +68,8 @@ const Corruption kCorruptions[] = {
      [](SnapshotColumns& c) { c.explanations[1].detail = 1000; }},
     {"explanation past last object", "explanation refers to a missing object or string",
      [](SnapshotColumns& c) { c.explanations[1].object = 3; }},
+    {"explanation holder past last object", "explanation names a holder past the last object",
+     [](SnapshotColumns& c) { c.explanations[0].holder = 3; }},
     {"explanations unsorted", "explanations are not sorted",
      [](SnapshotColumns& c) { std::swap(c.explanations[0], c.explanations[1]); }},
     {"two explanations for one object", "explanations are not sorted",
@@ -286,6 +288,29 @@ private Q_SLOTS:
         QCOMPARE(s.size(2), kTwo32 * 3);
         QCOMPARE(s.refcount(2), quint64(2));
         QCOMPARE(s.refcount(3), kTwo32 * 5);
+    }
+
+    void edgesByPositionAndName()
+    {
+        GraphSpec spec;
+        spec.objects = {
+            {.type = "builtins.list", .edges = {2, 1, 2}},                        // [o2, o1, o2] visited last to first
+            {.type = "builtins.dict", .edges = {2, 2}, .labels = {"['a']", "['b']"}},
+            {.type = "mod.Thing", .edges = {0, 1}, .labels = {"", ".d"}},
+            {.type = "builtins.set", .edges = {2}},
+        };
+        const Snapshot s(buildColumns(spec));
+        QCOMPARE(s.edgeTo(0, 2), 0u);
+        QCOMPARE(s.edgeTo(0, 2, 1), 2u);
+        QCOMPARE(s.edgeTo(0, 2, 2), UINT32_MAX);
+        QCOMPARE(s.edgeTo(0, 3), UINT32_MAX);
+        QCOMPARE(edgeName(s, 0, 0), std::string("[2]"));
+        QCOMPARE(edgeName(s, 0, 1), std::string("[1]"));
+        QCOMPARE(edgeName(s, 1, s.edgeTo(1, 2, 1)), std::string("['b']"));
+        QCOMPARE(edgeName(s, 2, 0), std::string());
+        QCOMPARE(edgeName(s, 2, 1), std::string(".d"));
+        QCOMPARE(edgeName(s, 3, 0), std::string());
+        QCOMPARE(edgeName(s, 2, 7), std::string()); // past the last edge
     }
 
     void appendObjectsOfEmptyParts()
