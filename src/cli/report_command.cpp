@@ -5,6 +5,7 @@
 #include "capture/interpreter.h"
 #include "capture/script_module.h"
 #include "snapshot/analysis.h"
+#include "snapshot/ignore_rules.h"
 #include "snapshot/report.h"
 
 #include <chrono>
@@ -26,23 +27,30 @@ const char kReportUsage[] =
     "\n"
     "Runs SCRIPT as __main__ in an embedded Python, exactly as `python3 SCRIPT ARGS` would, then\n"
     "collects garbage, captures the heap and reports the leak candidates: gc-tracked objects that no\n"
-    "other object refers to. Suspects are the candidates no explanation covers.\n"
+    "other object refers to. Suspects are the candidates no explanation covers and no ignore rule\n"
+    "matches.\n"
     "\n"
     "Options:\n"
     "  --format FORMAT   table (default; the suspects, for terminals), json or csv (every candidate)\n"
     "  --output FILE     write the report to FILE instead of standard output\n"
     "  --no-collect      capture without running gc.collect() first\n"
+    "  --ignore FILE     ignore rules (repeatable; the first rule that matches wins): a candidate a\n"
+    "                    rule matches is reported with that rule and is not a suspect. One rule a\n"
+    "                    line, e.g. `type builtins.tuple repr \"(<built-in function from_param>*\"`\n"
+    "                    (docs/ignore-rules.md); a bad line is skipped with a warning\n"
     "  -h, --help        this help\n"
     "\n"
     "Exit status: the script's (0, sys.exit(n), 1 for an uncaught exception, 130 for Ctrl+C);\n"
-    "2 when the script cannot run (missing, unreadable, syntax error) or on a usage error.\n";
+    "2 when the script cannot run (missing, unreadable, syntax error), an --ignore file cannot be read,\n"
+    "or on a usage error.\n";
 
 struct ReportArguments
 {
     ReportFormat format = ReportFormat::Table;
     std::string output;
     bool collect = true;
-    std::vector<std::string> argv; // script and its arguments
+    std::vector<std::string> ignoreFiles; // in the order given: earlier files' rules come first
+    std::vector<std::string> argv;        // script and its arguments
 };
 
 int usageError(const std::string& message)
@@ -89,6 +97,11 @@ int parse(int argc, char** argv, ReportArguments& args)
         } else if (arg == "--output" || arg.rfind("--output=", 0) == 0) {
             if (!value(args.output) || args.output.empty())
                 return usageError("--output needs a file name");
+        } else if (arg == "--ignore" || arg.rfind("--ignore=", 0) == 0) {
+            std::string file;
+            if (!value(file) || file.empty())
+                return usageError("--ignore needs a file name");
+            args.ignoreFiles.push_back(std::move(file));
         } else if (arg.size() > 1 && arg[0] == '-') {
             return usageError("unknown option '" + std::string(arg) + "'");
         } else {
@@ -139,13 +152,32 @@ std::string writeFile(const std::string& output, const std::string& text)
     return {};
 }
 
+// Reads the --ignore files before the script runs, so a wrong path fails at once. A file that cannot
+// be read stops the run (false, after one line on stderr); a bad line only costs its own rule.
+bool loadIgnoreRules(const std::vector<std::string>& files, IgnoreRules& rules)
+{
+    for (const std::string& file : files) {
+        try {
+            ParsedIgnoreRules parsed = readIgnoreRulesFile(file);
+            for (const RuleError& error : parsed.errors)
+                std::fprintf(stderr, "leakscope-cli: warning: %s; line skipped\n", formatRuleError(error).c_str());
+            rules.append(std::move(parsed.rules));
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "leakscope-cli: %s\n", error.what());
+            return false;
+        }
+    }
+    return true;
+}
+
 // leakscope.snapshot()/pause() in a reported script: each capture is summarised on stderr (saving
 // them to files comes with snapshot files); a pause cannot wait for anyone and goes on at once.
 class ReportHooks : public capture::ScriptHooks
 {
 public:
-    explicit ReportHooks(const capture::Baseline& baseline)
+    ReportHooks(const capture::Baseline& baseline, const IgnoreRules* rules)
         : m_baseline(baseline)
+        , m_rules(rules)
     {
     }
 
@@ -156,7 +188,7 @@ public:
             options.label = label;
             options.baseline = &m_baseline;
             const SnapshotPtr snapshot = capture::captureHeap(options);
-            const HeapAnalysis analysis(*snapshot);
+            const HeapAnalysis analysis(*snapshot, m_rules);
             std::fprintf(stderr, "leakscope: %s '%s': %zu objects, %zu candidates, %zu suspects%s\n",
                          pause ? "pause" : "snapshot", label.c_str(), snapshot->objectCount(),
                          analysis.candidates().size(), analysis.suspectCount(),
@@ -170,6 +202,7 @@ public:
 
 private:
     const capture::Baseline& m_baseline;
+    const IgnoreRules* m_rules;
 };
 
 } // namespace
@@ -189,13 +222,17 @@ int reportCommand(int argc, char** argv)
             return kUsageError;
         }
     }
+    IgnoreRules rules;
+    if (!loadIgnoreRules(args.ignoreFiles, rules))
+        return kUsageError;
+    const IgnoreRules* ignoreRules = args.ignoreFiles.empty() ? nullptr : &rules;
 
     try {
         capture::Interpreter interpreter({args.argv, true});
         // What is unreferenced before the script runs belongs to the interpreter, not to the script.
         interpreter.collectGarbage();
         const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap());
-        ReportHooks hooks(baseline);
+        ReportHooks hooks(baseline, ignoreRules);
         capture::setScriptHooks(&hooks);
         const capture::ScriptOutcome outcome = interpreter.runMainScript();
         capture::setScriptHooks(nullptr);
@@ -212,7 +249,7 @@ int reportCommand(int argc, char** argv)
         capture::CaptureOptions options;
         options.baseline = &baseline;
         const SnapshotPtr snapshot = capture::captureHeap(options);
-        const HeapAnalysis analysis(*snapshot);
+        const HeapAnalysis analysis(*snapshot, ignoreRules);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
         const std::string text = formatReport(analysis, args.format, seconds);

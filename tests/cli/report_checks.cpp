@@ -80,14 +80,17 @@ void checkReportConsistency(const QJsonObject& report)
     const QJsonArray candidates = report.value(u"candidates"_s).toArray();
     QCOMPARE(summary.value(u"candidates"_s).toInteger(-1), qint64(candidates.size()));
     QVERIFY(candidates.size() < gcObjects);
-    qint64 suspects = 0;
+    qint64 suspects = 0, ignored = 0;
     QSet<QString> addresses;
     for (const QJsonValue& value : candidates) {
         const QJsonObject c = value.toObject();
         const bool suspect = c.value(u"suspect"_s).toBool();
         suspects += suspect ? 1 : 0;
-        // A suspect is by definition a candidate that no explanation covers.
-        QVERIFY2(suspect == c.value(u"explanation"_s).isNull(), brief(c).constData());
+        // A suspect is by definition a candidate that no explanation covers and no ignore rule matches.
+        const QJsonValue ignoredBy = c.value(u"ignored_by"_s);
+        QVERIFY2(ignoredBy.isNull() || ignoredBy.isObject(), brief(c).constData());
+        ignored += ignoredBy.isObject() ? 1 : 0;
+        QVERIFY2(suspect == (c.value(u"explanation"_s).isNull() && ignoredBy.isNull()), brief(c).constData());
         QVERIFY2(c.value(u"referrers"_s).toInteger(-1) == 0, brief(c).constData());
         const qint64 refcount = c.value(u"refcount"_s).toInteger(-1);
         QVERIFY2(refcount >= 1, brief(c).constData()); // a live object nothing in the heap refers to is held elsewhere
@@ -101,6 +104,7 @@ void checkReportConsistency(const QJsonObject& report)
                  ("the capture's own object list is reported: " + brief(c).left(200)).constData());
     }
     QCOMPARE(summary.value(u"suspects"_s).toInteger(-1), suspects);
+    QCOMPARE(summary.value(u"ignored"_s).toInteger(-1), ignored);
 
     // The type table accounts for every object and every candidate exactly once.
     qint64 typedObjects = 0, typedCandidates = 0;

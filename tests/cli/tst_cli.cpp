@@ -104,7 +104,7 @@ void TestCli::csvFormat()
     QVERIFY2(ok, "unterminated quoted field");
     QVERIFY(records.size() > 1);
     const QStringList header = u"address,type,size,refcount,referrers,surplus,referents,suspect,explanation_kind,"
-                               u"explanation_detail,repr"_s.split(u',');
+                               u"explanation_detail,repr,ignored_by"_s.split(u',');
     QCOMPARE(records.first(), header);
 
     bool orphanDict = false, orphanDouble = false, leaky = false;
@@ -117,6 +117,7 @@ void TestCli::csvFormat()
             QVERIFY2(number, qPrintable(u"column %1 of %2"_s.arg(header.at(column), row.join(u'|'))));
         }
         QVERIFY2(row.at(7) == u"true"_s || row.at(7) == u"false"_s, qPrintable(row.join(u'|')));
+        QVERIFY2(row.at(11).isEmpty(), qPrintable(row.join(u'|'))); // no --ignore, no rule
         const QString repr = row.at(10);
         if (repr.startsWith(u"{'plantleak': 'orphan-dict'"_s)) {
             orphanDict = true;

@@ -9,8 +9,8 @@
 #include <memory>
 
 // End-to-end tests of the leakscope-cli binary: real processes, real scripts, the real plantleak
-// extension. The slots are split between tst_cli.cpp (reports and the script's view of its run) and
-// tst_cli_errors.cpp (failures, usage, help, bench).
+// extension. The slots are split between tst_cli.cpp (reports and the script's view of its run),
+// tst_cli_ignore.cpp (--ignore) and tst_cli_errors.cpp (failures, usage, help, bench).
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -26,6 +26,11 @@ private Q_SLOTS:
     void demoShowsItsLeaksFirst();
     void scriptSnapshotsAreSummarised();
     void relativeOutputIsTheCallersPath();
+
+    void ignoreRulesJson();
+    void ignoreRulesTable();
+    void unreadableIgnoreFile_data();
+    void unreadableIgnoreFile();
 
     void missingScript();
     void unreadableScript();
@@ -63,6 +68,8 @@ private:
     }
     // Checks a run that must fail before producing anything: status 2, one line on stderr, no report.
     void checkRefused(const clitest::Run& run, const QString& mention) const;
+    // Writes text to a file in the temporary folder and returns its path.
+    QString writeTmpFile(const QString& name, const QByteArray& text) const;
 
     std::unique_ptr<QTemporaryDir> m_tmp;
 };

@@ -162,6 +162,8 @@ void TestCli::usageErrors_data()
     QTest::newRow("--format without value") << QStringList{u"report"_s, u"--format"_s} << u"--format"_s;
     QTest::newRow("--output without value") << QStringList{u"report"_s, u"--output"_s} << u"--output"_s;
     QTest::newRow("empty --output=") << QStringList{u"report"_s, u"--output="_s, script, marker} << u"--output"_s;
+    QTest::newRow("--ignore without value") << QStringList{u"report"_s, u"--ignore"_s} << u"--ignore"_s;
+    QTest::newRow("empty --ignore=") << QStringList{u"report"_s, u"--ignore="_s, script, marker} << u"--ignore"_s;
     QTest::newRow("no script") << QStringList{u"report"_s, u"--format"_s, u"json"_s} << u"script"_s;
     QTest::newRow("no script after --") << QStringList{u"report"_s, u"--"_s} << u"script"_s;
     QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"frobnicate"_s;
@@ -206,7 +208,7 @@ void TestCli::help_data()
     QTest::newRow("-h") << QStringList{u"-h"_s} << QStringList{u"Usage: leakscope-cli"_s};
     QTest::newRow("report --help") << QStringList{u"report"_s, u"--help"_s}
                                    << QStringList{u"Usage: leakscope-cli report"_s, u"--format"_s, u"--output"_s,
-                                                  u"--no-collect"_s};
+                                                  u"--no-collect"_s, u"--ignore"_s};
     QTest::newRow("report -h") << QStringList{u"report"_s, u"-h"_s} << QStringList{u"Usage: leakscope-cli report"_s};
     QTest::newRow("bench --help") << QStringList{u"bench"_s, u"--help"_s}
                                   << QStringList{u"Usage: leakscope-cli bench"_s, u"--objects"_s, u"--repeat"_s};
