@@ -26,9 +26,11 @@ constexpr std::string_view kRegexPrefix = "re:";
 
 constexpr RuleField kFields[] = {RuleField::Type, RuleField::Module, RuleField::Repr, RuleField::Explanation};
 
+// A stray carriage return separates words too, so that a pattern can never end in one that the
+// CRLF handling would later strip; inside quotes it is text like any other character.
 bool isBlank(char c)
 {
-    return c == ' ' || c == '\t';
+    return c == ' ' || c == '\t' || c == '\r';
 }
 
 // Text from the rules file, fit to quote in a one-line message on a terminal.

@@ -221,6 +221,7 @@ private Q_SLOTS:
             << std::string("type a.B repr") << u"'repr' needs a pattern"_s;
         QTest::newRow("unquoted space")
             << std::string("repr {'a': 1}") << u"unknown field '1}' after the pattern of 'repr' (a pattern with spaces must be quoted)"_s;
+        QTest::newRow("stray carriage return") << std::string("type a.B\rxyz") << u"unknown field 'xyz'"_s;
         QTest::newRow("unterminated quote") << std::string("repr \"{'a': 1}") << u"no closing quote"_s;
         QTest::newRow("text after the quote") << std::string("repr \"a\"b") << u"a space must follow the closing quote"_s;
         QTest::newRow("empty regex") << std::string("repr re:") << u"'repr re:' needs a regular expression"_s;
@@ -378,6 +379,9 @@ private Q_SLOTS:
             << std::string("repr re:\"^a b\\d\"") << std::string("repr re:\"^a b\\d\"");
         QTest::newRow("backslashes that need escaping")
             << std::string("repr \"a \\\\\\\"b \\\\\"") << std::string("repr \"a \\\\\\\"b \\\\\"");
+        // A carriage return ends a bare word (a CRLF must not leave one at the end of a pattern), so
+        // a pattern that holds one is quoted.
+        QTest::newRow("carriage return") << std::string("repr \"a\rb\"") << std::string("repr \"a\rb\"");
         QTest::newRow("every field")
             << std::string("explanation startup repr re:x module m type t")
             << std::string("explanation startup repr re:x module m type t");
