@@ -1,5 +1,6 @@
 #include "explainers.h"
 
+#include "interpreter_roots.h"
 #include "pyobject_access.h"
 #include "snapshot/analysis.h"
 
@@ -134,6 +135,122 @@ void explainModuleCopies(ExplainContext& context)
         context.explain(def->m_base.m_copy, "module-copy",
                         "copy of single-phase extension module " + text
                             + "'s dict, kept in PyModuleDef.m_base.m_copy to re-initialise it");
+    }
+}
+
+namespace {
+
+std::string text(PyObject* str, std::size_t limit = 200)
+{
+    std::string out;
+    if (str && PyUnicode_Check(str))
+        appendUnicode(out, str, limit);
+    return out;
+}
+
+// "process() at /srv/app/jobs.py:42" for a frame, "process() in /srv/app/jobs.py" for a code object.
+std::string codeText(PyCodeObject* code, int line)
+{
+    std::string out = text(code->co_qualname) + "()";
+    out += line > 0 ? " at " : " in ";
+    out += text(code->co_filename, 400);
+    if (line > 0)
+        out += ":" + std::to_string(line);
+    return out;
+}
+
+std::string threadText(unsigned long thread)
+{
+    return thread == PyThread_get_thread_ident() ? std::string("the capturing thread")
+                                                  : "thread " + std::to_string(thread);
+}
+
+} // namespace
+
+void explainInterpreterRoots(ExplainContext& context)
+{
+    leakscope_visit_interpreter_roots(
+        [](void* arg, PyObject* object, const char* where) {
+            static_cast<ExplainContext*>(arg)->explain(object, "interpreter-root",
+                                                       std::string("held by the interpreter state: ") + where);
+        },
+        &context);
+}
+
+void explainThreadRoots(ExplainContext& context)
+{
+    leakscope_visit_thread_roots(
+        [](void* arg, unsigned long thread, PyObject* object, const char* where) {
+            static_cast<ExplainContext*>(arg)->explain(object, "thread-state",
+                                                       std::string("held by ") + where + " (" + threadText(thread) + ")");
+        },
+        &context);
+    leakscope_visit_frame_roots(
+        [](void* arg, unsigned long thread, PyCodeObject* code, int line, int slot, PyObject* object, const char* where) {
+            auto& context = *static_cast<ExplainContext*>(arg);
+            if (context.candidateIndex(object) < 0)
+                return; // the strings below are built for candidates only
+            std::string detail = "held by ";
+            if (slot >= 0 && slot < code->co_nlocalsplus && PyTuple_Check(code->co_localsplusnames)
+                && slot < PyTuple_GET_SIZE(code->co_localsplusnames))
+                detail += "local variable '" + text(PyTuple_GET_ITEM(code->co_localsplusnames, slot)) + "'";
+            else
+                detail += where;
+            detail += " of the executing frame " + codeText(code, line) + " (" + threadText(thread) + ")";
+            context.explain(object, "frame", std::move(detail));
+        },
+        &context);
+}
+
+void explainCodeConstants(ExplainContext& context)
+{
+    // Code objects of the snapshot (functions refer to theirs) are untracked, so they are among the
+    // outside objects; nested code objects are reached through constants.
+    struct Pending
+    {
+        PyObject* constant;
+        PyCodeObject* code;  // whose co_consts holds it (directly or inside a constant tuple)
+        ObjectIndex holder;  // the code object of the snapshot it was reached from
+    };
+    std::vector<Pending> pending;
+    std::unordered_set<PyObject*> seen;
+    const std::size_t listed = context.listed().size();
+    for (std::size_t k = 0; k < context.outside().size(); ++k) {
+        PyObject* object = context.outside()[k];
+        if (Py_TYPE(object) != &PyCode_Type || !seen.insert(object).second)
+            continue;
+        auto* code = reinterpret_cast<PyCodeObject*>(object);
+        pending.push_back({code->co_consts, code, static_cast<ObjectIndex>(listed + k)});
+    }
+    while (!pending.empty()) {
+        const Pending next = pending.back();
+        pending.pop_back();
+        PyObject* constant = next.constant;
+        if (!constant)
+            continue;
+        if (context.candidateIndex(constant) >= 0)
+            context.explain(constant, "code-constant",
+                            (constant == next.code->co_consts ? "co_consts of the code object " : "a constant of the code object ")
+                                + codeText(next.code, 0),
+                            next.holder);
+        if (PyCode_Check(constant)) {
+            if (seen.insert(constant).second) {
+                auto* code = reinterpret_cast<PyCodeObject*>(constant);
+                pending.push_back({code->co_consts, code, next.holder});
+            }
+        } else if (PyTuple_CheckExact(constant)) {
+            // co_consts itself, and constant tuples nested in it (a tuple of code objects, say).
+            if (constant == next.code->co_consts || seen.insert(constant).second) {
+                for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(constant); ++i)
+                    pending.push_back({PyTuple_GET_ITEM(constant, i), next.code, next.holder});
+            }
+        } else if (PyFrozenSet_CheckExact(constant) && seen.insert(constant).second) {
+            Py_ssize_t position = 0;
+            PyObject* item;
+            Py_hash_t hash;
+            while (_PySet_NextEntry(constant, &position, &item, &hash))
+                pending.push_back({item, next.code, next.holder});
+        }
     }
 }
 

@@ -79,6 +79,20 @@ void explainTypeInternals(ExplainContext& context);
 // re-initialise it on a later import; only the C struct refers to it.
 void explainModuleCopies(ExplainContext& context);
 
+// Objects the interpreter state holds by name (sys.modules, the builtins dict, codec registries,
+// atexit callbacks, audit hooks, the _ast module's singletons...): kind "interpreter-root".
+void explainInterpreterRoots(ExplainContext& context);
+
+// Objects each thread state holds (its dict, contextvars context, exceptions being handled...): kind
+// "thread-state"; and what the threads' executing frames hold (functions, locals, value stacks),
+// which no tp_traverse reports while a frame runs: kind "frame".
+void explainThreadRoots(ExplainContext& context);
+
+// Constants of code objects, recursively through nested code objects and constant tuples: code
+// objects are not gc objects on 3.11, so their constants look unreferenced. Kind "code-constant",
+// holder the code object of the snapshot that leads to it.
+void explainCodeConstants(ExplainContext& context);
+
 // Candidates that were candidates already before the script started, at the same address with the
 // same type: objects the interpreter created for itself.
 void explainBaseline(ExplainContext& context, const Baseline& baseline);

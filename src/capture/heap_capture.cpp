@@ -195,6 +195,9 @@ void explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyO
     ExplainContext context({objects, count}, outside, candidates);
     explainTypeInternals(context);
     explainModuleCopies(context);
+    explainInterpreterRoots(context);
+    explainThreadRoots(context);
+    explainCodeConstants(context);
     if (options.baseline)
         explainBaseline(context, *options.baseline);
     context.store(columns, strings);

@@ -64,6 +64,26 @@ PyObject* captureFromPython(PyObject*, PyObject*)
 
 PyMethodDef captureMethod = {"capture_from_python", captureFromPython, METH_NOARGS, nullptr};
 
+// Exposed to Python as capture_and_keep(): a capture while Python frames run, kept for the test.
+SnapshotPtr g_kept;
+PyObject* captureAndKeep(PyObject*, PyObject*)
+{
+    g_kept = capture::captureHeap();
+    Py_RETURN_NONE;
+}
+
+PyMethodDef keepMethod = {"capture_and_keep", captureAndKeep, METH_NOARGS, nullptr};
+
+// The explanation of the object Python's `expression` evaluates to, as "kind: detail" ("" if none).
+std::string explanationOf(const Snapshot& snapshot, const std::string& expression)
+{
+    const auto index = findByAddress(snapshot, addressOf(expression));
+    if (!index)
+        return "(not in the snapshot)";
+    const ExplanationRecord* e = snapshot.explanation(*index);
+    return e ? std::string(snapshot.string(e->kind)) + ": " + std::string(snapshot.string(e->detail)) : std::string();
+}
+
 } // namespace
 
 class TestCapture : public QObject
@@ -276,6 +296,69 @@ private Q_SLOTS:
         const auto leaf = findByAddress(*snapshot, addressOf("lab_leaf"));
         QVERIFY(leaf);
         QVERIFY(snapshot->edgeLabels(*leaf).empty());
+    }
+
+    void interpreterAndThreadRootsAreExplained()
+    {
+        QVERIFY(testing::run("import atexit, contextvars\n"
+                             "def lab_make_callback():\n    return lambda: None\n"
+                             "lab_exit = lab_make_callback()\natexit.register(lab_exit)\n"
+                             "lab_exit_id = id(lab_exit)\ndel lab_exit\n"
+                             "lab_var = contextvars.ContextVar('lab_var')\nlab_var.set([1])\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        const std::string exit = explanationOf(*snapshot, "__import__('ctypes').cast(lab_exit_id, __import__('ctypes').py_object).value");
+        QVERIFY2(exit.starts_with("interpreter-root: ") && exit.find("atexit") != std::string::npos, exit.c_str());
+        // The thread's current contextvars context is held by its thread state alone.
+        bool contextExplained = false;
+        const HeapAnalysis analysis(*snapshot);
+        for (ObjectIndex i : analysis.candidates()) {
+            const ExplanationRecord* e = snapshot->explanation(i);
+            if (snapshot->typeNameOf(i) == "_contextvars.Context" && e && snapshot->string(e->kind) == "thread-state")
+                contextExplained = snapshot->string(e->detail).find("contextvars context") != std::string_view::npos;
+        }
+        QVERIFY(contextExplained);
+        QVERIFY(testing::run("atexit.unregister(__import__('ctypes').cast(lab_exit_id, __import__('ctypes').py_object).value)\n"));
+    }
+
+    void framesAndCodeConstantsAreExplained()
+    {
+        PyObject* function = PyCFunction_New(&keepMethod, nullptr);
+        QVERIFY(function);
+        QCOMPARE(PyDict_SetItemString(PyModule_GetDict(PyImport_AddModule("__main__")), "capture_and_keep", function), 0);
+        Py_DECREF(function);
+        QVERIFY(testing::run("def lab_membership(x):\n    return x in {'red', 'green', 'blue'}\n"
+                             "def lab_frame_probe():\n"
+                             "    orphan_local = [object()]\n"
+                             "    global lab_local_id\n"
+                             "    lab_local_id = id(orphan_local)\n"
+                             "    capture_and_keep()\n"
+                             "    return len(orphan_local)\n"
+                             "gc.collect()\n"
+                             "lab_frame_probe()\n"));
+        const SnapshotPtr snapshot = std::exchange(g_kept, nullptr);
+        QVERIFY(snapshot);
+        const auto local = findByAddress(*snapshot, static_cast<std::uint64_t>(testing::evalInt("lab_local_id")));
+        QVERIFY(local);
+        const ExplanationRecord* e = snapshot->explanation(*local);
+        QVERIFY(e);
+        QCOMPARE(std::string(snapshot->string(e->kind)), std::string("frame"));
+        const std::string detail(snapshot->string(e->detail));
+        QVERIFY2(detail.starts_with("held by local variable 'orphan_local' of the executing frame lab_frame_probe() at ")
+                     && detail.find("(the capturing thread)") != std::string::npos,
+                 detail.c_str());
+
+        // The constants of a code object: a tuple the collector keeps tracked because it holds a
+        // frozenset (the constant of `x in {...}`), held by the code object alone.
+        const std::string constant = "lab_membership.__code__.co_consts";
+        const auto index = findByAddress(*snapshot, addressOf(constant));
+        QVERIFY(index);
+        const ExplanationRecord* c = snapshot->explanation(*index);
+        QVERIFY(c);
+        QCOMPARE(std::string(snapshot->string(c->kind)), std::string("code-constant"));
+        QVERIFY2(std::string(snapshot->string(c->detail)).starts_with("co_consts of the code object lab_membership() in "),
+                 std::string(snapshot->string(c->detail)).c_str());
+        QVERIFY(c->holder != kNoObject);
+        QCOMPARE(snapshot->address(c->holder), addressOf("lab_membership.__code__"));
     }
 
     void noUserCodeRuns()

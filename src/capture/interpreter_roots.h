@@ -1,0 +1,39 @@
+#pragma once
+
+// The objects CPython 3.11's interpreter and thread states hold by name: the roots that no
+// tp_traverse reports, because they are not reachable from any object. Implemented in C against the
+// internal headers, which a C++ translation unit cannot include. Every function reads memory only (no
+// Python call, no allocation, no reference taken) and needs the GIL.
+
+#include <Python.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// object: a reference the state holds; where: what holds it, for a reader ("sys.modules").
+typedef void (*leakscope_root_visitor)(void* arg, PyObject* object, const char* where);
+
+// The interpreter state's object fields: the module registries, the sys and builtins dicts, the
+// import machinery, codec registries, warnings filters, fork handlers, atexit callbacks, audit hooks,
+// the _ast module's types and singletons, cached builtins; entries of the untracked audit-hook list.
+void leakscope_visit_interpreter_roots(leakscope_root_visitor visit, void* arg);
+
+// Each thread state's object fields (thread dict, contextvars context, pending and handled
+// exceptions, profiler and tracer objects, async generator hooks, the weakref Thread.join() waits on).
+// thread: the thread's identifier (threading.get_ident()).
+typedef void (*leakscope_thread_visitor)(void* arg, unsigned long thread, PyObject* object, const char* where);
+void leakscope_visit_thread_roots(leakscope_thread_visitor visit, void* arg);
+
+// Each executing frame of each thread, innermost first: its function, code, locals dict and frame
+// object, and its local variables and value stack. slot: -1 for the frame's own fields (where says
+// which), else the index into localsplus (< co_nlocalsplus: a local, cell or free variable named by
+// co_localsplusnames; beyond: the value stack). Frames owned by generators and coroutines are
+// skipped: those objects' tp_traverse reports them.
+typedef void (*leakscope_frame_visitor)(void* arg, unsigned long thread, PyCodeObject* code, int line, int slot,
+                                        PyObject* object, const char* where);
+void leakscope_visit_frame_roots(leakscope_frame_visitor visit, void* arg);
+
+#ifdef __cplusplus
+}
+#endif
