@@ -69,8 +69,9 @@ struct IgnoreRule
     std::size_t line = 0;                  // 1-based
 };
 
-// The rule's canonical text, one line that parses back to the same rule: "type builtins.tuple repr
-// re:\"^\\(<built-in\"". Comments and extra spaces of the original line are not kept.
+// The rule's canonical text, one line that parses back to the same rule: its conditions in order,
+// single-spaced, patterns quoted only where they must be, e.g. `type builtins.tuple repr "(<built-in*"`.
+// Comments and extra spaces of the original line are not kept.
 std::string formatRule(const IgnoreRule& rule);
 
 struct RuleError
