@@ -10,7 +10,7 @@
 
 // End-to-end tests of the leakscope-cli binary: real processes, real scripts, the real plantleak
 // extension. The slots are split between tst_cli.cpp (reports and the script's view of its run),
-// tst_cli_ignore.cpp (--ignore) and tst_cli_errors.cpp (failures, usage, help, bench).
+// tst_cli_chaff.cpp (a wide workload's chaff), tst_cli_ignore.cpp (--ignore) and tst_cli_errors.cpp (failures, usage, help, bench).
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -26,6 +26,8 @@ private Q_SLOTS:
     void demoShowsItsLeaksFirst();
     void scriptSnapshotsAreSummarised();
     void relativeOutputIsTheCallersPath();
+
+    void chaffWorkloadIsExplained();
 
     void ignoreRulesJson();
     void ignoreRulesTable();
