@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "findings.h"
+
 #include "text.h"
 
 #include <algorithm>
@@ -183,6 +185,28 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
         appendField(out, "candidates", row.candidates);
         out += '}';
     }
+    out += "],\n \"findings\": [";
+    first = true;
+    for (const UntraversedField& field : untraversedFields(s)) {
+        out += first ? "\n  {" : ",\n  {";
+        first = false;
+        appendStringField(out, "kind", field.kind == "c-field" ? "untraversed-field" : "untraversed-module-state");
+        out += ", ";
+        appendStringField(out, "holder_type", s.typeName(field.holderType));
+        out += ", ";
+        appendField(out, "offset", field.offset);
+        out += ", ";
+        appendField(out, "objects", field.objects);
+        out += ", ";
+        appendField(out, "holders", field.holders);
+        out += ", ";
+        appendStringField(out, "example_holder", formatAddress(s.address(field.exampleHolder)));
+        out += ", ";
+        appendStringField(out, "example_holder_repr", s.repr(field.exampleHolder));
+        out += ", ";
+        appendStringField(out, "example_object", formatAddress(s.address(field.exampleObject)));
+        out += '}';
+    }
     out += "],\n \"candidates\": [";
     first = true;
     for (ObjectIndex i : reportOrder(analysis)) {
@@ -254,6 +278,19 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
             + std::to_string(analysis.ignoredCount()) + " matched by ignore rules\n";
     } else {
         out += " suspects (candidates no explanation covers)\n";
+    }
+    const std::vector<UntraversedField> fields = untraversedFields(s);
+    if (!fields.empty()) {
+        out += "\nC fields that hold objects their traverse function does not report (cycles through them are\n"
+               "never collected; the objects they hold are explained, not leaked):\n";
+        for (const UntraversedField& field : fields) {
+            out += "  " + std::to_string(field.objects) + (field.objects == 1 ? " object" : " objects") + " held at +"
+                + std::to_string(field.offset) + " of ";
+            out += field.kind == "module-state" ? "the module state of " + printable(elideUtf8(s.repr(field.module), 60))
+                                                : std::to_string(field.holders) + " " + printable(s.typeName(field.holderType))
+                                                      + (field.holders == 1 ? " object" : " objects");
+            out += '\n';
+        }
     }
     if (analysis.suspectCount() == 0)
         return out;

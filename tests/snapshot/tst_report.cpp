@@ -1,6 +1,7 @@
 // report.h: candidate order, and the JSON, CSV and table reports checked through independent parsers
 // (QJsonDocument, a small RFC 4180 reader) rather than by comparing whole strings.
 
+#include "snapshot/findings.h"
 #include "snapshot/report.h"
 #include "snapshot/text.h"
 #include "test_graph.h"
@@ -221,6 +222,59 @@ private Q_SLOTS:
         QCOMPARE(candidates.at(5).toObject().value(u"explanation").toObject().value(u"detail").toString(),
                  qs(kExplainedDetail));
         QCOMPARE(candidates.at(4).toObject().value(u"repr").toString(), QStringLiteral("<builtins.list at 0x7770>"));
+    }
+
+    void untraversedFieldsAreFindings()
+    {
+        // Two ufunc-like holders keep three dicts at +224, one keeps another at +40; a module's state
+        // keeps a list; a c-static explanation (no holder) and an explanation of another kind are no
+        // findings.
+        GraphSpec spec;
+        spec.objects = {
+            {.type = "numpy.ufunc", .gc = false, .repr = "<ufunc 'add'>"},
+            {.type = "numpy.ufunc", .gc = false, .repr = "<ufunc 'sub'>"},
+            {.type = "builtins.module", .repr = "<module 'ext'>"},
+            {.type = "builtins.dict"}, {.type = "builtins.dict"}, {.type = "builtins.dict"},
+            {.type = "builtins.dict"}, {.type = "builtins.list"}, {.type = "builtins.list"},
+            {.type = "builtins.list", .edges = {2}},
+        };
+        spec.explanations = {
+            {3, "c-field", "held by C field +224 of numpy.ufunc", 0, 224},
+            {4, "c-field", "held by C field +224 of numpy.ufunc", 1, 224},
+            {5, "c-field", "held by C field +224 of numpy.ufunc", 1, 224},
+            {6, "c-field", "held by C field +40 of numpy.ufunc", 0, 40},
+            {7, "module-state", "held by the state of module ext at +8", 2, 8},
+            {8, "c-static", "held by static data of libext.so"},
+        };
+        const Heap heap(spec);
+        const std::vector<UntraversedField> fields = untraversedFields(heap.snapshot);
+        QCOMPARE(fields.size(), std::size_t(3));
+        QCOMPARE(fields[0].objects, std::size_t(3));
+        QCOMPARE(fields[0].holders, std::size_t(2));
+        QCOMPARE(fields[0].offset, 224u);
+        QCOMPARE(std::string(heap.snapshot.typeName(fields[0].holderType)), std::string("numpy.ufunc"));
+        QCOMPARE(fields[0].exampleObject, ObjectIndex(3));
+
+        const QJsonArray findings = parseJson(jsonReport(heap.analysis, 0)).value(u"findings").toArray();
+        QCOMPARE(findings.size(), 3);
+        const QJsonObject first = findings[0].toObject();
+        QCOMPARE(first.value(u"kind").toString(), QStringLiteral("untraversed-field"));
+        QCOMPARE(first.value(u"holder_type").toString(), QStringLiteral("numpy.ufunc"));
+        QCOMPARE(first.value(u"offset").toInt(), 224);
+        QCOMPARE(first.value(u"objects").toInt(), 3);
+        QCOMPARE(first.value(u"holders").toInt(), 2);
+        QCOMPARE(first.value(u"example_holder_repr").toString(), QStringLiteral("<ufunc 'add'>"));
+        bool moduleState = false;
+        for (const QJsonValue& f : findings)
+            moduleState |= f.toObject().value(u"kind").toString() == QStringLiteral("untraversed-module-state")
+                && f.toObject().value(u"example_holder_repr").toString() == QStringLiteral("<module 'ext'>");
+        QVERIFY(moduleState);
+
+        const std::string table = tableReport(heap.analysis, 0);
+        QVERIFY2(table.find("3 objects held at +224 of 2 numpy.ufunc objects") != std::string::npos, table.c_str());
+        QVERIFY2(table.find("1 object held at +8 of the module state of <module 'ext'>") != std::string::npos, table.c_str());
+        // No findings, no section.
+        QVERIFY(tableReport(Heap(reportSpec()).analysis, 0).find("C fields") == std::string::npos);
     }
 
     void jsonWithoutCandidates()

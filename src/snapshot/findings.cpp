@@ -1,0 +1,44 @@
+#include "findings.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace leakscope {
+
+std::vector<UntraversedField> untraversedFields(const Snapshot& snapshot)
+{
+    // (kind, holder type, module, offset) -> entry; holders are counted from the sorted holder lists.
+    using Key = std::tuple<std::string_view, TypeIndex, ObjectIndex, std::uint32_t>;
+    std::map<Key, std::pair<UntraversedField, std::vector<ObjectIndex>>> groups;
+    for (const ExplanationRecord& e : snapshot.columns().explanations) {
+        const std::string_view kind = snapshot.string(e.kind);
+        if ((kind != "c-field" && kind != "module-state") || e.holder == kNoObject)
+            continue;
+        const TypeIndex type = snapshot.typeOf(e.holder);
+        const ObjectIndex module = kind == "module-state" ? e.holder : kNoObject;
+        auto& [field, holders] = groups[Key{kind, type, module, e.holderOffset}];
+        if (field.objects++ == 0) {
+            field.kind = kind;
+            field.holderType = type;
+            field.offset = e.holderOffset;
+            field.module = module;
+            field.exampleHolder = e.holder;
+            field.exampleObject = e.object;
+        }
+        holders.push_back(e.holder);
+    }
+    std::vector<UntraversedField> fields;
+    fields.reserve(groups.size());
+    for (auto& [key, group] : groups) {
+        auto& [field, holders] = group;
+        std::sort(holders.begin(), holders.end());
+        field.holders = static_cast<std::size_t>(std::unique(holders.begin(), holders.end()) - holders.begin());
+        fields.push_back(field);
+    }
+    std::stable_sort(fields.begin(), fields.end(),
+                     [](const UntraversedField& a, const UntraversedField& b) { return a.objects > b.objects; });
+    return fields;
+}
+
+} // namespace leakscope
