@@ -89,6 +89,12 @@ void SnapshotColumns::appendObjectsOf(const SnapshotColumns& tail)
         labelStarts.push_back(labelBase + tail.labelStarts[k]);
     }
     labels.insert(labels.end(), tail.labels.begin(), tail.labels.end());
+    const auto frameBase = static_cast<std::uint32_t>(allocFrames.size());
+    for (std::size_t k = 0; k < tail.allocOwners.size(); ++k) {
+        allocOwners.push_back(base + tail.allocOwners[k]);
+        allocOffsets.push_back(frameBase + tail.allocOffsets[k + 1]);
+    }
+    allocFrames.insert(allocFrames.end(), tail.allocFrames.begin(), tail.allocFrames.end());
 }
 
 std::string Snapshot::validate(const SnapshotColumns& c)
@@ -125,7 +131,8 @@ std::string Snapshot::validate(const SnapshotColumns& c)
     }
     const std::size_t strings = c.strings.size();
     for (const TypeRecord& t : c.types) {
-        if (t.name >= strings || t.module >= strings || t.qualname >= strings)
+        if (t.name >= strings || t.module >= strings || t.qualname >= strings || t.library >= strings
+            || t.symbol >= strings || t.source >= strings)
             return "type refers to a missing string";
     }
     for (std::size_t k = 0; k < c.explanations.size(); ++k) {
@@ -150,6 +157,20 @@ std::string Snapshot::validate(const SnapshotColumns& c)
     for (StringId label : c.labels) {
         if (label >= strings)
             return "edge label refers to a missing string";
+    }
+    if (c.allocOffsets.size() != c.allocOwners.size() + 1)
+        return "allocation offsets: expected one more entry than owners";
+    if (c.allocOffsets.front() != 0 || c.allocOffsets.back() != c.allocFrames.size())
+        return "allocation offsets do not span the frames";
+    for (std::size_t k = 0; k < c.allocOwners.size(); ++k) {
+        if (c.allocOwners[k] >= n || (k > 0 && c.allocOwners[k - 1] >= c.allocOwners[k]))
+            return "allocation owners are not sorted object indices";
+        if (c.allocOffsets[k + 1] < c.allocOffsets[k])
+            return "allocation offsets decrease";
+    }
+    for (const AllocationFrame& frame : c.allocFrames) {
+        if (frame.file >= strings)
+            return "allocation frame refers to a missing string";
     }
     return {};
 }
@@ -202,6 +223,15 @@ std::span<const StringId> Snapshot::edgeLabels(ObjectIndex i) const
     return {m_c.labels.data() + start, m_c.edgeOffsets[i + 1] - m_c.edgeOffsets[i]};
 }
 
+std::span<const AllocationFrame> Snapshot::allocationSite(ObjectIndex i) const
+{
+    auto it = std::lower_bound(m_c.allocOwners.begin(), m_c.allocOwners.end(), i);
+    if (it == m_c.allocOwners.end() || *it != i)
+        return {};
+    const auto k = static_cast<std::size_t>(it - m_c.allocOwners.begin());
+    return {m_c.allocFrames.data() + m_c.allocOffsets[k], m_c.allocOffsets[k + 1] - m_c.allocOffsets[k]};
+}
+
 std::uint32_t Snapshot::edgeTo(ObjectIndex holder, ObjectIndex target, std::size_t occurrence) const
 {
     const std::span<const ObjectIndex> edges = referents(holder);
@@ -218,7 +248,8 @@ std::size_t Snapshot::memoryBytes(bool includeStrings) const
     std::size_t total = bytes(m_c.address) + bytes(m_c.type) + bytes(m_c.size) + bytes(m_c.refcount)
         + bytes(m_c.flags) + bytes(m_c.largeSizes) + bytes(m_c.largeRefcounts) + bytes(m_c.edgeOffsets)
         + bytes(m_c.edges) + bytes(m_c.reprOffsets) + bytes(m_c.labelOwners) + bytes(m_c.labelStarts)
-        + bytes(m_c.labels) + bytes(m_c.types) + bytes(m_c.explanations);
+        + bytes(m_c.labels) + bytes(m_c.allocOwners) + bytes(m_c.allocOffsets) + bytes(m_c.allocFrames)
+        + bytes(m_c.types) + bytes(m_c.explanations);
     if (includeStrings)
         total += m_c.reprBlob.capacity() + m_c.strings.memoryBytes();
     return total;

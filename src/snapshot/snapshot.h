@@ -30,6 +30,20 @@ struct TypeRecord
     StringId qualname = 0;
     std::uint64_t address = 0; // the type object's address
     std::uint8_t flags = 0;    // TypeFlag
+    // Where the type comes from, resolved once per type at capture; 0 (the empty string) when unknown.
+    StringId library = 0; // the shared object (or executable) that defines it, a full path
+    StringId symbol = 0;  // the type object's symbol (static types) or the function the library was
+                          // recognised by (heap types made by extensions: tp_dealloc, tp_traverse...)
+    StringId source = 0;  // "file:line" of that symbol's function (tp_dealloc) from debug information
+};
+
+// One frame of the traceback of an object's allocation, as tracemalloc recorded it.
+struct AllocationFrame
+{
+    StringId file = 0;
+    std::uint32_t line = 0;
+
+    friend bool operator==(const AllocationFrame&, const AllocationFrame&) = default;
 };
 
 inline constexpr ObjectIndex kNoObject = UINT32_MAX;
@@ -54,6 +68,7 @@ struct SnapshotInfo
     double captureSeconds = 0; // heap walk start to finished snapshot
     std::int64_t capturedAtMs = 0; // Unix time
     std::int64_t pid = 0;
+    std::uint32_t tracemallocDepth = 0; // frames tracemalloc kept per allocation; 0: not tracing
 };
 
 // Column storage of a snapshot, filled by the capture or a file reader and handed to Snapshot.
@@ -83,6 +98,12 @@ struct SnapshotColumns
     std::vector<ObjectIndex> labelOwners;
     std::vector<std::uint32_t> labelStarts;
     std::vector<StringId> labels;
+
+    // Where candidates were allocated, when tracemalloc traced the run: allocOwners is sorted; owner k's
+    // traceback is allocFrames[allocOffsets[k] .. allocOffsets[k + 1]), innermost frame first.
+    std::vector<ObjectIndex> allocOwners;
+    std::vector<std::uint32_t> allocOffsets{0}; // allocOwners + 1 entries
+    std::vector<AllocationFrame> allocFrames;
 
     std::vector<TypeRecord> types;
     std::vector<ExplanationRecord> explanations; // sorted by object, at most one per object
@@ -145,6 +166,9 @@ public:
     const TypeRecord& type(TypeIndex t) const { return m_c.types[t]; }
     std::string_view typeName(TypeIndex t) const { return m_c.strings.at(m_c.types[t].name); }
     std::string_view typeNameOf(ObjectIndex i) const { return typeName(m_c.type[i]); }
+
+    // Innermost frame first; empty when no allocation traceback was recorded for the object.
+    std::span<const AllocationFrame> allocationSite(ObjectIndex i) const;
 
     // Null when no explanation was recorded for the object.
     const ExplanationRecord* explanation(ObjectIndex i) const;

@@ -40,7 +40,7 @@ struct SectionSpec
 };
 
 // Version 1 has exactly these sections, in this order.
-constexpr SectionSpec kInfo{"INFO", 24};          // f64 captureSeconds, i64 capturedAtMs, i64 pid
+constexpr SectionSpec kInfo{"INFO", 32};          // f64 captureSeconds, i64 capturedAtMs, i64 pid, u32 tracemalloc depth, u32 reserved
 constexpr SectionSpec kPythonVersion{"PYVR", 1};
 constexpr SectionSpec kLabel{"LABL", 1};
 constexpr SectionSpec kAddress{"ADDR", 8};
@@ -57,11 +57,14 @@ constexpr SectionSpec kReprBlob{"REPR", 1};
 constexpr SectionSpec kLabelOwners{"LOWN", 4};
 constexpr SectionSpec kLabelStarts{"LSTA", 4};
 constexpr SectionSpec kEdgeLabels{"ELBL", 4};
-constexpr SectionSpec kTypes{"TYPS", 24};         // u64 address, u32 name, module, qualname, u8 flags, 3 reserved
+constexpr SectionSpec kAllocOwners{"AOWN", 4};
+constexpr SectionSpec kAllocOffsets{"AOFF", 4};
+constexpr SectionSpec kAllocFrames{"AFRM", 8};     // u32 file string id, u32 line
+constexpr SectionSpec kTypes{"TYPS", 36};         // u64 address, u32 name, module, qualname, library, symbol, source, u8 flags, 3 reserved
 constexpr SectionSpec kExplanations{"EXPL", 20};  // u32 object, kind, detail, holder, holder offset
 constexpr SectionSpec kStringOffsets{"SOFF", 4};
 constexpr SectionSpec kStringBlob{"SBLB", 1};
-constexpr std::uint32_t kSectionCount = 21;
+constexpr std::uint32_t kSectionCount = 24;
 
 constexpr std::size_t paddingFor(std::size_t bytes)
 {
@@ -100,6 +103,9 @@ std::string encodeTypes(const std::vector<TypeRecord>& types)
         put<std::uint32_t>(bytes, t.name);
         put<std::uint32_t>(bytes, t.module);
         put<std::uint32_t>(bytes, t.qualname);
+        put<std::uint32_t>(bytes, t.library);
+        put<std::uint32_t>(bytes, t.symbol);
+        put<std::uint32_t>(bytes, t.source);
         put<std::uint8_t>(bytes, t.flags);
         bytes.append(3, '\0');
     }
@@ -126,6 +132,8 @@ std::string encodeInfo(const SnapshotInfo& info)
     put<std::uint64_t>(bytes, std::bit_cast<std::uint64_t>(info.captureSeconds));
     put<std::int64_t>(bytes, info.capturedAtMs);
     put<std::int64_t>(bytes, info.pid);
+    put<std::uint32_t>(bytes, info.tracemallocDepth);
+    put<std::uint32_t>(bytes, 0);
     return bytes;
 }
 
@@ -297,7 +305,7 @@ public:
         out.resize(s.count);
         for (std::size_t k = 0; k < s.count; ++k) {
             const std::size_t at = offsetOf(s, k);
-            for (std::size_t r = at + 21; r < at + 24; ++r) {
+            for (std::size_t r = at + 33; r < at + 36; ++r) {
                 if (m_bytes[r] != '\0')
                     fail(r, "reserved field of section TYPS is not zero");
             }
@@ -306,7 +314,10 @@ public:
             t.name = get<std::uint32_t>(at + 8);
             t.module = get<std::uint32_t>(at + 12);
             t.qualname = get<std::uint32_t>(at + 16);
-            t.flags = get<std::uint8_t>(at + 20);
+            t.library = get<std::uint32_t>(at + 20);
+            t.symbol = get<std::uint32_t>(at + 24);
+            t.source = get<std::uint32_t>(at + 28);
+            t.flags = get<std::uint8_t>(at + 32);
         }
     }
 
@@ -329,6 +340,9 @@ public:
         out.captureSeconds = std::bit_cast<double>(get<std::uint64_t>(at));
         out.capturedAtMs = get<std::int64_t>(at + 8);
         out.pid = get<std::int64_t>(at + 16);
+        out.tracemallocDepth = get<std::uint32_t>(at + 24);
+        if (get<std::uint32_t>(at + 28) != 0)
+            fail(at + 28, "reserved field of section INFO is not zero");
     }
 
     void finish() const
@@ -388,6 +402,9 @@ void encodeSnapshot(const Snapshot& snapshot, std::string& out)
         raw(kLabelOwners, c.labelOwners),
         raw(kLabelStarts, c.labelStarts),
         raw(kEdgeLabels, c.labels),
+        raw(kAllocOwners, c.allocOwners),
+        raw(kAllocOffsets, c.allocOffsets),
+        raw(kAllocFrames, c.allocFrames),
         raw(kTypes, types),
         raw(kExplanations, explanations),
         raw(kStringOffsets, c.strings.offsets()),
@@ -449,6 +466,9 @@ SnapshotPtr decodeSnapshot(std::string_view bytes)
     const std::size_t owners = d.array<kLabelOwners>(c.labelOwners).count;
     d.array<kLabelStarts>(c.labelStarts, owners, "one per label owner");
     d.array<kEdgeLabels>(c.labels);
+    const std::size_t allocOwners = d.array<kAllocOwners>(c.allocOwners).count;
+    d.array<kAllocOffsets>(c.allocOffsets, allocOwners + 1, "one per allocation owner, plus one");
+    d.array<kAllocFrames>(c.allocFrames);
     d.types(c.types);
     d.explanations(c.explanations);
 

@@ -72,6 +72,19 @@ SnapshotColumns buildColumns(const GraphSpec& spec)
     for (const Expl& e : explanations)
         c.explanations.push_back({e.object, strings.intern(e.kind), strings.intern(e.detail), e.holder, e.holderOffset});
 
+    for (const Alloc& a : spec.allocations) {
+        c.allocOwners.push_back(a.object);
+        for (const auto& [file, line] : a.frames)
+            c.allocFrames.push_back({strings.intern(file), line});
+        c.allocOffsets.push_back(static_cast<std::uint32_t>(c.allocFrames.size()));
+    }
+    for (const Origin& o : spec.origins) {
+        TypeRecord& record = c.types[types.indexOf(o.type)];
+        record.library = strings.intern(o.library);
+        record.symbol = strings.intern(o.symbol);
+        record.source = strings.intern(o.source);
+    }
+
     c.strings = strings.take();
     c.info.pythonVersion = spec.pythonVersion;
     c.info.label = "synthetic";

@@ -37,10 +37,26 @@ struct Expl
     std::uint32_t holderOffset = 0;
 };
 
+struct Alloc
+{
+    ObjectIndex object = 0;
+    std::vector<std::pair<std::string, std::uint32_t>> frames; // innermost first
+};
+
+struct Origin
+{
+    std::string type; // as in Obj::type
+    std::string library;
+    std::string symbol;
+    std::string source;
+};
+
 struct GraphSpec
 {
     std::vector<Obj> objects;
     std::vector<Expl> explanations; // any order; sorted by object when built
+    std::vector<Alloc> allocations; // by increasing object
+    std::vector<Origin> origins;    // of types named by objects or types
     // Registered first, in this order, so tests can pin type indices or add types with no objects.
     std::vector<std::string> types;
     std::string pythonVersion = "3.11.2";

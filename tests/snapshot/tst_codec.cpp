@@ -54,7 +54,7 @@ constexpr std::uint64_t kTwo32 = 1ULL << 32;
 constexpr std::size_t kHeader = 16;
 constexpr std::size_t kSectionHeader = 16;
 const char* const kTags[] = {"INFO", "PYVR", "LABL", "ADDR", "TYPE", "SIZE", "RCNT", "FLAG", "LSIZ",
-                             "LRCN", "EOFF", "EDGE", "ROFF", "REPR", "LOWN", "LSTA", "ELBL", "TYPS", "EXPL", "SOFF", "SBLB"};
+                             "LRCN", "EOFF", "EDGE", "ROFF", "REPR", "LOWN", "LSTA", "ELBL", "AOWN", "AOFF", "AFRM", "TYPS", "EXPL", "SOFF", "SBLB"};
 
 // Bytes handed out by operator new while f runs.
 template<typename F>
@@ -89,6 +89,10 @@ SnapshotColumns featureColumns()
         {.type = "builtins.str", .gc = false, .refcount = UINT32_MAX - 1, .size = UINT32_MAX,
          .repr = "'\xf0\x9f\x90\x8d'"},
     };
+    spec.allocations = {{0, {{"/srv/app/jobs.py", 42}, {"caf\xc3\xa9.py", 7}}}, {4, {}}, {5, {{"<string>", 1}}}};
+    spec.origins = {{"mod.Big", "/usr/lib/python3/dist-packages/mod/_big.cpython-311-x86_64-linux-gnu.so", "Big_Type",
+                     "src/big.c:120"},
+                    {"builtins.list", "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0", "PyList_Type", ""}};
     spec.explanations = {{4, "module-state", "held by _pkg's module state \xe2\x80\xb9sic\xe2\x80\xba", 1, 24},
                          {0, "root", "sys.modules"},
                          {2, "static-type-dict", "dict of builtins.int"}};
@@ -98,6 +102,7 @@ SnapshotColumns featureColumns()
     c.info.captureSeconds = 0.0123;
     c.info.capturedAtMs = 1764139038123;
     c.info.pid = 424242;
+    c.info.tracemallocDepth = 25;
     return c;
 }
 
@@ -122,6 +127,10 @@ void compareColumns(const SnapshotColumns& a, const SnapshotColumns& b)
     QCOMPARE(a.labelOwners, b.labelOwners);
     QCOMPARE(a.labelStarts, b.labelStarts);
     QCOMPARE(a.labels, b.labels);
+    QCOMPARE(a.allocOwners, b.allocOwners);
+    QCOMPARE(a.allocOffsets, b.allocOffsets);
+    QVERIFY(a.allocFrames == b.allocFrames);
+    QCOMPARE(a.info.tracemallocDepth, b.info.tracemallocDepth);
     QCOMPARE(a.types.size(), b.types.size());
     for (std::size_t t = 0; t < a.types.size(); ++t) {
         QCOMPARE(a.types[t].name, b.types[t].name);
@@ -129,6 +138,9 @@ void compareColumns(const SnapshotColumns& a, const SnapshotColumns& b)
         QCOMPARE(a.types[t].qualname, b.types[t].qualname);
         QCOMPARE(a.types[t].address, b.types[t].address);
         QCOMPARE(a.types[t].flags, b.types[t].flags);
+        QCOMPARE(a.types[t].library, b.types[t].library);
+        QCOMPARE(a.types[t].symbol, b.types[t].symbol);
+        QCOMPARE(a.types[t].source, b.types[t].source);
     }
     QCOMPARE(a.explanations.size(), b.explanations.size());
     for (std::size_t k = 0; k < a.explanations.size(); ++k) {
@@ -245,6 +257,14 @@ private Q_SLOTS:
         QCOMPARE(s.type(s.typeOf(4)).flags, std::uint8_t(HeapType));
         QCOMPARE(s.type(s.typeOf(2)).flags, std::uint8_t(0));
         QCOMPARE(std::string(s.typeName(1)), std::string("unused.Type"));
+        QCOMPARE(s.allocationSite(0).size(), std::size_t(2));
+        QCOMPARE(std::string(s.string(s.allocationSite(0)[0].file)), std::string("/srv/app/jobs.py"));
+        QCOMPARE(s.allocationSite(0)[1].line, 7u);
+        QVERIFY(s.allocationSite(4).empty());
+        QVERIFY(s.allocationSite(1).empty());
+        QCOMPARE(std::string(s.string(s.type(s.typeOf(1)).symbol)), std::string("Big_Type"));
+        QCOMPARE(std::string(s.string(s.type(s.typeOf(1)).source)), std::string("src/big.c:120"));
+        QCOMPARE(s.info().tracemallocDepth, 25u);
         QCOMPARE(s.edgeLabels(2).size(), std::size_t(2));
         QCOMPARE(std::string(s.string(s.edgeLabels(2)[0])), std::string("['caf\xc3\xa9']"));
         QCOMPARE(s.edgeLabels(2)[1], StringId(0));
@@ -262,9 +282,9 @@ private Q_SLOTS:
     {
         const SnapshotColumns empty;
         const std::string bytes = encoded(empty);
-        // Header, 21 section headers, the INFO record, and the one-entry edge and repr offsets and the
-        // string pool's two offsets, each padded to 8 bytes.
-        QCOMPARE(bytes.size(), kHeader + 21 * kSectionHeader + 24 + 8 + 8 + 8);
+        // Header, 24 section headers, the INFO record, and the one-entry edge, repr and allocation
+        // offsets and the string pool's two offsets, each padded to 8 bytes.
+        QCOMPARE(bytes.size(), kHeader + 24 * kSectionHeader + 32 + 8 + 8 + 8 + 8);
         const SnapshotPtr decoded = decodeSnapshot(bytes);
         QCOMPARE(decoded->objectCount(), std::size_t(0));
         QCOMPARE(decoded->edgeCount(), std::size_t(0));
@@ -276,7 +296,7 @@ private Q_SLOTS:
         const std::string bytes = encoded(featureColumns());
         QCOMPARE(bytes.substr(0, 8), std::string("\x89LSNAP\r\n"));
         QCOMPARE(peek<std::uint32_t>(bytes, 8), kSnapshotFormatVersion);
-        QCOMPARE(peek<std::uint32_t>(bytes, 12), std::uint32_t(21));
+        QCOMPARE(peek<std::uint32_t>(bytes, 12), std::uint32_t(24));
         QCOMPARE(bytes.size() % 8, std::size_t(0));
         // Sections in the documented order, each starting 8-byte aligned, the last ending the input.
         std::size_t pos = kHeader;
@@ -374,8 +394,8 @@ private Q_SLOTS:
         claim.resize(100, 'x');
         std::string message;
         const std::size_t allocated = allocatedDuring([&] { message = rejection(claim); });
-        QCOMPARE(message, std::string("byte 64: section PYVR claims 1099511627776 elements of 1 byte, "
-                                      "but the rest of the input is 28 bytes"));
+        QCOMPARE(message, std::string("byte 72: section PYVR claims 1099511627776 elements of 1 byte, "
+                                      "but the rest of the input is 20 bytes"));
         QVERIFY2(allocated < 4096, qPrintable(QString::number(allocated)));
 
         // Counts whose byte size overflows 64 bits must not wrap around into something that fits.
@@ -416,8 +436,8 @@ private Q_SLOTS:
         poke<std::uint32_t>(bytes, 8, 0);
         QCOMPARE(rejection(bytes), std::string("byte 8: snapshot format version 0 does not exist"));
         poke<std::uint32_t>(bytes, 8, 1);
-        poke<std::uint32_t>(bytes, 12, 22);
-        QCOMPARE(rejection(bytes), std::string("byte 12: format version 1 has 21 sections, the header says 22"));
+        poke<std::uint32_t>(bytes, 12, 25);
+        QCOMPARE(rejection(bytes), std::string("byte 12: format version 1 has 24 sections, the header says 25"));
     }
 
     void trailingBytesRejected()

@@ -25,6 +25,8 @@ GraphSpec validSpec()
         {.type = "builtins.dict", .refcount = kTwo32 * 8, .size = kTwo32 * 4, .repr = "{}"},
     };
     spec.explanations = {{0, "root", "held by the interpreter"}, {2, "static", "module state"}};
+    spec.allocations = {{0, {{"a.py", 1}, {"b.py", 2}}}, {2, {{"c.py", 3}}}};
+    spec.origins = {{"mod.Big", "/lib/libbig.so", "Big_Type", "big.c:10"}};
     return spec;
 }
 
@@ -88,6 +90,19 @@ const Corruption kCorruptions[] = {
      [](SnapshotColumns& c) { c.refcount[c.largeRefcounts[0].first] = 5; }},
     {"large size entry holding a small value", "does not match its column",
      [](SnapshotColumns& c) { c.largeSizes[0].second = 12; }},
+    {"type library missing", "type refers to a missing string",
+     [](SnapshotColumns& c) { c.types[1].library = static_cast<StringId>(c.strings.size()); }},
+    {"type source missing", "type refers to a missing string", [](SnapshotColumns& c) { c.types[1].source = 1000; }},
+    {"allocation offsets short", "allocation offsets: expected one more", [](SnapshotColumns& c) { c.allocOffsets.pop_back(); }},
+    {"allocation frames beyond offsets", "allocation offsets do not span",
+     [](SnapshotColumns& c) { c.allocFrames.push_back({0, 9}); }},
+    {"allocation owner past last object", "allocation owners are not sorted",
+     [](SnapshotColumns& c) { c.allocOwners[1] = 3; }},
+    {"allocation owners unsorted", "allocation owners are not sorted",
+     [](SnapshotColumns& c) { std::swap(c.allocOwners[0], c.allocOwners[1]); }},
+    {"allocation offsets decrease", "allocation offsets decrease", [](SnapshotColumns& c) { c.allocOffsets = {0, 4, 3}; }},
+    {"allocation file missing", "allocation frame refers to a missing string",
+     [](SnapshotColumns& c) { c.allocFrames[0].file = static_cast<StringId>(c.strings.size()); }},
     {"label starts missing", "edge label owners and starts differ", [](SnapshotColumns& c) { c.labelStarts.clear(); }},
     {"label owner past last object", "edge label owners are not sorted",
      [](SnapshotColumns& c) { c.labelOwners[0] = 3; }},
@@ -125,6 +140,10 @@ private Q_SLOTS:
         QCOMPARE(std::string(s.string(s.edgeLabels(1)[1])), std::string(".second"));
         QVERIFY(s.edgeLabels(0).empty());
         QVERIFY(s.edgeLabels(2).empty());
+        QCOMPARE(s.allocationSite(0).size(), std::size_t(2));
+        QCOMPARE(std::string(s.string(s.allocationSite(2)[0].file)), std::string("c.py"));
+        QVERIFY(s.allocationSite(1).empty());
+        QCOMPARE(std::string(s.string(s.type(s.typeOf(1)).library)), std::string("/lib/libbig.so"));
         QCOMPARE(s.objectCount(), std::size_t(3));
         QCOMPARE(s.edgeCount(), std::size_t(3));
         QCOMPARE(s.typeCount(), std::size_t(3));
