@@ -15,17 +15,19 @@ const Snapshot& checked(const SnapshotPtr& snapshot)
 
 } // namespace
 
-AnalyzedSnapshot::AnalyzedSnapshot(SnapshotPtr snapshot)
+AnalyzedSnapshot::AnalyzedSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules)
     : m_snapshot(std::move(snapshot))
-    , m_analysis(checked(m_snapshot))
+    , m_rules(std::move(rules))
+    , m_analysis(checked(m_snapshot), m_rules.get())
+    , m_groups(m_analysis)
 {
 }
 
-AnalyzedSnapshotPtr analyzeSnapshot(SnapshotPtr snapshot)
+AnalyzedSnapshotPtr analyzeSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules)
 {
     if (!snapshot)
         return nullptr;
-    return std::make_shared<const AnalyzedSnapshot>(std::move(snapshot));
+    return std::make_shared<const AnalyzedSnapshot>(std::move(snapshot), std::move(rules));
 }
 
 } // namespace leakscope

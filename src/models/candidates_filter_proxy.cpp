@@ -106,6 +106,15 @@ void CandidatesFilterProxy::setShowExplained(bool show)
     changeFilter([&] { m_showExplained = show; });
 }
 
+void CandidatesFilterProxy::setGroupFilter(std::vector<CandidateGroupKey> groups)
+{
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    if (groups == m_groups)
+        return;
+    changeFilter([&] { m_groups = std::move(groups); });
+}
+
 void CandidatesFilterProxy::setMinimumSize(quint64 bytes)
 {
     if (bytes == m_minimumSize)
@@ -123,6 +132,15 @@ void CandidatesFilterProxy::updateCaches(const CandidatesModel& candidates) cons
         for (TypeIndex t : m_types) {
             if (t < types)
                 m_typeAllowed[t] = 1;
+        }
+    }
+    m_groupAllowed.clear();
+    if (!m_groups.empty()) {
+        const CandidateGroups& groups = candidates.analyzedSnapshot()->groups();
+        m_groupAllowed.assign(groups.groups().size(), 0);
+        for (const CandidateGroupKey& key : m_groups) {
+            if (const std::uint32_t g = groups.find(key); g != CandidateGroups::kNotFound)
+                m_groupAllowed[g] = 1;
         }
     }
     m_typeNameMatches.assign(types, 0);
@@ -144,25 +162,14 @@ void CandidatesFilterProxy::matchTextInObjectOrder(const CandidatesModel& candid
     const AnalyzedSnapshot& analyzed = *candidates.analyzedSnapshot();
     const Snapshot& snapshot = analyzed.snapshot();
     const std::vector<ObjectIndex>& objects = analyzed.analysis().candidates();
-    const auto& explanations = snapshot.columns().explanations;
+    const CandidateGroups& groups = analyzed.groups();
     m_textMatch.resize(objects.size(), UnknownMatch);
-    // Candidates [begin, end), only those the other filters let through: explanations are sorted by
-    // object too, so one merge walk tells suspects without a lookup per candidate.
+    // Candidates [begin, end), only those the other filters let through.
     auto match = [&](std::size_t begin, std::size_t end, const TextFilter& text, std::string& scratch) {
-        auto e = static_cast<std::size_t>(
-            std::lower_bound(explanations.begin(), explanations.end(), begin < objects.size() ? objects[begin] : 0,
-                             [](const ExplanationRecord& r, ObjectIndex o) { return r.object < o; })
-            - explanations.begin());
         for (std::size_t k = begin; k < end; ++k) {
-            if (m_textMatch[k] != UnknownMatch)
+            if (m_textMatch[k] != UnknownMatch || !groupPasses(groups.groupOf(k)))
                 continue;
             const ObjectIndex object = objects[k];
-            if (!m_showExplained) {
-                while (e < explanations.size() && explanations[e].object < object)
-                    ++e;
-                if (e < explanations.size() && explanations[e].object == object)
-                    continue;
-            }
             const TypeIndex type = snapshot.typeOf(object);
             if ((!m_typeAllowed.empty() && !m_typeAllowed[type])
                 || (m_minimumSize && snapshot.size(object) < m_minimumSize))
@@ -197,7 +204,7 @@ bool CandidatesFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& s
         updateCaches(*candidates);
 
     // Cheapest tests first; the text test runs only on rows every other filter let through.
-    if (!m_showExplained && !candidates->isSuspectRow(sourceRow))
+    if (!groupPasses(candidates->groupAt(sourceRow)))
         return false;
     const Snapshot& snapshot = candidates->analyzedSnapshot()->snapshot();
     const ObjectIndex object = candidates->objectAt(sourceRow);

@@ -14,9 +14,9 @@
 namespace leakscope {
 
 // Sorts and filters a CandidatesModel (any other source passes unfiltered and sorts on SortRole
-// values). Filters combine: suspects only unless showExplained, an allowed set of types, a minimum
-// size, and a text that must occur in the Type or the Repr. Changing a filter never resets the
-// source; debouncing keystrokes is the caller's job.
+// values). Filters combine: the chosen groups (or, when none are chosen, suspects only unless
+// showExplained), an allowed set of types, a minimum size, and a text that must occur in the Type or
+// the Repr. Changing a filter never resets the source; debouncing keystrokes is the caller's job.
 //
 // Sorting a CandidatesModel is handed to the source (CandidatesModel::sort(), the order of SortRole
 // values): the proxy keeps the source's order, so a filter change costs one filter pass instead of a
@@ -48,9 +48,18 @@ public:
     void setTypeFilter(const QSet<TypeIndex>& types);
     const QSet<TypeIndex>& typeFilter() const { return m_types; }
 
-    // False (the default): suspects only. True: explained candidates too.
+    // False (the default): suspects only. True: explained and ignored candidates too. Applies only
+    // while no group is chosen.
     void setShowExplained(bool show);
     bool showExplained() const { return m_showExplained; }
+
+    // Only candidates in these groups (CandidateGroups), explained or ignored ones included whatever
+    // showExplained says: choosing groups replaces the suspects-only choice, and the other filters
+    // still apply. Empty (the default): no group is chosen. Groups are named by key, so the choice
+    // holds when the source is given a new analysis of the snapshot (other ignore rules); a key that
+    // no candidate's group has matches nothing.
+    void setGroupFilter(std::vector<CandidateGroupKey> groups);
+    const std::vector<CandidateGroupKey>& groupFilter() const { return m_groups; }
 
     // Only candidates of at least this many bytes; 0 allows all.
     void setMinimumSize(quint64 bytes);
@@ -77,10 +86,15 @@ private:
     void changeFilter(Change&& change);
     void updateCaches(const CandidatesModel& candidates) const;
     void matchTextInObjectOrder(const CandidatesModel& candidates) const;
+    bool groupPasses(std::uint32_t group) const
+    {
+        return m_groupAllowed.empty() ? m_showExplained || group == CandidateGroups::kSuspects : m_groupAllowed[group];
+    }
 
     QPointer<CandidatesModel> m_candidates;
     TextFilter m_text;
     QSet<TypeIndex> m_types;
+    std::vector<CandidateGroupKey> m_groups; // sorted, no duplicates
     bool m_showExplained = false;
     quint64 m_minimumSize = 0;
     int m_incrementalLimit = kDefaultIncrementalFilterLimit;
@@ -89,6 +103,7 @@ private:
     mutable bool m_cachesValid = false;
     mutable quint64 m_cachedGeneration = 0;
     mutable std::vector<char> m_typeAllowed; // empty: every type allowed
+    mutable std::vector<char> m_groupAllowed; // by group of the analysis; empty: no group chosen
     mutable std::vector<char> m_typeNameMatches;
     // Per candidate (position in the analysis' candidates): whether the filter text occurs in its type
     // or repr. Filled in one pass in object order, which reads the repr blob front to back; rows of a

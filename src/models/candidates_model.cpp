@@ -103,6 +103,17 @@ const ExplanationRecord* CandidatesModel::explanationAt(int row) const
     return e == kNoExplanation ? nullptr : &m_snapshot->columns().explanations[e];
 }
 
+int CandidatesModel::rowOfObject(ObjectIndex object) const
+{
+    const auto it = std::find(m_objects.begin(), m_objects.end(), object);
+    return it == m_objects.end() || it - m_objects.begin() > INT_MAX ? -1 : static_cast<int>(it - m_objects.begin());
+}
+
+const IgnoreRule* CandidatesModel::ignoringRuleAt(int row) const
+{
+    return groupAt(row) == CandidateGroups::kIgnored ? m_analysis->ignoredBy(objectAt(row)) : nullptr;
+}
+
 QVariant CandidatesModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -118,7 +129,7 @@ QVariant CandidatesModel::data(const QModelIndex& index, int role) const
         if (column == ReprColumn)
             return reprText(row, false);
         if (column == ExplanationColumn)
-            return explanationString(row);
+            return explanationToolTip(row);
         return {};
     case Qt::TextAlignmentRole:
         if (isNumeric(column))
@@ -189,8 +200,20 @@ QString CandidatesModel::reprText(int row, bool elide) const
 
 QString CandidatesModel::explanationString(int row) const
 {
-    const ExplanationRecord* explanation = explanationAt(row);
-    return explanation ? toQString(explanationText(*m_snapshot, *explanation, m_scratch[0])) : QString();
+    if (const ExplanationRecord* explanation = explanationAt(row))
+        return toQString(explanationText(*m_snapshot, *explanation, m_scratch[0]));
+    if (const IgnoreRule* rule = ignoringRuleAt(row))
+        return toQString(ignoredText(*rule, m_scratch[0]));
+    return {};
+}
+
+QString CandidatesModel::explanationToolTip(int row) const
+{
+    if (const IgnoreRule* rule = ignoringRuleAt(row)) {
+        return tr("Ignored by the rule at %1: %2")
+            .arg(toQString(formatRuleLocation(rule->source, rule->line)), toQString(formatRule(*rule)));
+    }
+    return explanationString(row);
 }
 
 QVariant CandidatesModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -217,7 +240,9 @@ QVariant CandidatesModel::headerData(int section, Qt::Orientation orientation, i
         case ReferrersColumn: return fieldToolTip(ObjectField::Referrers);
         case SurplusColumn: return fieldToolTip(ObjectField::Surplus);
         case ReferentsColumn: return fieldToolTip(ObjectField::Referents);
-        case ExplanationColumn: return tr("Why the candidate is legitimate; empty for suspects");
+        case ExplanationColumn:
+            return tr("Why the candidate is legitimate: its explanation, or the ignore rule that matched it; empty "
+                      "for suspects");
         default: return {};
         }
     }

@@ -29,7 +29,7 @@ public:
         ReferrersColumn,
         SurplusColumn,
         ReferentsColumn,
-        ExplanationColumn, // "kind: detail", empty for suspects
+        ExplanationColumn, // "kind: detail", "ignored: rule" for a candidate only a rule covers, empty for suspects
         ReprColumn,
         ColumnCount
     };
@@ -61,11 +61,18 @@ public:
 
     // Row-level access for proxies and views, no QVariant involved. row must be in range.
     ObjectIndex objectAt(int row) const { return m_objects[static_cast<std::size_t>(row)]; }
+    // The row that shows object, or -1 when it is not a candidate. O(rows).
+    int rowOfObject(ObjectIndex object) const;
     // The row's position in analysis().candidates(), which does not change with sorting.
     std::uint32_t candidateAt(int row) const { return m_candidate[static_cast<std::size_t>(row)]; }
-    bool isSuspectRow(int row) const { return m_explanation[static_cast<std::size_t>(row)] == kNoExplanation; }
-    // The row's explanation, null for a suspect.
+    // HeapAnalysis::isSuspect() of the row's object: no explanation and no ignore rule.
+    bool isSuspectRow(int row) const { return groupAt(row) == CandidateGroups::kSuspects; }
+    // The row's group in analyzedSnapshot()->groups().
+    std::uint32_t groupAt(int row) const { return m_analyzed->groups().groupOf(candidateAt(row)); }
+    // The row's explanation, null for suspects and for candidates only a rule covers.
     const ExplanationRecord* explanationAt(int row) const;
+    // The rule that covers a candidate without an explanation, else null (see CandidateGroups).
+    const IgnoreRule* ignoringRuleAt(int row) const;
 
 private:
     static constexpr std::uint32_t kNoExplanation = UINT32_MAX;
@@ -79,6 +86,7 @@ private:
     QVariant sortData(int row, int column) const;
     QString reprText(int row, bool elide) const;
     QString explanationString(int row) const;
+    QString explanationToolTip(int row) const;
 
     AnalyzedSnapshotPtr m_analyzed;
     const Snapshot* m_snapshot = nullptr;

@@ -129,29 +129,32 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
 
 std::vector<std::uint64_t> CandidatesModel::explanationRanks() const
 {
-    // Few distinct (kind, detail) pairs explain many candidates: rank the distinct texts once.
+    // Few distinct (kind, detail) pairs and rules cover many candidates: rank the distinct texts once.
     const auto& explanations = m_snapshot->columns().explanations;
     std::unordered_map<std::uint64_t, std::uint32_t> slotOfPair;
-    std::vector<const ExplanationRecord*> distinct;
+    std::unordered_map<const IgnoreRule*, std::uint32_t> slotOfRule;
+    std::vector<std::string> texts;
     std::vector<std::uint32_t> slotOfRow(m_objects.size(), UINT32_MAX);
     for (std::size_t row = 0; row < m_objects.size(); ++row) {
-        if (m_explanation[row] == kNoExplanation)
-            continue;
-        const ExplanationRecord& e = explanations[m_explanation[row]];
-        const auto pair = (std::uint64_t(e.kind) << 32) | e.detail;
-        auto [it, inserted] = slotOfPair.try_emplace(pair, static_cast<std::uint32_t>(distinct.size()));
-        if (inserted)
-            distinct.push_back(&e);
-        slotOfRow[row] = it->second;
+        if (m_explanation[row] != kNoExplanation) {
+            const ExplanationRecord& e = explanations[m_explanation[row]];
+            const auto pair = (std::uint64_t(e.kind) << 32) | e.detail;
+            auto [it, inserted] = slotOfPair.try_emplace(pair, static_cast<std::uint32_t>(texts.size()));
+            if (inserted)
+                explanationText(*m_snapshot, e, texts.emplace_back());
+            slotOfRow[row] = it->second;
+        } else if (const IgnoreRule* rule = ignoringRuleAt(static_cast<int>(row))) {
+            auto [it, inserted] = slotOfRule.try_emplace(rule, static_cast<std::uint32_t>(texts.size()));
+            if (inserted)
+                ignoredText(*rule, texts.emplace_back());
+            slotOfRow[row] = it->second;
+        }
     }
-    std::vector<std::string> texts(distinct.size());
-    for (std::size_t slot = 0; slot < distinct.size(); ++slot)
-        explanationText(*m_snapshot, *distinct[slot], texts[slot]);
-    std::vector<std::uint32_t> slots(distinct.size());
+    std::vector<std::uint32_t> slots(texts.size());
     std::iota(slots.begin(), slots.end(), 0u);
     std::sort(slots.begin(), slots.end(), [&](std::uint32_t a, std::uint32_t b) { return texts[a] < texts[b]; });
     // Suspects (empty text) rank 0; equal texts from different pairs share a rank.
-    std::vector<std::uint64_t> rankOfSlot(distinct.size());
+    std::vector<std::uint64_t> rankOfSlot(texts.size());
     std::uint64_t rank = 0;
     for (std::size_t k = 0; k < slots.size(); ++k) {
         if (k == 0 || texts[slots[k]] != texts[slots[k - 1]])

@@ -10,7 +10,7 @@ enum ItemRole : int {
     SortRole = Qt::UserRole + 1,
     ObjectIndexRole, // quint32 ObjectIndex in the model's snapshot
     TypeIndexRole,   // quint32 TypeIndex in the model's snapshot
-    IsSuspectRole,   // bool: a candidate that no explanation covers
+    IsSuspectRole,   // bool: a candidate that no explanation covers and no ignore rule matches
 };
 
 } // namespace leakscope

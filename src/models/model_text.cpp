@@ -86,6 +86,13 @@ std::string_view explanationText(const Snapshot& snapshot, const ExplanationReco
     return scratch;
 }
 
+std::string_view ignoredText(const IgnoreRule& rule, std::string& scratch)
+{
+    scratch.assign("ignored: ");
+    scratch += formatRule(rule);
+    return scratch;
+}
+
 QString fieldTitle(ObjectField field)
 {
     switch (field) {

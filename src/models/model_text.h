@@ -4,6 +4,7 @@
 // them into what a view shows with at most one allocation (the returned QString), and compose derived
 // texts (default reprs, explanations) into a caller's reusable buffer.
 
+#include "snapshot/ignore_rules.h"
 #include "snapshot/snapshot.h"
 
 #include <QtCore/QString>
@@ -28,6 +29,9 @@ std::string_view displayRepr(const Snapshot& snapshot, ObjectIndex i, std::strin
 // "kind: detail" (or just "kind" without a detail), composed in scratch.
 std::string_view explanationText(const Snapshot& snapshot, const ExplanationRecord& explanation,
                                  std::string& scratch);
+
+// "ignored: " and the rule's canonical text, composed in scratch.
+std::string_view ignoredText(const IgnoreRule& rule, std::string& scratch);
 
 // Columns that every object model shows alike, so their headers read the same everywhere.
 enum class ObjectField { Size, Refcount, Referrers, Surplus, Referents };

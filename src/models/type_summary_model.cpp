@@ -97,7 +97,7 @@ QVariant TypeSummaryModel::headerData(int section, Qt::Orientation orientation, 
         case CountColumn: return tr("Objects of the type in the snapshot");
         case BytesColumn: return tr("Bytes those objects occupy themselves");
         case CandidatesColumn: return tr("Gc-tracked objects of the type that no object refers to");
-        case SuspectsColumn: return tr("Candidates that no explanation covers");
+        case SuspectsColumn: return tr("Candidates that no explanation covers and no ignore rule matches");
         default: return {};
         }
     }

@@ -3,6 +3,7 @@
 // A small heap whose candidate rows, sort orders and filter results are worked out by hand in the
 // model tests, plus helpers that read a model back as plain values.
 
+#include "models/analyzed_snapshot.h"
 #include "models/item_roles.h"
 #include "snapshot/test_graph.h"
 
@@ -54,6 +55,21 @@ inline GraphSpec fixtureSpec()
 inline SnapshotPtr fixtureSnapshot()
 {
     return std::make_shared<const Snapshot>(buildColumns(fixtureSpec()));
+}
+
+// Rules parsed from text, named "rules" in their locations; the text must parse without errors.
+inline IgnoreRulesPtr fixtureRules(const char* text)
+{
+    ParsedIgnoreRules parsed = parseIgnoreRules(text, "rules");
+    if (!parsed.errors.empty())
+        qFatal("bad fixture rule: %s", formatRuleError(parsed.errors.front()).c_str());
+    return std::make_shared<const IgnoreRules>(std::move(parsed.rules));
+}
+
+// The fixture analysed with rules.
+inline AnalyzedSnapshotPtr analyzedFixture(const char* rules)
+{
+    return analyzeSnapshot(fixtureSnapshot(), fixtureRules(rules));
 }
 
 // A different, smaller heap for switching snapshots under a model: two suspects, one type.

@@ -22,6 +22,7 @@ namespace {
 
 using Objects = std::vector<ObjectIndex>;
 using C = CandidatesModel;
+using Key = CandidateGroupKey;
 constexpr auto kQtTest = QAbstractItemModelTester::FailureReportingMode::QtTest;
 
 } // namespace
@@ -321,6 +322,104 @@ private Q_SLOTS:
         QCOMPARE(rows(), (Objects{0}));
         m_model->setSnapshot(SnapshotPtr());
         QCOMPARE(proxy().rowCount(), 0);
+    }
+
+    // Ignored candidates are no suspects: hidden with the explained ones unless "show explained".
+    void ignoredAreNotSuspects_data() { addPaths(); }
+    void ignoredAreNotSuspects()
+    {
+        applyPath();
+        m_model->setSnapshot(analyzedFixture("type ext.*"));
+        QCOMPARE(rows(), (Objects{0, 3, 9}));
+        proxy().setFilterText(QStringLiteral("x"), false); // the text pass skips them too
+        QCOMPARE(rows(), (Objects{0, 9}));
+        proxy().setShowExplained(true);
+        QCOMPARE(rows(), (Objects{0, 2, 6, 9}));
+    }
+
+    void groupFilter_data() { addPaths(); }
+    void groupFilter()
+    {
+        applyPath();
+        m_model->setSnapshot(analyzedFixture("type ext.*"));
+        const Key ignored{Key::Ignored, {}};
+        const Key suspects{Key::Suspects, {}};
+        proxy().setGroupFilter({ignored});
+        QCOMPARE(rows(), (Objects{2, 6})); // although "show explained" is off
+        QCOMPARE(proxy().groupFilter().size(), std::size_t(1));
+        proxy().setGroupFilter({Key::explained("module-state")});
+        QCOMPARE(rows(), (Objects{7}));
+        proxy().setGroupFilter({Key::explained("static-type-dict"), suspects, suspects});
+        QCOMPARE(rows(), (Objects{0, 3, 5, 9}));
+        QCOMPARE(proxy().groupFilter().size(), std::size_t(2)); // without the duplicate
+        // The other filters still apply.
+        proxy().setTypeFilter({Dict});
+        QCOMPARE(rows(), (Objects{0, 5}));
+        proxy().setTypeFilter({});
+        proxy().setFilterText(QStringLiteral("k"), false);
+        QCOMPARE(rows(), (Objects{0, 5})); // "key" in 0's repr, KELVIN SIGN in 5's
+        proxy().setFilterText(QString(), false);
+        // "Show explained" does not widen a choice of groups.
+        proxy().setShowExplained(true);
+        proxy().setGroupFilter({ignored});
+        QCOMPARE(rows(), (Objects{2, 6}));
+        proxy().setGroupFilter({Key::explained("no-such-kind")});
+        QCOMPARE(rows(), Objects{});
+        // No group chosen: "show explained" decides again.
+        proxy().setGroupFilter({});
+        QCOMPARE(rows(), (Objects{0, 2, 3, 5, 6, 7, 9}));
+        proxy().setShowExplained(false);
+        QCOMPARE(rows(), (Objects{0, 3, 9}));
+    }
+
+    void groupFilterWithText_data() { addPaths(); }
+    void groupFilterWithText()
+    {
+        applyPath();
+        m_model->setSnapshot(analyzedFixture("type ext.*"));
+        proxy().setFilterText(QStringLiteral("other"), false);
+        QCOMPARE(rows(), Objects{});
+        proxy().setGroupFilter({{Key::Ignored, {}}});
+        QCOMPARE(rows(), (Objects{6}));
+        proxy().setFilterText(QStringLiteral("ext\\.|dict"), true);
+        QCOMPARE(rows(), (Objects{2, 6}));
+    }
+
+    // Groups are chosen by key: the choice holds through a new analysis of the snapshot.
+    void groupFilterSurvivesNewRules()
+    {
+        const Key ignored{Key::Ignored, {}};
+        proxy().setGroupFilter({ignored});
+        QCOMPARE(rows(), Objects{}); // no rules yet
+        m_model->setSnapshot(analyzedFixture("type ext.*"));
+        QCOMPARE(rows(), (Objects{2, 6}));
+        m_model->setSnapshot(analyzedFixture("type builtins.list\ntype builtins.tuple"));
+        QCOMPARE(rows(), (Objects{3})); // 7 keeps its explanation
+        proxy().setGroupFilter({Key::explained("module-state")});
+        QCOMPARE(rows(), (Objects{7}));
+    }
+
+    void groupFilterNeverResets_data() { addPaths(); }
+    void groupFilterNeverResets()
+    {
+        applyPath();
+        QFETCH(int, incrementalLimit);
+        m_model->setSnapshot(analyzedFixture("type ext.*"));
+        QSignalSpy sourceResets(m_model.get(), &QAbstractItemModel::modelAboutToBeReset);
+        QSignalSpy proxyResets(m_proxy.get(), &QAbstractItemModel::modelAboutToBeReset);
+        QSignalSpy insertions(m_proxy.get(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy layouts(m_proxy.get(), &QAbstractItemModel::layoutChanged);
+        proxy().setGroupFilter({{Key::Ignored, {}}});
+        proxy().setGroupFilter({{Key::Ignored, {}}}); // no change, no work
+        proxy().setGroupFilter({Key::explained("module-state"), {Key::Suspects, {}}});
+        proxy().setGroupFilter({});
+        QCOMPARE(rows(), (Objects{0, 3, 9}));
+        QCOMPARE(sourceResets.count(), 0);
+        QCOMPARE(proxyResets.count(), 0);
+        if (incrementalLimit > 0)
+            QVERIFY(insertions.count() > 0);
+        else
+            QCOMPARE(layouts.count(), 3);
     }
 
     void otherSourcesPassUnfiltered()

@@ -60,6 +60,35 @@ private Q_SLOTS:
         }
     }
 
+    // A candidate only a rule covers is no suspect; its Explanation cell names the rule.
+    void ignoredCandidates()
+    {
+        CandidatesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSnapshot(analyzedFixture("# ours\ntype ext.Leaky\ntype builtins.dict"));
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{0, 2, 3, 5, 6, 7, 9}));
+        for (ObjectIndex object : {0u, 2u, 5u, 7u}) {
+            QCOMPARE(value(model, object, 0, IsSuspectRole).toBool(), false);
+            QVERIFY(!model.isSuspectRow(rowOf(model, object)));
+        }
+        for (ObjectIndex object : {3u, 6u, 9u})
+            QVERIFY(model.isSuspectRow(rowOf(model, object)));
+        QCOMPARE(model.groupAt(rowOf(model, 2)), CandidateGroups::kIgnored);
+        QCOMPARE(text(model, 2, C::ExplanationColumn), QStringLiteral("ignored: type ext.Leaky"));
+        QCOMPARE(text(model, 0, C::ExplanationColumn, Qt::ToolTipRole),
+                 QStringLiteral("Ignored by the rule at rules:3: type builtins.dict"));
+        QVERIFY(model.ignoringRuleAt(rowOf(model, 2)) != nullptr);
+        // An explained candidate a rule matches too is shown with its explanation.
+        QCOMPARE(text(model, 5, C::ExplanationColumn), QStringLiteral("static-type-dict: ext.Leaky.__dict__"));
+        QVERIFY(model.ignoringRuleAt(rowOf(model, 5)) == nullptr);
+        QCOMPARE(model.rowOfObject(9), rowOf(model, 9));
+        QCOMPARE(model.rowOfObject(1), -1); // not a candidate
+
+        // Sorted by that column: suspects, then the texts in order.
+        model.sort(C::ExplanationColumn);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{3, 6, 9, 0, 2, 7, 5}));
+    }
+
     void displayText()
     {
         CandidatesModel model;

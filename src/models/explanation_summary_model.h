@@ -1,0 +1,54 @@
+#pragma once
+
+#include "analyzed_snapshot.h"
+#include "item_roles.h"
+
+#include <QtCore/QAbstractTableModel>
+#include <QtCore/QLocale>
+
+namespace leakscope {
+
+// The candidates of a snapshot by why they are, or are not, suspects (CandidateGroups): a row for
+// the suspects, one for the candidates only ignore rules cover, then one per explanation kind, most
+// candidates first; each with its candidate count and their bytes. The rows keep that order (a view
+// does not sort them), and the kind's tooltip says what it means.
+class ExplanationSummaryModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { GroupColumn, CandidatesColumn, BytesColumn, ColumnCount };
+    Q_ENUM(Column)
+
+    explicit ExplanationSummaryModel(QObject* parent = nullptr);
+    ~ExplanationSummaryModel() override;
+
+    // The only resets; as CandidatesModel::setSnapshot().
+    void setSnapshot(SnapshotPtr snapshot);
+    void setSnapshot(AnalyzedSnapshotPtr analyzed);
+    const AnalyzedSnapshotPtr& analyzedSnapshot() const { return m_analyzed; }
+
+    int rowCount(const QModelIndex& parent = {}) const final;
+    int columnCount(const QModelIndex& parent = {}) const final;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const final;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const final;
+    Qt::ItemFlags flags(const QModelIndex& index) const final;
+
+    // The group a row shows; row must be in range. Rows are the groups in CandidateGroups order.
+    const CandidateGroups::Group& groupAt(int row) const;
+    // The row of the group with this key, or -1.
+    int rowOf(const CandidateGroupKey& key) const;
+
+private:
+    AnalyzedSnapshotPtr m_analyzed;
+    QLocale m_locale;
+};
+
+// "Suspects", "Ignored by rules", or the explanation kind itself.
+QString candidateGroupTitle(const CandidateGroupKey& key);
+
+// What a group means, for tooltips: the suspects, the ignored candidates, or an explanation kind
+// the capture records (an unknown kind gets a general sentence).
+QString candidateGroupDescription(const CandidateGroupKey& key);
+
+} // namespace leakscope
