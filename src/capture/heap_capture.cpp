@@ -3,6 +3,7 @@
 #include "heap_capture.h"
 
 #include "pyobject_access.h"
+#include "conservative_scan.h"
 #include "detail_pool.h"
 #include "edge_labels.h"
 #include "explainers.h"
@@ -200,6 +201,7 @@ void explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyO
     explainCodeConstants(context);
     if (options.baseline)
         explainBaseline(context, *options.baseline);
+    explainByConservativeScan(context);
     context.store(columns, strings);
 }
 

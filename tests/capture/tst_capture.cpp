@@ -8,9 +8,15 @@
 
 #include <QtTest/QtTest>
 
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <optional>
 #include <set>
+#include <tuple>
 
 using namespace leakscope;
 
@@ -82,6 +88,34 @@ std::string explanationOf(const Snapshot& snapshot, const std::string& expressio
         return "(not in the snapshot)";
     const ExplanationRecord* e = snapshot.explanation(*index);
     return e ? std::string(snapshot.string(e->kind)) + ": " + std::string(snapshot.string(e->detail)) : std::string();
+}
+
+// A global of __main__ (borrowed), or null.
+PyObject* mainGlobal(const char* name)
+{
+    return PyDict_GetItemString(PyModule_GetDict(PyImport_AddModule("__main__")), name);
+}
+
+// Whether the first `bytes` of the object's memory (default: its type's basic size) hold a word equal
+// to address.
+bool memoryHoldsWord(PyObject* object, std::uint64_t address, std::size_t bytes = 0)
+{
+    if (bytes == 0)
+        bytes = static_cast<std::size_t>(Py_TYPE(object)->tp_basicsize);
+    for (std::size_t offset = 0; offset + sizeof(std::uint64_t) <= bytes; offset += sizeof(std::uint64_t)) {
+        std::uint64_t word;
+        std::memcpy(&word, reinterpret_cast<const char*>(object) + offset, sizeof word);
+        if (word == address)
+            return true;
+    }
+    return false;
+}
+
+// The one candidate whose repr contains text (fails the test through the caller's QCOMPARE otherwise).
+std::vector<ObjectIndex> candidatesWithRepr(const HeapAnalysis& analysis, std::string_view text)
+{
+    const Snapshot& s = analysis.snapshot();
+    return candidatesWhere(analysis, [&](ObjectIndex i) { return reprContains(s, i, text); });
 }
 
 } // namespace
@@ -361,6 +395,87 @@ private Q_SLOTS:
         QCOMPARE(snapshot->address(c->holder), addressOf("lab_membership.__code__"));
     }
 
+    void typeOriginsAreResolved()
+    {
+        QVERIFY(testing::run("import _struct\nclass LabDefinedInPython:\n    pass\n"
+                             "lab_origin_objects = [plantleak.Leaky(), _struct.Struct('i'), LabDefinedInPython()]\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        auto originOf = [&](std::string_view typeName) {
+            for (TypeIndex t = 0; t < snapshot->typeCount(); ++t) {
+                if (snapshot->typeName(t) == typeName)
+                    return std::array<std::string, 3>{std::string(snapshot->string(snapshot->type(t).library)),
+                                                      std::string(snapshot->string(snapshot->type(t).symbol)),
+                                                      std::string(snapshot->string(snapshot->type(t).source))};
+            }
+            return std::array<std::string, 3>{"(type not in the snapshot)", "", ""};
+        };
+
+        // The fixture's static type, built with -g: its .so, the type object's symbol, the line of its
+        // tp_dealloc (the entry of Leaky_dealloc maps to its declaration or the line after).
+        const auto leaky = originOf("plantleak.Leaky");
+        QVERIFY2(leaky[0].ends_with("/plantleak.cpython-311-x86_64-linux-gnu.so"), leaky[0].c_str());
+        QCOMPARE(leaky[1], std::string("LeakyType"));
+        QFile source(QStringLiteral(PLANTLEAK_SOURCE));
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = source.readAll().split('\n');
+        int declared = 0;
+        for (int k = 0; k < lines.size() && !declared; ++k) {
+            if (lines[k].startsWith("static void Leaky_dealloc("))
+                declared = k + 1;
+        }
+        QVERIFY(declared > 0);
+        const std::string prefix = std::string(PLANTLEAK_SOURCE) + ":";
+        QVERIFY2(leaky[2].starts_with(prefix), leaky[2].c_str());
+        const int line = std::stoi(leaky[2].substr(prefix.size()));
+        QVERIFY2(line >= declared && line <= declared + 2, leaky[2].c_str());
+
+        // A static type of the interpreter: libpython and its symbol (found through a copy relocation,
+        // if the executable has one); with python3-dbg's debug file, a line in Objects/.
+        const auto dict = originOf("builtins.dict");
+        QVERIFY2(dict[0].find("libpython3.11") != std::string::npos, dict[0].c_str());
+        QCOMPARE(dict[1], std::string("PyDict_Type"));
+        if (QFileInfo::exists(QStringLiteral("/usr/share/doc/python3.11-dbg")))
+            QVERIFY2(dict[2].find("/Objects/dictobject.c:") != std::string::npos, dict[2].c_str());
+        else
+            QVERIFY2(dict[2].empty() || dict[2].find("/Objects/") != std::string::npos, dict[2].c_str());
+
+        // A heap type made by C code (PyType_FromModuleAndSpec, in libpython on Debian): found by its
+        // own tp_dealloc. A class statement's type has no library, and nothing is invented for it.
+        const auto structType = originOf("_struct.Struct");
+        QVERIFY2(!structType[0].empty(), structType[1].c_str());
+        QVERIFY2(structType[1].empty() || structType[1] == "s_dealloc", structType[1].c_str());
+        const auto python = originOf("__main__.LabDefinedInPython");
+        QCOMPARE(python, (std::array<std::string, 3>{"", "", ""}));
+    }
+
+    void allocationSitesNeedTracemalloc()
+    {
+        // The test interpreter does not trace allocations: the snapshot says so and records none.
+        const SnapshotPtr snapshot = collectAndCapture();
+        QCOMPARE(snapshot->info().tracemallocDepth, 0u);
+        QVERIFY(snapshot->columns().allocOwners.empty());
+        // Traced from here on: candidates made afterwards carry the line that allocated them.
+        QVERIFY(testing::run("import tracemalloc\ntracemalloc.start(5)\n"
+                             "def lab_alloc():\n    return plantleak.leak_instance()\n"
+                             "lab_alloc()\n"));
+        const SnapshotPtr traced = collectAndCapture();
+        const bool stopped = testing::run("tracemalloc.stop()\n");
+        QCOMPARE(traced->info().tracemallocDepth, 5u);
+        bool found = false;
+        const HeapAnalysis analysis(*traced);
+        for (ObjectIndex i : analysis.candidates()) {
+            const auto frames = traced->allocationSite(i);
+            if (traced->typeNameOf(i) != "plantleak.Leaky" || frames.empty())
+                continue;
+            // Innermost first: the line in lab_alloc() that called into C.
+            QCOMPARE(std::string(traced->string(frames[0].file)), std::string("<string>"));
+            QCOMPARE(frames[0].line, 4u);
+            found = true;
+        }
+        QVERIFY(found);
+        QVERIFY(stopped);
+    }
+
     void noUserCodeRuns()
     {
         QVERIFY(testing::run(
@@ -487,6 +602,194 @@ private Q_SLOTS:
         QCOMPARE(snapshot->referents(*holder).size(), 1u);
         const HeapAnalysis analysis(*snapshot);
         QVERIFY(!analysis.isCandidate(*holder)); // __main__'s dict, frozen too, refers to it
+    }
+    void untraversedFieldExplainsItsObject()
+    {
+        QVERIFY(testing::run("field_holder = plantleak.Hider()\n"
+                             "field_holder.hide({'plantleak': 'hidden-in-field', 'tracked': []})\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        const HeapAnalysis analysis(*snapshot);
+        const auto held = candidatesWithRepr(analysis, "'hidden-in-field'");
+        QCOMPARE(held.size(), 1u);
+        const ExplanationRecord* e = snapshot->explanation(held[0]);
+        QVERIFY(e);
+        QCOMPARE(snapshot->string(e->kind), std::string_view("c-field"));
+        const auto holder = findByAddress(*snapshot, addressOf("field_holder"));
+        QVERIFY(holder);
+        QCOMPARE(e->holder, *holder);
+        QCOMPARE(static_cast<std::int64_t>(e->holderOffset), testing::evalInt("plantleak.HIDER_HIDDEN_OFFSET"));
+        const std::string expected = "held by C field +" + std::to_string(e->holderOffset) + " of plantleak.Hider at "
+            + formatAddress(addressOf("field_holder")) + ", which its tp_traverse does not report";
+        QCOMPARE(std::string(snapshot->string(e->detail)), expected);
+        QVERIFY(!analysis.isSuspect(held[0]));
+    }
+
+    void staticDataExplainsItsObject()
+    {
+        QVERIFY(testing::run("plantleak.hide_in_static({'plantleak': 'hidden-in-static', 'tracked': []})\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        const HeapAnalysis analysis(*snapshot);
+        const auto held = candidatesWithRepr(analysis, "'hidden-in-static'");
+        QCOMPARE(held.size(), 1u);
+        const ExplanationRecord* e = snapshot->explanation(held[0]);
+        QVERIFY(e);
+        QCOMPARE(snapshot->string(e->kind), std::string_view("c-static"));
+        QCOMPARE(e->holder, kNoObject);
+        const std::string library = testing::evalStr("plantleak.__file__.rsplit('/', 1)[1]");
+        QVERIFY(library.rfind("plantleak.", 0) == 0);
+        // plantleak_static_refs[1]: the second pointer of the exported array.
+        QCOMPARE(std::string(snapshot->string(e->detail)),
+                 "held by static data of " + library + " (plantleak_static_refs+0x8)");
+        QVERIFY(!analysis.isSuspect(held[0]));
+    }
+
+    void moduleStateExplainsItsObject()
+    {
+        QVERIFY(testing::run("plantleak.stateful.hide({'plantleak': 'hidden-in-state', 'tracked': []})\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        const HeapAnalysis analysis(*snapshot);
+        const auto held = candidatesWithRepr(analysis, "'hidden-in-state'");
+        QCOMPARE(held.size(), 1u);
+        const ExplanationRecord* e = snapshot->explanation(held[0]);
+        QVERIFY(e);
+        QCOMPARE(snapshot->string(e->kind), std::string_view("module-state"));
+        const auto module = findByAddress(*snapshot, addressOf("plantleak.stateful"));
+        QVERIFY(module);
+        QCOMPARE(e->holder, *module);
+        QCOMPARE(static_cast<std::int64_t>(e->holderOffset), testing::evalInt("plantleak.STATEFUL_HIDDEN_OFFSET"));
+        const std::string offset = std::to_string(e->holderOffset);
+        QCOMPARE(std::string(snapshot->string(e->detail)),
+                 "held by module state +" + offset + " of module plantleak.stateful at "
+                     + formatAddress(addressOf("plantleak.stateful")) + ", which its m_traverse does not report");
+    }
+
+    void leakedReferencesStaySuspectsUnderTheScan()
+    {
+        // A leaked reference leaves no word anywhere: the orphans stay suspects while the same capture
+        // explains an object held by an untraversed field.
+        QVERIFY(testing::run("plantleak.leak_dict()\nplantleak.leak_instance()\nplantleak.leak_list(2)\n"
+                             "scan_witness = plantleak.Hider()\nscan_witness.hide(['scan-witness', []])\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        const Snapshot& s = *snapshot;
+        const HeapAnalysis analysis(s);
+        const auto witness = candidatesWithRepr(analysis, "'scan-witness'");
+        QCOMPARE(witness.size(), 1u);
+        QVERIFY(s.explanation(witness[0]));
+        QCOMPARE(s.string(s.explanation(witness[0])->kind), std::string_view("c-field"));
+        const auto planted = candidatesWhere(analysis, [&](ObjectIndex i) {
+            return reprContains(s, i, "'orphan-dict'") || s.typeNameOf(i) == "plantleak.Leaky"
+                || (s.typeNameOf(i) == "builtins.list" && reprContains(s, i, "'list-child'"));
+        });
+        QVERIFY(planted.size() >= 3); // earlier tests planted some too
+        for (ObjectIndex i : planted) {
+            const ExplanationRecord* e = s.explanation(i);
+            QVERIFY2(!e, e ? std::string(s.string(e->detail)).c_str() : "");
+            QVERIFY(analysis.isSuspect(i));
+        }
+    }
+
+    void weakReferencesExplainNothing()
+    {
+        // A weakref's wr_object points at its referent and the referent's list head points at the
+        // weakref; neither is a reference.
+        QVERIFY(testing::run("import weakref\n"
+                             "class WeakTarget:\n    pass\n"
+                             "weak_orphan = WeakTarget()\nweak_orphan.tracked = ['weak-orphan']\n"
+                             "plantleak.extra_incref(weak_orphan)\n"
+                             "weak_to_orphan = weakref.ref(weak_orphan)\n"
+                             "weak_orphan_address = id(weak_orphan)\ndel weak_orphan\n"
+                             "weak_anchor = WeakTarget()\nplantleak.extra_incref(weakref.ref(weak_anchor))\n"
+                             // object's list head is in libpython's static data (other types' heads
+                             // are the weakref their base's tp_subclasses holds).
+                             "plantleak.extra_incref(weakref.ref(object))\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        const HeapAnalysis analysis(*snapshot);
+        const auto orphan = findByAddress(*snapshot, static_cast<std::uint64_t>(testing::evalInt("weak_orphan_address")));
+        const auto leakedWeakref = findByAddress(*snapshot, addressOf("weakref.ref(weak_anchor)"));
+        const auto staticHeadWeakref = findByAddress(*snapshot, addressOf("weakref.ref(object)"));
+        QVERIFY(orphan && leakedWeakref && staticHeadWeakref);
+        // The words are there to be found...
+        QVERIFY(memoryHoldsWord(mainGlobal("weak_to_orphan"), snapshot->address(*orphan)));
+        QVERIFY(memoryHoldsWord(mainGlobal("weak_anchor"), snapshot->address(*leakedWeakref)));
+        QCOMPARE(reinterpret_cast<std::uint64_t>(PyBaseObject_Type.tp_weaklist), snapshot->address(*staticHeadWeakref));
+        // ...and explain nothing.
+        for (ObjectIndex i : {*orphan, *leakedWeakref, *staticHeadWeakref}) {
+            QVERIFY(analysis.isCandidate(i));
+            const ExplanationRecord* e = snapshot->explanation(i);
+            QVERIFY2(!e, e ? std::string(snapshot->string(e->detail)).c_str() : "");
+            QVERIFY(analysis.isSuspect(i));
+        }
+    }
+
+    void staleCopiesExplainNothing()
+    {
+        // A set keeps its first keys in its inline table after growing out of it; a finished
+        // generator keeps its function and old locals in its cleared frame. They still hold the
+        // leaked objects' addresses, as dead words.
+        QVERIFY(testing::run("class Stale:\n    pass\n"
+                             "in_set = Stale()\nin_set.tracked = ['stale-in-set']\n"
+                             "stale_set = {in_set}\nstale_set.update(range(100))\nstale_set.discard(in_set)\n"
+                             "plantleak.extra_incref(in_set)\n"
+                             "in_gen = Stale()\nin_gen.tracked = ['stale-in-generator']\n"
+                             // Its own globals, so that the function holds nothing that holds the generator.
+                             "gen_globals = {}\n"
+                             "exec('def stale_generator(x):\\n    y = [x]\\n    yield y\\n', gen_globals)\n"
+                             "gen_function = gen_globals.pop('stale_generator')\ndel gen_globals\n"
+                             "stale_gen = gen_function(in_gen)\nlist(stale_gen)\n"
+                             "plantleak.extra_incref(in_gen)\nplantleak.extra_incref(gen_function)\n"
+                             "stale_addresses = [id(in_set), id(in_gen), id(gen_function)]\n"
+                             "del in_set, in_gen, gen_function\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        const HeapAnalysis analysis(*snapshot);
+        // The generator's frame starts with its function; its first local follows the fixed part.
+        const std::size_t generatorBytes = static_cast<std::size_t>(PyGen_Type.tp_basicsize) + sizeof(PyObject*);
+        const std::tuple<const char*, int, std::size_t> cases[] = {
+            {"stale_set", 0, 0}, {"stale_gen", 1, generatorBytes}, {"stale_gen", 2, generatorBytes}};
+        for (const auto& [holder, k, bytes] : cases) {
+            const auto address = static_cast<std::uint64_t>(testing::evalInt("stale_addresses[" + std::to_string(k) + "]"));
+            QVERIFY2(memoryHoldsWord(mainGlobal(holder), address, bytes), holder);
+            const auto orphan = findByAddress(*snapshot, address);
+            QVERIFY(orphan);
+            QVERIFY(analysis.isCandidate(*orphan));
+            const ExplanationRecord* e = snapshot->explanation(*orphan);
+            QVERIFY2(!e, e ? std::string(snapshot->string(e->detail)).c_str() : holder);
+            QVERIFY(analysis.isSuspect(*orphan));
+        }
+    }
+
+    void candidatesHoldingOnlyEachOtherKeepASuspect()
+    {
+        // Two objects holding each other through untraversed fields: a leak the collector cannot
+        // see. One stays a suspect and explains the other. A parent held back by its child's
+        // untraversed field stays a suspect: what it holds cannot vouch for it.
+        QVERIFY(testing::run("loop_a = plantleak.Hider()\nloop_b = plantleak.Hider()\n"
+                             "loop_a.hide(loop_b)\nloop_b.hide(loop_a)\n"
+                             "loop_addresses = [id(loop_a), id(loop_b)]\ndel loop_a, loop_b\n"
+                             "parent = plantleak.Hider()\nchild = plantleak.Hider()\n"
+                             "parent.show(child)\nchild.hide(parent)\n"
+                             "family_addresses = [id(parent), id(child)]\ndel parent, child\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        const HeapAnalysis analysis(*snapshot);
+        const auto a = findByAddress(*snapshot, static_cast<std::uint64_t>(testing::evalInt("loop_addresses[0]")));
+        const auto b = findByAddress(*snapshot, static_cast<std::uint64_t>(testing::evalInt("loop_addresses[1]")));
+        QVERIFY(a && b);
+        QVERIFY(analysis.isCandidate(*a) && analysis.isCandidate(*b));
+        QCOMPARE(int(analysis.isSuspect(*a)) + int(analysis.isSuspect(*b)), 1);
+        const ObjectIndex suspect = analysis.isSuspect(*a) ? *a : *b;
+        const ObjectIndex held = suspect == *a ? *b : *a;
+        const ExplanationRecord* e = snapshot->explanation(held);
+        QVERIFY(e);
+        QCOMPARE(snapshot->string(e->kind), std::string_view("c-field"));
+        QCOMPARE(e->holder, suspect);
+
+        const auto parent = findByAddress(*snapshot, static_cast<std::uint64_t>(testing::evalInt("family_addresses[0]")));
+        const auto child = findByAddress(*snapshot, static_cast<std::uint64_t>(testing::evalInt("family_addresses[1]")));
+        QVERIFY(parent && child);
+        QVERIFY(!analysis.isCandidate(*child)); // the parent reports it
+        QVERIFY(memoryHoldsWord(reinterpret_cast<PyObject*>(snapshot->address(*child)), snapshot->address(*parent)));
+        const ExplanationRecord* p = snapshot->explanation(*parent);
+        QVERIFY2(!p, p ? std::string(snapshot->string(p->detail)).c_str() : "");
+        QVERIFY(analysis.isSuspect(*parent));
     }
 };
 
