@@ -4,6 +4,7 @@
 
 #include "pyobject_access.h"
 #include "conservative_scan.h"
+#include "allocation_sites.h"
 #include "detail_pool.h"
 #include "edge_labels.h"
 #include "explainers.h"
@@ -182,8 +183,10 @@ struct Walk
 };
 
 // Candidates are known once the edges are: let the explainers look at them while they are alive.
-void explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyObject* const* objects,
-                       std::size_t count, const std::vector<PyObject*>& outside, const CaptureOptions& options)
+// Returns the candidates, by index.
+std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyObject* const* objects,
+                                           std::size_t count, const std::vector<PyObject*>& outside,
+                                           const CaptureOptions& options)
 {
     std::vector<std::uint32_t> inDegree(columns.address.size(), 0);
     for (ObjectIndex target : columns.edges)
@@ -203,6 +206,7 @@ void explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyO
         explainBaseline(context, *options.baseline);
     explainByConservativeScan(context);
     context.store(columns, strings);
+    return candidates;
 }
 
 } // namespace
@@ -287,8 +291,19 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         details.forEachOutsideType([&](PyTypeObject* type) { columns.type[next++] = types.indexOf(type); });
     }
     progress(900, "explaining candidates");
-    explainCandidates(columns, strings, objects, count, walk.outside, options);
+    const std::vector<ObjectIndex> candidates = explainCandidates(columns, strings, objects, count, walk.outside, options);
     phases.outsideSeconds = lap();
+    if (options.resolveOrigins) {
+        progress(940, "resolving type origins");
+        types.resolveOrigins();
+    }
+    phases.originSeconds = lap();
+    // Last: tracemalloc answers with Python objects, so nothing of the walk may follow.
+    if (options.allocationSites && (columns.info.tracemallocDepth = tracemallocDepth()) > 0) {
+        progress(970, "reading allocation sites");
+        recordAllocationSites(columns, strings, candidates, objects);
+    }
+    phases.allocationSeconds = lap();
 
     columns.strings = strings.take();
     columns.info.pythonVersion = pythonVersion();

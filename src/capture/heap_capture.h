@@ -28,6 +28,11 @@ struct CaptureOptions
     const Baseline* baseline = nullptr;
     // Told at each phase how far the capture is (0..1000) and what it does, on the capturing thread.
     std::function<void(unsigned permille, const char* phase)> progress;
+    // Resolve each type's library, symbol and source line (once per type per process).
+    bool resolveOrigins = true;
+    // When tracemalloc traces the program, record each candidate's allocation traceback. This runs
+    // after the walk and allocates Python objects then (tracemalloc's answers).
+    bool allocationSites = true;
 };
 
 // Facts about the capture itself, for tests and diagnostics.
@@ -36,6 +41,8 @@ struct CaptureDiagnostics
     double listSeconds = 0;    // reading the collector's lists and tagging the gc headers
     double walkSeconds = 0;    // tp_traverse of every listed object, restoring the headers, numbering referents
     double outsideSeconds = 0; // waiting for the helpers' reprs and sizes, merging them, explaining candidates
+    double originSeconds = 0;  // resolving the types' origins (libraries, symbols, debug information)
+    double allocationSeconds = 0; // asking tracemalloc where candidates were allocated
     double buildSeconds = 0;   // releasing the list, validating and building the Snapshot
 };
 

@@ -6,6 +6,7 @@
 
 #include "script_module.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -200,6 +201,7 @@ Interpreter::Interpreter(const InterpreterOptions& options)
     config.parse_argv = 0;
     if (options.unbufferedStdio)
         config.buffered_stdio = 0;
+    config.tracemalloc = static_cast<int>(std::min(options.tracemallocDepth, kMaxTracemallocDepth));
     // sys.executable names the real interpreter, so scripts that spawn Python get a working one.
     throwIfFailed(PyConfig_SetBytesString(&config, &config.program_name, LEAKSCOPE_PYTHON_EXECUTABLE), &config);
     std::vector<char*> argv;

@@ -20,7 +20,12 @@ struct InterpreterOptions
     std::vector<std::string> argv;
     bool installSignalHandlers = true; // SIGINT raises KeyboardInterrupt, as in python3
     bool unbufferedStdio = false;      // as python3 -u: output reaches a pipe as it is written
+    // As python3 -X tracemalloc=N: trace allocations from the start, keeping N frames; 0: don't.
+    unsigned tracemallocDepth = 0;
 };
+
+// The largest tracemalloc depth CPython accepts.
+inline constexpr unsigned kMaxTracemallocDepth = 65535;
 
 struct ScriptOutcome
 {

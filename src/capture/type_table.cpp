@@ -1,6 +1,7 @@
 #include "type_table.h"
 
 #include "pyobject_access.h"
+#include "type_origin.h"
 
 #include <string>
 #include <string_view>
@@ -19,6 +20,18 @@ TypeRecord TypeTable::describe(PyTypeObject* type)
     record.address = reinterpret_cast<std::uintptr_t>(type);
     record.flags = heap ? HeapType : 0;
     return record;
+}
+
+void TypeTable::resolveOrigins()
+{
+    OriginResolver& resolver = OriginResolver::instance();
+    for (TypeIndex t = 0; t < m_objects.size(); ++t) {
+        const TypeOrigin& origin = resolver.resolve(m_objects[t]);
+        TypeRecord& record = m_types[t];
+        record.library = m_strings.intern(origin.library);
+        record.symbol = m_strings.intern(origin.symbol);
+        record.source = m_strings.intern(origin.source);
+    }
 }
 
 } // namespace leakscope::capture

@@ -26,14 +26,24 @@ public:
         if (slot.type == type)
             return slot.index;
         auto [it, inserted] = m_index.try_emplace(type, static_cast<TypeIndex>(m_types.size()));
-        if (inserted)
+        if (inserted) {
             m_types.push_back(describe(type));
+            m_objects.push_back(type);
+        }
         slot = {type, it->second};
         return it->second;
     }
 
+    // The type object of each index, alive while the capture runs.
+    PyTypeObject* typeAt(TypeIndex index) const { return m_objects[index]; }
+    std::size_t size() const { return m_objects.size(); }
+
+    // Fills in every type's library, symbol and source line (OriginResolver, cached per process).
+    void resolveOrigins();
+
 private:
     TypeRecord describe(PyTypeObject* type);
+    std::vector<PyTypeObject*> m_objects;
 
     std::vector<TypeRecord>& m_types;
     StringPoolBuilder& m_strings;

@@ -8,6 +8,7 @@
 #include "snapshot/ignore_rules.h"
 #include "snapshot/report.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -34,6 +35,10 @@ const char kReportUsage[] =
     "  --format FORMAT   table (default; the suspects, for terminals), json or csv (every candidate)\n"
     "  --output FILE     write the report to FILE instead of standard output\n"
     "  --no-collect      capture without running gc.collect() first\n"
+    "  --tracemalloc[=DEPTH]\n"
+    "                    trace allocations from the start (as python3 -X tracemalloc=DEPTH; DEPTH\n"
+    "                    frames, default 10, 1 to 65535): each candidate's report then says where\n"
+    "                    it was allocated, innermost frame first. Slows the script and costs memory\n"
     "  --ignore FILE     ignore rules (repeatable; the first rule that matches wins): a candidate a\n"
     "                    rule matches is reported with that rule and is not a suspect. One rule a\n"
     "                    line, e.g. `type builtins.tuple repr \"(<built-in function from_param>*\"`\n"
@@ -49,9 +54,12 @@ struct ReportArguments
     ReportFormat format = ReportFormat::Table;
     std::string output;
     bool collect = true;
+    unsigned tracemallocDepth = 0;
     std::vector<std::string> ignoreFiles; // in the order given: earlier files' rules come first
     std::vector<std::string> argv;        // script and its arguments
 };
+
+constexpr unsigned kDefaultTracemallocDepth = 10;
 
 int usageError(const std::string& message)
 {
@@ -86,6 +94,17 @@ int parse(int argc, char** argv, ReportArguments& args)
         }
         if (arg == "--no-collect") {
             args.collect = false;
+        } else if (arg == "--tracemalloc" || arg.rfind("--tracemalloc=", 0) == 0) {
+            args.tracemallocDepth = kDefaultTracemallocDepth;
+            if (arg.size() > std::string_view("--tracemalloc").size()) {
+                const std::string_view text = arg.substr(std::string_view("--tracemalloc=").size());
+                unsigned depth = 0;
+                const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), depth);
+                if (error != std::errc() || end != text.data() + text.size() || depth < 1
+                    || depth > capture::kMaxTracemallocDepth)
+                    return usageError("--tracemalloc takes a depth from 1 to 65535, not '" + std::string(text) + "'");
+                args.tracemallocDepth = depth;
+            }
         } else if (arg == "--format" || arg.rfind("--format=", 0) == 0) {
             std::string name;
             if (!value(name))
@@ -228,7 +247,10 @@ int reportCommand(int argc, char** argv)
     const IgnoreRules* ignoreRules = args.ignoreFiles.empty() ? nullptr : &rules;
 
     try {
-        capture::Interpreter interpreter({args.argv, true});
+        capture::InterpreterOptions interpreterOptions;
+        interpreterOptions.argv = args.argv;
+        interpreterOptions.tracemallocDepth = args.tracemallocDepth;
+        capture::Interpreter interpreter(interpreterOptions);
         // What is unreferenced before the script runs belongs to the interpreter, not to the script.
         interpreter.collectGarbage();
         const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap());

@@ -41,4 +41,36 @@ std::vector<UntraversedField> untraversedFields(const Snapshot& snapshot)
     return fields;
 }
 
+std::vector<LibraryRow> candidatesByLibrary(const HeapAnalysis& analysis)
+{
+    const Snapshot& s = analysis.snapshot();
+    std::map<StringId, LibraryRow> rows;
+    for (ObjectIndex i : analysis.candidates()) {
+        const StringId library = s.type(s.typeOf(i)).library;
+        LibraryRow& row = rows[library];
+        row.library = library;
+        ++row.candidates;
+        if (analysis.isSuspect(i))
+            ++row.suspects;
+    }
+    std::vector<LibraryRow> out;
+    out.reserve(rows.size());
+    for (const auto& [library, row] : rows)
+        out.push_back(row);
+    std::sort(out.begin(), out.end(), [&s](const LibraryRow& a, const LibraryRow& b) {
+        if (a.suspects != b.suspects)
+            return a.suspects > b.suspects;
+        if (a.candidates != b.candidates)
+            return a.candidates > b.candidates;
+        return s.string(a.library) < s.string(b.library);
+    });
+    return out;
+}
+
+std::string_view libraryBaseName(std::string_view path)
+{
+    const std::size_t slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 } // namespace leakscope

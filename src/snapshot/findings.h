@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis.h"
 #include "snapshot.h"
 
 #include <cstdint>
@@ -28,5 +29,20 @@ struct UntraversedField
 // One entry per (kind, holder type, offset) — per (module, offset) for module state — most objects
 // first. O(explanations).
 std::vector<UntraversedField> untraversedFields(const Snapshot& snapshot);
+
+// Candidates and suspects per library behind their type (TypeRecord::library; string 0 gathers the
+// types with no library: classes defined in Python, and types whose origin is unknown).
+struct LibraryRow
+{
+    StringId library = 0;
+    std::size_t candidates = 0;
+    std::size_t suspects = 0;
+};
+
+// Most suspects first, then most candidates, then by library name. O(candidates + types).
+std::vector<LibraryRow> candidatesByLibrary(const HeapAnalysis& analysis);
+
+// The file name of a library path: "plantleak.cpython-311-x86_64-linux-gnu.so".
+std::string_view libraryBaseName(std::string_view path);
 
 } // namespace leakscope

@@ -97,6 +97,49 @@ void appendIgnoredBy(std::string& out, const HeapAnalysis& analysis, ObjectIndex
     out += '}';
 }
 
+// A string field that is null when empty: the origin's parts are never invented.
+void appendOptionalString(std::string& out, const char* key, std::string_view value)
+{
+    out += '"';
+    out += key;
+    out += "\": ";
+    if (value.empty())
+        out += "null";
+    else
+        appendJsonString(out, value);
+}
+
+void appendOrigin(std::string& out, const Snapshot& s, TypeIndex type)
+{
+    const TypeRecord& record = s.type(type);
+    out += "\"origin\": {";
+    appendOptionalString(out, "library", s.string(record.library));
+    out += ", ";
+    appendOptionalString(out, "symbol", s.string(record.symbol));
+    out += ", ";
+    appendOptionalString(out, "source", s.string(record.source));
+    out += '}';
+}
+
+void appendAllocatedAt(std::string& out, const Snapshot& s, ObjectIndex i)
+{
+    out += "\"allocated_at\": ";
+    const std::span<const AllocationFrame> frames = s.allocationSite(i);
+    if (frames.empty()) {
+        out += "null";
+        return;
+    }
+    out += '[';
+    for (std::size_t k = 0; k < frames.size(); ++k) {
+        out += k ? ", {" : "{";
+        appendStringField(out, "file", s.string(frames[k].file));
+        out += ", ";
+        appendField(out, "line", frames[k].line);
+        out += '}';
+    }
+    out += ']';
+}
+
 std::vector<TypeSummaryRow> typesByCount(const HeapAnalysis& analysis)
 {
     auto rows = analysis.typeSummary();
@@ -157,6 +200,8 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
     appendField(out, "version", kReportVersion);
     out += ", ";
     appendStringField(out, "python", s.info().pythonVersion);
+    out += ", ";
+    appendField(out, "tracemalloc_depth", s.info().tracemallocDepth);
     out += ",\n \"summary\": {";
     appendField(out, "objects", s.objectCount());
     out += ", ";
@@ -183,6 +228,20 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
         appendField(out, "bytes", row.bytes);
         out += ", ";
         appendField(out, "candidates", row.candidates);
+        out += ", ";
+        appendOrigin(out, s, row.type);
+        out += '}';
+    }
+    out += "],\n \"libraries\": [";
+    first = true;
+    for (const LibraryRow& row : candidatesByLibrary(analysis)) {
+        out += first ? "\n  {" : ",\n  {";
+        first = false;
+        appendOptionalString(out, "library", s.string(row.library));
+        out += ", ";
+        appendField(out, "candidates", row.candidates);
+        out += ", ";
+        appendField(out, "suspects", row.suspects);
         out += '}';
     }
     out += "],\n \"findings\": [";
@@ -232,6 +291,10 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
         out += ", ";
         appendIgnoredBy(out, analysis, i);
         out += ", ";
+        appendOrigin(out, s, s.typeOf(i));
+        out += ", ";
+        appendAllocatedAt(out, s, i);
+        out += ", ";
         appendStringField(out, "repr", s.repr(i));
         out += '}';
     }
@@ -279,6 +342,35 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
     } else {
         out += " suspects (candidates no explanation covers)\n";
     }
+    if (analysis.suspectCount() > 0) {
+        out += '\n';
+        out += padded("ADDRESS", 18) + "  " + padded("TYPE", 28) + "  " + padded("SIZE", 7, true) + "  "
+            + padded("REFS", 5, true) + "  " + padded("SURPLUS", 7, true) + "  REPR\n";
+        std::size_t shown = 0;
+        for (ObjectIndex i : reportOrder(analysis)) {
+            if (!analysis.isSuspect(i))
+                break; // report order puts suspects first
+            if (shown++ == maxRows) {
+                out += "… " + std::to_string(analysis.suspectCount() - maxRows)
+                    + " more suspects (use --format json or csv for all)\n";
+                break;
+            }
+            out += padded(formatAddress(s.address(i)), 18) + "  " + padded(printable(s.typeNameOf(i)), 28) + "  "
+                + padded(std::to_string(s.size(i)), 7, true) + "  " + padded(std::to_string(s.refcount(i)), 5, true)
+                + "  " + padded(std::to_string(analysis.surplus(i)), 7, true) + "  "
+                + printable(elideUtf8(s.repr(i), 80)) + '\n';
+        }
+        out += "\nSuspects by the library behind their type:\n";
+        for (const LibraryRow& row : candidatesByLibrary(analysis)) {
+            if (row.suspects == 0)
+                break;
+            const std::string_view library = s.string(row.library);
+            out += "  " + padded(std::to_string(row.suspects), 6, true) + "  "
+                + (library.empty() ? std::string("(no library: defined in Python, or not found)")
+                                   : printable(libraryBaseName(library)))
+                + '\n';
+        }
+    }
     const std::vector<UntraversedField> fields = untraversedFields(s);
     if (!fields.empty()) {
         out += "\nC fields that hold objects their traverse function does not report (cycles through them are\n"
@@ -291,25 +383,6 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
                                                       + (field.holders == 1 ? " object" : " objects");
             out += '\n';
         }
-    }
-    if (analysis.suspectCount() == 0)
-        return out;
-    out += '\n';
-    out += padded("ADDRESS", 18) + "  " + padded("TYPE", 28) + "  " + padded("SIZE", 7, true) + "  "
-        + padded("REFS", 5, true) + "  " + padded("SURPLUS", 7, true) + "  REPR\n";
-    std::size_t shown = 0;
-    for (ObjectIndex i : reportOrder(analysis)) {
-        if (!analysis.isSuspect(i))
-            break; // report order puts suspects first
-        if (shown++ == maxRows) {
-            out += "… " + std::to_string(analysis.suspectCount() - maxRows)
-                + " more suspects (use --format json or csv for all)\n";
-            break;
-        }
-        out += padded(formatAddress(s.address(i)), 18) + "  " + padded(printable(s.typeNameOf(i)), 28) + "  "
-            + padded(std::to_string(s.size(i)), 7, true) + "  " + padded(std::to_string(s.refcount(i)), 5, true)
-            + "  " + padded(std::to_string(analysis.surplus(i)), 7, true) + "  " + printable(elideUtf8(s.repr(i), 80))
-            + '\n';
     }
     return out;
 }

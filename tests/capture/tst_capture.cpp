@@ -8,7 +8,11 @@
 
 #include <QtTest/QtTest>
 
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <optional>
 #include <set>
@@ -389,6 +393,87 @@ private Q_SLOTS:
                  std::string(snapshot->string(c->detail)).c_str());
         QVERIFY(c->holder != kNoObject);
         QCOMPARE(snapshot->address(c->holder), addressOf("lab_membership.__code__"));
+    }
+
+    void typeOriginsAreResolved()
+    {
+        QVERIFY(testing::run("import _struct\nclass LabDefinedInPython:\n    pass\n"
+                             "lab_origin_objects = [plantleak.Leaky(), _struct.Struct('i'), LabDefinedInPython()]\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        auto originOf = [&](std::string_view typeName) {
+            for (TypeIndex t = 0; t < snapshot->typeCount(); ++t) {
+                if (snapshot->typeName(t) == typeName)
+                    return std::array<std::string, 3>{std::string(snapshot->string(snapshot->type(t).library)),
+                                                      std::string(snapshot->string(snapshot->type(t).symbol)),
+                                                      std::string(snapshot->string(snapshot->type(t).source))};
+            }
+            return std::array<std::string, 3>{"(type not in the snapshot)", "", ""};
+        };
+
+        // The fixture's static type, built with -g: its .so, the type object's symbol, the line of its
+        // tp_dealloc (the entry of Leaky_dealloc maps to its declaration or the line after).
+        const auto leaky = originOf("plantleak.Leaky");
+        QVERIFY2(leaky[0].ends_with("/plantleak.cpython-311-x86_64-linux-gnu.so"), leaky[0].c_str());
+        QCOMPARE(leaky[1], std::string("LeakyType"));
+        QFile source(QStringLiteral(PLANTLEAK_SOURCE));
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = source.readAll().split('\n');
+        int declared = 0;
+        for (int k = 0; k < lines.size() && !declared; ++k) {
+            if (lines[k].startsWith("static void Leaky_dealloc("))
+                declared = k + 1;
+        }
+        QVERIFY(declared > 0);
+        const std::string prefix = std::string(PLANTLEAK_SOURCE) + ":";
+        QVERIFY2(leaky[2].starts_with(prefix), leaky[2].c_str());
+        const int line = std::stoi(leaky[2].substr(prefix.size()));
+        QVERIFY2(line >= declared && line <= declared + 2, leaky[2].c_str());
+
+        // A static type of the interpreter: libpython and its symbol (found through a copy relocation,
+        // if the executable has one); with python3-dbg's debug file, a line in Objects/.
+        const auto dict = originOf("builtins.dict");
+        QVERIFY2(dict[0].find("libpython3.11") != std::string::npos, dict[0].c_str());
+        QCOMPARE(dict[1], std::string("PyDict_Type"));
+        if (QFileInfo::exists(QStringLiteral("/usr/share/doc/python3.11-dbg")))
+            QVERIFY2(dict[2].find("/Objects/dictobject.c:") != std::string::npos, dict[2].c_str());
+        else
+            QVERIFY2(dict[2].empty() || dict[2].find("/Objects/") != std::string::npos, dict[2].c_str());
+
+        // A heap type made by C code (PyType_FromModuleAndSpec, in libpython on Debian): found by its
+        // own tp_dealloc. A class statement's type has no library, and nothing is invented for it.
+        const auto structType = originOf("_struct.Struct");
+        QVERIFY2(!structType[0].empty(), structType[1].c_str());
+        QVERIFY2(structType[1].empty() || structType[1] == "s_dealloc", structType[1].c_str());
+        const auto python = originOf("__main__.LabDefinedInPython");
+        QCOMPARE(python, (std::array<std::string, 3>{"", "", ""}));
+    }
+
+    void allocationSitesNeedTracemalloc()
+    {
+        // The test interpreter does not trace allocations: the snapshot says so and records none.
+        const SnapshotPtr snapshot = collectAndCapture();
+        QCOMPARE(snapshot->info().tracemallocDepth, 0u);
+        QVERIFY(snapshot->columns().allocOwners.empty());
+        // Traced from here on: candidates made afterwards carry the line that allocated them.
+        QVERIFY(testing::run("import tracemalloc\ntracemalloc.start(5)\n"
+                             "def lab_alloc():\n    return plantleak.leak_instance()\n"
+                             "lab_alloc()\n"));
+        const SnapshotPtr traced = collectAndCapture();
+        const bool stopped = testing::run("tracemalloc.stop()\n");
+        QCOMPARE(traced->info().tracemallocDepth, 5u);
+        bool found = false;
+        const HeapAnalysis analysis(*traced);
+        for (ObjectIndex i : analysis.candidates()) {
+            const auto frames = traced->allocationSite(i);
+            if (traced->typeNameOf(i) != "plantleak.Leaky" || frames.empty())
+                continue;
+            // Innermost first: the line in lab_alloc() that called into C.
+            QCOMPARE(std::string(traced->string(frames[0].file)), std::string("<string>"));
+            QCOMPARE(frames[0].line, 4u);
+            found = true;
+        }
+        QVERIFY(found);
+        QVERIFY(stopped);
     }
 
     void noUserCodeRuns()

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void relativeOutputIsTheCallersPath();
 
     void chaffWorkloadIsExplained();
+    void originsAndAllocationSites();
 
     void ignoreRulesJson();
     void ignoreRulesTable();

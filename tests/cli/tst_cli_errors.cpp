@@ -164,6 +164,9 @@ void TestCli::usageErrors_data()
     QTest::newRow("empty --output=") << QStringList{u"report"_s, u"--output="_s, script, marker} << u"--output"_s;
     QTest::newRow("--ignore without value") << QStringList{u"report"_s, u"--ignore"_s} << u"--ignore"_s;
     QTest::newRow("empty --ignore=") << QStringList{u"report"_s, u"--ignore="_s, script, marker} << u"--ignore"_s;
+    QTest::newRow("--tracemalloc=0") << QStringList{u"report"_s, u"--tracemalloc=0"_s, script, marker} << u"--tracemalloc"_s;
+    QTest::newRow("--tracemalloc=many") << QStringList{u"report"_s, u"--tracemalloc=many"_s, script, marker} << u"many"_s;
+    QTest::newRow("--tracemalloc too deep") << QStringList{u"report"_s, u"--tracemalloc=65536"_s, script, marker} << u"65536"_s;
     QTest::newRow("no script") << QStringList{u"report"_s, u"--format"_s, u"json"_s} << u"script"_s;
     QTest::newRow("no script after --") << QStringList{u"report"_s, u"--"_s} << u"script"_s;
     QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"frobnicate"_s;

@@ -167,7 +167,7 @@ private Q_SLOTS:
         qint64 previousCount = INT64_MAX;
         for (const QJsonValue& value : types) {
             const QJsonObject row = value.toObject();
-            QCOMPARE(sorted(row.keys()), sorted({u"type"_s, u"count"_s, u"bytes"_s, u"candidates"_s}));
+            QCOMPARE(sorted(row.keys()), sorted({u"type"_s, u"count"_s, u"bytes"_s, u"candidates"_s, u"origin"_s}));
             const QString name = row.value(u"type").toString();
             const auto it = expected.find(name);
             QVERIFY2(it != expected.end(), qPrintable(name));
@@ -187,7 +187,7 @@ private Q_SLOTS:
         QCOMPARE(candidates.size(), qsizetype(kReportOrder.size()));
         const QStringList keys = sorted({u"address"_s, u"type"_s, u"size"_s, u"refcount"_s, u"referrers"_s,
                                          u"surplus"_s, u"referents"_s, u"suspect"_s, u"explanation"_s,
-                                         u"ignored_by"_s, u"repr"_s});
+                                         u"ignored_by"_s, u"origin"_s, u"allocated_at"_s, u"repr"_s});
         for (qsizetype k = 0; k < candidates.size(); ++k) {
             const ObjectIndex i = kReportOrder[std::size_t(k)];
             const QJsonObject c = candidates.at(k).toObject();

@@ -1,0 +1,336 @@
+#include <Python.h>
+
+#include "type_origin.h"
+
+#include "pyobject_access.h"
+
+#include <dlfcn.h>
+#include <elfutils/libdwfl.h>
+#include <link.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+namespace leakscope::capture {
+
+namespace {
+
+// "/a/b/../c/./d.c" -> "/a/c/d.c": the compilation directory joined with a relative file name.
+std::string normalisedPath(const std::string& path)
+{
+    std::vector<std::string_view> parts;
+    std::string_view rest(path);
+    const bool absolute = !rest.empty() && rest.front() == '/';
+    while (!rest.empty()) {
+        const std::size_t slash = rest.find('/');
+        const std::string_view part = rest.substr(0, slash);
+        rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+        if (part.empty() || part == ".")
+            continue;
+        if (part == ".." && !parts.empty() && parts.back() != "..")
+            parts.pop_back();
+        else if (part != ".." || !absolute)
+            parts.push_back(part);
+    }
+    std::string out = absolute ? "/" : "";
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        if (k)
+            out += '/';
+        out += parts[k];
+    }
+    return out;
+}
+
+// The identity of a type for the cache: a heap type's address can be reused by another type once the
+// first is freed, and the other would differ in these.
+using TypeKey = std::tuple<const void*, const void*, const void*, unsigned long>;
+
+struct TypeKeyHash
+{
+    std::size_t operator()(const TypeKey& k) const
+    {
+        const auto h = [](const void* p) { return std::hash<const void*>()(p); };
+        return h(std::get<0>(k)) ^ (h(std::get<1>(k)) * 31) ^ (h(std::get<2>(k)) * 131) ^ std::get<3>(k);
+    }
+};
+
+} // namespace
+
+struct OriginResolver::Impl
+{
+    Dwfl_Callbacks callbacks{};
+    Dwfl* dwfl = nullptr;
+    char* debuginfoPath = nullptr;
+    std::unordered_map<TypeKey, TypeOrigin, TypeKeyHash> cache;
+    bool genericSlotsKnown = false;
+    std::uintptr_t genericDealloc = 0;
+    std::uintptr_t genericTraverse = 0;
+
+    Impl()
+    {
+        callbacks.find_elf = dwfl_linux_proc_find_elf;
+        callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
+        callbacks.debuginfo_path = &debuginfoPath;
+        dwfl = dwfl_begin(&callbacks);
+        report();
+    }
+
+    ~Impl()
+    {
+        if (dwfl)
+            dwfl_end(dwfl);
+    }
+
+    // (Re)reads the process's mappings; modules already known are kept with what they loaded.
+    void report()
+    {
+        if (!dwfl)
+            return;
+        dwfl_report_begin_add(dwfl);
+        dwfl_linux_proc_report(dwfl, getpid());
+        dwfl_report_end(dwfl, nullptr, nullptr);
+    }
+
+    Dwfl_Module* moduleAt(std::uintptr_t address)
+    {
+        if (!dwfl)
+            return nullptr;
+        Dwfl_Module* module = dwfl_addrmodule(dwfl, address);
+        if (!module) { // loaded after the last report (an extension imported since)
+            report();
+            module = dwfl_addrmodule(dwfl, address);
+        }
+        return module;
+    }
+
+    // The file mapped at address: libdwfl's name for it, else dladdr's.
+    std::string fileOf(std::uintptr_t address, const char* fallback = nullptr)
+    {
+        if (Dwfl_Module* module = moduleAt(address)) {
+            const char* mainfile = nullptr;
+            const char* name = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, &mainfile, nullptr);
+            if (mainfile && *mainfile)
+                return mainfile;
+            if (name && *name == '/')
+                return name;
+        }
+        Dl_info info{};
+        if (dladdr(reinterpret_cast<void*>(address), &info) && info.dli_fname && *info.dli_fname)
+            return info.dli_fname;
+        return fallback ? fallback : "";
+    }
+
+    // The symbol address lies in (full symbol table where the file or its debug file has one).
+    std::string symbolAt(std::uintptr_t address)
+    {
+        if (Dwfl_Module* module = moduleAt(address)) {
+            GElf_Off offset = 0;
+            GElf_Sym sym{};
+            if (const char* name = dwfl_module_addrinfo(module, address, &offset, &sym, nullptr, nullptr, nullptr)) {
+                // A C name has no dot: ".lto_priv.0", ".constprop.0", ".isra.0" are the compiler's
+                // suffixes for local copies of the function the source calls by the plain name.
+                const std::string_view plain(name);
+                return std::string(plain.substr(0, plain.find('.')));
+            }
+        }
+        Dl_info info{};
+        if (dladdr(reinterpret_cast<void*>(address), &info) && info.dli_sname
+            && reinterpret_cast<std::uintptr_t>(info.dli_saddr) == address)
+            return info.dli_sname;
+        return {};
+    }
+
+    // "file:line" of a code address from the module's DWARF line table, or "".
+    std::string sourceAt(std::uintptr_t address)
+    {
+        Dwfl_Module* module = moduleAt(address);
+        if (!module)
+            return {};
+        Dwfl_Line* line = dwfl_module_getsrc(module, address);
+        if (!line)
+            return {};
+        int lineNumber = 0;
+        const char* file = dwfl_lineinfo(line, nullptr, &lineNumber, nullptr, nullptr, nullptr);
+        if (!file || !*file || lineNumber <= 0)
+            return {};
+        std::string path = file;
+        if (path.front() != '/') {
+            if (const char* dir = dwfl_line_comp_dir(line); dir && *dir)
+                path = std::string(dir) + "/" + path;
+        }
+        return normalisedPath(path) + ":" + std::to_string(lineNumber);
+    }
+
+    // A static type found in the executable may be a copy relocation of a library's definition: the
+    // library that exports the symbol itself is the type's origin.
+    std::string libraryDefining(const std::string& symbol)
+    {
+        struct Search
+        {
+            const std::string* symbol;
+            std::string found;
+        } search{&symbol, {}};
+        dl_iterate_phdr(
+            [](dl_phdr_info* info, std::size_t, void* arg) {
+                auto* s = static_cast<Search*>(arg);
+                if (!info->dlpi_name || !*info->dlpi_name)
+                    return 0; // the executable itself
+                void* handle = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD);
+                if (!handle)
+                    return 0;
+                // dlsym on a library handle searches that library's scope, which does not include the
+                // executable's copy.
+                void* address = dlsym(handle, s->symbol->c_str());
+                Dl_info where{};
+                const bool defines = address && dladdr(address, &where) && where.dli_fname
+                                     && std::strcmp(where.dli_fname, info->dlpi_name) == 0;
+                dlclose(handle);
+                if (defines) {
+                    s->found = info->dlpi_name;
+                    return 1;
+                }
+                return 0;
+            },
+            &search);
+        return search.found;
+    }
+
+    TypeOrigin resolveStatic(PyTypeObject* type)
+    {
+        TypeOrigin origin;
+        const auto address = reinterpret_cast<std::uintptr_t>(type);
+        origin.library = fileOf(address);
+        origin.symbol = symbolAt(address);
+        if (!origin.symbol.empty() && isMainExecutable(origin.library)) {
+            if (std::string defining = libraryDefining(origin.symbol); !defining.empty())
+                origin.library = defining;
+        }
+        origin.source = slotSource(type, origin.library);
+        return origin;
+    }
+
+    // The slots every class statement gets (subtype_dealloc, subtype_traverse), read from a class
+    // written in Python that every interpreter has: importlib's ModuleSpec.
+    void findGenericSlots()
+    {
+        if (genericSlotsKnown)
+            return;
+        genericSlotsKnown = true;
+        PyObject* modules = PyImport_GetModuleDict();
+        PyObject* bootstrap = modules && PyDict_Check(modules) ? dictItemByName(modules, "_frozen_importlib") : nullptr;
+        PyObject* namespace_ = bootstrap && PyModule_Check(bootstrap) ? PyModule_GetDict(bootstrap) : nullptr;
+        PyObject* spec = namespace_ ? dictItemByName(namespace_, "ModuleSpec") : nullptr;
+        if (!spec || !PyType_Check(spec))
+            return;
+        auto* type = reinterpret_cast<PyTypeObject*>(spec);
+        genericDealloc = reinterpret_cast<std::uintptr_t>(type->tp_dealloc);
+        genericTraverse = reinterpret_cast<std::uintptr_t>(type->tp_traverse);
+    }
+
+    TypeOrigin resolveHeap(PyTypeObject* type)
+    {
+        // A class statement makes a type with the generic subtype_* slots and no C methods: it is
+        // defined in Python and has no library. An extension's heap type (PyType_FromSpec, Cython,
+        // pybind11) has slot functions or methods of its own, in its library (libpython itself for
+        // the builtin modules' types).
+        findGenericSlots();
+        TypeOrigin origin;
+        const auto dealloc = reinterpret_cast<std::uintptr_t>(type->tp_dealloc);
+        if (!type->tp_methods && (dealloc == genericDealloc || dealloc == 0))
+            return origin;
+        PyTypeObject* base = type->tp_base;
+        auto inherited = [base](std::uintptr_t function) {
+            if (!base)
+                return false;
+            for (const std::uintptr_t slot : slotFunctions(base)) {
+                if (slot == function)
+                    return true;
+            }
+            return false;
+        };
+        for (const std::uintptr_t function : slotFunctions(type)) {
+            if (function == genericDealloc || function == genericTraverse || inherited(function))
+                continue;
+            const std::string library = fileOf(function);
+            if (library.empty())
+                continue;
+            origin.library = library;
+            origin.symbol = symbolAt(function);
+            origin.source = sourceAt(function);
+            break;
+        }
+        return origin;
+    }
+
+    // The type's slot functions, most telling first: tp_dealloc is what a leaked instance would run.
+    static std::vector<std::uintptr_t> slotFunctions(PyTypeObject* type)
+    {
+        std::vector<std::uintptr_t> functions;
+        auto add = [&functions](auto function) {
+            if (function)
+                functions.push_back(reinterpret_cast<std::uintptr_t>(function));
+        };
+        add(type->tp_dealloc);
+        add(type->tp_traverse);
+        add(type->tp_new);
+        add(type->tp_init);
+        add(type->tp_repr);
+        add(type->tp_call);
+        add(type->tp_iter);
+        add(type->tp_iternext);
+        add(type->tp_getattro);
+        if (type->tp_methods && type->tp_methods->ml_name)
+            add(type->tp_methods->ml_meth);
+        return functions;
+    }
+
+    // The line of the first slot function defined in the type's own library: a static type whose
+    // tp_dealloc is inherited (object's) is better shown by its tp_new or first method.
+    std::string slotSource(PyTypeObject* type, const std::string& library)
+    {
+        for (const std::uintptr_t function : slotFunctions(type)) {
+            if (fileOf(function) == library)
+                return sourceAt(function);
+        }
+        return {};
+    }
+
+    bool isMainExecutable(const std::string& file)
+    {
+        static const std::string self = [] {
+            char buffer[4096];
+            const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+            return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+        }();
+        return !self.empty() && file == self;
+    }
+};
+
+OriginResolver& OriginResolver::instance()
+{
+    static OriginResolver resolver;
+    return resolver;
+}
+
+OriginResolver::OriginResolver()
+    : m(std::make_unique<Impl>())
+{
+}
+
+OriginResolver::~OriginResolver() = default;
+
+const TypeOrigin& OriginResolver::resolve(PyTypeObject* type)
+{
+    const TypeKey key{type, reinterpret_cast<const void*>(type->tp_dealloc), type->tp_name, type->tp_flags};
+    auto it = m->cache.find(key);
+    if (it != m->cache.end())
+        return it->second;
+    TypeOrigin origin = (type->tp_flags & Py_TPFLAGS_HEAPTYPE) ? m->resolveHeap(type) : m->resolveStatic(type);
+    return m->cache.emplace(key, std::move(origin)).first->second;
+}
+
+} // namespace leakscope::capture

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <Python.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace leakscope::capture {
+
+// Where a type comes from: the shared object (or executable) that defines it, a symbol in it, and a
+// source line from its debug information. Empty strings where a part is not known: nothing is guessed.
+struct TypeOrigin
+{
+    std::string library; // full path, e.g. "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0"
+    std::string symbol;  // "PyDict_Type" for a static type; for a heap type the function that showed
+                         // its library, e.g. "Foo_dealloc"
+    std::string source;  // "file:line" of the type's tp_dealloc (or of the first of its slot functions
+                         // that lives in its library), from DWARF line information
+};
+
+// Resolves type origins for the process it runs in: dladdr for the dynamic symbols, libdwfl for full
+// symbol tables and line information (separate debug files found by build id under /usr/lib/debug,
+// such as those of python3-dbg). A static type is found by its own address, a heap type made by an
+// extension (PyType_FromSpec, Cython, pybind11) by its slot functions; a class defined in Python has
+// no library. Results are cached per type for the life of the process, so each type costs its
+// look-ups once, however many captures follow. Reads memory and files only: no Python code, no Python
+// allocation. Not thread-safe: use it from the GIL holder.
+class OriginResolver
+{
+public:
+    static OriginResolver& instance();
+
+    const TypeOrigin& resolve(PyTypeObject* type);
+
+    OriginResolver(const OriginResolver&) = delete;
+    OriginResolver& operator=(const OriginResolver&) = delete;
+
+private:
+    OriginResolver();
+    ~OriginResolver();
+
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+} // namespace leakscope::capture
