@@ -29,6 +29,7 @@ FilterBar::FilterBar(QWidget* parent)
             m_proxy->setMinimumSize(static_cast<quint64>(bytes));
     });
     connect(m_ui->types, &QToolButton::clicked, this, &FilterBar::clearTypesRequested);
+    connect(m_ui->groups, &QToolButton::clicked, this, &FilterBar::clearGroupsRequested);
 }
 
 FilterBar::~FilterBar() = default;
@@ -62,6 +63,17 @@ void FilterBar::focusText()
 void FilterBar::setChosenTypeCount(int count)
 {
     m_ui->types->setText(count == 0 ? tr("All types") : tr("%n type(s) ✕", nullptr, count));
+}
+
+void FilterBar::setChosenGroupCount(int count)
+{
+    m_ui->groups->setText(count == 1 ? tr("1 group ✕") : tr("%1 groups ✕").arg(count));
+    m_ui->groups->setVisible(count > 0);
+    m_ui->showExplained->setEnabled(count == 0);
+    m_ui->showExplained->setToolTip(count == 0 ? tr("Also list candidates LeakScope knows to be legitimate, and those "
+                                                    "your ignore rules match")
+                                               : tr("The groups chosen in the Explanations tab decide which candidates "
+                                                    "are listed"));
 }
 
 bool FilterBar::showExplained() const

@@ -14,7 +14,7 @@ namespace leakscope {
 class CandidatesFilterProxy;
 
 // The candidates' filters: text (debounced, plain or regex), the types chosen in the type summary,
-// minimum size and "show explained". Applies them to a proxy without ever resetting its source.
+// the groups chosen in the explanation summary, minimum size and "show explained". Applies them to a proxy without ever resetting its source.
 class FilterBar : public QWidget
 {
     Q_OBJECT
@@ -27,6 +27,9 @@ public:
     void focusText();
     // Shown on the types button: how many types the summary selection keeps.
     void setChosenTypeCount(int count);
+    // Shown on the groups button, which is hidden while no group is chosen; while some are, they
+    // decide which candidates are listed and "show explained" is disabled.
+    void setChosenGroupCount(int count);
 
     bool showExplained() const;
     void setShowExplained(bool show);
@@ -37,6 +40,7 @@ public:
 
 Q_SIGNALS:
     void clearTypesRequested();
+    void clearGroupsRequested();
 
 private:
     void applyText();

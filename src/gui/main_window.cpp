@@ -1,9 +1,13 @@
 #include "main_window.h"
 
 #include "gui/filter_bar.h"
+#include "gui/ignore_like_dialog.h"
+#include "gui/ignore_rules_dialog.h"
+#include "gui/ignore_rules_file.h"
 #include "gui/object_details.h"
 #include "models/candidates_filter_proxy.h"
 #include "models/candidates_model.h"
+#include "models/explanation_summary_model.h"
 #include "models/item_roles.h"
 #include "models/model_text.h"
 #include "models/object_tree_model.h"
@@ -17,7 +21,6 @@
 #include <QtCore/QPointer>
 #include <QtCore/QSettings>
 #include <QtCore/QSortFilterProxyModel>
-#include <QtCore/QThreadPool>
 #include <QtGui/QCloseEvent>
 #include <QtGui/QTextCharFormat>
 #include <QtGui/QTextCursor>
@@ -58,14 +61,17 @@ MainWindow::MainWindow(QWidget* parent)
     , m_candidates(new CandidatesModel(this))
     , m_candidatesProxy(new CandidatesFilterProxy(this))
     , m_types(new TypeSummaryModel(this))
+    , m_explanations(new ExplanationSummaryModel(this))
     , m_referents(new ObjectTreeModel(ObjectTreeModel::Referents, this))
     , m_referrers(new ObjectTreeModel(ObjectTreeModel::Referrers, this))
     , m_typesSorted(new QSortFilterProxyModel(this))
     , m_snapshotChooser(new QComboBox(this))
     , m_stateLabel(new QLabel(this))
     , m_countsLabel(new QLabel(this))
+    , m_rulesLabel(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_cancelProgress(new QToolButton(this))
+    , m_rulesFile(new IgnoreRulesFile(QString::fromStdString(defaultIgnoreRulesPath()), this))
 {
     m_ui->setupUi(this);
     qRegisterMetaType<SnapshotPtr>();
@@ -88,7 +94,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_candidatesProxy->setSourceModel(m_candidates);
     m_ui->candidatesView->setModel(m_candidatesProxy);
     m_ui->candidatesView->verticalHeader()->hide();
-    m_ui->candidatesView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    for (QTableView* table : {m_ui->candidatesView, m_ui->typesView, m_ui->explanationsView})
+        table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_ui->candidatesView->horizontalHeader()->setStretchLastSection(true);
     m_ui->candidatesView->sortByColumn(CandidatesModel::SizeColumn, Qt::DescendingOrder);
     m_typesSorted->setSourceModel(m_types);
@@ -97,8 +104,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_ui->typesView->verticalHeader()->hide();
     m_ui->typesView->sortByColumn(TypeSummaryModel::SuspectsColumn, Qt::DescendingOrder);
     m_ui->mainSplitter->setStretchFactor(1, 3);
-    m_ui->mainSplitter->setSizes({330, 720, 330});
+    m_ui->mainSplitter->setSizes({350, 700, 330});
     m_ui->typesView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_ui->explanationsView->setModel(m_explanations);
+    m_ui->explanationsView->verticalHeader()->hide();
+    m_ui->explanationsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_ui->explanationsView->horizontalHeader()->setSectionResizeMode(ExplanationSummaryModel::GroupColumn,
+                                                                     QHeaderView::Stretch);
     m_ui->filterBar->setProxy(m_candidatesProxy);
     m_ui->referentsView->setModel(m_referents);
     m_ui->referrersView->setModel(m_referrers);
@@ -113,6 +125,11 @@ MainWindow::MainWindow(QWidget* parent)
                 m_ui->details->setHtml(objectDetailsHtml(*m_shown, *object));
         });
     }
+    // The details name other objects (the holder of an explained one) as links: follow them there.
+    connect(m_ui->details, &QTextBrowser::anchorClicked, this, [this](const QUrl& link) {
+        if (const auto object = objectOfLink(link); object && m_shown && *object < m_shown->snapshot().objectCount())
+            m_ui->details->setHtml(objectDetailsHtml(*m_shown, *object));
+    });
 
     m_ui->toolBar->addSeparator();
     m_ui->toolBar->addWidget(new QLabel(tr(" Snapshot: "), this));
@@ -125,6 +142,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_cancelProgress->setText(tr("Cancel"));
     m_cancelProgress->hide();
     statusBar()->addPermanentWidget(m_countsLabel);
+    statusBar()->addPermanentWidget(m_rulesLabel);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancelProgress);
     statusBar()->addPermanentWidget(m_stateLabel);
@@ -145,6 +163,15 @@ MainWindow::MainWindow(QWidget* parent)
             m_target->terminate();
     });
     connect(m_ui->actionFocusFilter, &QAction::triggered, m_ui->filterBar, &FilterBar::focusText);
+    connect(m_ui->actionShowTypes, &QAction::triggered, this, [this] { m_ui->summaryTabs->setCurrentWidget(m_ui->typesTab); });
+    connect(m_ui->actionShowExplanations, &QAction::triggered, this,
+            [this] { m_ui->summaryTabs->setCurrentWidget(m_ui->explanationsTab); });
+    connect(m_ui->actionIgnoreLike, &QAction::triggered, this, &MainWindow::ignoreObjectsLikeCurrent);
+    connect(m_ui->actionEditRules, &QAction::triggered, this, &MainWindow::editRules);
+    connect(m_ui->actionReloadRules, &QAction::triggered, m_rulesFile, &IgnoreRulesFile::reload);
+    connect(m_rulesFile, &IgnoreRulesFile::changed, this, &MainWindow::onRulesChanged);
+    connect(m_rulesLabel, &QLabel::linkActivated, this, &MainWindow::editRules);
+    connect(m_ui->candidatesView, &QWidget::customContextMenuRequested, this, &MainWindow::showCandidatesMenu);
     connect(m_cancelProgress, &QToolButton::clicked, this, &MainWindow::cancelPendingSnapshot);
     connect(m_snapshotChooser, &QComboBox::currentIndexChanged, this, &MainWindow::showSnapshot);
     connect(m_ui->candidatesView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -152,6 +179,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_ui->typesView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::applyTypeSelection);
     connect(m_ui->filterBar, &FilterBar::clearTypesRequested, m_ui->typesView, &QAbstractItemView::clearSelection);
+    connect(m_ui->explanationsView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::applyGroupSelection);
+    connect(m_ui->filterBar, &FilterBar::clearGroupsRequested, m_ui->explanationsView, &QAbstractItemView::clearSelection);
     connect(m_ui->fetchLiveRepr, &QPushButton::clicked, this, &MainWindow::fetchLiveRepr);
     connect(m_candidatesProxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateStatus);
     connect(m_candidatesProxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateStatus);
@@ -159,6 +189,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_candidatesProxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateStatus);
 
     readSettings();
+    updateRulesStatus(true);
     updateActions();
     updateStatus();
     showDetails();
@@ -199,6 +230,11 @@ QTreeView* MainWindow::referrersView() const
 QTextBrowser* MainWindow::pathView() const
 {
     return m_ui->pathView;
+}
+
+QTableView* MainWindow::explanationsView() const
+{
+    return m_ui->explanationsView;
 }
 
 void MainWindow::setTargetFactory(TargetFactory factory)
@@ -285,17 +321,8 @@ void MainWindow::onSnapshotReady(quint32 requestId, const QString& label, bool p
     m_progress->setFormat(tr("analysing"));
     const QString shownLabel = (label.isEmpty() ? tr("snapshot") : label) + (paused ? tr(" (paused)") : QString());
     // The analysis is O(N + E): off the GUI thread.
-    QPointer<MainWindow> self(this);
-    QThreadPool::globalInstance()->start([self, snapshot, shownLabel] {
-        AnalyzedSnapshotPtr analyzed = analyzeSnapshot(snapshot);
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, analyzed, shownLabel] {
-                if (self)
-                    self->addSnapshot(shownLabel, analyzed);
-            },
-            Qt::QueuedConnection);
-    });
+    startAnalysis(snapshot, m_rulesFile->rules(),
+                  [shownLabel](MainWindow* window, AnalyzedSnapshotPtr analyzed) { window->addSnapshot(shownLabel, analyzed); });
     updateActions();
 }
 
@@ -316,21 +343,16 @@ void MainWindow::showSnapshot(int index)
 {
     if (index < 0 || index >= static_cast<int>(m_snapshots.size()))
         return;
-    m_shown = m_snapshots[static_cast<std::size_t>(index)].analyzed;
-    m_candidates->setSnapshot(m_shown);
-    m_types->setSnapshot(m_shown);
-    m_ui->typesView->resizeColumnsToContents();
-    m_ui->typesView->setColumnWidth(TypeSummaryModel::TypeColumn, std::min(m_ui->typesView->columnWidth(0), 190));
-    m_ui->candidatesView->resizeColumnToContents(CandidatesModel::AddressColumn);
-    m_ui->candidatesView->resizeColumnToContents(CandidatesModel::TypeColumn);
-    updateStatus();
-    showDetails();
+    const AnalyzedSnapshotPtr& analyzed = m_snapshots[static_cast<std::size_t>(index)].analyzed;
+    showAnalysis(analyzed, m_shown && m_shown->snapshotPtr() == analyzed->snapshotPtr());
+    refreshAnalysis(index); // shown at once, with the rules of its time until the new analysis is done
 }
 
 void MainWindow::showDetails()
 {
     const QModelIndex current = m_ui->candidatesView->currentIndex();
     if (!m_shown || !current.isValid()) {
+        m_detailsObject = kNoObject;
         m_ui->details->setHtml(tr("<p>Choose a candidate to see its details.</p>"));
         m_ui->fetchLiveRepr->setEnabled(false);
         m_referents->setRoot(nullptr, 0);
@@ -344,6 +366,7 @@ void MainWindow::showDetails()
 
 void MainWindow::showObject(ObjectIndex object)
 {
+    m_detailsObject = object;
     m_ui->details->setHtml(objectDetailsHtml(*m_shown, object));
     m_referents->setRoot(m_shown, object);
     m_referrers->setRoot(m_shown, object);
@@ -422,6 +445,16 @@ void MainWindow::applyTypeSelection()
     updateStatus();
 }
 
+void MainWindow::applyGroupSelection()
+{
+    std::vector<CandidateGroupKey> groups;
+    for (const QModelIndex& row : m_ui->explanationsView->selectionModel()->selectedRows())
+        groups.push_back(m_explanations->groupAt(row.row()).key);
+    m_candidatesProxy->setGroupFilter(groups);
+    m_ui->filterBar->setChosenGroupCount(static_cast<int>(groups.size()));
+    updateStatus();
+}
+
 void MainWindow::appendOutput(Target::Channel channel, const QString& text)
 {
     QTextCharFormat format;
@@ -455,6 +488,8 @@ void MainWindow::updateActions()
     m_ui->actionInterrupt->setEnabled(state == Target::State::Running || state == Target::State::Paused);
     m_ui->actionTerminate->setEnabled(m_target && state != Target::State::Lost && state != Target::State::Idle);
     m_ui->fetchLiveRepr->setEnabled(connected && m_ui->candidatesView->currentIndex().isValid());
+    m_ui->actionIgnoreLike->setEnabled(m_shown && m_ui->candidatesView->currentIndex().isValid()
+                                       && !m_rulesFile->path().isEmpty());
     m_stateLabel->setText(stateText(state));
 }
 
@@ -466,10 +501,12 @@ void MainWindow::updateStatus()
     }
     const Snapshot& s = m_shown->snapshot();
     const HeapAnalysis& a = m_shown->analysis();
-    m_countsLabel->setText(tr("%L1 objects · %L2 candidates · %L3 suspects · %L4 shown · captured in %5 s")
+    const std::uint64_t ignored = m_shown->groups().groups()[CandidateGroups::kIgnored].candidates;
+    m_countsLabel->setText(tr("%L1 objects · %L2 candidates · %3%4 · %L5 shown · captured in %6 s")
                                .arg(s.objectCount())
                                .arg(a.candidates().size())
-                               .arg(a.suspectCount())
+                               .arg(a.suspectCount() == 1 ? tr("1 suspect") : tr("%L1 suspects").arg(a.suspectCount()))
+                               .arg(ignored ? tr(" · %L1 ignored").arg(ignored) : QString())
                                .arg(m_candidatesProxy->rowCount())
                                .arg(s.info().captureSeconds, 0, 'f', 3));
 }
@@ -505,6 +542,7 @@ void MainWindow::readSettings()
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_ui->mainSplitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_ui->summaryTabs->setCurrentIndex(settings.value(QStringLiteral("window/summaryTab"), 0).toInt());
     m_recentScripts = settings.value(QStringLiteral("run/recentScripts")).toStringList();
     m_lastRun.arguments = settings.value(QStringLiteral("run/arguments")).toStringList();
     m_lastRun.workingDirectory = settings.value(QStringLiteral("run/workingDirectory")).toString();
@@ -520,6 +558,7 @@ void MainWindow::writeSettings() const
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_ui->mainSplitter->saveState());
+    settings.setValue(QStringLiteral("window/summaryTab"), m_ui->summaryTabs->currentIndex());
     settings.setValue(QStringLiteral("run/recentScripts"), m_recentScripts);
     settings.setValue(QStringLiteral("run/arguments"), m_lastRun.arguments);
     settings.setValue(QStringLiteral("run/workingDirectory"), m_lastRun.workingDirectory);

@@ -1,6 +1,7 @@
 #include "object_details.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QUrl>
 
 namespace leakscope {
 
@@ -14,6 +15,11 @@ QString tr(const char* text, int n = -1)
 QString escaped(std::string_view text)
 {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())).toHtmlEscaped();
+}
+
+QString objectLink(ObjectIndex object)
+{
+    return QStringLiteral("object:%1").arg(object);
 }
 
 QString row(const QString& name, const QString& value)
@@ -44,21 +50,58 @@ QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
     html += row(tr("Referents"), QString::number(s.referents(object).size()));
     if (!s.isGcTracked(object))
         html += row(tr("Tracking"), tr("not tracked by the collector: never a candidate"));
+    const bool candidate = a.isCandidate(object);
+    const ExplanationRecord* explanation = s.explanation(object);
+    const IgnoreRule* rule = a.ignoredBy(object);
     QString status;
-    if (const ExplanationRecord* e = s.explanation(object)) {
-        status = tr("Not a suspect: %1 — %2").arg(escaped(s.string(e->kind)), escaped(s.string(e->detail)));
-    } else if (a.isCandidate(object)) {
-        status = QStringLiteral("<b>") + tr("Suspect: nothing in the snapshot refers to it, and no explanation covers it.")
+    if (candidate && explanation)
+        status = tr("Not a suspect: nothing in the snapshot refers to it, but the capture explains why.");
+    else if (candidate && rule)
+        status = tr("Not a suspect: nothing in the snapshot refers to it, and one of your ignore rules matches it.");
+    else if (candidate)
+        status = QStringLiteral("<b>")
+            + tr("Suspect: nothing in the snapshot refers to it, no explanation covers it and no ignore rule matches it.")
             + QStringLiteral("</b>");
-    } else {
+    else
         status = tr("Referred to by %n object(s) in the snapshot.", static_cast<int>(a.referrerCount(object)));
-    }
     html += row(tr("Status"), status);
+    if (explanation) {
+        QString text = QStringLiteral("<b>%1</b>").arg(escaped(s.string(explanation->kind)));
+        if (const std::string_view detail = s.string(explanation->detail); !detail.empty())
+            text += QStringLiteral(": ") + escaped(detail);
+        if (explanation->holder != kNoObject && explanation->holder < s.objectCount()) {
+            const ObjectIndex holder = explanation->holder;
+            QString where = QString::fromStdString(formatAddress(s.address(holder)));
+            if (explanation->holderOffset != 0)
+                where += QStringLiteral("+0x") + QString::number(explanation->holderOffset, 16);
+            text += QStringLiteral("<br/>") + tr("held by %1 at %2%3")
+                        .arg(QStringLiteral("<a href=\"%1\">%2</a>").arg(objectLink(holder), escaped(s.typeNameOf(holder))),
+                             where,
+                             a.isSuspect(holder) ? tr(" — itself a suspect") : QString());
+        }
+        html += row(tr("Explanation"), text);
+    }
+    if (rule) {
+        QString text = QStringLiteral("%1: <code>%2</code>")
+                           .arg(escaped(formatRuleLocation(rule->source, rule->line)), escaped(formatRule(*rule)));
+        if (explanation)
+            text += QStringLiteral("<br/><small>") + tr("(the explanation already covers it)") + QStringLiteral("</small>");
+        html += row(tr("Ignore rule"), text);
+    }
     html += row(tr("C origin"), tr("not resolved"));
     html += row(tr("Allocated at"), tr("not recorded"));
     html += row(tr("Repr"), QStringLiteral("<code>") + escaped(s.repr(object)) + QStringLiteral("</code>"));
     html += QStringLiteral("</table>");
     return html;
+}
+
+std::optional<ObjectIndex> objectOfLink(const QUrl& link)
+{
+    if (link.scheme() != QStringLiteral("object"))
+        return std::nullopt;
+    bool ok = false;
+    const uint object = link.path().toUInt(&ok);
+    return ok ? std::optional<ObjectIndex>(object) : std::nullopt;
 }
 
 QString liveObjectHtml(const LiveObject& object)
