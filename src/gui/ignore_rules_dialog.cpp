@@ -29,8 +29,11 @@ IgnoreRulesDialog::IgnoreRulesDialog(IgnoreRulesFile* file, AnalyzedSnapshotPtr 
     m_ui->buttons->button(QDialogButtonBox::Ok)->setText(tr("&Save"));
     m_ui->buttons->button(QDialogButtonBox::Apply)->setText(tr("&Apply"));
     m_ui->buttons->button(QDialogButtonBox::Apply)->setToolTip(tr("Save the file and analyse the snapshots with its rules"));
-    const bool writable = !m_file->path().isEmpty();
-    m_ui->file->setText(!writable ? tr("There is no folder for settings (HOME is not set): rules cannot be saved.")
+    // A file that could not be read is not overwritten from here: its text is not what the editor shows.
+    const bool writable = !m_file->path().isEmpty() && m_file->readError().isEmpty();
+    m_ui->file->setText(m_file->path().isEmpty()
+                            ? tr("There is no folder for settings (HOME is not set): rules cannot be saved.")
+                        : !m_file->readError().isEmpty() ? m_file->readError()
                         : m_file->exists() ? tr("File: %1").arg(m_file->path())
                                            : tr("File: %1 (does not exist yet: saving creates it)").arg(m_file->path()));
     m_ui->buttons->button(QDialogButtonBox::Ok)->setEnabled(writable);
