@@ -46,6 +46,15 @@ struct CaptureDiagnostics
     double buildSeconds = 0;   // releasing the list, validating and building the Snapshot
 };
 
+// For a capture taken only for baselineOf(): no origins, no allocation sites, which it does not use.
+inline CaptureOptions baselineCaptureOptions()
+{
+    CaptureOptions options;
+    options.resolveOrigins = false;
+    options.allocationSites = false;
+    return options;
+}
+
 // Captures the calling interpreter's heap: every gc-tracked object (the collector's generations and
 // its permanent generation) plus the untracked objects they refer to directly. The caller must hold
 // the GIL. Runs no Python code, creates no Python object and takes no reference, so the heap it

@@ -5,6 +5,7 @@
 #include "pyobject_access.h"
 
 #include "script_module.h"
+#include "type_origin.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -211,6 +212,8 @@ Interpreter::Interpreter(const InterpreterOptions& options)
     registerScriptModule();
     throwIfFailed(Py_InitializeFromConfig(&config), &config);
     PyConfig_Clear(&config);
+    // Symbol and line tables for the captures' type origins load meanwhile the script runs.
+    OriginResolver::instance().prewarm();
 }
 
 Interpreter::~Interpreter()

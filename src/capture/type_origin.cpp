@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <thread>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -321,10 +322,31 @@ OriginResolver::OriginResolver()
 {
 }
 
-OriginResolver::~OriginResolver() = default;
+OriginResolver::~OriginResolver()
+{
+    if (m_warming.joinable())
+        m_warming.join();
+}
+
+void OriginResolver::prewarm()
+{
+    if (m_warming.joinable() || m_warmed)
+        return;
+    // A code address of libpython, read here: the thread must not touch Python.
+    const auto dealloc = reinterpret_cast<std::uintptr_t>(PyDict_Type.tp_dealloc);
+    m_warming = std::thread([this, dealloc] { m->sourceAt(dealloc); });
+}
+
+void OriginResolver::waitForWarming()
+{
+    if (m_warming.joinable())
+        m_warming.join();
+    m_warmed = true;
+}
 
 const TypeOrigin& OriginResolver::resolve(PyTypeObject* type)
 {
+    waitForWarming(); // libdwfl is not thread-safe
     const TypeKey key{type, reinterpret_cast<const void*>(type->tp_dealloc), type->tp_name, type->tp_flags};
     auto it = m->cache.find(key);
     if (it != m->cache.end())

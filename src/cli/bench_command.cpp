@@ -282,8 +282,9 @@ int benchCommand(int argc, char** argv)
                         static_cast<double>(s.columns().reprBlob.size()) / n);
             if (showPhases)
                 std::printf("%10s phases of the last run: list+tag %.4f s, walk+numbering %.4f s, "
-                            "reprs+merge+explain %.4f s, build %.4f s\n",
-                            "", phases.listSeconds, phases.walkSeconds, phases.outsideSeconds, phases.buildSeconds);
+                            "reprs+merge+explain %.4f s, type origins %.4f s, allocation sites %.4f s, build %.4f s\n",
+                            "", phases.listSeconds, phases.walkSeconds, phases.outsideSeconds, phases.originSeconds,
+                            phases.allocationSeconds, phases.buildSeconds);
             std::fflush(stdout);
         }
         std::printf("ratio = median of capture/gc.collect() over alternating runs; x_faster = objgraph_s / capture_s;\n"

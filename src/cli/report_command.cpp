@@ -253,7 +253,7 @@ int reportCommand(int argc, char** argv)
         capture::Interpreter interpreter(interpreterOptions);
         // What is unreferenced before the script runs belongs to the interpreter, not to the script.
         interpreter.collectGarbage();
-        const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap());
+        const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap(capture::baselineCaptureOptions()));
         ReportHooks hooks(baseline, ignoreRules);
         capture::setScriptHooks(&hooks);
         const capture::ScriptOutcome outcome = interpreter.runMainScript();

@@ -290,7 +290,7 @@ int runHost(const HostOptions& options)
     interpreterOptions.unbufferedStdio = true; // output reaches the GUI as the script writes it
     capture::Interpreter interpreter(interpreterOptions);
     interpreter.collectGarbage();
-    const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap());
+    const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap(capture::baselineCaptureOptions()));
 
     HostConnection connection(options.socketPath);
     if (!connection.send(Hello{kProtocolVersion, options.token, capture::pythonVersion(), static_cast<std::int64_t>(getpid())}))
