@@ -96,14 +96,27 @@ struct OriginResolver::Impl
         dwfl_report_end(dwfl, nullptr, nullptr);
     }
 
+    // The module mapping address, checked against the dynamic loader: a library loaded after the last
+    // report (an extension imported since) is unknown to libdwfl, or lies where its stale ranges say
+    // another file was, until the mappings are read again.
     Dwfl_Module* moduleAt(std::uintptr_t address)
     {
         if (!dwfl)
             return nullptr;
+        Dl_info info{};
+        const std::uintptr_t base
+            = dladdr(reinterpret_cast<void*>(address), &info) ? reinterpret_cast<std::uintptr_t>(info.dli_fbase) : 0;
+        auto matches = [base](Dwfl_Module* module) {
+            Dwarf_Addr start = 0;
+            dwfl_module_info(module, nullptr, &start, nullptr, nullptr, nullptr, nullptr, nullptr);
+            return base == 0 || start == base;
+        };
         Dwfl_Module* module = dwfl_addrmodule(dwfl, address);
-        if (!module) { // loaded after the last report (an extension imported since)
+        if (!module || !matches(module)) {
             report();
             module = dwfl_addrmodule(dwfl, address);
+            if (module && !matches(module))
+                module = nullptr; // trust dladdr's file rather than a module that does not match it
         }
         return module;
     }
