@@ -1,6 +1,8 @@
 // leakscope-host: the crash-isolated interpreter the LeakScope application starts for each script.
+#include "capture/interpreter.h"
 #include "host/host_session.h"
 
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -12,11 +14,33 @@
 
 namespace {
 
-const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--] SCRIPT [ARGS...]\n"
+const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DEPTH]] [--] SCRIPT [ARGS...]\n"
                       "\n"
                       "Started by the LeakScope application, not by hand: runs SCRIPT in an embedded Python\n"
                       "when asked, and answers snapshot requests over the Unix socket SOCKET. The secret\n"
-                      "expected by the other end comes in the LEAKSCOPE_HOST_TOKEN environment variable.\n";
+                      "expected by the other end comes in the LEAKSCOPE_HOST_TOKEN environment variable.\n"
+                      "\n"
+                      "  --connect SOCKET       the application's listening socket\n"
+                      "  --tracemalloc[=DEPTH]  trace allocations from the interpreter's start, keeping DEPTH\n"
+                      "                         frames (default 10, 1-65535), as python3 -X tracemalloc=DEPTH:\n"
+                      "                         snapshots then say where each candidate was allocated\n"
+                      "  -h, --help             this text\n";
+
+constexpr unsigned kDefaultTracemallocDepth = 10;
+
+// The DEPTH of --tracemalloc[=DEPTH], or 0 when it is not a whole number from 1 to 65535.
+unsigned tracemallocDepth(std::string_view arg)
+{
+    constexpr std::string_view option = "--tracemalloc";
+    if (arg == option)
+        return kDefaultTracemallocDepth;
+    const std::string_view text = arg.substr(option.size() + 1);
+    unsigned depth = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), depth);
+    if (error != std::errc() || end != text.data() + text.size() || depth > leakscope::capture::kMaxTracemallocDepth)
+        return 0;
+    return depth;
+}
 
 } // namespace
 
@@ -34,6 +58,13 @@ int main(int argc, char** argv)
         const std::string_view arg = argv[i];
         if (arg == "--connect" && i + 1 < argc) {
             options.socketPath = argv[++i];
+        } else if (arg == "--tracemalloc" || arg.starts_with("--tracemalloc=")) {
+            options.tracemallocDepth = tracemallocDepth(arg);
+            if (options.tracemallocDepth == 0) {
+                std::fprintf(stderr, "leakscope-host: --tracemalloc takes a depth from 1 to 65535, not '%s'\n%s",
+                             argv[i] + std::string_view("--tracemalloc=").size(), kUsage);
+                return 2;
+            }
         } else if (arg == "-h" || arg == "--help") {
             std::fputs(kUsage, stdout);
             return 0;

@@ -288,6 +288,7 @@ int runHost(const HostOptions& options)
     capture::InterpreterOptions interpreterOptions;
     interpreterOptions.argv = options.argv;
     interpreterOptions.unbufferedStdio = true; // output reaches the GUI as the script writes it
+    interpreterOptions.tracemallocDepth = options.tracemallocDepth;
     capture::Interpreter interpreter(interpreterOptions);
     interpreter.collectGarbage();
     const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap(capture::baselineCaptureOptions()));

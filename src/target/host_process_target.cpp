@@ -106,8 +106,10 @@ void HostProcessTarget::start()
 
     const QString program = m_launch.program.isEmpty() ? defaultHostProgram() : m_launch.program;
     m_process.setProgram(program);
-    m_process.setArguments(QStringList{QStringLiteral("--connect"), socketPath, QStringLiteral("--"), m_launch.script}
-                           + m_launch.arguments);
+    QStringList arguments{QStringLiteral("--connect"), socketPath};
+    if (m_launch.tracemallocDepth > 0) // the host starts tracing with its interpreter, before the script
+        arguments << QStringLiteral("--tracemalloc=%1").arg(m_launch.tracemallocDepth);
+    m_process.setArguments(arguments + QStringList{QStringLiteral("--"), m_launch.script} + m_launch.arguments);
     m_process.setProcessEnvironment(environment);
     m_process.setStandardInputFile(QProcess::nullDevice());
     if (!m_launch.workingDirectory.isEmpty())

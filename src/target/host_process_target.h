@@ -23,6 +23,9 @@ struct HostLaunch
     QString script;
     QStringList arguments;
     QString workingDirectory;     // empty: the current one
+    // Trace allocations from the interpreter's start, keeping this many frames (leakscope-host
+    // --tracemalloc=DEPTH, 1 to 65535), so snapshots say where candidates were allocated; 0: don't.
+    unsigned tracemallocDepth = 0;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     int connectTimeoutMs = 15000; // from start to a valid handshake
 };

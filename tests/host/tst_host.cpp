@@ -42,6 +42,20 @@ QByteArray allOutput(const QList<QList<QVariant>>& spy)
     return text;
 }
 
+// 1-based number of the first line of file that starts with text; 0 when none does.
+int lineStartingWith(const QString& path, const QByteArray& text)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    for (qsizetype k = 0; k < lines.size(); ++k) {
+        if (lines[k].startsWith(text))
+            return static_cast<int>(k + 1);
+    }
+    return 0;
+}
+
 bool processAlive(qint64 pid)
 {
     return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0;
@@ -398,6 +412,85 @@ private Q_SLOTS:
         }
         QVERIFY(expected.size() >= 4);
         QCOMPARE(suspectShapes(*snapshot), expected);
+    }
+
+    // Started with --tracemalloc, the host traces from the interpreter's start: its snapshots record the
+    // depth, and each candidate the Python line that called the C code allocating it.
+    void tracemallocGivesAllocationSites()
+    {
+        HostLaunch l = launch(script("planted.py"), {QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)});
+        l.tracemallocDepth = 7;
+        Watched watched(l);
+        QVERIFY(watched.startAndRun());
+        QTRY_COMPARE_WITH_TIMEOUT(watched.finished.size(), 1, 15000);
+        watched.target.requestSnapshot(QStringLiteral("end"));
+        QTRY_COMPARE_WITH_TIMEOUT(watched.snapshots.size(), 1, 15000);
+        const SnapshotPtr snapshot = watched.snapshots.at(0).at(3).value<SnapshotPtr>();
+        QCOMPARE(snapshot->info().tracemallocDepth, 7u);
+
+        const HeapAnalysis analysis(*snapshot);
+        ObjectIndex leaky = kNoObject;
+        for (ObjectIndex i : analysis.candidates()) {
+            if (snapshot->typeNameOf(i) == "plantleak.Leaky")
+                leaky = i;
+        }
+        QVERIFY(leaky != kNoObject);
+        QVERIFY(analysis.isSuspect(leaky));
+        const std::span<const AllocationFrame> frames = snapshot->allocationSite(leaky);
+        QVERIFY(!frames.empty());
+        QVERIFY(frames.size() <= 7);
+        const QString path = script("planted.py");
+        QCOMPARE(QString::fromStdString(std::string(snapshot->string(frames.front().file))), path);
+        QCOMPARE(int(frames.front().line), lineStartingWith(path, "plantleak.leak_instance()"));
+        // The type's origin came along: the fixture's library.
+        const std::string_view library = snapshot->string(snapshot->type(snapshot->typeOf(leaky)).library);
+        QVERIFY2(QString::fromStdString(std::string(library)).endsWith(QStringLiteral("/plantleak.cpython-311-x86_64-linux-gnu.so")),
+                 std::string(library).c_str());
+    }
+
+    void noTracemallocByDefault()
+    {
+        Watched watched(launch(script("host_hello.py")));
+        QVERIFY(watched.startAndRun());
+        QTRY_COMPARE_WITH_TIMEOUT(watched.finished.size(), 1, 15000);
+        watched.target.requestSnapshot(QStringLiteral("end"));
+        QTRY_COMPARE_WITH_TIMEOUT(watched.snapshots.size(), 1, 15000);
+        const SnapshotPtr snapshot = watched.snapshots.at(0).at(3).value<SnapshotPtr>();
+        QCOMPARE(snapshot->info().tracemallocDepth, 0u);
+        QVERIFY(snapshot->columns().allocOwners.empty());
+    }
+
+    void tracemallocOption_data()
+    {
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<int>("exitCode");
+        QTest::newRow("zero") << "--tracemalloc=0" << 2;
+        QTest::newRow("too deep") << "--tracemalloc=65536" << 2;
+        QTest::newRow("not a number") << "--tracemalloc=ten" << 2;
+        QTest::newRow("empty") << "--tracemalloc=" << 2;
+        QTest::newRow("signed") << "--tracemalloc=-3" << 2;
+        QTest::newRow("help") << "--help" << 0;
+    }
+
+    // Bad depths are usage errors, before any interpreter starts; --help documents the option.
+    void tracemallocOption()
+    {
+        QFETCH(QString, option);
+        QFETCH(int, exitCode);
+        QProcess host;
+        host.start(QStringLiteral(LEAKSCOPE_HOST), {QStringLiteral("--connect"), QStringLiteral("/nonexistent/socket"),
+                                                    option, QStringLiteral("--"), script("host_hello.py")});
+        QVERIFY(host.waitForFinished(10000));
+        QCOMPARE(host.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(host.exitCode(), exitCode);
+        if (exitCode == 0) {
+            const QByteArray help = host.readAllStandardOutput();
+            QVERIFY2(help.contains("--tracemalloc[=DEPTH]"), help.constData());
+            QVERIFY(help.contains("python3 -X tracemalloc=DEPTH"));
+        } else {
+            const QByteArray error = host.readAllStandardError();
+            QVERIFY2(error.contains("--tracemalloc takes a depth from 1 to 65535"), error.constData());
+        }
     }
 
     void describeALiveObject()
