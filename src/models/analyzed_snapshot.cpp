@@ -20,6 +20,7 @@ AnalyzedSnapshot::AnalyzedSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules)
     , m_rules(std::move(rules))
     , m_analysis(checked(m_snapshot), m_rules.get())
     , m_groups(m_analysis)
+    , m_libraries(candidatesByLibrary(m_analysis))
 {
 }
 

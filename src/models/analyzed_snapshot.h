@@ -2,6 +2,7 @@
 
 #include "candidate_groups.h"
 #include "snapshot/analysis.h"
+#include "snapshot/findings.h"
 #include "snapshot/ignore_rules.h"
 #include "snapshot/snapshot.h"
 
@@ -18,7 +19,8 @@ using IgnoreRulesPtr = std::shared_ptr<const IgnoreRules>;
 class AnalyzedSnapshot
 {
 public:
-    // Runs the O(N + E) analysis, then applies the rules (null: none) and groups the candidates.
+    // Runs the O(N + E) analysis, then applies the rules (null: none), groups the candidates and
+    // counts them per library.
     // snapshot must not be null.
     explicit AnalyzedSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr);
     AnalyzedSnapshot(const AnalyzedSnapshot&) = delete;
@@ -30,12 +32,15 @@ public:
     const IgnoreRulesPtr& ignoreRules() const { return m_rules; }
     const HeapAnalysis& analysis() const { return m_analysis; }
     const CandidateGroups& groups() const { return m_groups; }
+    // candidatesByLibrary(analysis()): most suspects first.
+    const std::vector<LibraryRow>& libraries() const { return m_libraries; }
 
 private:
     SnapshotPtr m_snapshot; // declared before m_analysis, which refers to *m_snapshot and *m_rules
     IgnoreRulesPtr m_rules;
     HeapAnalysis m_analysis;
     CandidateGroups m_groups;
+    std::vector<LibraryRow> m_libraries;
 };
 
 using AnalyzedSnapshotPtr = std::shared_ptr<const AnalyzedSnapshot>;

@@ -99,6 +99,13 @@ void CandidatesFilterProxy::setTypeFilter(const QSet<TypeIndex>& types)
     changeFilter([&] { m_types = types; });
 }
 
+void CandidatesFilterProxy::setLibraryFilter(const QSet<StringId>& libraries)
+{
+    if (libraries == m_libraries)
+        return;
+    changeFilter([&] { m_libraries = libraries; });
+}
+
 void CandidatesFilterProxy::setShowExplained(bool show)
 {
     if (show == m_showExplained)
@@ -127,11 +134,17 @@ void CandidatesFilterProxy::updateCaches(const CandidatesModel& candidates) cons
     const Snapshot& snapshot = candidates.analyzedSnapshot()->snapshot();
     const std::size_t types = snapshot.typeCount();
     m_typeAllowed.clear();
-    if (!m_types.isEmpty()) {
-        m_typeAllowed.assign(types, 0);
+    if (!m_types.isEmpty() || !m_libraries.isEmpty()) {
+        m_typeAllowed.assign(types, m_types.isEmpty() ? 1 : 0);
         for (TypeIndex t : m_types) {
             if (t < types)
                 m_typeAllowed[t] = 1;
+        }
+        if (!m_libraries.isEmpty()) {
+            for (TypeIndex t = 0; t < types; ++t) {
+                if (m_typeAllowed[t] && !m_libraries.contains(snapshot.type(t).library))
+                    m_typeAllowed[t] = 0;
+            }
         }
     }
     m_groupAllowed.clear();

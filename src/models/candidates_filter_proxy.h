@@ -15,8 +15,8 @@ namespace leakscope {
 
 // Sorts and filters a CandidatesModel (any other source passes unfiltered and sorts on SortRole
 // values). Filters combine: the chosen groups (or, when none are chosen, suspects only unless
-// showExplained), an allowed set of types, a minimum size, and a text that must occur in the Type or
-// the Repr. Changing a filter never resets the source; debouncing keystrokes is the caller's job.
+// showExplained), an allowed set of types, an allowed set of libraries, a minimum size, and a text that
+// must occur in the Type or the Repr. Changing a filter never resets the source; debouncing keystrokes is the caller's job.
 //
 // Sorting a CandidatesModel is handed to the source (CandidatesModel::sort(), the order of SortRole
 // values): the proxy keeps the source's order, so a filter change costs one filter pass instead of a
@@ -47,6 +47,12 @@ public:
     // Only candidates of these types; an empty set allows every type.
     void setTypeFilter(const QSet<TypeIndex>& types);
     const QSet<TypeIndex>& typeFilter() const { return m_types; }
+
+    // Only candidates whose type comes from one of these libraries (TypeRecord::library string ids of
+    // the source's snapshot; 0 names the types without a library); an empty set allows every library.
+    // With a type filter too, a candidate must pass both.
+    void setLibraryFilter(const QSet<StringId>& libraries);
+    const QSet<StringId>& libraryFilter() const { return m_libraries; }
 
     // False (the default): suspects only. True: explained and ignored candidates too. Applies only
     // while no group is chosen.
@@ -94,6 +100,7 @@ private:
     QPointer<CandidatesModel> m_candidates;
     TextFilter m_text;
     QSet<TypeIndex> m_types;
+    QSet<StringId> m_libraries;
     std::vector<CandidateGroupKey> m_groups; // sorted, no duplicates
     bool m_showExplained = false;
     quint64 m_minimumSize = 0;
@@ -102,7 +109,7 @@ private:
     // Per-type answers, rebuilt when a filter or the snapshot changes (types are few, rows many).
     mutable bool m_cachesValid = false;
     mutable quint64 m_cachedGeneration = 0;
-    mutable std::vector<char> m_typeAllowed; // empty: every type allowed
+    mutable std::vector<char> m_typeAllowed; // by the type and library filters; empty: every type allowed
     mutable std::vector<char> m_groupAllowed; // by group of the analysis; empty: no group chosen
     mutable std::vector<char> m_typeNameMatches;
     // Per candidate (position in the analysis' candidates): whether the filter text occurs in its type

@@ -14,8 +14,8 @@ constexpr qsizetype kDisplayedReprLength = 200;
 
 bool isNumeric(int column)
 {
-    return column != CandidatesModel::TypeColumn && column != CandidatesModel::ExplanationColumn
-        && column != CandidatesModel::ReprColumn;
+    return column != CandidatesModel::TypeColumn && column != CandidatesModel::LibraryColumn
+        && column != CandidatesModel::ExplanationColumn && column != CandidatesModel::ReprColumn;
 }
 
 } // namespace
@@ -39,6 +39,7 @@ void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
     std::vector<std::uint32_t> candidateOfRow;
     std::vector<std::uint32_t> explanationOfRow;
     std::vector<std::uint32_t> typeRank;
+    std::vector<std::uint32_t> libraryRank;
     if (analyzed) {
         const Snapshot& snapshot = analyzed->snapshot();
         const auto& candidates = analyzed->analysis().candidates();
@@ -62,6 +63,19 @@ void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
         typeRank.resize(byName.size());
         for (std::size_t rank = 0; rank < byName.size(); ++rank)
             typeRank[byName[rank]] = static_cast<std::uint32_t>(rank);
+        // Libraries are few and shared by many types: rank their distinct file names, which is what
+        // the column shows and sorts on ("" for none first).
+        std::vector<std::string_view> names;
+        names.reserve(snapshot.typeCount());
+        for (TypeIndex t = 0; t < snapshot.typeCount(); ++t)
+            names.push_back(libraryBaseName(snapshot.string(snapshot.type(t).library)));
+        std::vector<std::string_view> distinct = names;
+        std::sort(distinct.begin(), distinct.end());
+        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+        libraryRank.resize(names.size());
+        for (std::size_t t = 0; t < names.size(); ++t)
+            libraryRank[t] = static_cast<std::uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), names[t])
+                                                        - distinct.begin());
     }
 
     beginResetModel();
@@ -72,6 +86,7 @@ void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
     m_candidate = std::move(candidateOfRow);
     m_explanation = std::move(explanationOfRow);
     m_typeRank = std::move(typeRank);
+    m_libraryRank = std::move(libraryRank);
     if (m_sortColumn >= 0)
         permuteRows(sortedOrder(m_sortColumn, m_sortOrder));
     ++m_generation;
@@ -130,6 +145,8 @@ QVariant CandidatesModel::data(const QModelIndex& index, int role) const
             return reprText(row, false);
         if (column == ExplanationColumn)
             return explanationToolTip(row);
+        if (column == LibraryColumn)
+            return libraryToolTip(row);
         return {};
     case Qt::TextAlignmentRole:
         if (isNumeric(column))
@@ -139,6 +156,8 @@ QVariant CandidatesModel::data(const QModelIndex& index, int role) const
         return QVariant::fromValue<quint32>(objectAt(row));
     case TypeIndexRole:
         return QVariant::fromValue<quint32>(m_snapshot->typeOf(objectAt(row)));
+    case LibraryRole:
+        return QVariant::fromValue<quint32>(m_snapshot->type(m_snapshot->typeOf(objectAt(row))).library);
     case IsSuspectRole:
         return isSuspectRow(row);
     default:
@@ -154,6 +173,8 @@ QVariant CandidatesModel::displayData(int row, int column) const
         return addressText(m_snapshot->address(object));
     case TypeColumn:
         return toQString(m_snapshot->typeNameOf(object));
+    case LibraryColumn:
+        return libraryText(row);
     case ExplanationColumn:
         return explanationString(row);
     case ReprColumn:
@@ -173,6 +194,8 @@ QVariant CandidatesModel::sortData(int row, int column) const
         return QVariant::fromValue<qulonglong>(m_snapshot->address(object));
     case TypeColumn:
         return toQString(m_snapshot->typeNameOf(object));
+    case LibraryColumn:
+        return libraryText(row);
     case SizeColumn:
         return QVariant::fromValue<qulonglong>(m_snapshot->size(object));
     case RefcountColumn:
@@ -196,6 +219,18 @@ QString CandidatesModel::reprText(int row, bool elide) const
 {
     std::string_view repr = displayRepr(*m_snapshot, objectAt(row), m_scratch[0]);
     return elide ? toQStringElided(repr, kDisplayedReprLength) : toQString(repr);
+}
+
+QString CandidatesModel::libraryText(int row) const
+{
+    return toQString(libraryBaseName(m_snapshot->string(m_snapshot->type(m_snapshot->typeOf(objectAt(row))).library)));
+}
+
+QString CandidatesModel::libraryToolTip(int row) const
+{
+    const std::string_view path = m_snapshot->string(m_snapshot->type(m_snapshot->typeOf(objectAt(row))).library);
+    return path.empty() ? tr("No library: a class defined in Python, or a type whose library was not found")
+                        : toQString(path);
 }
 
 QString CandidatesModel::explanationString(int row) const
@@ -224,6 +259,7 @@ QVariant CandidatesModel::headerData(int section, Qt::Orientation orientation, i
         switch (section) {
         case AddressColumn: return tr("Address");
         case TypeColumn: return tr("Type");
+        case LibraryColumn: return tr("Library");
         case SizeColumn: return fieldTitle(ObjectField::Size);
         case RefcountColumn: return fieldTitle(ObjectField::Refcount);
         case ReferrersColumn: return fieldTitle(ObjectField::Referrers);
@@ -240,6 +276,9 @@ QVariant CandidatesModel::headerData(int section, Qt::Orientation orientation, i
         case ReferrersColumn: return fieldToolTip(ObjectField::Referrers);
         case SurplusColumn: return fieldToolTip(ObjectField::Surplus);
         case ReferentsColumn: return fieldToolTip(ObjectField::Referents);
+        case LibraryColumn:
+            return tr("The shared library (or executable) that defines the type; empty for classes defined in "
+                      "Python and types whose library was not found");
         case ExplanationColumn:
             return tr("Why the candidate is legitimate: its explanation, or the ignore rule that matched it; empty "
                       "for suspects");

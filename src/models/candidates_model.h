@@ -24,6 +24,7 @@ public:
     enum Column {
         AddressColumn,
         TypeColumn,
+        LibraryColumn, // the file name of the library behind the type; empty when it has none
         SizeColumn,
         RefcountColumn,
         ReferrersColumn,
@@ -85,6 +86,8 @@ private:
     QVariant displayData(int row, int column) const;
     QVariant sortData(int row, int column) const;
     QString reprText(int row, bool elide) const;
+    QString libraryText(int row) const;
+    QString libraryToolTip(int row) const;
     QString explanationString(int row) const;
     QString explanationToolTip(int row) const;
 
@@ -95,6 +98,7 @@ private:
     std::vector<std::uint32_t> m_candidate;   // per row: position in the analysis' candidates
     std::vector<std::uint32_t> m_explanation; // per row: index into the explanations, or kNoExplanation
     std::vector<std::uint32_t> m_typeRank;    // per type: position of its name in sorted order
+    std::vector<std::uint32_t> m_libraryRank; // per type: position of its library's file name in sorted order
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     quint64 m_generation = 0;

@@ -113,6 +113,7 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
         switch (column) {
         case AddressColumn: key = s.address(object); break;
         case TypeColumn: key = m_typeRank[s.typeOf(object)]; break;
+        case LibraryColumn: key = m_libraryRank[s.typeOf(object)]; break;
         case SizeColumn: key = s.size(object); break;
         case RefcountColumn: key = s.refcount(object); break;
         case ReferrersColumn: key = analysis.referrerCount(object); break;

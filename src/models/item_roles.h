@@ -11,6 +11,7 @@ enum ItemRole : int {
     ObjectIndexRole, // quint32 ObjectIndex in the model's snapshot
     TypeIndexRole,   // quint32 TypeIndex in the model's snapshot
     IsSuspectRole,   // bool: a candidate that no explanation covers and no ignore rule matches
+    LibraryRole,     // quint32 StringId of the library behind the row's type (TypeRecord::library; 0: none)
 };
 
 } // namespace leakscope

@@ -28,6 +28,11 @@ enum FixtureType : TypeIndex { Dict, List, Str, Tuple, Int, Leaky, Other, Bytes 
 //   7 *  tuple   10 B  rc 5   -> 8, 8, 8 explained "(1,)"
 //   8    int     28 B  not gc-tracked
 //   9 *! bytes 5000 B  rc 7                  300 x "x"
+// Types' libraries: the builtins libpython, ext.Leaky the extension _ext, ext.Other none (a class
+// defined in Python).
+inline constexpr const char* kLibpython = "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0";
+inline constexpr const char* kExtLibrary = "/opt/ext/_ext.cpython-311-x86_64-linux-gnu.so";
+
 inline GraphSpec fixtureSpec()
 {
     GraphSpec spec;
@@ -49,6 +54,10 @@ inline GraphSpec fixtureSpec()
         {.type = "builtins.bytes", .refcount = 7, .size = 5000, .repr = std::string(300, 'x')},
     };
     spec.explanations = {{7, "module-state", "held by ext"}, {5, "static-type-dict", "ext.Leaky.__dict__"}};
+    for (const char* type : {"builtins.dict", "builtins.list", "builtins.str", "builtins.tuple", "builtins.int",
+                             "builtins.bytes"})
+        spec.origins.push_back({type, kLibpython, "", ""});
+    spec.origins.push_back({"ext.Leaky", kExtLibrary, "Leaky_dealloc", "/src/ext/leaky.c:40"});
     return spec;
 }
 

@@ -223,6 +223,7 @@ private Q_SLOTS:
         QTest::addColumn<Objects>("ascending");
         QTest::newRow("address") << int(C::AddressColumn) << Objects{2, 6, 3, 9, 0, 7, 5};
         QTest::newRow("type") << int(C::TypeColumn) << Objects{9, 0, 5, 3, 7, 2, 6};
+        QTest::newRow("library") << int(C::LibraryColumn) << Objects{6, 2, 0, 3, 5, 7, 9};
         QTest::newRow("size") << int(C::SizeColumn) << Objects{5, 7, 2, 6, 0, 9, 3};
         QTest::newRow("refcount") << int(C::RefcountColumn) << Objects{6, 3, 2, 7, 9, 0, 5};
         QTest::newRow("referrers") << int(C::ReferrersColumn) << Objects{0, 2, 3, 5, 6, 7, 9};
@@ -256,8 +257,8 @@ private Q_SLOTS:
         QCOMPARE(proxy().sortOrder(), Qt::DescendingOrder);
         Objects descending = rows();
         std::reverse(descending.begin(), descending.end());
-        const bool ties = column == C::TypeColumn || column == C::ReferrersColumn || column == C::ReferentsColumn
-            || column == C::ExplanationColumn;
+        const bool ties = column == C::TypeColumn || column == C::LibraryColumn || column == C::ReferrersColumn
+            || column == C::ReferentsColumn || column == C::ExplanationColumn;
         if (!ties)
             QCOMPARE(descending, ascending);
         plain.sort(column, Qt::DescendingOrder);
@@ -420,6 +421,56 @@ private Q_SLOTS:
             QVERIFY(insertions.count() > 0);
         else
             QCOMPARE(layouts.count(), 3);
+    }
+
+    // Libraries by string id of the snapshot; 0 the types without one. Combined with the type filter,
+    // a candidate passes both.
+    void libraryFilter_data() { addPaths(); }
+    void libraryFilter()
+    {
+        applyPath();
+        QFETCH(int, incrementalLimit);
+        const Snapshot& s = m_model->analyzedSnapshot()->snapshot();
+        const StringId python = s.type(Dict).library;
+        const StringId ext = s.type(Leaky).library;
+        QVERIFY(python != 0 && ext != 0 && python != ext);
+        QCOMPARE(s.type(Other).library, StringId(0));
+        QSignalSpy sourceResets(m_model.get(), &QAbstractItemModel::modelAboutToBeReset);
+        QSignalSpy proxyResets(m_proxy.get(), &QAbstractItemModel::modelAboutToBeReset);
+        QSignalSpy layouts(m_proxy.get(), &QAbstractItemModel::layoutChanged);
+        QSignalSpy removals(m_proxy.get(), &QAbstractItemModel::rowsRemoved);
+
+        proxy().setLibraryFilter({ext});
+        QCOMPARE(rows(), (Objects{2}));
+        QCOMPARE(proxy().libraryFilter(), QSet<StringId>{ext});
+        proxy().setLibraryFilter({0});
+        QCOMPARE(rows(), (Objects{6}));
+        proxy().setLibraryFilter({python, 0});
+        QCOMPARE(rows(), (Objects{0, 3, 6, 9}));
+        proxy().setShowExplained(true);
+        QCOMPARE(rows(), (Objects{0, 3, 5, 6, 7, 9}));
+        // With types chosen too: both must hold.
+        proxy().setTypeFilter({Dict, Leaky});
+        QCOMPARE(rows(), (Objects{0, 5}));
+        proxy().setLibraryFilter({ext});
+        QCOMPARE(rows(), (Objects{2}));
+        proxy().setTypeFilter({});
+        proxy().setFilterText(QStringLiteral("0x10"), false); // the text still applies
+        QCOMPARE(rows(), (Objects{2}));
+        proxy().setFilterText(QStringLiteral("list"), false);
+        QCOMPARE(rows(), Objects{});
+        proxy().setFilterText(QString(), false);
+        proxy().setLibraryFilter({12345}); // no type has it
+        QCOMPARE(rows(), Objects{});
+        proxy().setLibraryFilter({});
+        QCOMPARE(rows(), (Objects{0, 2, 3, 5, 6, 7, 9}));
+
+        QCOMPARE(sourceResets.count(), 0);
+        QCOMPARE(proxyResets.count(), 0);
+        if (incrementalLimit > 0)
+            QVERIFY(removals.count() > 0);
+        else
+            QVERIFY(layouts.count() >= 10);
     }
 
     void otherSourcesPassUnfiltered()

@@ -94,6 +94,7 @@ private Q_SLOTS:
         CandidatesModel model;
         model.setSnapshot(fixtureSnapshot());
         const QStringList list{QStringLiteral("0x7f0000000100"), QStringLiteral("builtins.list"),
+                               QStringLiteral("libpython3.11.so.1.0"),
                                QStringLiteral("1,000,000"),      QStringLiteral("1"),
                                QStringLiteral("0"),              QStringLiteral("1"),
                                QStringLiteral("2"),              QString(),
@@ -134,6 +135,36 @@ private Q_SLOTS:
         QCOMPARE(value(model, 2, C::ReprColumn, ObjectIndexRole).value<quint32>(), 2u);
         QCOMPARE(value(model, 2, C::SizeColumn, TypeIndexRole).value<quint32>(), quint32(Leaky));
         QCOMPARE(value(model, 9, C::TypeColumn, TypeIndexRole).value<quint32>(), quint32(Bytes));
+    }
+
+    // The library behind each candidate's type: its file name, the full path as tooltip, its string id,
+    // and sorted by file name with the types without a library first.
+    void libraryColumn()
+    {
+        CandidatesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSnapshot(fixtureSnapshot());
+        const Snapshot& s = model.analyzedSnapshot()->snapshot();
+        QCOMPARE(model.headerData(C::LibraryColumn, Qt::Horizontal).toString(), QStringLiteral("Library"));
+        QCOMPARE(text(model, 2, C::LibraryColumn), QStringLiteral("_ext.cpython-311-x86_64-linux-gnu.so"));
+        QCOMPARE(text(model, 2, C::LibraryColumn, Qt::ToolTipRole), QString::fromUtf8(kExtLibrary));
+        QCOMPARE(text(model, 9, C::LibraryColumn), QStringLiteral("libpython3.11.so.1.0"));
+        QCOMPARE(text(model, 6, C::LibraryColumn), QString()); // ext.Other: defined in Python
+        QVERIFY(text(model, 6, C::LibraryColumn, Qt::ToolTipRole).startsWith(QStringLiteral("No library")));
+        QCOMPARE(value(model, 6, C::LibraryColumn).toString(), QString());
+        QCOMPARE(value(model, 9, C::LibraryColumn).toString(), QStringLiteral("libpython3.11.so.1.0"));
+        QVERIFY(value(model, 2, C::LibraryColumn, Qt::TextAlignmentRole).isNull()); // text, left-aligned
+        const auto libraryOf = [&](ObjectIndex object) {
+            return s.string(value(model, object, C::AddressColumn, LibraryRole).value<quint32>());
+        };
+        QCOMPARE(std::string(libraryOf(2)), std::string(kExtLibrary));
+        QCOMPARE(std::string(libraryOf(0)), std::string(kLibpython));
+        QCOMPARE(value(model, 6, C::AddressColumn, LibraryRole).value<quint32>(), 0u);
+
+        model.sort(C::LibraryColumn);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{6, 2, 0, 3, 5, 7, 9}));
+        model.sort(C::LibraryColumn, Qt::DescendingOrder);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{0, 3, 5, 7, 9, 2, 6}));
     }
 
     void longReprsAreCutInTheCellOnly()
