@@ -92,6 +92,13 @@ void timeFilterChanges(CandidatesFilterProxy& proxy)
         proxy, "type filter {0..4}", [&] { proxy.setTypeFilter({0, 1, 2, 3, 4}); },
         "type filter {5..9}", [&] { proxy.setTypeFilter({5, 6, 7, 8, 9}); });
     proxy.setTypeFilter({});
+    // The library of type 0 (builtins, libpython) against no library (classes defined in Python).
+    const CandidatesModel* candidates = qobject_cast<const CandidatesModel*>(proxy.sourceModel());
+    const StringId libpython = candidates->analyzedSnapshot()->snapshot().type(0).library;
+    timeToggle(
+        proxy, "library filter {libpython}", [&] { proxy.setLibraryFilter({libpython}); },
+        "library filter {none}", [&] { proxy.setLibraryFilter({0}); });
+    proxy.setLibraryFilter({});
     timeToggle(
         proxy, "showExplained on", [&] { proxy.setShowExplained(true); },
         "showExplained off", [&] { proxy.setShowExplained(false); });
@@ -135,7 +142,8 @@ int main(int argc, char** argv)
 
     std::printf("sorting (suspects shown):\n");
     for (int column : {int(CandidatesModel::SizeColumn), int(CandidatesModel::TypeColumn),
-                       int(CandidatesModel::ReprColumn), int(CandidatesModel::ExplanationColumn)}) {
+                       int(CandidatesModel::LibraryColumn), int(CandidatesModel::ReprColumn),
+                       int(CandidatesModel::ExplanationColumn)}) {
         const std::string name = model.headerData(column, Qt::Horizontal).toString().toStdString();
         timeToggle(
             proxy, "sort by " + name + " ascending", [&] { proxy.sort(column, Qt::AscendingOrder); },

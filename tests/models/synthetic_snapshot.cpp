@@ -33,11 +33,19 @@ SnapshotPtr syntheticSnapshot(std::size_t candidates)
                                                    "code-constant", "frame-local"};
     SnapshotColumns c;
     StringPoolBuilder strings;
+    // Builtins from libpython, ext.* from an extension, the rest classes defined in Python.
+    const StringId libpython = strings.intern("/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0");
+    const StringId extension = strings.intern("/opt/pkg/ext.cpython-311-x86_64-linux-gnu.so");
     for (const char* name : typeNames) {
         const std::string full = name;
         const auto dot = full.rfind('.');
-        c.types.push_back({strings.intern(full), strings.intern(full.substr(0, dot)), strings.intern(full.substr(dot + 1)),
-                           0x5500000000ULL + 0x400ULL * c.types.size(), 0});
+        TypeRecord type{strings.intern(full), strings.intern(full.substr(0, dot)), strings.intern(full.substr(dot + 1)),
+                        0x5500000000ULL + 0x400ULL * c.types.size(), 0};
+        if (full.starts_with("builtins."))
+            type.library = libpython;
+        else if (full.starts_with("ext."))
+            type.library = extension;
+        c.types.push_back(type);
     }
     Lcg random;
     std::string repr;
