@@ -1,9 +1,12 @@
-// leakscope: the desktop application. `leakscope [SCRIPT [ARGS...]]` runs SCRIPT at once.
+// leakscope: the desktop application. `leakscope [--tracemalloc[=DEPTH]] [SCRIPT [ARGS...]]` runs
+// SCRIPT at once.
 #include "gui/main_window.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFileInfo>
 #include <QtWidgets/QApplication>
+
+#include <cstdio>
 
 int main(int argc, char** argv)
 {
@@ -19,17 +22,30 @@ int main(int argc, char** argv)
         "and browse the objects that nothing refers to."));
     parser.addHelpOption();
     parser.addVersionOption();
+    // QCommandLineParser has no options with an optional value: --tracemalloc[=DEPTH] is taken out
+    // beforehand, and declared here for --help only.
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("tracemalloc"),
+        QStringLiteral("Track allocations: trace them from the interpreter's start, as python3 -X tracemalloc=DEPTH, so "
+                       "that each candidate's details say where it was allocated. --tracemalloc=DEPTH keeps DEPTH "
+                       "frames (1 to 65535; default 10). Slows the script.")));
     parser.addPositionalArgument(QStringLiteral("script"), QStringLiteral("Python script to run at once"),
                                  QStringLiteral("[SCRIPT [ARGS...]]"));
     // Everything after the script belongs to the script, options included.
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
-    parser.process(app);
+    QStringList arguments = QApplication::arguments();
+    leakscope::RunRequest request;
+    QString error;
+    if (!leakscope::takeTracemallocOption(arguments, request, &error)) {
+        std::fprintf(stderr, "leakscope: %s\n", qPrintable(error));
+        return 2;
+    }
+    parser.process(arguments);
 
     leakscope::MainWindow window;
     window.show();
     const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty()) {
-        leakscope::RunRequest request;
         request.script = QFileInfo(positional.first()).absoluteFilePath();
         request.arguments = positional.mid(1);
         window.runScript(request);

@@ -30,6 +30,7 @@ FilterBar::FilterBar(QWidget* parent)
     });
     connect(m_ui->types, &QToolButton::clicked, this, &FilterBar::clearTypesRequested);
     connect(m_ui->groups, &QToolButton::clicked, this, &FilterBar::clearGroupsRequested);
+    connect(m_ui->libraries, &QToolButton::clicked, this, &FilterBar::clearLibrariesRequested);
 }
 
 FilterBar::~FilterBar() = default;
@@ -74,6 +75,12 @@ void FilterBar::setChosenGroupCount(int count)
                                                     "your ignore rules match")
                                                : tr("The groups chosen in the Explanations tab decide which candidates "
                                                     "are listed"));
+}
+
+void FilterBar::setChosenLibraryCount(int count)
+{
+    m_ui->libraries->setText(count == 1 ? tr("1 library ✕") : tr("%1 libraries ✕").arg(count));
+    m_ui->libraries->setVisible(count > 0);
 }
 
 bool FilterBar::showExplained() const

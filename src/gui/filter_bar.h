@@ -14,7 +14,8 @@ namespace leakscope {
 class CandidatesFilterProxy;
 
 // The candidates' filters: text (debounced, plain or regex), the types chosen in the type summary,
-// the groups chosen in the explanation summary, minimum size and "show explained". Applies them to a proxy without ever resetting its source.
+// the groups chosen in the explanation summary, the libraries chosen in the library summary, minimum
+// size and "show explained". Applies them to a proxy without ever resetting its source.
 class FilterBar : public QWidget
 {
     Q_OBJECT
@@ -30,6 +31,8 @@ public:
     // Shown on the groups button, which is hidden while no group is chosen; while some are, they
     // decide which candidates are listed and "show explained" is disabled.
     void setChosenGroupCount(int count);
+    // Shown on the libraries button, which is hidden while no library is chosen.
+    void setChosenLibraryCount(int count);
 
     bool showExplained() const;
     void setShowExplained(bool show);
@@ -41,6 +44,7 @@ public:
 Q_SIGNALS:
     void clearTypesRequested();
     void clearGroupsRequested();
+    void clearLibrariesRequested();
 
 private:
     void applyText();

@@ -9,6 +9,7 @@
 #include "models/candidates_model.h"
 #include "models/explanation_summary_model.h"
 #include "models/item_roles.h"
+#include "models/library_summary_model.h"
 #include "models/model_text.h"
 #include "models/object_tree_model.h"
 #include "models/root_path.h"
@@ -32,6 +33,8 @@
 #include <QtWidgets/QStyle>
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QTreeView>
+
+#include <algorithm>
 
 namespace leakscope {
 
@@ -62,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_candidatesProxy(new CandidatesFilterProxy(this))
     , m_types(new TypeSummaryModel(this))
     , m_explanations(new ExplanationSummaryModel(this))
+    , m_libraries(new LibrarySummaryModel(this))
     , m_referents(new ObjectTreeModel(ObjectTreeModel::Referents, this))
     , m_referrers(new ObjectTreeModel(ObjectTreeModel::Referrers, this))
     , m_typesSorted(new QSortFilterProxyModel(this))
@@ -77,12 +81,7 @@ MainWindow::MainWindow(QWidget* parent)
     qRegisterMetaType<SnapshotPtr>();
     qRegisterMetaType<LiveObject>();
     m_targetFactory = [](const RunRequest& request) -> std::unique_ptr<Target> {
-        HostLaunch launch;
-        launch.script = request.script;
-        launch.arguments = request.arguments;
-        launch.workingDirectory = request.workingDirectory.isEmpty() ? QFileInfo(request.script).absolutePath()
-                                                                     : request.workingDirectory;
-        return std::make_unique<HostProcessTarget>(launch);
+        return std::make_unique<HostProcessTarget>(hostLaunchFor(request));
     };
 
     QStyle* style = this->style();
@@ -94,7 +93,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_candidatesProxy->setSourceModel(m_candidates);
     m_ui->candidatesView->setModel(m_candidatesProxy);
     m_ui->candidatesView->verticalHeader()->hide();
-    for (QTableView* table : {m_ui->candidatesView, m_ui->typesView, m_ui->explanationsView})
+    for (QTableView* table : {m_ui->candidatesView, m_ui->typesView, m_ui->explanationsView, m_ui->librariesView})
         table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_ui->candidatesView->horizontalHeader()->setStretchLastSection(true);
     m_ui->candidatesView->sortByColumn(CandidatesModel::SizeColumn, Qt::DescendingOrder);
@@ -111,6 +110,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_ui->explanationsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_ui->explanationsView->horizontalHeader()->setSectionResizeMode(ExplanationSummaryModel::GroupColumn,
                                                                      QHeaderView::Stretch);
+    setUpOrigins();
     m_ui->filterBar->setProxy(m_candidatesProxy);
     m_ui->referentsView->setModel(m_referents);
     m_ui->referrersView->setModel(m_referrers);
@@ -260,7 +260,11 @@ void MainWindow::runScript(const RunRequest& request)
     rememberScript(request.script);
     m_pendingSnapshot = 0;
     m_ui->output->clear();
-    appendNotice(tr("Running %1 %2").arg(request.script, request.arguments.join(u' ')));
+    appendNotice(tr("Running %1 %2").arg(request.script, request.arguments.join(u' ')).trimmed()
+                 + (!request.trackAllocations                  ? QString()
+                    : request.effectiveTracemallocDepth() == 1 ? tr(" (tracking allocations, 1 frame)")
+                                                               : tr(" (tracking allocations, %1 frames)")
+                                                                     .arg(request.effectiveTracemallocDepth())));
     setWindowTitle(tr("%1 — LeakScope").arg(QFileInfo(request.script).fileName()));
     m_target = m_targetFactory(request);
     connectTarget();
@@ -527,8 +531,11 @@ void MainWindow::rebuildRecentMenu()
         m_ui->menuRecent->addAction(script, this, [this, script] {
             RunRequest request = m_lastRun;
             if (request.script != script) {
+                // Arguments belong to the last script; allocation tracking is a choice of the user's.
                 request = RunRequest();
                 request.script = script;
+                request.trackAllocations = m_lastRun.trackAllocations;
+                request.tracemallocDepth = m_lastRun.tracemallocDepth;
             }
             runScript(request);
         });
@@ -546,6 +553,10 @@ void MainWindow::readSettings()
     m_recentScripts = settings.value(QStringLiteral("run/recentScripts")).toStringList();
     m_lastRun.arguments = settings.value(QStringLiteral("run/arguments")).toStringList();
     m_lastRun.workingDirectory = settings.value(QStringLiteral("run/workingDirectory")).toString();
+    m_lastRun.trackAllocations = settings.value(QStringLiteral("run/trackAllocations"), false).toBool();
+    m_lastRun.tracemallocDepth = std::clamp(
+        settings.value(QStringLiteral("run/tracemallocDepth"), RunRequest::kDefaultTracemallocDepth).toInt(), 1,
+        RunRequest::kMaxTracemallocDepth);
     m_ui->filterBar->setShowExplained(settings.value(QStringLiteral("filter/showExplained"), false).toBool());
     m_ui->filterBar->setRegex(settings.value(QStringLiteral("filter/regex"), false).toBool());
     m_ui->filterBar->setMinimumSize(settings.value(QStringLiteral("filter/minimumSize"), 0).toLongLong());
@@ -562,6 +573,8 @@ void MainWindow::writeSettings() const
     settings.setValue(QStringLiteral("run/recentScripts"), m_recentScripts);
     settings.setValue(QStringLiteral("run/arguments"), m_lastRun.arguments);
     settings.setValue(QStringLiteral("run/workingDirectory"), m_lastRun.workingDirectory);
+    settings.setValue(QStringLiteral("run/trackAllocations"), m_lastRun.trackAllocations);
+    settings.setValue(QStringLiteral("run/tracemallocDepth"), m_lastRun.tracemallocDepth);
     settings.setValue(QStringLiteral("filter/showExplained"), m_ui->filterBar->showExplained());
     settings.setValue(QStringLiteral("filter/regex"), m_ui->filterBar->regex());
     settings.setValue(QStringLiteral("filter/minimumSize"), m_ui->filterBar->minimumSize());

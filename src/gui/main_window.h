@@ -33,14 +33,18 @@ class FilterBar;
 class IgnoreLikeDialog;
 class IgnoreRulesDialog;
 class IgnoreRulesFile;
+class LibrarySummaryModel;
 class ObjectTreeModel;
+class SourceViewerDialog;
+struct SourceLocation;
 class TypeSummaryModel;
 
 // The main window: runs a script in a target, keeps the snapshots it receives, and shows the chosen
-// one as a type summary, a summary by explanation, a filterable table of candidates and the details
-// of the selected object. Every snapshot is analysed off the GUI thread with the user's ignore rules
-// (defaultIgnoreRulesPath(), read at construction and followed while the window lives); when the
-// rules change, the snapshot shown is analysed again, and the others when they are next shown.
+// one as a type summary, a summary by explanation, a summary by library, a filterable table of
+// candidates and the details of the selected object (whose source lines open in a viewer). Every
+// snapshot is analysed off the GUI thread with the user's ignore rules (defaultIgnoreRulesPath(), read
+// at construction and followed while the window lives); when the rules change, the snapshot shown is
+// analysed again, and the others when they are next shown.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -55,6 +59,8 @@ public:
     void runScript(const RunRequest& request);
     // The default starts leakscope-host next to this program; tests give a FakeTarget.
     void setTargetFactory(TargetFactory factory);
+    // The run File ▸ Run Script… proposes: the last one, or the settings of the last session.
+    const RunRequest& lastRun() const { return m_lastRun; }
 
     // For tests.
     Target* target() const { return m_target.get(); }
@@ -69,6 +75,9 @@ public:
     QTreeView* referrersView() const;
     QTextBrowser* pathView() const;
     QTableView* explanationsView() const;
+    QTableView* librariesView() const;
+    // The source viewer once a source link was followed, else null.
+    SourceViewerDialog* sourceViewer() const;
     IgnoreRulesFile* ignoreRulesFile() const { return m_rulesFile; }
     // The status bar's account of the rules: how many, and the bad lines (tooltip).
     QLabel* rulesStatusLabel() const { return m_rulesLabel; }
@@ -119,8 +128,13 @@ private:
     void cancelPendingSnapshot();
     void applyTypeSelection();
     void applyGroupSelection();
-    // Selects the rows of the types and groups named, without a filter pass per row.
-    void restoreSummarySelections(const QStringList& typeNames, const std::vector<CandidateGroupKey>& groups);
+    void applyLibrarySelection();
+    // Selects the rows of the types, groups and libraries (by path) named, without a filter pass per row.
+    void restoreSummarySelections(const QStringList& typeNames, const std::vector<CandidateGroupKey>& groups,
+                                  const QStringList& libraryPaths);
+    // main_window_origins.cpp: the Libraries tab, and source links followed into the source viewer.
+    void setUpOrigins();
+    void openSource(const SourceLocation& location);
     void appendOutput(Target::Channel channel, const QString& text);
     void appendNotice(const QString& text);
     void updateActions();
@@ -135,6 +149,7 @@ private:
     CandidatesFilterProxy* m_candidatesProxy;
     TypeSummaryModel* m_types;
     ExplanationSummaryModel* m_explanations;
+    LibrarySummaryModel* m_libraries;
     ObjectTreeModel* m_referents;
     ObjectTreeModel* m_referrers;
     QSortFilterProxyModel* m_typesSorted;
@@ -154,6 +169,7 @@ private:
     IgnoreRulesFile* m_rulesFile;
     QPointer<IgnoreLikeDialog> m_ignoreLikeDialog;
     QPointer<IgnoreRulesDialog> m_rulesDialog;
+    QPointer<SourceViewerDialog> m_sourceViewer;
     ObjectIndex m_detailsObject = kNoObject; // the candidate the details and trees show, if any
     quint32 m_pendingSnapshot = 0; // request whose answer is awaited; 0: none
     quint32 m_pendingDescribe = 0;

@@ -11,6 +11,7 @@
 #include "models/candidates_model.h"
 #include "models/explanation_summary_model.h"
 #include "models/item_roles.h"
+#include "models/library_summary_model.h"
 #include "models/type_summary_model.h"
 #include "ui_main_window.h"
 
@@ -63,16 +64,23 @@ void MainWindow::showAnalysis(AnalyzedSnapshotPtr analyzed, bool keepView)
     std::vector<CandidateGroupKey> groups;
     for (const QModelIndex& row : m_ui->explanationsView->selectionModel()->selectedRows())
         groups.push_back(m_explanations->groupAt(row.row()).key);
+    // Libraries by path: string ids belong to one snapshot.
+    QStringList libraryPaths;
+    for (const QModelIndex& row : m_ui->librariesView->selectionModel()->selectedRows())
+        libraryPaths << m_libraries->libraryPathAt(row.row());
 
     m_shown = std::move(analyzed);
     m_candidates->setSnapshot(m_shown);
     m_types->setSnapshot(m_shown);
     m_explanations->setSnapshot(m_shown);
-    restoreSummarySelections(typeNames, groups);
+    m_libraries->setSnapshot(m_shown);
+    restoreSummarySelections(typeNames, groups, libraryPaths);
     m_ui->typesView->resizeColumnsToContents();
     m_ui->typesView->setColumnWidth(TypeSummaryModel::TypeColumn, std::min(m_ui->typesView->columnWidth(0), 170));
-    m_ui->candidatesView->resizeColumnToContents(CandidatesModel::AddressColumn);
-    m_ui->candidatesView->resizeColumnToContents(CandidatesModel::TypeColumn);
+    // Fitted to the rows in view (a bounded sample, whatever the number of candidates), so that the
+    // numbers up to Surplus fit beside the details. Explanation and Repr keep the width they have.
+    for (int column = CandidatesModel::AddressColumn; column < CandidatesModel::ExplanationColumn; ++column)
+        m_ui->candidatesView->resizeColumnToContents(column);
 
     const int row = current != kNoObject ? m_candidates->rowOfObject(current) : -1;
     const QModelIndex shown = row >= 0 ? m_candidatesProxy->mapFromSource(m_candidates->index(row, 0)) : QModelIndex();
@@ -90,7 +98,8 @@ void MainWindow::showAnalysis(AnalyzedSnapshotPtr analyzed, bool keepView)
     updateActions();
 }
 
-void MainWindow::restoreSummarySelections(const QStringList& typeNames, const std::vector<CandidateGroupKey>& groups)
+void MainWindow::restoreSummarySelections(const QStringList& typeNames, const std::vector<CandidateGroupKey>& groups,
+                                          const QStringList& libraryPaths)
 {
     // A reset clears a selection without telling: select again in one go, then filter once.
     QItemSelection types;
@@ -105,15 +114,24 @@ void MainWindow::restoreSummarySelections(const QStringList& typeNames, const st
             chosenGroups.select(m_explanations->index(row, 0),
                                 m_explanations->index(row, ExplanationSummaryModel::ColumnCount - 1));
     }
+    QItemSelection libraries;
+    for (const QString& path : libraryPaths) {
+        if (const int row = m_libraries->rowOfPath(path); row >= 0)
+            libraries.select(m_libraries->index(row, 0), m_libraries->index(row, LibrarySummaryModel::ColumnCount - 1));
+    }
     {
         const QSignalBlocker blockTypes(m_ui->typesView->selectionModel());
         const QSignalBlocker blockGroups(m_ui->explanationsView->selectionModel());
+        const QSignalBlocker blockLibraries(m_ui->librariesView->selectionModel());
         m_ui->typesView->selectionModel()->select(types, QItemSelectionModel::ClearAndSelect);
         m_ui->explanationsView->selectionModel()->select(chosenGroups, QItemSelectionModel::ClearAndSelect);
+        m_ui->librariesView->selectionModel()->select(libraries, QItemSelectionModel::ClearAndSelect);
     }
     m_ui->typesView->viewport()->update();
     m_ui->explanationsView->viewport()->update();
+    m_ui->librariesView->viewport()->update();
     applyTypeSelection();
+    applyLibrarySelection();
     // Keys that name no group of the new analysis stay chosen: they match nothing, as the filter bar says.
     m_candidatesProxy->setGroupFilter(groups);
     m_ui->filterBar->setChosenGroupCount(static_cast<int>(groups.size()));

@@ -1,7 +1,11 @@
 #include "object_details.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QFileInfo>
 #include <QtCore/QUrl>
+#include <QtCore/QUrlQuery>
+
+#include <algorithm>
 
 namespace leakscope {
 
@@ -27,7 +31,147 @@ QString row(const QString& name, const QString& value)
     return QStringLiteral("<tr><th align=\"left\" valign=\"top\">%1</th><td>%2</td></tr>").arg(name, value);
 }
 
+QString small(const QString& text)
+{
+    return QStringLiteral("<small>") + text + QStringLiteral("</small>");
+}
+
+QString anchor(const QUrl& link, const QString& text, const QString& title = {})
+{
+    const QString href = link.toString(QUrl::FullyEncoded).toHtmlEscaped();
+    if (title.isEmpty())
+        return QStringLiteral("<a href=\"%1\">%2</a>").arg(href, text);
+    return QStringLiteral("<a href=\"%1\" title=\"%2\">%3</a>").arg(href, title.toHtmlEscaped(), text);
+}
+
+// Whether the capture resolved type origins at all: a snapshot without a single library (a file
+// written before origins were recorded, or a capture that skipped them) knows nothing of any type.
+bool hasOrigins(const Snapshot& s)
+{
+    for (TypeIndex t = 0; t < s.typeCount(); ++t) {
+        if (s.type(t).library != 0)
+            return true;
+    }
+    return false;
+}
+
+QString originHtml(const Snapshot& s, const TypeRecord& type)
+{
+    const std::string_view library = s.string(type.library);
+    const std::string_view symbol = s.string(type.symbol);
+    const std::string_view source = s.string(type.source);
+    const bool heapType = type.flags & HeapType;
+    if (library.empty() && symbol.empty() && source.empty()) {
+        if (!hasOrigins(s))
+            return tr("not recorded in this snapshot");
+        // The capture leaves a class statement's type blank on purpose; a static type is C code whose
+        // library could not be told.
+        return heapType ? tr("defined in Python: no C library behind its type")
+                        : tr("C code in a library that was not found");
+    }
+    QString html = library.empty()
+        ? tr("library not found")
+        : QStringLiteral("<span title=\"%1\">%2</span>").arg(escaped(library), escaped(libraryBaseName(library)));
+    html += QStringLiteral("<br/>");
+    if (symbol.empty())
+        html += tr("symbol not found");
+    else
+        html += QStringLiteral("<code>%1</code> ").arg(escaped(symbol))
+            + small(heapType ? tr("(a slot function of the type)") : tr("(the type object)"));
+    html += QStringLiteral("<br/>");
+    if (source.empty()) {
+        html += tr("no debug information: source line unknown");
+        return html;
+    }
+    const std::optional<SourceLocation> line = parseSourceLine(source);
+    const QString what = heapType ? tr("The source line of that slot function, from debug information")
+                                  : tr("The source line of the type's first C slot function (its tp_dealloc when it "
+                                       "has its own), from debug information");
+    const QString where = QStringLiteral("<span title=\"%1\">%2</span>").arg(what.toHtmlEscaped(), escaped(source));
+    if (line && QFileInfo(line->file).isAbsolute() && QFileInfo(line->file).isFile())
+        html += anchor(sourceLink(line->file, line->line), where);
+    else
+        html += where + QStringLiteral(" ") + small(tr("(not on this computer)"));
+    return html;
+}
+
+QString allocationHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
+{
+    const Snapshot& s = analyzed.snapshot();
+    const std::uint32_t depth = s.info().tracemallocDepth;
+    if (depth == 0)
+        return tr("not traced. Tick <i>Track allocations</i> in File ▸ Run Script… (or start "
+                  "<code>leakscope --tracemalloc SCRIPT</code>) and run the script again.");
+    const std::span<const AllocationFrame> frames = s.allocationSite(object);
+    if (frames.empty()) {
+        if (!analyzed.analysis().isCandidate(object))
+            return tr("recorded for leak candidates only");
+        return tr("no record: tracemalloc did not see it allocated (before tracing started, or not through "
+                  "Python's allocators)");
+    }
+    // One line per frame: the file's name and line (the full path as tooltip), its folder after it
+    // whenever it is not the previous frame's.
+    QString html;
+    QString previousFolder;
+    for (const AllocationFrame& frame : frames) {
+        const std::string_view name = s.string(frame.file);
+        const QString file = QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
+        // "<frozen importlib._bootstrap>", "<string>": code that has no file to open.
+        const bool openable = !file.isEmpty() && !file.startsWith(u'<') && frame.line > 0;
+        const QFileInfo info(file);
+        const QString text = ((openable ? info.fileName() : file) + u':' + QString::number(frame.line)).toHtmlEscaped();
+        if (openable)
+            html += anchor(sourceLink(file, static_cast<int>(frame.line)), text, file);
+        else
+            html += text;
+        if (openable && info.path() != previousFolder)
+            html += QStringLiteral(" ") + small(tr("in %1").arg(info.path().toHtmlEscaped()));
+        previousFolder = openable ? info.path() : QString();
+        html += QStringLiteral("<br/>");
+    }
+    html += small(frames.size() >= depth
+                      ? tr("innermost first; cut at %1 frames, the depth tracemalloc kept").arg(depth)
+                      : tr("innermost first"));
+    return html;
+}
+
 } // namespace
+
+QUrl sourceLink(const QString& file, int line)
+{
+    QUrl link;
+    link.setScheme(QStringLiteral("source"));
+    link.setPath(file);
+    link.setQuery(QStringLiteral("line=%1").arg(line));
+    return link;
+}
+
+std::optional<SourceLocation> sourceOfLink(const QUrl& link)
+{
+    if (link.scheme() != QStringLiteral("source"))
+        return std::nullopt;
+    bool ok = false;
+    const int line = QUrlQuery(link).queryItemValue(QStringLiteral("line")).toInt(&ok);
+    const QString file = link.path(QUrl::FullyDecoded);
+    if (!ok || line < 1 || file.isEmpty())
+        return std::nullopt;
+    return SourceLocation{file, line};
+}
+
+std::optional<SourceLocation> parseSourceLine(std::string_view text)
+{
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size())
+        return std::nullopt;
+    const std::string_view digits = text.substr(colon + 1);
+    if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    const int line = std::stoi(std::string(digits));
+    if (line < 1)
+        return std::nullopt;
+    const std::string_view file = text.substr(0, colon);
+    return SourceLocation{QString::fromUtf8(file.data(), static_cast<qsizetype>(file.size())), line};
+}
 
 QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
 {
@@ -88,8 +232,8 @@ QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
             text += QStringLiteral("<br/><small>") + tr("(the explanation already covers it)") + QStringLiteral("</small>");
         html += row(tr("Ignore rule"), text);
     }
-    html += row(tr("C origin"), tr("not resolved"));
-    html += row(tr("Allocated at"), tr("not recorded"));
+    html += row(tr("C origin"), originHtml(s, type));
+    html += row(tr("Allocated at"), allocationHtml(analyzed, object));
     html += row(tr("Repr"), QStringLiteral("<code>") + escaped(s.repr(object)) + QStringLiteral("</code>"));
     html += QStringLiteral("</table>");
     return html;

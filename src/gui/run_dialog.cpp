@@ -4,10 +4,64 @@
 
 #include <QtCore/QFileInfo>
 #include <QtCore/QProcess>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
+
+#include <algorithm>
 
 namespace leakscope {
+
+unsigned RunRequest::effectiveTracemallocDepth() const
+{
+    return trackAllocations ? static_cast<unsigned>(std::clamp(tracemallocDepth, 1, kMaxTracemallocDepth)) : 0u;
+}
+
+HostLaunch hostLaunchFor(const RunRequest& request, const QString& program)
+{
+    HostLaunch launch;
+    launch.program = program;
+    launch.script = request.script;
+    launch.arguments = request.arguments;
+    launch.workingDirectory = request.workingDirectory.isEmpty() ? QFileInfo(request.script).absolutePath()
+                                                                 : request.workingDirectory;
+    launch.tracemallocDepth = request.effectiveTracemallocDepth();
+    return launch;
+}
+
+bool takeTracemallocOption(QStringList& arguments, RunRequest& request, QString* error)
+{
+    const QString option = QStringLiteral("--tracemalloc");
+    for (qsizetype k = 1; k < arguments.size();) {
+        const QString& argument = arguments[k];
+        if (argument == QStringLiteral("--") || !argument.startsWith(u'-'))
+            break;
+        if (argument != option && !argument.startsWith(option + u'=')) {
+            ++k;
+            continue;
+        }
+        int depth = RunRequest::kDefaultTracemallocDepth;
+        if (argument != option) {
+            const QString text = argument.mid(option.size() + 1);
+            bool ok = false;
+            depth = text.toInt(&ok);
+            // toInt() takes a sign and spaces around; a depth is digits only.
+            if (!ok || depth < 1 || depth > RunRequest::kMaxTracemallocDepth || text.front() == u'+'
+                || text.trimmed() != text) {
+                if (error)
+                    *error = RunDialog::tr("--tracemalloc takes a depth from 1 to %1, not '%2'")
+                                 .arg(RunRequest::kMaxTracemallocDepth)
+                                 .arg(text);
+                return false;
+            }
+        }
+        request.trackAllocations = true;
+        request.tracemallocDepth = depth;
+        arguments.removeAt(k);
+    }
+    return true;
+}
 
 RunDialog::RunDialog(const QStringList& recentScripts, const RunRequest& last, QWidget* parent)
     : QDialog(parent)
@@ -21,6 +75,11 @@ RunDialog::RunDialog(const QStringList& recentScripts, const RunRequest& last, Q
         quoted << (argument.contains(u' ') ? u'"' + argument + u'"' : argument);
     m_ui->arguments->setText(quoted.join(u' '));
     m_ui->directory->setText(last.workingDirectory);
+    m_ui->tracemallocDepth->setRange(1, RunRequest::kMaxTracemallocDepth);
+    m_ui->tracemallocDepth->setValue(std::clamp(last.tracemallocDepth, 1, RunRequest::kMaxTracemallocDepth));
+    m_ui->trackAllocations->setChecked(last.trackAllocations);
+    m_ui->tracemallocDepth->setEnabled(last.trackAllocations);
+    connect(m_ui->trackAllocations, &QCheckBox::toggled, m_ui->tracemallocDepth, &QWidget::setEnabled);
     m_ui->buttons->button(QDialogButtonBox::Ok)->setText(tr("&Run"));
     connect(m_ui->buttons, &QDialogButtonBox::accepted, this, &RunDialog::accept);
     connect(m_ui->buttons, &QDialogButtonBox::rejected, this, &RunDialog::reject);
@@ -45,6 +104,8 @@ RunRequest RunDialog::request() const
     request.script = QFileInfo(m_ui->script->currentText().trimmed()).absoluteFilePath();
     request.arguments = QProcess::splitCommand(m_ui->arguments->text());
     request.workingDirectory = m_ui->directory->text().trimmed();
+    request.trackAllocations = m_ui->trackAllocations->isChecked();
+    request.tracemallocDepth = m_ui->tracemallocDepth->value();
     return request;
 }
 

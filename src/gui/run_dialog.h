@@ -1,5 +1,7 @@
 #pragma once
 
+#include "target/host_process_target.h"
+
 #include <QtWidgets/QDialog>
 
 #include <memory>
@@ -12,12 +14,33 @@ namespace leakscope {
 
 struct RunRequest
 {
+    static constexpr int kDefaultTracemallocDepth = 10;
+    static constexpr int kMaxTracemallocDepth = 65535;
+
     QString script;
     QStringList arguments;
     QString workingDirectory; // empty: the script's folder
+    // Trace allocations from the interpreter's start (as python3 -X tracemalloc=DEPTH), so that
+    // snapshots say where each candidate was allocated. The depth is kept while tracking is off.
+    bool trackAllocations = false;
+    int tracemallocDepth = kDefaultTracemallocDepth; // frames kept, 1 to kMaxTracemallocDepth
+
+    // The depth to trace with: 0 when tracking is off, else tracemallocDepth clamped to 1..max.
+    unsigned effectiveTracemallocDepth() const;
 };
 
-// Asks for the script to run, its arguments and its working directory. Offers recent scripts.
+// How leakscope-host runs request: its script, arguments, working directory (the script's folder
+// when none is given) and allocation tracking. program empty: the host next to this application.
+HostLaunch hostLaunchFor(const RunRequest& request, const QString& program = {});
+
+// Takes the --tracemalloc[=DEPTH] options out of a command line (program name first) and sets
+// request's allocation tracking from the last one: DEPTH frames, or the default depth without "=".
+// Only options before the script are read: what follows the script, or "--", is the script's. False,
+// with error set, when a DEPTH is not a whole number from 1 to RunRequest::kMaxTracemallocDepth.
+bool takeTracemallocOption(QStringList& arguments, RunRequest& request, QString* error);
+
+// Asks for the script to run, its arguments, its working directory and whether to track allocations.
+// Offers recent scripts.
 class RunDialog : public QDialog
 {
     Q_OBJECT

@@ -7,10 +7,13 @@
 #include "gui/ignore_rules_file.h"
 #include "gui/main_window.h"
 #include "gui/rules_text_edit.h"
+#include "gui/source_view.h"
+#include "gui/source_viewer_dialog.h"
 #include "models/candidates_filter_proxy.h"
 #include "models/candidates_model.h"
 #include "models/explanation_summary_model.h"
 #include "models/item_roles.h"
+#include "models/library_summary_model.h"
 #include "models/object_tree_model.h"
 #include "models/type_summary_model.h"
 #include "snapshot/test_graph.h"
@@ -23,8 +26,10 @@
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QStatusBar>
+#include <QtGui/QTextBlock>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QTextBrowser>
+#include <QtWidgets/QToolButton>
 #include <QtWidgets/QTreeView>
 
 using namespace leakscope;
@@ -55,6 +60,71 @@ int rowNamed(const QAbstractItemModel& model, const QString& text)
     return -1;
 }
 
+// 1-based number of the first line of file that contains text; 0 when none does.
+int lineContaining(const QString& path, const QString& text)
+{
+    const QStringList lines = readFile(path).split(u'\n');
+    for (qsizetype k = 0; k < lines.size(); ++k) {
+        if (lines[k].contains(text))
+            return static_cast<int>(k + 1);
+    }
+    return 0;
+}
+
+// The hrefs of the details' links, in document order.
+QStringList linksOf(const QTextBrowser& browser)
+{
+    QStringList links;
+    for (QTextBlock block = browser.document()->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextCharFormat format = it.fragment().charFormat();
+            if (format.isAnchor() && (links.isEmpty() || links.last() != format.anchorHref()))
+                links << format.anchorHref();
+        }
+    }
+    return links;
+}
+
+// Clicks the link whose href is href with the mouse, as a user would; false when there is none.
+bool clickLink(QTextBrowser& browser, const QString& href)
+{
+    for (QTextBlock block = browser.document()->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            if (!fragment.charFormat().isAnchor() || fragment.charFormat().anchorHref() != href)
+                continue;
+            QTextCursor cursor(browser.document());
+            cursor.setPosition(fragment.position() + 1);
+            browser.setTextCursor(cursor);
+            browser.ensureCursorVisible();
+            const QPoint point = browser.cursorRect(cursor).center() - QPoint(2, 0);
+            QTest::mouseClick(browser.viewport(), Qt::LeftButton, {}, point);
+            return true;
+        }
+    }
+    return false;
+}
+
+// The tooltip of the text at the first occurrence of text in the details.
+QString toolTipAt(const QTextBrowser& browser, const QString& text)
+{
+    QTextCursor cursor = browser.document()->find(text);
+    if (cursor.isNull())
+        return QStringLiteral("<not found>");
+    cursor.setPosition(cursor.selectionStart() + 1);
+    return cursor.charFormat().toolTip();
+}
+
+// The row of a table whose Library column reads text, or -1.
+int libraryRowNamed(const QAbstractItemModel& model, const QString& prefix)
+{
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.index(row, LibrarySummaryModel::LibraryColumn).data().toString().startsWith(prefix))
+            return row;
+    }
+    return -1;
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -66,9 +136,11 @@ private:
     QString m_rulesPath;
 
     // A window on a FakeTarget whose snapshot is made from spec, shown once the script ends.
-    static void runFake(MainWindow& window, const test::GraphSpec& spec)
+    static void runFake(MainWindow& window, const test::GraphSpec& spec, std::uint32_t tracemallocDepth = 0)
     {
-        const SnapshotPtr snapshot = std::make_shared<const Snapshot>(test::buildColumns(spec));
+        SnapshotColumns columns = test::buildColumns(spec);
+        columns.info.tracemallocDepth = tracemallocDepth;
+        const SnapshotPtr snapshot = std::make_shared<const Snapshot>(std::move(columns));
         FakeTarget* fake = nullptr;
         window.setTargetFactory([&](const RunRequest&) -> std::unique_ptr<Target> {
             auto target = std::make_unique<FakeTarget>();
@@ -141,6 +213,17 @@ private Q_SLOTS:
         window.candidatesView()->selectRow(0);
         QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Suspect")));
         QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("__main__.Request")));
+        // A class of the script: no C code behind it, said as such; allocations were not traced, and
+        // the details say how to trace them.
+        {
+            const QString details = window.detailsView()->toPlainText();
+            QVERIFY2(details.contains(QStringLiteral("C origin\ndefined in Python: no C library behind its type")),
+                     qPrintable(details));
+            QVERIFY2(details.contains(QStringLiteral("Allocated at\nnot traced. Tick Track allocations in File")),
+                     qPrintable(details));
+            QVERIFY(!window.detailsView()->toHtml().contains(QStringLiteral("source:")));
+            QCOMPARE(candidates->index(0, CandidatesModel::LibraryColumn).data().toString(), QString());
+        }
 
         // Its referents, fetched as the tree expands: the headers dict it holds is there.
         QAbstractItemModel* referents = window.referentsView()->model();
@@ -210,6 +293,39 @@ private Q_SLOTS:
         window.explanationsView()->clearSelection();
         QTRY_COMPARE(candidates->rowCount(), suspects);
         QCOMPARE(resetsByGroups.size(), 0);
+
+        // The Libraries tab: libpython defines the types of suspects (the exported list, _ctypes'
+        // tuples); choosing it lists exactly the candidates of its types.
+        window.findChild<QAction*>(QStringLiteral("actionShowLibraries"))->trigger();
+        QVERIFY(window.librariesView()->isVisible());
+        QAbstractItemModel* libraries = window.librariesView()->model();
+        const int libpython = libraryRowNamed(*libraries, QStringLiteral("libpython3.11"));
+        QVERIFY2(libpython >= 0, "libpython is listed");
+        const qulonglong libpythonSuspects =
+            libraries->index(libpython, LibrarySummaryModel::SuspectsColumn).data(SortRole).toULongLong();
+        QVERIFY(libpythonSuspects > 0);
+        QVERIFY(libraries->index(libpython, 0).data(Qt::ToolTipRole).toString().startsWith(u'/'));
+        // The Requests are the script's own: in the row of types without a library.
+        const int noLibrary = libraryRowNamed(*libraries, QStringLiteral("(no library)"));
+        QVERIFY(noLibrary >= 0);
+        QVERIFY(libraries->index(noLibrary, LibrarySummaryModel::SuspectsColumn).data(SortRole).toULongLong() >= 3);
+        QSignalSpy resetsByLibraries(candidates, &QAbstractItemModel::modelReset);
+        window.librariesView()->selectRow(libpython);
+        QTRY_COMPARE(qulonglong(candidates->rowCount()), libpythonSuspects);
+        const QString libpythonName = libraries->index(libpython, 0).data().toString();
+        for (int row = 0; row < candidates->rowCount(); ++row)
+            QCOMPARE(candidates->index(row, CandidatesModel::LibraryColumn).data().toString(), libpythonName);
+        QVERIFY(window.filterBar()->findChild<QToolButton*>(QStringLiteral("libraries"))->isVisible());
+        if (!screenshot.isEmpty()) {
+            QTest::qWait(50);
+            QVERIFY(window.grab().save(QString::fromLocal8Bit(screenshot).replace(QStringLiteral(".png"),
+                                                                                QStringLiteral("-libraries.png"))));
+        }
+        // The filter bar's button clears the choice.
+        window.filterBar()->findChild<QToolButton*>(QStringLiteral("libraries"))->click();
+        QTRY_COMPARE(candidates->rowCount(), suspects);
+        QVERIFY(window.librariesView()->selectionModel()->selectedRows().isEmpty());
+        QCOMPARE(resetsByLibraries.size(), 0);
 
         // "Ignore Objects Like This" on a Request suspect proposes a rule for its type.
         window.typesView()->selectRow(requestRow);
@@ -309,6 +425,172 @@ private Q_SLOTS:
         const int kind = rowNamed(*groups, QStringLiteral("c-field"));
         QVERIFY(kind >= 2);
         QVERIFY(groups->index(kind, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("another object's memory")));
+    }
+
+    // With Track allocations, the host traces from its start: the details of a Request list where it
+    // was allocated, innermost frame first, and clicking a frame shows that line in the source viewer.
+    void trackedRunShowsAllocationSites()
+    {
+        MainWindow window;
+        QList<HostLaunch> launches;
+        window.setTargetFactory([&launches](const RunRequest& request) -> std::unique_ptr<Target> {
+            launches << hostLaunchFor(request, QStringLiteral(LEAKSCOPE_HOST));
+            return std::make_unique<HostProcessTarget>(launches.last());
+        });
+        window.resize(1400, 860);
+        window.show();
+        RunRequest request;
+        request.script = QStringLiteral(LEAKSCOPE_DEMO);
+        request.trackAllocations = true;
+        request.tracemallocDepth = 5;
+        window.runScript(request);
+        QCOMPARE(launches.size(), 1);
+        QCOMPARE(launches.first().tracemallocDepth, 5u);
+        QTRY_VERIFY_WITH_TIMEOUT(window.shownSnapshot() != nullptr, 30000);
+        QCOMPARE(window.shownSnapshot()->snapshot().info().tracemallocDepth, 5u);
+
+        QAbstractItemModel* types = window.typesView()->model();
+        int requestRow = -1;
+        for (int row = 0; row < types->rowCount(); ++row) {
+            if (types->index(row, TypeSummaryModel::TypeColumn).data().toString() == QStringLiteral("__main__.Request"))
+                requestRow = row;
+        }
+        QVERIFY(requestRow >= 0);
+        window.typesView()->selectRow(requestRow);
+        QAbstractItemModel* candidates = window.candidatesView()->model();
+        QTRY_COMPARE(candidates->rowCount(), 3);
+        window.candidatesView()->selectRow(0);
+        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Allocated at")));
+
+        // The innermost frame is the line of handle() that made the Request.
+        const QString demo = QStringLiteral(LEAKSCOPE_DEMO);
+        const int line = lineContaining(demo, QStringLiteral("request = Request("));
+        QVERIFY(line > 0);
+        const QString details = window.detailsView()->toPlainText();
+        QVERIFY2(details.contains(QStringLiteral("Allocated at\nleaky_service.py:%1 in %2\nleaky_service.py:")
+                                      .arg(line)
+                                      .arg(QFileInfo(demo).path())),
+                 qPrintable(details));
+        QCOMPARE(toolTipAt(*window.detailsView(), QStringLiteral("leaky_service.py:%1").arg(line)), demo);
+        QVERIFY2(details.contains(QStringLiteral("innermost first")), qPrintable(details));
+        const QStringList links = linksOf(*window.detailsView());
+        QVERIFY2(links.size() >= 2, qPrintable(links.join(u' '))); // the call from main() too
+        const std::optional<SourceLocation> innermost = sourceOfLink(QUrl(links.first()));
+        QVERIFY(innermost);
+        QCOMPARE(innermost->file, demo);
+        QCOMPARE(innermost->line, line);
+
+        const QString screenshot = QString::fromLocal8Bit(qgetenv("LEAKSCOPE_SCREENSHOT"));
+        if (!screenshot.isEmpty()) {
+            QTest::qWait(50); // let the status bar lay out again after the progress bar went
+            QVERIFY(window.grab().save(QString(screenshot).replace(QStringLiteral(".png"), QStringLiteral("-traced.png"))));
+        }
+
+        // A click on the frame opens the viewer there.
+        QVERIFY(!window.sourceViewer());
+        QVERIFY(clickLink(*window.detailsView(), links.first()));
+        QTRY_VERIFY(window.sourceViewer() && window.sourceViewer()->isVisible());
+        SourceViewerDialog* viewer = window.sourceViewer();
+        QTRY_VERIFY(!viewer->isLoading());
+        QCOMPARE(viewer->location().file, demo);
+        QCOMPARE(viewer->view()->highlightedLine(), line);
+        QCOMPARE(viewer->view()->textCursor().blockNumber() + viewer->view()->firstLine(), line);
+        QVERIFY(viewer->view()->lineText(line).contains(QStringLiteral("request = Request(")));
+        QVERIFY(viewer->view()->isReadOnly());
+        QVERIFY2(viewer->message().isEmpty(), qPrintable(viewer->message()));
+        if (!screenshot.isEmpty())
+            QVERIFY(viewer->grab().save(QString(screenshot).replace(QStringLiteral(".png"), QStringLiteral("-source.png"))));
+
+        // The next frame, in the same viewer.
+        const std::optional<SourceLocation> caller = sourceOfLink(QUrl(links.at(1)));
+        QVERIFY(caller);
+        QVERIFY(clickLink(*window.detailsView(), links.at(1)));
+        QTRY_COMPARE(viewer->view()->highlightedLine(), caller->line);
+        QCOMPARE(window.sourceViewer(), viewer);
+        // The details still show the Request: following a source link does not leave them.
+        QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("__main__.Request")));
+    }
+
+    // What the snapshot knows of a type's C origin, and only that: library (full path as tooltip),
+    // symbol and source line, a link when the file is here; "no debug information" without a line;
+    // allocation frames of files that cannot be read open the viewer with a clear message.
+    void originsInTheDetails()
+    {
+        QTemporaryDir sources;
+        QVERIFY(sources.isValid());
+        const QString cFile = sources.filePath(QStringLiteral("ext.c"));
+        writeFile(cFile, "#include <Python.h>\n\nstatic void\nLeaky_dealloc(PyObject* self)\n{\n}\n");
+        test::GraphSpec spec;
+        spec.objects = {{.type = "ext.Leaky", .size = 48},
+                        {.type = "builtins.bytearray", .size = 56},
+                        {.type = "pkg.Plain", .size = 32}};
+        const std::string library = "/opt/ext/_ext.cpython-311-x86_64-linux-gnu.so";
+        spec.origins = {{"ext.Leaky", library, "Leaky_dealloc", cFile.toStdString() + ":4"},
+                        {"builtins.bytearray", "/usr/lib/libpython3.11.so.1.0", "PyByteArray_Type", ""}};
+        spec.allocations = {{0, {{"/nonexistent/app.py", 12}, {"<frozen importlib._bootstrap>", 241}}}};
+        MainWindow window;
+        window.resize(1200, 700);
+        window.show();
+        runFake(window, spec, 10);
+        QAbstractItemModel* candidates = window.candidatesView()->model();
+        QTRY_COMPARE(candidates->rowCount(), 3);
+        const auto rowOfType = [&](const QString& type) {
+            for (int row = 0; row < candidates->rowCount(); ++row) {
+                if (candidates->index(row, CandidatesModel::TypeColumn).data().toString() == type)
+                    return row;
+            }
+            return -1;
+        };
+
+        window.candidatesView()->selectRow(rowOfType(QStringLiteral("ext.Leaky")));
+        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("ext.Leaky")));
+        QString details = window.detailsView()->toPlainText();
+        QVERIFY2(details.contains(QStringLiteral("C origin\n_ext.cpython-311-x86_64-linux-gnu.so\nLeaky_dealloc (a slot "
+                                                 "function of the type)\n%1:4").arg(cFile)),
+                 qPrintable(details));
+        QCOMPARE(toolTipAt(*window.detailsView(), QStringLiteral("_ext.cpython")), QString::fromStdString(library));
+        QVERIFY2(details.contains(QStringLiteral("Allocated at\napp.py:12 in /nonexistent\n<frozen importlib._bootstrap>:241\ninnermost first")),
+                 qPrintable(details));
+        QVERIFY(!details.contains(QStringLiteral("cut at"))); // 2 frames of 10
+        const QStringList links = linksOf(*window.detailsView());
+        // The origin's line and the first frame; the frozen module has no file to open.
+        QCOMPARE(links.size(), 2);
+        QCOMPARE(sourceOfLink(QUrl(links.at(0)))->file, cFile);
+        QCOMPARE(sourceOfLink(QUrl(links.at(1)))->file, QStringLiteral("/nonexistent/app.py"));
+
+        QVERIFY(clickLink(*window.detailsView(), links.at(0)));
+        QTRY_VERIFY(window.sourceViewer() && !window.sourceViewer()->isLoading());
+        QCOMPARE(window.sourceViewer()->view()->highlightedLine(), 4);
+        QCOMPARE(window.sourceViewer()->view()->lineText(4), QStringLiteral("Leaky_dealloc(PyObject* self)"));
+        QVERIFY(window.sourceViewer()->windowTitle().startsWith(QStringLiteral("ext.c:4")));
+
+        QVERIFY(clickLink(*window.detailsView(), links.at(1)));
+        QTRY_VERIFY(!window.sourceViewer()->isLoading());
+        QCOMPARE(window.sourceViewer()->view()->highlightedLine(), 0);
+        QCOMPARE(window.sourceViewer()->view()->toPlainText(), QString());
+        QVERIFY2(window.sourceViewer()->message().contains(QStringLiteral("/nonexistent/app.py does not exist")),
+                 qPrintable(window.sourceViewer()->message()));
+
+        // A static type whose library has no debug information: said, not made up.
+        window.candidatesView()->selectRow(rowOfType(QStringLiteral("builtins.bytearray")));
+        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("builtins.bytearray")));
+        details = window.detailsView()->toPlainText();
+        QVERIFY2(details.contains(QStringLiteral("libpython3.11.so.1.0\nPyByteArray_Type (the type object)\nno debug "
+                                                 "information")),
+                 qPrintable(details));
+        QVERIFY2(details.contains(QStringLiteral("Allocated at\nno record: tracemalloc did not see it allocated")),
+                 qPrintable(details));
+        QVERIFY(linksOf(*window.detailsView()).isEmpty());
+
+        // A class defined in Python.
+        window.candidatesView()->selectRow(rowOfType(QStringLiteral("pkg.Plain")));
+        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("pkg.Plain")));
+        QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("C origin\ndefined in Python")));
+
+        // The Library column and the Libraries tab name the same libraries.
+        QCOMPARE(candidates->index(rowOfType(QStringLiteral("ext.Leaky")), CandidatesModel::LibraryColumn).data().toString(),
+                 QStringLiteral("_ext.cpython-311-x86_64-linux-gnu.so"));
+        QCOMPARE(window.librariesView()->model()->rowCount(), 3);
     }
 
     // A bad line in the rules file the window starts with is reported by number; the other rules

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QtWidgets/QPlainTextEdit>
+
+namespace leakscope {
+
+// A read-only view of source text with line numbers in a left margin. The text may be an excerpt of a
+// file: its first line is numbered firstLine. One line can be highlighted, and is then scrolled to.
+class SourceView : public QPlainTextEdit
+{
+    Q_OBJECT
+
+public:
+    explicit SourceView(QWidget* parent = nullptr);
+    ~SourceView() override;
+
+    // Replaces the text; its first line is line firstLine of the file (1-based).
+    void setSource(const QString& text, int firstLine = 1);
+    int firstLine() const { return m_firstLine; }
+
+    // Highlights a line (numbered as in the file), puts the cursor there and centres it; 0 or a line
+    // outside the text highlights nothing. Returns whether the line is shown.
+    bool highlightLine(int line);
+    int highlightedLine() const { return m_highlighted; }
+    // The text of a line numbered as in the file; empty when it is not shown.
+    QString lineText(int line) const;
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    class LineNumbers;
+    friend class LineNumbers;
+
+    void paintLineNumbers(QWidget* margin, QPaintEvent* event);
+    int lineNumberWidth() const;
+    void layoutMargin();
+
+    LineNumbers* m_lineNumbers;
+    int m_firstLine = 1;
+    int m_highlighted = 0;
+};
+
+} // namespace leakscope

@@ -1,0 +1,224 @@
+// Allocation tracking as a run option: the Run Script dialog's check box and depth, the request they
+// make and the host launch it becomes, the window's settings, the recent scripts menu, and the
+// application's --tracemalloc[=DEPTH] option.
+#include "gui/main_window.h"
+#include "gui/run_dialog.h"
+#include "target/fake_target.h"
+
+#include <QtCore/QProcess>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QSpinBox>
+
+using namespace leakscope;
+
+class TestRunDialog : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_folder;
+    QString m_script;
+
+    // A window whose runs go to FakeTargets; the requests they were made for are appended to runs.
+    static void useFakeTargets(MainWindow& window, QList<RunRequest>& runs)
+    {
+        window.setTargetFactory([&runs](const RunRequest& request) -> std::unique_ptr<Target> {
+            runs << request;
+            return std::make_unique<FakeTarget>();
+        });
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_folder.isValid());
+        QStandardPaths::setTestModeEnabled(true); // settings of the test, not the user's
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_folder.filePath(QStringLiteral("config"))));
+        QCoreApplication::setOrganizationName(QStringLiteral("LeakScopeRunDialogTest"));
+        m_script = m_folder.filePath(QStringLiteral("script.py"));
+        QFile script(m_script);
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("print('hi')\n");
+    }
+
+    void offByDefault()
+    {
+        RunDialog dialog({}, RunRequest());
+        auto* track = dialog.findChild<QCheckBox*>(QStringLiteral("trackAllocations"));
+        auto* depth = dialog.findChild<QSpinBox*>(QStringLiteral("tracemallocDepth"));
+        QVERIFY(track && depth);
+        QVERIFY(!track->isChecked());
+        QVERIFY(!depth->isEnabled());
+        QCOMPARE(depth->value(), 10);
+        QCOMPARE(depth->minimum(), 1);
+        QCOMPARE(depth->maximum(), 65535);
+        QCOMPARE(dialog.request().effectiveTracemallocDepth(), 0u);
+    }
+
+    // The dialog shows the last choice and gives it back; the depth is kept while tracking is off.
+    void dialogRoundTrip()
+    {
+        RunRequest last;
+        last.script = m_script;
+        last.arguments = {QStringLiteral("a b"), QStringLiteral("c")};
+        last.trackAllocations = true;
+        last.tracemallocDepth = 25;
+        RunDialog dialog({m_script}, last);
+        auto* track = dialog.findChild<QCheckBox*>(QStringLiteral("trackAllocations"));
+        auto* depth = dialog.findChild<QSpinBox*>(QStringLiteral("tracemallocDepth"));
+        QVERIFY(track->isChecked());
+        QVERIFY(depth->isEnabled());
+        QCOMPARE(depth->value(), 25);
+        RunRequest request = dialog.request();
+        QCOMPARE(request.script, m_script);
+        QCOMPARE(request.arguments, last.arguments);
+        QVERIFY(request.trackAllocations);
+        QCOMPARE(request.tracemallocDepth, 25);
+        QCOMPARE(hostLaunchFor(request).tracemallocDepth, 25u);
+        QCOMPARE(hostLaunchFor(request).workingDirectory, m_folder.path());
+
+        track->setChecked(false);
+        QVERIFY(!depth->isEnabled());
+        request = dialog.request();
+        QVERIFY(!request.trackAllocations);
+        QCOMPARE(request.tracemallocDepth, 25);
+        QCOMPARE(hostLaunchFor(request).tracemallocDepth, 0u);
+
+        track->setChecked(true);
+        depth->setValue(70000); // clamped by the spin box
+        QCOMPARE(dialog.request().tracemallocDepth, 65535);
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        dialog.accept();
+        QCOMPARE(accepted.size(), 1);
+    }
+
+    void effectiveDepthIsClamped()
+    {
+        RunRequest request;
+        request.trackAllocations = true;
+        request.tracemallocDepth = 0;
+        QCOMPARE(request.effectiveTracemallocDepth(), 1u);
+        request.tracemallocDepth = 1000000;
+        QCOMPARE(request.effectiveTracemallocDepth(), 65535u);
+        request.trackAllocations = false;
+        QCOMPARE(request.effectiveTracemallocDepth(), 0u);
+    }
+
+    // The window remembers the choice with the other run settings, and a recent script run again
+    // keeps it.
+    void settingsRoundTrip()
+    {
+        QList<RunRequest> runs;
+        {
+            MainWindow window;
+            useFakeTargets(window, runs);
+            RunRequest request;
+            request.script = m_script;
+            request.trackAllocations = true;
+            request.tracemallocDepth = 7;
+            window.runScript(request);
+            QCOMPARE(runs.size(), 1);
+            QCOMPARE(runs.last().effectiveTracemallocDepth(), 7u);
+            QVERIFY(window.close()); // writes the settings
+        }
+        {
+            MainWindow window;
+            QVERIFY(window.lastRun().trackAllocations);
+            QCOMPARE(window.lastRun().tracemallocDepth, 7);
+            useFakeTargets(window, runs);
+            // Another recent script: its own arguments (none), the same tracking.
+            auto* recent = window.findChild<QMenu*>(QStringLiteral("menuRecent"));
+            QVERIFY(recent && !recent->actions().isEmpty());
+            QCOMPARE(recent->actions().first()->text(), m_script);
+            recent->actions().first()->trigger();
+            QCOMPARE(runs.size(), 2);
+            QCOMPARE(runs.last().script, m_script);
+            QCOMPARE(runs.last().effectiveTracemallocDepth(), 7u);
+
+            RunRequest untracked;
+            untracked.script = m_script;
+            untracked.tracemallocDepth = 12;
+            window.runScript(untracked);
+            QVERIFY(window.close());
+        }
+        MainWindow window;
+        QVERIFY(!window.lastRun().trackAllocations);
+        QCOMPARE(window.lastRun().tracemallocDepth, 12);
+    }
+
+    void commandLine_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<int>("depth"); // 0: not tracking
+        QTest::addColumn<QStringList>("left");
+        const QString app = QStringLiteral("leakscope");
+        const QString s = QStringLiteral("s.py");
+        const QString option = QStringLiteral("--tracemalloc");
+        QTest::newRow("none") << QStringList{app, s} << true << 0 << QStringList{app, s};
+        QTest::newRow("default depth") << QStringList{app, option, s} << true << 10 << QStringList{app, s};
+        QTest::newRow("depth") << QStringList{app, QStringLiteral("--tracemalloc=3"), s} << true << 3 << QStringList{app, s};
+        QTest::newRow("last wins") << QStringList{app, QStringLiteral("--tracemalloc=3"), option, s} << true << 10
+                                   << QStringList{app, s};
+        QTest::newRow("with other options") << QStringList{app, QStringLiteral("--help"), QStringLiteral("--tracemalloc=65535")}
+                                            << true << 65535 << QStringList{app, QStringLiteral("--help")};
+        // What follows the script, or "--", is the script's.
+        QTest::newRow("script's own") << QStringList{app, s, option} << true << 0 << QStringList{app, s, option};
+        QTest::newRow("after --") << QStringList{app, QStringLiteral("--"), option} << true << 0
+                                  << QStringList{app, QStringLiteral("--"), option};
+        QTest::newRow("zero") << QStringList{app, QStringLiteral("--tracemalloc=0"), s} << false << 0 << QStringList();
+        QTest::newRow("too deep") << QStringList{app, QStringLiteral("--tracemalloc=65536"), s} << false << 0 << QStringList();
+        QTest::newRow("word") << QStringList{app, QStringLiteral("--tracemalloc=deep"), s} << false << 0 << QStringList();
+        QTest::newRow("empty") << QStringList{app, QStringLiteral("--tracemalloc="), s} << false << 0 << QStringList();
+        QTest::newRow("plus") << QStringList{app, QStringLiteral("--tracemalloc=+5"), s} << false << 0 << QStringList();
+        QTest::newRow("space") << QStringList{app, QStringLiteral("--tracemalloc= 5"), s} << false << 0 << QStringList();
+    }
+
+    void commandLine()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(bool, ok);
+        QFETCH(int, depth);
+        QFETCH(QStringList, left);
+        RunRequest request;
+        QString error;
+        QCOMPARE(takeTracemallocOption(arguments, request, &error), ok);
+        if (!ok) {
+            QVERIFY2(error.startsWith(QStringLiteral("--tracemalloc takes a depth from 1 to 65535, not '")), qPrintable(error));
+            return;
+        }
+        QVERIFY(error.isEmpty());
+        QCOMPARE(arguments, left);
+        QCOMPARE(request.effectiveTracemallocDepth(), unsigned(depth));
+    }
+
+    // The application's own command line: documented in --help, a bad depth refused before any window.
+    void applicationOption()
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        QProcess help;
+        help.setProcessEnvironment(environment);
+        help.start(QStringLiteral(LEAKSCOPE_APP), {QStringLiteral("--help")});
+        QVERIFY(help.waitForFinished(15000));
+        QCOMPARE(help.exitCode(), 0);
+        const QByteArray usage = help.readAllStandardOutput();
+        QVERIFY2(usage.contains("--tracemalloc"), usage.constData());
+        QVERIFY2(usage.contains("--tracemalloc=DEPTH keeps DEPTH"), usage.constData());
+
+        QProcess bad;
+        bad.setProcessEnvironment(environment);
+        bad.start(QStringLiteral(LEAKSCOPE_APP), {QStringLiteral("--tracemalloc=0"), m_script});
+        QVERIFY(bad.waitForFinished(15000));
+        QCOMPARE(bad.exitCode(), 2);
+        QVERIFY2(bad.readAllStandardError().contains("leakscope: --tracemalloc takes a depth from 1 to 65535, not '0'"),
+                 "the application says what is wrong");
+    }
+};
+
+QTEST_MAIN(TestRunDialog)
+#include "tst_run_dialog.moc"
