@@ -1,6 +1,7 @@
 // Allocation tracking as a run option: the Run Script dialog's check box and depth, the request they
 // make and the host launch it becomes, the window's settings, the recent scripts menu, and the
-// application's --tracemalloc[=DEPTH] option.
+// application's --tracemalloc[=DEPTH] option. Set LEAKSCOPE_SCREENSHOT=FILE.png to save the dialog as
+// FILE-run.png.
 #include "gui/main_window.h"
 #include "gui/run_dialog.h"
 #include "target/fake_target.h"
@@ -68,6 +69,11 @@ private Q_SLOTS:
         last.trackAllocations = true;
         last.tracemallocDepth = 25;
         RunDialog dialog({m_script}, last);
+        const QString screenshot = QString::fromLocal8Bit(qgetenv("LEAKSCOPE_SCREENSHOT"));
+        if (!screenshot.isEmpty()) {
+            dialog.show();
+            QVERIFY(dialog.grab().save(QString(screenshot).replace(QStringLiteral(".png"), QStringLiteral("-run.png"))));
+        }
         auto* track = dialog.findChild<QCheckBox*>(QStringLiteral("trackAllocations"));
         auto* depth = dialog.findChild<QSpinBox*>(QStringLiteral("tracemallocDepth"));
         QVERIFY(track->isChecked());
