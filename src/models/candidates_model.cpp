@@ -84,6 +84,9 @@ void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
     m_analysis = m_analyzed ? &m_analyzed->analysis() : nullptr;
     m_objects = std::move(objects);
     m_candidate = std::move(candidateOfRow);
+    m_group.resize(m_candidate.size());
+    for (std::size_t row = 0; row < m_candidate.size(); ++row)
+        m_group[row] = m_analyzed->groups().groupOf(m_candidate[row]);
     m_explanation = std::move(explanationOfRow);
     m_typeRank = std::move(typeRank);
     m_libraryRank = std::move(libraryRank);

@@ -69,7 +69,9 @@ public:
     // HeapAnalysis::isSuspect() of the row's object: no explanation and no ignore rule.
     bool isSuspectRow(int row) const { return groupAt(row) == CandidateGroups::kSuspects; }
     // The row's group in analyzedSnapshot()->groups().
-    std::uint32_t groupAt(int row) const { return m_analyzed->groups().groupOf(candidateAt(row)); }
+    // Kept per row, permuted with the rows: the filter proxy reads it for every row, and reading the
+    // analysis' per-candidate array through candidateAt() would be a cache miss per row once sorted.
+    std::uint32_t groupAt(int row) const { return m_group[static_cast<std::size_t>(row)]; }
     // The row's explanation, null for suspects and for candidates only a rule covers.
     const ExplanationRecord* explanationAt(int row) const;
     // The rule that covers a candidate without an explanation, else null (see CandidateGroups).
@@ -96,6 +98,7 @@ private:
     const HeapAnalysis* m_analysis = nullptr;
     std::vector<ObjectIndex> m_objects;       // per row, in the current sort order
     std::vector<std::uint32_t> m_candidate;   // per row: position in the analysis' candidates
+    std::vector<std::uint32_t> m_group;       // per row: its group in the analysis' CandidateGroups
     std::vector<std::uint32_t> m_explanation; // per row: index into the explanations, or kNoExplanation
     std::vector<std::uint32_t> m_typeRank;    // per type: position of its name in sorted order
     std::vector<std::uint32_t> m_libraryRank; // per type: position of its library's file name in sorted order

@@ -95,6 +95,7 @@ void CandidatesModel::permuteRows(const std::vector<std::uint32_t>& order)
     };
     permute(m_objects);
     permute(m_candidate);
+    permute(m_group);
     permute(m_explanation);
 }
 
