@@ -173,6 +173,40 @@ std::optional<SourceLocation> parseSourceLine(std::string_view text)
     return SourceLocation{QString::fromUtf8(file.data(), static_cast<qsizetype>(file.size())), line};
 }
 
+// For an object the conservative scan found in a C field (or a module's state) that the holder's
+// traverse function does not report: that field is a bug of its own, whatever it holds. Says how many
+// objects the same field holds across the snapshot. O(explanations), once per selection.
+static QString findingHtml(const Snapshot& s, const ExplanationRecord& explanation)
+{
+    const std::string_view kind = s.string(explanation.kind);
+    if ((kind != "c-field" && kind != "module-state") || explanation.holder == kNoObject
+        || explanation.holder >= s.objectCount())
+        return {};
+    const bool moduleState = kind == "module-state";
+    const TypeIndex holderType = s.typeOf(explanation.holder);
+    std::size_t objects = 0;
+    std::vector<ObjectIndex> holders;
+    for (const ExplanationRecord& e : s.columns().explanations) {
+        if (e.kind != explanation.kind || e.holderOffset != explanation.holderOffset || e.holder == kNoObject
+            || e.holder >= s.objectCount())
+            continue;
+        if (moduleState ? e.holder != explanation.holder : s.typeOf(e.holder) != holderType)
+            continue;
+        ++objects;
+        holders.push_back(e.holder);
+    }
+    std::sort(holders.begin(), holders.end());
+    const auto distinct = static_cast<int>(std::unique(holders.begin(), holders.end()) - holders.begin());
+    const QString offset = QString::number(explanation.holderOffset, 16);
+    const QString where = moduleState ? tr("The state of this module, at +0x%1,").arg(offset)
+        : distinct == 1               ? tr("Field +0x%1 of this %2").arg(offset, escaped(s.typeName(holderType)))
+                                      : tr("Field +0x%1 of %2 %3 objects").arg(offset).arg(distinct).arg(escaped(s.typeName(holderType)));
+    const QString held = objects == 1 ? tr("holds 1 object") : tr("holds %1 objects").arg(objects);
+    return where + QLatin1Char(' ') + held
+        + tr(" that its traverse function does not report: not a leak, but a bug in the C code behind it, since "
+             "the collector cannot see cycles through it.");
+}
+
 QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
 {
     const Snapshot& s = analyzed.snapshot();
@@ -224,6 +258,8 @@ QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
                              a.isSuspect(holder) ? tr(" — itself a suspect") : QString());
         }
         html += row(tr("Explanation"), text);
+        if (const QString finding = findingHtml(s, *explanation); !finding.isEmpty())
+            html += row(tr("Finding"), finding);
     }
     if (rule) {
         QString text = QStringLiteral("%1: <code>%2</code>")
