@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <new>
 #include <thread>
 #include <string_view>
 #include <tuple>
@@ -337,24 +338,53 @@ OriginResolver::OriginResolver()
 
 OriginResolver::~OriginResolver()
 {
-    if (m_warming.joinable())
-        m_warming.join();
+    // The thread uses *m: let it finish before m goes, unless it belonged to a parent process.
+    if (m_warmingStarted && m_warmingProcess == getpid()) {
+        std::unique_lock lock(m_mutex);
+        m_warmingEnded.wait(lock, [this] { return m_warmingDone.load(); });
+    } else if (m_warmingStarted && !m_warmingDone) {
+        (void)m.release(); // a fork's copy, possibly half-built by a thread this process does not have
+    }
 }
 
 void OriginResolver::prewarm()
 {
-    if (m_warming.joinable() || m_warmed)
+    if (m_warmingStarted)
         return;
     // A code address of libpython, read here: the thread must not touch Python.
     const auto dealloc = reinterpret_cast<std::uintptr_t>(PyDict_Type.tp_dealloc);
-    m_warming = std::thread([this, dealloc] { m->sourceAt(dealloc); });
+    m_warmingStarted = true;
+    m_warmingProcess = getpid();
+    m_warmingDone = false;
+    std::thread([this, dealloc] {
+        m->sourceAt(dealloc);
+        {
+            std::lock_guard lock(m_mutex);
+            m_warmingDone = true;
+        }
+        m_warmingEnded.notify_all();
+    }).detach();
 }
 
 void OriginResolver::waitForWarming()
 {
-    if (m_warming.joinable())
-        m_warming.join();
-    m_warmed = true;
+    if (!m_warmingStarted)
+        return;
+    if (m_warmingProcess != getpid()) {
+        // Forked while the thread ran: it does not exist here, and may have left libdwfl's state (and
+        // this object's mutex) in the middle of a change. Start over with a fresh session.
+        if (!m_warmingDone) {
+            (void)m.release();
+            m = std::make_unique<Impl>();
+            new (&m_mutex) std::mutex;
+        }
+        m_warmingStarted = false;
+        m_warmingDone = true;
+        return;
+    }
+    std::unique_lock lock(m_mutex);
+    m_warmingEnded.wait(lock, [this] { return m_warmingDone.load(); });
+    m_warmingStarted = false;
 }
 
 const TypeOrigin& OriginResolver::resolve(PyTypeObject* type)

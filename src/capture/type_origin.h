@@ -4,8 +4,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <string>
-#include <thread>
+
+#include <sys/types.h>
 
 namespace leakscope::capture {
 
@@ -36,7 +40,8 @@ public:
 
     // Starts reading the process's libraries and libpython's line table on a helper thread, so that the
     // first capture does not wait for it (about 0.2 s with libpython's debug file). resolve() waits
-    // for it to finish. Harmless to call more than once.
+    // for it to finish; in a child forked meanwhile it starts afresh instead. Harmless to call more
+    // than once.
     void prewarm();
 
     OriginResolver(const OriginResolver&) = delete;
@@ -50,8 +55,13 @@ private:
 
     struct Impl;
     std::unique_ptr<Impl> m;
-    std::thread m_warming;
-    bool m_warmed = false;
+    // The warming thread is detached and says when it is done: a process forked meanwhile (a script's
+    // os.fork()) has no such thread, must not wait for it, and cannot trust what it left half-built.
+    std::mutex m_mutex;
+    std::condition_variable m_warmingEnded;
+    std::atomic<bool> m_warmingDone{true};
+    bool m_warmingStarted = false;
+    pid_t m_warmingProcess = 0;
 };
 
 } // namespace leakscope::capture

@@ -29,6 +29,7 @@ private Q_SLOTS:
 
     void chaffWorkloadIsExplained();
     void originsAndAllocationSites();
+    void forkedScriptIsReportedTwice();
 
     void ignoreRulesJson();
     void ignoreRulesTable();

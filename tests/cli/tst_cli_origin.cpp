@@ -85,3 +85,14 @@ void TestCli::originsAndAllocationSites()
     for (const QJsonValue& c : plainReport.value(u"candidates"_s).toArray())
         QVERIFY(c.toObject().value(u"allocated_at"_s).isNull());
 }
+
+// A script that forks at once: the child has none of the parent's threads, including the one reading
+// symbol tables for type origins, and must neither wait for it nor crash; both processes report.
+void TestCli::forkedScriptIsReportedTwice()
+{
+    const Run run = runCli({u"report"_s, u"--"_s, scriptPath(u"forks.py"_s)});
+    QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+    QVERIFY2(run.out.contains("parent") && run.out.contains("child"), run.describe().constData());
+    QCOMPARE(run.out.count("leak candidates"), qsizetype(2));
+    QVERIFY2(!run.err.contains("terminate"), run.describe().constData());
+}
