@@ -91,6 +91,10 @@ void MainWindow::showAnalysis(AnalyzedSnapshotPtr analyzed, bool keepView)
     } else if (current != kNoObject) {
         // No longer listed (the new rules ignore it, say): its details stay, and say why.
         showObject(current);
+    } else if (const QModelIndex first = m_candidatesProxy->index(0, 0); first.isValid()) {
+        // A new snapshot: its first suspect, with its details and referents, is what the user came for.
+        m_ui->candidatesView->selectionModel()->setCurrentIndex(
+            first, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     } else {
         showDetails();
     }

@@ -193,6 +193,10 @@ private Q_SLOTS:
         QTRY_VERIFY(candidates->rowCount() > 0);
         const int suspects = candidates->rowCount();
         QCOMPARE(static_cast<std::size_t>(suspects), window.shownSnapshot()->analysis().suspectCount());
+        // The first suspect is chosen at once: its details are there without a click.
+        QCOMPARE(window.candidatesView()->currentIndex().row(), 0);
+        QVERIFY2(window.detailsView()->toPlainText().contains(QStringLiteral("Suspect:")),
+                 qPrintable(window.detailsView()->toPlainText()));
 
         // Choose the demo's leaked type in the type summary: the candidates follow.
         QAbstractItemModel* types = window.typesView()->model();
