@@ -17,6 +17,11 @@ namespace leakscope::capture {
 namespace {
 
 constexpr std::size_t kLabelLimit = 60; // code points of a key or name in a label
+constexpr Py_ssize_t kMaxLabelledItems = 4096; // items of the biggest dict whose edges are labelled
+// Distinct dict keys a capture makes labels for. Keys shared by many dicts (attribute names, the
+// fields of records) are labelled once; a heap of many dicts keyed by distinct data would otherwise
+// cost a formatted, interned string per item (1.2 million distinct keys: 0.6 s -> 2.4 s).
+constexpr std::size_t kMaxKeyLabels = std::size_t(1) << 16;
 
 enum class Shape : std::uint8_t { Plain, Type, Function, CFunction, Cell, Exception };
 
@@ -184,7 +189,10 @@ StringId EdgeLabeler::keyLabel(PyObject* key)
     KeySlot& slot = m_keyCache[(reinterpret_cast<std::uintptr_t>(key) >> 4) % kKeyCacheSize];
     if (slot.key == key)
         return slot.label;
-    auto [it, inserted] = m_keyLabels.try_emplace(key, 0);
+    auto found = m_keyLabels.find(key);
+    if (found == m_keyLabels.end() && m_keyLabels.size() >= kMaxKeyLabels)
+        return kNoLabel;
+    auto [it, inserted] = found != m_keyLabels.end() ? std::pair(found, false) : m_keyLabels.try_emplace(key, 0);
     if (inserted) {
         m_text = "[";
         const std::size_t before = m_text.size();
@@ -218,12 +226,24 @@ StringId EdgeLabeler::attributeLabel(PyObject* name)
 
 void EdgeLabeler::addDictItems(PyObject* dict)
 {
+    // A big dict's keys are mostly distinct data (ids, names), each a new label to format and keep:
+    // labelling a dict of a million int keys took the capture from 0.4 s to 1.7 s and 230 MB more.
+    // Past kMaxLabelledItems its items stay unlabelled (the views show the first 10,000 children of a
+    // node anyway, and the repr shows its first items).
+    if (PyDict_GET_SIZE(dict) > kMaxLabelledItems)
+        return;
     // dict_traverse visits each value, then (in tables whose keys are not all str) its key.
+    const std::size_t first = m_pairs.size();
     Py_ssize_t position = 0;
     PyObject* key = nullptr;
     PyObject* value = nullptr;
     while (PyDict_Next(dict, &position, &key, &value)) {
-        add(value, keyLabel(key));
+        const StringId label = keyLabel(key);
+        if (label == kNoLabel) {
+            m_pairs.resize(first); // out of labels for new keys: the whole dict stays unlabelled
+            return;
+        }
+        add(value, label);
         add(key, m_keyOfDict);
     }
 }

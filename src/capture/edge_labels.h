@@ -56,7 +56,10 @@ private:
             m_pairs.push_back({pointer, label});
     }
     void addDictItems(PyObject* dict);
+    // The label "[repr]" of a dict key, or kNoLabel once the capture has made its quota of key labels
+    // and this key is not among them.
     StringId keyLabel(PyObject* key);
+    static constexpr StringId kNoLabel = UINT32_MAX;
     StringId attributeLabel(PyObject* name);
     void match(std::span<PyObject* const> referents);
     void store(ObjectIndex owner, TypeLayout& layout);

@@ -332,6 +332,32 @@ private Q_SLOTS:
         QVERIFY(snapshot->edgeLabels(*leaf).empty());
     }
 
+    void labelsAreBounded()
+    {
+        // A dict of more than 4,096 items is not labelled, and a capture labels at most 65,536
+        // distinct keys: past that, a dict with a key not labelled yet stays unlabelled as a whole.
+        QVERIFY(testing::run("lab_huge = {i: [i] for i in range(5000)}\n"
+                             "lab_many = [{k * 100000 + j: [j] for j in range(4000)} for k in range(20)]\n"
+                             "lab_small = {'still': [1]}\n"));
+        const SnapshotPtr snapshot = collectAndCapture();
+        const auto huge = findByAddress(*snapshot, addressOf("lab_huge"));
+        QVERIFY(huge);
+        QVERIFY(snapshot->edgeLabels(*huge).empty());
+        int labelled = 0;
+        for (int k = 0; k < 20; ++k) {
+            const auto dict = findByAddress(*snapshot, addressOf("lab_many[" + std::to_string(k) + "]"));
+            QVERIFY(dict);
+            labelled += snapshot->edgeLabels(*dict).empty() ? 0 : 1;
+        }
+        QVERIFY2(labelled > 0 && labelled <= 16, std::to_string(labelled).c_str());
+        // Dicts walked before the quota ran out keep their labels: sys.modules is older than these, and
+        // the collector's oldest generation lists older objects first.
+        const auto modules = findByAddress(*snapshot, addressOf("sys.modules"));
+        QVERIFY(modules);
+        QVERIFY(!snapshot->edgeLabels(*modules).empty());
+        QVERIFY(testing::run("del lab_huge, lab_many, lab_small\n"));
+    }
+
     void interpreterAndThreadRootsAreExplained()
     {
         QVERIFY(testing::run("import atexit, contextvars\n"
