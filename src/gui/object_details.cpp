@@ -1,5 +1,7 @@
 #include "object_details.h"
 
+#include "snapshot/findings.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFileInfo>
 #include <QtCore/QUrl>
@@ -184,24 +186,18 @@ static QString findingHtml(const Snapshot& s, const ExplanationRecord& explanati
         return {};
     const bool moduleState = kind == "module-state";
     const TypeIndex holderType = s.typeOf(explanation.holder);
-    std::size_t objects = 0;
-    std::vector<ObjectIndex> holders;
-    for (const ExplanationRecord& e : s.columns().explanations) {
-        if (e.kind != explanation.kind || e.holderOffset != explanation.holderOffset || e.holder == kNoObject
-            || e.holder >= s.objectCount())
-            continue;
-        if (moduleState ? e.holder != explanation.holder : s.typeOf(e.holder) != holderType)
-            continue;
-        ++objects;
-        holders.push_back(e.holder);
-    }
-    std::sort(holders.begin(), holders.end());
-    const auto distinct = static_cast<int>(std::unique(holders.begin(), holders.end()) - holders.begin());
-    const QString offset = QString::number(explanation.holderOffset, 16);
+    const std::vector<UntraversedField> fields = untraversedFields(s);
+    const auto field = std::find_if(fields.begin(), fields.end(), [&](const UntraversedField& f) {
+        return f.kind == kind && f.offset == explanation.holderOffset
+            && (moduleState ? f.module == explanation.holder : f.holderType == holderType);
+    });
+    if (field == fields.end())
+        return {};
+    const QString offset = QString::number(field->offset, 16);
     const QString where = moduleState ? tr("The state of this module, at +0x%1,").arg(offset)
-        : distinct == 1               ? tr("Field +0x%1 of this %2").arg(offset, escaped(s.typeName(holderType)))
-                                      : tr("Field +0x%1 of %2 %3 objects").arg(offset).arg(distinct).arg(escaped(s.typeName(holderType)));
-    const QString held = objects == 1 ? tr("holds 1 object") : tr("holds %1 objects").arg(objects);
+        : field->holders == 1         ? tr("Field +0x%1 of this %2").arg(offset, escaped(s.typeName(holderType)))
+                                      : tr("Field +0x%1 of %2 %3 objects").arg(offset).arg(field->holders).arg(escaped(s.typeName(holderType)));
+    const QString held = field->objects == 1 ? tr("holds 1 object") : tr("holds %1 objects").arg(field->objects);
     return where + QLatin1Char(' ') + held
         + tr(" that its traverse function does not report: not a leak, but a bug in the C code behind it, since "
              "the collector cannot see cycles through it.");
