@@ -38,8 +38,6 @@ public:
     // Owners come in increasing order; an object none of whose edges has a name records nothing.
     void label(ObjectIndex owner, PyObject* object, TypeIndex typeIndex, std::span<PyObject* const> referents);
 
-    std::size_t labelledOwners() const { return m_columns.labelOwners.size(); }
-
 private:
     struct Pair
     {
