@@ -54,4 +54,40 @@ std::string evalStr(const std::string& expression)
     return out;
 }
 
+std::optional<leakscope::ObjectIndex> findByAddress(const leakscope::Snapshot& snapshot, std::uint64_t address)
+{
+    for (leakscope::ObjectIndex i = 0; i < snapshot.objectCount(); ++i) {
+        if (snapshot.address(i) == address)
+            return i;
+    }
+    return std::nullopt;
+}
+
+std::vector<leakscope::ObjectIndex> candidatesWhere(const leakscope::HeapAnalysis& analysis,
+                                                   const std::function<bool(leakscope::ObjectIndex)>& match)
+{
+    std::vector<leakscope::ObjectIndex> found;
+    for (leakscope::ObjectIndex i : analysis.candidates()) {
+        if (match(i))
+            found.push_back(i);
+    }
+    return found;
+}
+
+bool reprContains(const leakscope::Snapshot& s, leakscope::ObjectIndex i, std::string_view text)
+{
+    return s.repr(i).find(text) != std::string::npos;
+}
+
+std::uint64_t addressOf(const std::string& expression)
+{
+    return static_cast<std::uint64_t>(evalInt("id(" + expression + ")"));
+}
+
+leakscope::SnapshotPtr collectAndCapture(leakscope::capture::CaptureDiagnostics* diagnostics)
+{
+    interpreter().collectGarbage();
+    return leakscope::capture::captureHeap({}, diagnostics);
+}
+
 } // namespace testing

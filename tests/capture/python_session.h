@@ -2,9 +2,15 @@
 
 #include <Python.h>
 
+#include "capture/heap_capture.h"
 #include "capture/interpreter.h"
+#include "snapshot/analysis.h"
 
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -22,5 +28,20 @@ std::int64_t evalInt(const std::string& expression);
 
 // Evaluates a Python expression in __main__ and returns str() of it as UTF-8.
 std::string evalStr(const std::string& expression);
+
+// The snapshot index of the object at address, searched linearly; nullopt when absent.
+std::optional<leakscope::ObjectIndex> findByAddress(const leakscope::Snapshot& snapshot, std::uint64_t address);
+
+// The candidates the predicate accepts, in index order.
+std::vector<leakscope::ObjectIndex> candidatesWhere(const leakscope::HeapAnalysis& analysis,
+                                                   const std::function<bool(leakscope::ObjectIndex)>& match);
+
+bool reprContains(const leakscope::Snapshot& s, leakscope::ObjectIndex i, std::string_view text);
+
+// id() of a Python expression evaluated in __main__.
+std::uint64_t addressOf(const std::string& expression);
+
+// gc.collect(), then a capture.
+leakscope::SnapshotPtr collectAndCapture(leakscope::capture::CaptureDiagnostics* diagnostics = nullptr);
 
 } // namespace testing
