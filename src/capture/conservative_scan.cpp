@@ -3,6 +3,7 @@
 #include "conservative_scan.h"
 
 #include "address_table.h"
+#include "held_by_check.h"
 #include "object_kind.h"
 #include "pyobject_access.h"
 #include "runtime_state.h"
@@ -119,72 +120,6 @@ private:
     std::vector<TypeRule> m_slots = std::vector<TypeRule>(kSlots);
 };
 
-// Whether `to` is among what `from` holds through references tp_traverse reports, a few levels down.
-// A word there that points at `from` is a pointer back (a child's borrowed pointer to its parent):
-// it does not keep `from` alive from outside. Types are not followed: every instance reaches its
-// class, and through it its whole module, without holding any of it.
-class HeldByCheck
-{
-public:
-    bool holds(PyObject* from, PyObject* to)
-    {
-        m_target = to;
-        m_found = false;
-        m_seen.assign(kSeenSlots, nullptr);
-        m_level.assign(1, from);
-        m_visited = 0;
-        for (int depth = 0; depth < kDepth && !m_level.empty() && !m_found; ++depth) {
-            m_next.clear();
-            for (PyObject* object : m_level) {
-                if (m_found || m_visited++ >= kBudget)
-                    break;
-                if (PyType_Check(object) || !isGcObject(object))
-                    continue;
-                if (traverseproc traverse = Py_TYPE(object)->tp_traverse)
-                    traverse(object, &HeldByCheck::visit, this);
-            }
-            m_level.swap(m_next);
-        }
-        return m_found;
-    }
-
-private:
-    static constexpr int kDepth = 3;
-    static constexpr std::size_t kBudget = 512;
-    static constexpr std::size_t kSeenSlots = 2048; // a power of two, well above kBudget's referents' share
-
-    static int visit(PyObject* referent, void* arg)
-    {
-        auto* self = static_cast<HeldByCheck*>(arg);
-        if (referent == self->m_target) {
-            self->m_found = true;
-            return 1; // stops the traversal
-        }
-        if (self->m_next.size() < kBudget && self->firstSight(referent))
-            self->m_next.push_back(referent);
-        return 0;
-    }
-
-    bool firstSight(PyObject* object)
-    {
-        std::size_t slot = (reinterpret_cast<std::uintptr_t>(object) >> 4) & (kSeenSlots - 1);
-        for (std::size_t probes = 0; probes < kSeenSlots; ++probes, slot = (slot + 1) & (kSeenSlots - 1)) {
-            if (m_seen[slot] == object)
-                return false;
-            if (!m_seen[slot]) {
-                m_seen[slot] = object;
-                return true;
-            }
-        }
-        return false;
-    }
-
-    PyObject* m_target = nullptr;
-    bool m_found = false;
-    std::size_t m_visited = 0;
-    std::vector<PyObject*> m_seen, m_level, m_next;
-};
-
 enum class HitKind : std::uint8_t { Field, ModuleState, Static };
 
 // One word equal to a candidate's address.
@@ -237,6 +172,13 @@ public:
             const TypeRule& rule = rules.lookup(Py_TYPE(object));
             if (rule.scan)
                 scanObject(static_cast<ObjectIndex>(i), object, rule);
+        }
+        // Untracked objects outside the snapshot that earlier explainers reached, numbered after it.
+        const auto& reached = m_context.reached();
+        for (std::size_t k = 0; k < reached.size(); ++k) {
+            const TypeRule& rule = rules.lookup(Py_TYPE(reached[k].object));
+            if (rule.scan)
+                scanObject(static_cast<ObjectIndex>(count + k), reached[k].object, rule);
         }
     }
 
@@ -328,6 +270,18 @@ private:
 
     std::string detail(const Hit& hit) const;
 
+    // A holder's object: a snapshot object, or one of the reached objects numbered after them.
+    PyObject* holderObject(ObjectIndex holder) const
+    {
+        const std::size_t count = m_context.objectCount();
+        return holder < count ? m_context.object(holder) : m_context.reached()[holder - count].object;
+    }
+    const ExplainContext::Reached* reachedHolder(const Hit& hit) const
+    {
+        const std::size_t count = m_context.objectCount();
+        return hit.kind == HitKind::Static || hit.holder < count ? nullptr : &m_context.reached()[hit.holder - count];
+    }
+
     ExplainContext& m_context;
     std::vector<Target> m_targets; // by snapshot index
     std::optional<AddressTable> m_table;
@@ -341,7 +295,7 @@ std::string Scan::detail(const Hit& hit) const
         const StaticLibrary& library = m_statics.libraries[hit.library];
         return "held by static data of " + library.name + " (" + describeStaticAddress(hit.address, library) + ")";
     }
-    PyObject* holder = m_context.object(hit.holder);
+    PyObject* holder = holderObject(hit.holder);
     const std::string where = " at " + formatAddress(reinterpret_cast<std::uintptr_t>(holder));
     if (hit.kind == HitKind::ModuleState) {
         PyModuleDef* def = PyModule_GetDef(holder);
@@ -352,8 +306,11 @@ std::string Scan::detail(const Hit& hit) const
     std::string module, qualname;
     typeNames(Py_TYPE(holder), module, qualname);
     const bool tracked = hit.holder < m_context.listed().size();
-    return "held by C field +" + std::to_string(hit.offset) + " of " + module + "." + qualname + where
+    std::string text = "held by C field +" + std::to_string(hit.offset) + " of " + module + "." + qualname + where
         + (tracked ? ", which its tp_traverse does not report" : ", which the collector does not track");
+    if (const ExplainContext::Reached* reached = reachedHolder(hit))
+        text += " (not in the snapshot: " + reached->via + ")";
+    return text;
 }
 
 // A hit explains its target when its holder is static data, or an object that is neither held by
@@ -393,7 +350,7 @@ void Scan::explain()
                     edges.push_back({static_cast<std::uint32_t>(holderTarget), byTarget[k]});
                     continue;
                 }
-                if (heldBy.holds(candidate, m_context.object(hit.holder)))
+                if (heldBy.holds(candidate, holderObject(hit.holder)))
                     continue;
             }
             settledBy[t] = byTarget[k];
@@ -454,6 +411,11 @@ void Scan::explain()
             continue;
         const Hit& hit = m_hits[static_cast<std::size_t>(settledBy[t])];
         static constexpr std::string_view kinds[] = {"c-field", "module-state", "c-static"};
+        if (const ExplainContext::Reached* reached = reachedHolder(hit)) {
+            // Not in the snapshot: named through the snapshot object it was reached from.
+            m_context.explainIndex(m_targets[t].index, "untracked-holder", detail(hit), reached->anchor, 0);
+            continue;
+        }
         m_context.explainIndex(m_targets[t].index, kinds[static_cast<int>(hit.kind)], detail(hit),
                                hit.kind == HitKind::Static ? kNoObject : hit.holder,
                                hit.kind == HitKind::Static ? 0 : hit.offset);

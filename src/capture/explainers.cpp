@@ -1,6 +1,7 @@
 #include "explainers.h"
 
 #include "interpreter_roots.h"
+#include "object_layout.h"
 #include "pyobject_access.h"
 #include "snapshot/analysis.h"
 
@@ -167,6 +168,80 @@ std::string threadText(unsigned long thread)
 
 } // namespace
 
+namespace {
+
+// "Thread(worker-1)" for a threading.Thread, read from its attributes without running its code.
+std::string threadObjectText(PyObject* self)
+{
+    if (!self)
+        return {};
+    std::string module, qualname;
+    typeNames(Py_TYPE(self), module, qualname);
+    std::string out = qualname;
+    PyObject* name = leakscope_instance_attribute(self, "_name");
+    if (name && PyUnicode_Check(name))
+        out += "(" + text(name, 80) + ")";
+    return out;
+}
+
+struct ThreadEntry
+{
+    unsigned long thread;
+    PyObject* function;
+    std::vector<PyObject*> arguments;
+};
+
+// The callable a thread was started with and its argument tuple: _thread's thread_run() holds them in
+// the start-up state it allocated (struct bootstate) until the thread ends. The frame of that
+// callable is the thread's outermost one; a candidate is the callable when it is that function, or a
+// method binding it to the frame's first argument, and the argument tuple when its items are the
+// frame's remaining arguments.
+void explainThreadEntries(ExplainContext& context)
+{
+    std::vector<ThreadEntry> entries;
+    leakscope_visit_thread_entries(
+        [](void* arg, unsigned long thread, PyObject* function, PyObject* const* arguments, int count) {
+            static_cast<std::vector<ThreadEntry>*>(arg)->push_back({thread, function, {arguments, arguments + count}});
+        },
+        &entries);
+    if (entries.empty())
+        return;
+    auto argumentsMatch = [](PyObject* tuple, const ThreadEntry& entry, std::size_t first) {
+        const auto size = static_cast<std::size_t>(PyTuple_GET_SIZE(tuple));
+        if (size == 0 || first + size > entry.arguments.size())
+            return false;
+        for (std::size_t i = 0; i < size; ++i) {
+            if (PyTuple_GET_ITEM(tuple, i) != entry.arguments[first + i])
+                return false;
+        }
+        return true;
+    };
+    for (ObjectIndex index : context.candidates()) {
+        if (context.isExplained(index))
+            continue;
+        PyObject* object = context.object(index);
+        for (const ThreadEntry& entry : entries) {
+            const std::string started = "held by _thread's start-up state for " + threadText(entry.thread) + ", ";
+            if (object == entry.function) {
+                context.explainIndex(index, "thread-state", started + "as the function the thread runs");
+            } else if (PyMethod_Check(object) && PyMethod_GET_FUNCTION(object) == entry.function && !entry.arguments.empty()
+                       && PyMethod_GET_SELF(object) == entry.arguments[0]) {
+                context.explainIndex(index, "thread-state",
+                                     started + "as the method the thread runs, bound to "
+                                         + threadObjectText(entry.arguments[0]));
+            } else if (PyTuple_CheckExact(object)
+                       && (argumentsMatch(object, entry, 0) || argumentsMatch(object, entry, 1))) {
+                context.explainIndex(index, "thread-state", started + "as the arguments of the callable the thread runs");
+            } else {
+                continue;
+            }
+            break;
+        }
+    }
+}
+
+} // namespace
+
 void explainInterpreterRoots(ExplainContext& context)
 {
     leakscope_visit_interpreter_roots(
@@ -200,6 +275,7 @@ void explainThreadRoots(ExplainContext& context)
             context.explain(object, "frame", std::move(detail));
         },
         &context);
+    explainThreadEntries(context);
 }
 
 void explainCodeConstants(ExplainContext& context)

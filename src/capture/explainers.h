@@ -45,6 +45,22 @@ public:
     void explainIndex(ObjectIndex index, std::string_view kind, std::string detail, ObjectIndex holder = kNoObject,
                       std::uint32_t holderOffset = 0);
 
+    // An untracked object outside the snapshot that an explainer reached through references the
+    // snapshot's untracked objects hold (an array's .base, say); later explainers read its memory
+    // too. anchor: the snapshot object it was reached from, which explanations name as the holder;
+    // via: how it was reached, for a reader ("the .base of numpy.ndarray at 0x7f…").
+    struct Reached
+    {
+        PyObject* object;
+        ObjectIndex anchor;
+        std::string via;
+    };
+    void addReached(PyObject* object, ObjectIndex anchor, std::string via)
+    {
+        m_reached.push_back({object, anchor, std::move(via)});
+    }
+    const std::vector<Reached>& reached() const { return m_reached; }
+
     // Moves the explanations into the columns, sorted by object.
     void store(SnapshotColumns& columns, StringPoolBuilder& strings);
 
@@ -61,6 +77,7 @@ private:
     const std::vector<ObjectIndex>& m_candidates;
     std::unordered_map<PyObject*, ObjectIndex> m_byObject;
     std::unordered_map<ObjectIndex, Explained> m_explained;
+    std::vector<Reached> m_reached;
 };
 
 // Candidates of a capture taken before the user's script ran, identified by object and type address.

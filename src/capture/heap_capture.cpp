@@ -12,6 +12,7 @@
 #include "huge_pages.h"
 #include "reference_resolver.h"
 #include "type_table.h"
+#include "untracked_holders.h"
 
 #include <algorithm>
 #include <chrono>
@@ -202,6 +203,7 @@ std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolB
     explainInterpreterRoots(context);
     explainThreadRoots(context);
     explainCodeConstants(context);
+    explainUntrackedHolders(context);
     if (options.baseline)
         explainBaseline(context, *options.baseline);
     explainByConservativeScan(context);

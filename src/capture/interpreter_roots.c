@@ -137,3 +137,31 @@ void leakscope_visit_frame_roots(leakscope_frame_visitor visit, void* arg)
         }
     }
 }
+
+void leakscope_visit_thread_entries(leakscope_entry_visitor visit, void* arg)
+{
+    enum { kMaxArguments = 16 };
+    PyInterpreterState* interp = _PyInterpreterState_GET();
+    for (PyThreadState* t = PyInterpreterState_ThreadHead(interp); t; t = PyThreadState_Next(t)) {
+        _PyInterpreterFrame* outermost = NULL;
+        for (_PyInterpreterFrame* frame = t->cframe ? t->cframe->current_frame : NULL; frame; frame = frame->previous) {
+            if (frame->owner != FRAME_OWNED_BY_GENERATOR)
+                outermost = frame;
+        }
+        if (!outermost || !outermost->f_func || !outermost->f_code)
+            continue;
+        PyCodeObject* code = outermost->f_code;
+        int count = code->co_argcount < kMaxArguments ? code->co_argcount : kMaxArguments;
+        if (count > code->co_nlocalsplus)
+            count = code->co_nlocalsplus;
+        PyObject* arguments[kMaxArguments];
+        for (int i = 0; i < count; ++i) {
+            PyObject* value = outermost->localsplus[i];
+            /* An argument a closure captures lives in a cell once the frame has started. */
+            if (value && PyCell_Check(value) && (_PyLocals_GetKind(code->co_localspluskinds, i) & CO_FAST_CELL))
+                value = PyCell_GET(value);
+            arguments[i] = value;
+        }
+        visit(arg, t->thread_id, (PyObject*)outermost->f_func, arguments, count);
+    }
+}

@@ -34,6 +34,15 @@ typedef void (*leakscope_frame_visitor)(void* arg, unsigned long thread, PyCodeO
                                         PyObject* object, const char* where);
 void leakscope_visit_frame_roots(leakscope_frame_visitor visit, void* arg);
 
+// The outermost frame of each thread that runs Python code: the frame of the callable the thread was
+// started with (for threading.Thread, its _bootstrap method). _thread keeps that callable and its
+// argument tuple in a start-up state it allocates in C until the thread ends, where no object refers
+// to them. function: the frame's function; arguments: its first argument slots (co_argcount of them,
+// cells unwrapped; an entry may be NULL).
+typedef void (*leakscope_entry_visitor)(void* arg, unsigned long thread, PyObject* function,
+                                        PyObject* const* arguments, int argumentCount);
+void leakscope_visit_thread_entries(leakscope_entry_visitor visit, void* arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,8 @@
 
 #include "object_layout.h"
 
+#include <string.h>
+
 PyObject** leakscope_dict_pointer(PyObject* object)
 {
     PyTypeObject* type = Py_TYPE(object);
@@ -36,4 +38,30 @@ int leakscope_inline_attribute(PyObject* object, Py_ssize_t i, PyObject** name, 
     *name = DK_UNICODE_ENTRIES(keys)[i].me_key;
     *value = values->values[i];
     return 1;
+}
+
+static int is_exact_name(PyObject* key, const char* name)
+{
+    return key && PyUnicode_CheckExact(key) && PyUnicode_IS_READY(key) && PyUnicode_IS_COMPACT_ASCII(key)
+        && strcmp((const char*)PyUnicode_DATA(key), name) == 0;
+}
+
+PyObject* leakscope_instance_attribute(PyObject* object, const char* name)
+{
+    PyObject* key;
+    PyObject* value;
+    for (Py_ssize_t i = 0; leakscope_inline_attribute(object, i, &key, &value); ++i) {
+        if (is_exact_name(key, name))
+            return value;
+    }
+    PyObject** slot = leakscope_dict_pointer(object);
+    PyObject* dict = slot ? *slot : NULL;
+    if (!dict || !PyDict_CheckExact(dict))
+        return NULL;
+    Py_ssize_t position = 0;
+    while (PyDict_Next(dict, &position, &key, &value)) {
+        if (is_exact_name(key, name))
+            return value;
+    }
+    return NULL;
 }

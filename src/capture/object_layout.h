@@ -20,6 +20,11 @@ PyObject** leakscope_dict_pointer(PyObject* object);
 // object keeps no inline values.
 int leakscope_inline_attribute(PyObject* object, Py_ssize_t i, PyObject** name, PyObject** value);
 
+// The value of the instance attribute `name` kept in the object's inline values or in its __dict__
+// when that is an exact dict, found by comparing exact str keys (no __eq__ or __hash__ runs); NULL
+// when there is none. Descriptors of the type (properties, slots) are not consulted.
+PyObject* leakscope_instance_attribute(PyObject* object, const char* name);
+
 #ifdef __cplusplus
 }
 #endif

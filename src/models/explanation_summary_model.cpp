@@ -14,20 +14,27 @@ struct KindDescription
     const char* text;
 };
 
-// The kinds the capture's explainers record (src/capture/explainers.cpp, conservative_scan.h).
+// The kinds the capture's explainers record (src/capture/explainers.cpp, untracked_holders.h,
+// conservative_scan.h).
 constexpr KindDescription kKinds[] = {
     {"interpreter-root",
      QT_TRANSLATE_NOOP("CandidateGroups", "Held by the interpreter state (module registries, codecs, warnings, atexit "
                                           "callbacks, audit hooks…), which no object's tp_traverse reports.")},
     {"thread-state",
      QT_TRANSLATE_NOOP("CandidateGroups", "Held by a thread's state (its current exception, context, async generator "
-                                          "hooks…), outside any object.")},
+                                          "hooks, the callable it was started with…), outside any object.")},
     {"frame",
      QT_TRANSLATE_NOOP("CandidateGroups", "A local variable or value-stack entry of a frame that was executing when the "
                                           "snapshot was taken.")},
     {"code-constant",
      QT_TRANSLATE_NOOP("CandidateGroups", "A constant of a code object: code objects are not tracked by the collector, so "
                                           "their references are not edges of the graph.")},
+    {"array-item",
+     QT_TRANSLATE_NOOP("CandidateGroups", "An element of a numpy array of dtype object: arrays are not tracked by the "
+                                          "collector and no traverse function reads their data.")},
+    {"untracked-holder",
+     QT_TRANSLATE_NOOP("CandidateGroups", "Held by an object the collector does not track: an array's .base, or an "
+                                          "untracked container; the details name it.")},
     {"type-internals",
      QT_TRANSLATE_NOOP("CandidateGroups", "Part of a type: the dict, MRO, bases or cache of a static type, held by its C "
                                           "struct, or a type's map of subclasses.")},
