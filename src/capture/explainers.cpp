@@ -46,10 +46,13 @@ std::vector<PyTypeObject*> allTypes()
 } // namespace
 
 ExplainContext::ExplainContext(std::span<PyObject* const> listed, std::span<PyObject* const> outside,
-                               const std::vector<ObjectIndex>& candidates)
+                               const std::vector<ObjectIndex>& candidates, std::span<const TypeIndex> objectTypes,
+                               std::span<const TypeRecord> types)
     : m_listed(listed)
     , m_outside(outside)
     , m_candidates(candidates)
+    , m_objectTypes(objectTypes)
+    , m_types(types)
 {
     m_byObject.reserve(candidates.size() * 2);
     for (ObjectIndex index : candidates)

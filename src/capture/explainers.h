@@ -22,8 +22,11 @@ namespace leakscope::capture {
 class ExplainContext
 {
 public:
+    // objectTypes and types: the capture's type column and table, when known, so that an explainer
+    // can learn every object's type without touching its memory.
     ExplainContext(std::span<PyObject* const> listed, std::span<PyObject* const> outside,
-                   const std::vector<ObjectIndex>& candidates);
+                   const std::vector<ObjectIndex>& candidates, std::span<const TypeIndex> objectTypes = {},
+                   std::span<const TypeRecord> types = {});
 
     // The candidate's index, or -1 when the object is not a candidate.
     std::int64_t candidateIndex(PyObject* object) const;
@@ -35,6 +38,13 @@ public:
         return index < m_listed.size() ? m_listed[index] : m_outside[index - m_listed.size()];
     }
     std::span<PyObject* const> listed() const { return m_listed; }
+    // The type of snapshot object index, from the columns when given (cache-friendly on a big heap).
+    PyTypeObject* typeOf(ObjectIndex index) const
+    {
+        if (index < m_objectTypes.size() && m_objectTypes[index] < m_types.size())
+            return reinterpret_cast<PyTypeObject*>(m_types[m_objectTypes[index]].address);
+        return Py_TYPE(object(index));
+    }
     std::span<PyObject* const> outside() const { return m_outside; }
 
     // Records why object is legitimate if it is a candidate and has no explanation yet. holder is the
@@ -75,6 +85,8 @@ private:
     std::span<PyObject* const> m_listed;
     std::span<PyObject* const> m_outside;
     const std::vector<ObjectIndex>& m_candidates;
+    std::span<const TypeIndex> m_objectTypes;
+    std::span<const TypeRecord> m_types;
     std::unordered_map<PyObject*, ObjectIndex> m_byObject;
     std::unordered_map<ObjectIndex, Explained> m_explained;
     std::vector<Reached> m_reached;

@@ -197,7 +197,7 @@ std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolB
         if (inDegree[i] == 0)
             candidates.push_back(i);
     }
-    ExplainContext context({objects, count}, outside, candidates);
+    ExplainContext context({objects, count}, outside, candidates, columns.type, columns.types);
     explainTypeInternals(context);
     explainModuleCopies(context);
     explainInterpreterRoots(context);

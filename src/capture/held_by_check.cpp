@@ -10,7 +10,9 @@ bool HeldByCheck::holds(PyObject* from, PyObject* to)
 {
     m_target = to;
     m_found = false;
-    m_seen.assign(kSeenSlots, nullptr);
+    for (std::size_t slot : m_used)
+        m_seen[slot] = nullptr;
+    m_used.clear();
     m_level.assign(1, from);
     m_visited = 0;
     for (int depth = 0; depth < kDepth && !m_level.empty() && !m_found; ++depth) {
@@ -50,6 +52,7 @@ bool HeldByCheck::firstSight(PyObject* object)
             return false;
         if (!m_seen[slot]) {
             m_seen[slot] = object;
+            m_used.push_back(slot);
             return true;
         }
     }

@@ -94,11 +94,11 @@ public:
 
     bool present() const { return m_array != nullptr; }
 
-    bool isArray(PyObject* object)
+    bool isArray(PyObject* object) { return isArrayType(Py_TYPE(object)); }
+    bool isArrayType(PyTypeObject* type)
     {
         if (!m_array)
             return false;
-        PyTypeObject* type = Py_TYPE(object);
         TypeAnswer& slot = m_answers[(reinterpret_cast<std::uintptr_t>(type) >> 4) % kAnswerSlots];
         if (slot.type != type)
             slot = {type, type == m_array || PyType_IsSubtype(type, m_array)};
@@ -271,21 +271,26 @@ public:
     {
         // Seeds: every array of the snapshot (tracked instances of Python subclasses too, whose
         // traverse reports their __dict__ but not the array's data) and every untracked object of it
-        // that has a traverse function.
-        // Views come last (the queue is a stack), so an item is named in the array owning the data.
+        // that may hold tracked ones. Views come last (the queue is a stack), so an item is named in the array owning the data.
         const std::size_t listed = m_context.listed().size();
         const std::size_t count = m_context.objectCount();
         std::vector<Pending> owners;
+        std::vector<std::uintptr_t> seeds;
         for (std::size_t i = 0; i < count; ++i) {
+            // The type column answers for most objects without reading them.
+            PyTypeObject* type = m_context.typeOf(static_cast<ObjectIndex>(i));
+            const bool array = m_numpy.isArrayType(type);
+            if (!array && (i < listed || !mayBeFollowed(type)))
+                continue;
             PyObject* object = m_context.object(static_cast<ObjectIndex>(i));
-            const bool array = m_numpy.isArray(object);
-            if (array || (i >= listed && followedByTraverse(object))) {
-                m_seen.insert(object);
+            if (array || followedByTraverse(object)) {
+                seeds.push_back(reinterpret_cast<std::uintptr_t>(object));
                 const bool view = array && reinterpret_cast<const ArrayFields*>(object)->base;
                 (view ? m_queue : owners).push_back({object, static_cast<ObjectIndex>(i), -1});
             }
         }
         m_queue.insert(m_queue.end(), owners.rbegin(), owners.rend());
+        m_seedAddresses = std::move(seeds);
         while (!m_queue.empty()) {
             const Pending next = m_queue.back();
             m_queue.pop_back();
@@ -301,19 +306,46 @@ private:
         std::int64_t reached; // its position among the context's reached objects, -1 when in the snapshot
     };
 
+    // Whether object is one of the snapshot's followed objects. Sorted on first use: most heaps never
+    // ask (the untracked tuples' items are strings and numbers).
+    bool isSeed(PyObject* object)
+    {
+        if (!m_seedsSorted) {
+            std::sort(m_seedAddresses.begin(), m_seedAddresses.end());
+            m_seedsSorted = true;
+        }
+        return std::binary_search(m_seedAddresses.begin(), m_seedAddresses.end(), reinterpret_cast<std::uintptr_t>(object));
+    }
+
+    // _PyObject_GC_IS_TRACKED: a tracked object is linked into a generation.
+    static bool isTracked(PyObject* object) { return isGcObject(object) && gcHeader(object)->next != 0; }
+
+    // Whether untracked instances of type may hold tracked objects. The interpreter untracks an exact
+    // tuple only when its items are atomic or untracked tuples, which an immutable tuple keeps, and
+    // tracks a dict again as soon as it stores a tracked object: those, the most numerous untracked
+    // objects of a heap, need no reading. Types are tracked (heap) or hold nothing (static).
+    static bool mayBeFollowed(PyTypeObject* type)
+    {
+        return (type->tp_flags & Py_TPFLAGS_HAVE_GC) && type->tp_traverse && !(type->tp_flags & Py_TPFLAGS_TYPE_SUBCLASS)
+            && type != &PyTuple_Type && type != &PyDict_Type;
+    }
+
     static bool followedByTraverse(PyObject* object)
     {
-        return !PyType_Check(object) && isGcObject(object) && !PyObject_GC_IsTracked(object)
-            && Py_TYPE(object)->tp_traverse;
+        return mayBeFollowed(Py_TYPE(object)) && isGcObject(object) && gcHeader(object)->next == 0;
     }
 
     // Where a holder is, for a reader: itself, plus how it was reached when it is not in the snapshot.
-    std::string holderText(const Pending& holder) const
+    // Kept for the holder being followed, whose items may explain thousands of candidates.
+    const std::string& holderText(const Pending& holder)
     {
-        std::string text = typeAndAddress(holder.object);
+        if (m_textHolder == holder.object)
+            return m_holderText;
+        m_textHolder = holder.object;
+        m_holderText = typeAndAddress(holder.object);
         if (holder.reached >= 0)
-            text += " (not in the snapshot: " + m_context.reached()[static_cast<std::size_t>(holder.reached)].via + ")";
-        return text;
+            m_holderText += " (not in the snapshot: " + m_context.reached()[static_cast<std::size_t>(holder.reached)].via + ")";
+        return m_holderText;
     }
 
     void follow(const Pending& holder)
@@ -353,17 +385,17 @@ private:
         if (target != AddressTable::kAbsent) {
             // A tracked holder's untraversed field (the .base of an instance of a Python subclass of
             // ndarray) is left to the conservative scan, which reports it as such.
-            if (arrayItem || !(PyObject_IS_GC(holder.object) && PyObject_GC_IsTracked(holder.object)))
+            if (arrayItem || !isTracked(holder.object))
                 explain(holder, static_cast<std::size_t>(target), where(), arrayItem);
             return;
         }
-        if (PyObject_IS_GC(referent) && PyObject_GC_IsTracked(referent))
+        if (isTracked(referent))
             return; // a snapshot object: its own traverse was walked
         if (!m_numpy.isArray(referent) && !followedByTraverse(referent))
             return;
-        if (!m_seen.insert(referent).second)
+        // Every followed object of the snapshot is a seed; others are outside it.
+        if (isSeed(referent) || !m_seen.insert(referent).second)
             return;
-        // Every followed object of the snapshot is a seed, so this one is not in the snapshot.
         const std::string how = where();
         std::string via = (how.empty() ? "a referent of " : how + " of ") + holderText(holder);
         if (via.size() > kMaxViaLength)
@@ -393,9 +425,13 @@ private:
     std::vector<ObjectIndex> m_targets;
     std::vector<std::uintptr_t> m_addresses;
     std::optional<AddressTable> m_table;
-    std::unordered_set<PyObject*> m_seen;
+    std::vector<std::uintptr_t> m_seedAddresses; // the followed objects of the snapshot
+    bool m_seedsSorted = false;
+    std::unordered_set<PyObject*> m_seen;     // the followed objects outside it
     std::vector<Pending> m_queue;
     const Pending* m_current = nullptr;
+    PyObject* m_textHolder = nullptr;
+    std::string m_holderText;
     HeldByCheck m_heldBy;
 };
 
