@@ -173,8 +173,9 @@ std::string threadText(unsigned long thread)
 
 namespace {
 
-// "Thread(worker-1)" for a threading.Thread, read from its attributes without running its code.
-std::string threadObjectText(PyObject* self)
+// "Thread(worker-1)" for a threading.Thread (its type and its _name attribute), "Handler" for others;
+// read from the instance's memory, without running its code.
+std::string instanceText(PyObject* self)
 {
     if (!self)
         return {};
@@ -187,29 +188,31 @@ std::string threadObjectText(PyObject* self)
     return out;
 }
 
-struct ThreadEntry
+struct EntryFrame
 {
     unsigned long thread;
     PyObject* function;
     std::vector<PyObject*> arguments;
+    bool outermost;
 };
 
-// The callable a thread was started with and its argument tuple: _thread's thread_run() holds them in
-// the start-up state it allocated (struct bootstate) until the thread ends. The frame of that
-// callable is the thread's outermost one; a candidate is the callable when it is that function, or a
+// The callable of a frame that C code entered, and the tuple of its arguments, which that C code holds
+// (for the outermost frame of a thread, _thread's thread_run() does, in the start-up state it
+// allocated, until the thread ends). A candidate is the callable when it is the frame's function, or a
 // method binding it to the frame's first argument, and the argument tuple when its items are the
-// frame's remaining arguments.
-void explainThreadEntries(ExplainContext& context)
+// frame's arguments from the first or the second on.
+void explainEntryFrames(ExplainContext& context)
 {
-    std::vector<ThreadEntry> entries;
+    std::vector<EntryFrame> entries;
     leakscope_visit_thread_entries(
-        [](void* arg, unsigned long thread, PyObject* function, PyObject* const* arguments, int count) {
-            static_cast<std::vector<ThreadEntry>*>(arg)->push_back({thread, function, {arguments, arguments + count}});
+        [](void* arg, unsigned long thread, PyObject* function, PyObject* const* arguments, int count, int outermost) {
+            static_cast<std::vector<EntryFrame>*>(arg)->push_back(
+                {thread, function, {arguments, arguments + count}, outermost != 0});
         },
         &entries);
     if (entries.empty())
         return;
-    auto argumentsMatch = [](PyObject* tuple, const ThreadEntry& entry, std::size_t first) {
+    auto argumentsMatch = [](PyObject* tuple, const EntryFrame& entry, std::size_t first) {
         const auto size = static_cast<std::size_t>(PyTuple_GET_SIZE(tuple));
         if (size == 0 || first + size > entry.arguments.size())
             return false;
@@ -223,21 +226,28 @@ void explainThreadEntries(ExplainContext& context)
         if (context.isExplained(index))
             continue;
         PyObject* object = context.object(index);
-        for (const ThreadEntry& entry : entries) {
-            const std::string started = "held by _thread's start-up state for " + threadText(entry.thread) + ", ";
-            if (object == entry.function) {
-                context.explainIndex(index, "thread-state", started + "as the function the thread runs");
-            } else if (PyMethod_Check(object) && PyMethod_GET_FUNCTION(object) == entry.function && !entry.arguments.empty()
-                       && PyMethod_GET_SELF(object) == entry.arguments[0]) {
-                context.explainIndex(index, "thread-state",
-                                     started + "as the method the thread runs, bound to "
-                                         + threadObjectText(entry.arguments[0]));
-            } else if (PyTuple_CheckExact(object)
-                       && (argumentsMatch(object, entry, 0) || argumentsMatch(object, entry, 1))) {
-                context.explainIndex(index, "thread-state", started + "as the arguments of the callable the thread runs");
-            } else {
+        for (const EntryFrame& entry : entries) {
+            const bool function = object == entry.function;
+            const bool method = !function && PyMethod_Check(object) && PyMethod_GET_FUNCTION(object) == entry.function
+                && !entry.arguments.empty() && PyMethod_GET_SELF(object) == entry.arguments[0];
+            const bool arguments = !function && !method && PyTuple_CheckExact(object)
+                && (argumentsMatch(object, entry, 0) || argumentsMatch(object, entry, 1));
+            if (!function && !method && !arguments)
                 continue;
-            }
+            std::string callable = "?";
+            if (PyFunction_Check(entry.function))
+                callable = text(reinterpret_cast<PyFunctionObject*>(entry.function)->func_qualname);
+            if (method)
+                callable += " bound to " + instanceText(entry.arguments[0]);
+            const char* role = arguments ? "the argument tuple" : "the callable";
+            if (entry.outermost)
+                context.explainIndex(index, "thread-state",
+                                     "held by _thread's start-up state for " + threadText(entry.thread) + ": " + role
+                                         + " of the thread, " + callable);
+            else
+                context.explainIndex(index, "frame",
+                                     "held by the C code that called " + callable + " on " + threadText(entry.thread)
+                                         + ", still executing: " + role);
             break;
         }
     }
@@ -278,7 +288,7 @@ void explainThreadRoots(ExplainContext& context)
             context.explain(object, "frame", std::move(detail));
         },
         &context);
-    explainThreadEntries(context);
+    explainEntryFrames(context);
 }
 
 void explainCodeConstants(ExplainContext& context)

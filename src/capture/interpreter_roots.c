@@ -138,30 +138,40 @@ void leakscope_visit_frame_roots(leakscope_frame_visitor visit, void* arg)
     }
 }
 
-void leakscope_visit_thread_entries(leakscope_entry_visitor visit, void* arg)
+static void visit_entry(leakscope_entry_visitor visit, void* arg, unsigned long thread, _PyInterpreterFrame* frame,
+                        int outermost)
 {
     enum { kMaxArguments = 16 };
+    PyCodeObject* code = frame->f_code;
+    if (!frame->f_func || !code)
+        return;
+    int count = code->co_argcount < kMaxArguments ? code->co_argcount : kMaxArguments;
+    if (count > code->co_nlocalsplus)
+        count = code->co_nlocalsplus;
+    PyObject* arguments[kMaxArguments];
+    for (int i = 0; i < count; ++i) {
+        PyObject* value = frame->localsplus[i];
+        /* An argument a closure captures lives in a cell once the frame has started. */
+        if (value && PyCell_Check(value) && (_PyLocals_GetKind(code->co_localspluskinds, i) & CO_FAST_CELL))
+            value = PyCell_GET(value);
+        arguments[i] = value;
+    }
+    visit(arg, thread, (PyObject*)frame->f_func, arguments, count, outermost);
+}
+
+void leakscope_visit_thread_entries(leakscope_entry_visitor visit, void* arg)
+{
     PyInterpreterState* interp = _PyInterpreterState_GET();
     for (PyThreadState* t = PyInterpreterState_ThreadHead(interp); t; t = PyThreadState_Next(t)) {
         _PyInterpreterFrame* outermost = NULL;
         for (_PyInterpreterFrame* frame = t->cframe ? t->cframe->current_frame : NULL; frame; frame = frame->previous) {
-            if (frame->owner != FRAME_OWNED_BY_GENERATOR)
-                outermost = frame;
+            if (frame->owner == FRAME_OWNED_BY_GENERATOR)
+                continue;
+            outermost = frame;
+            if (frame->is_entry && frame->previous)
+                visit_entry(visit, arg, t->thread_id, frame, 0);
         }
-        if (!outermost || !outermost->f_func || !outermost->f_code)
-            continue;
-        PyCodeObject* code = outermost->f_code;
-        int count = code->co_argcount < kMaxArguments ? code->co_argcount : kMaxArguments;
-        if (count > code->co_nlocalsplus)
-            count = code->co_nlocalsplus;
-        PyObject* arguments[kMaxArguments];
-        for (int i = 0; i < count; ++i) {
-            PyObject* value = outermost->localsplus[i];
-            /* An argument a closure captures lives in a cell once the frame has started. */
-            if (value && PyCell_Check(value) && (_PyLocals_GetKind(code->co_localspluskinds, i) & CO_FAST_CELL))
-                value = PyCell_GET(value);
-            arguments[i] = value;
-        }
-        visit(arg, t->thread_id, (PyObject*)outermost->f_func, arguments, count);
+        if (outermost)
+            visit_entry(visit, arg, t->thread_id, outermost, 1);
     }
 }

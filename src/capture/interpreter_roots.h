@@ -34,13 +34,15 @@ typedef void (*leakscope_frame_visitor)(void* arg, unsigned long thread, PyCodeO
                                         PyObject* object, const char* where);
 void leakscope_visit_frame_roots(leakscope_frame_visitor visit, void* arg);
 
-// The outermost frame of each thread that runs Python code: the frame of the callable the thread was
-// started with (for threading.Thread, its _bootstrap method). _thread keeps that callable and its
-// argument tuple in a start-up state it allocates in C until the thread ends, where no object refers
-// to them. function: the frame's function; arguments: its first argument slots (co_argcount of them,
-// cells unwrapped; an entry may be NULL).
+// Each frame that C code entered, on every thread: the frame of a callable some C function called
+// (is_entry), and each thread's outermost frame, the callable the thread was started with (for
+// threading.Thread, its _bootstrap method), which _thread keeps with its argument tuple in a start-up
+// state it allocates in C until the thread ends. The C caller holds the callable and often a tuple of
+// its arguments, where no object refers to them. function: the frame's function; arguments: its first
+// argument slots (co_argcount of them, at most 16, cells unwrapped; an entry may be NULL);
+// outermost: 1 for the thread's outermost frame.
 typedef void (*leakscope_entry_visitor)(void* arg, unsigned long thread, PyObject* function,
-                                        PyObject* const* arguments, int argumentCount);
+                                        PyObject* const* arguments, int argumentCount, int outermost);
 void leakscope_visit_thread_entries(leakscope_entry_visitor visit, void* arg);
 
 #ifdef __cplusplus

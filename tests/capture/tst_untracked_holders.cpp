@@ -1,6 +1,7 @@
 // Objects held through references the collector cannot see because their holder is not gc-tracked:
 // the items of numpy object arrays, a chain of array .base references through arrays the snapshot
-// does not contain, untracked containers; and the callable _thread keeps for each running thread.
+// does not contain, untracked containers; and the callable and arguments that C code holds for a
+// frame it entered (_thread for each running thread, type.__call__ for an __init__).
 // Each is explained, while a cycle through an array and the items of a leaked array stay suspects.
 #include "python_session.h"
 
@@ -158,23 +159,36 @@ private Q_SLOTS:
                              "raw_args_id = id(raw_args)\n"
                              "_thread.start_new_thread(raw_entry, raw_args)\n"
                              "del raw_args\n"
+                             // type.__call__ holds the argument tuple while __init__ runs.
+                             "class Waiting:\n    def __init__(self, first, second):\n        go.wait()\n"
+                             "ctor_thread = threading.Thread(target=lambda: Waiting(['ctor-a'], ['ctor-b']), daemon=True)\n"
+                             "ctor_thread.start()\n"
                              "import time\ntime.sleep(0.2)\n"));
         const SnapshotPtr snapshot = collectAndCapture();
-        QVERIFY(testing::run("go.set()\nworker.join()\n"));
+        QVERIFY(testing::run("go.set()\nworker.join()\nctor_thread.join()\n"));
         const HeapAnalysis analysis(*snapshot);
         const auto methods = candidatesWhere(analysis, [&](ObjectIndex i) {
             const ExplanationRecord* e = snapshot->explanation(i);
             return snapshot->typeNameOf(i) == "builtins.method" && e
-                && snapshot->string(e->detail).find("Thread(lab-worker)") != std::string_view::npos;
+                && snapshot->string(e->detail).find("bound to Thread(lab-worker)") != std::string_view::npos;
         });
         QCOMPARE(methods.size(), std::size_t(1));
         const ExplanationRecord* m = snapshot->explanation(methods[0]);
         QCOMPARE(snapshot->string(m->kind), std::string_view("thread-state"));
         QVERIFY(snapshot->string(m->detail).starts_with("held by _thread's start-up state for thread "));
+        QVERIFY(snapshot->string(m->detail).ends_with(": the callable of the thread, Thread._bootstrap bound to Thread(lab-worker)"));
         const std::string args = explanationAt(*snapshot, static_cast<std::uint64_t>(evalInt("raw_args_id")));
         QVERIFY2(startsWith(args, "thread-state: held by _thread's start-up state for thread ")
-                     && args.find("as the arguments of the callable the thread runs") != std::string::npos,
+                     && args.ends_with(": the argument tuple of the thread, raw_entry"),
                  args.c_str());
+        const auto constructorArgs = candidatesWhere(analysis, [&](ObjectIndex i) {
+            return snapshot->typeNameOf(i) == "builtins.tuple" && reprContains(*snapshot, i, "'ctor-a'");
+        });
+        QCOMPARE(constructorArgs.size(), std::size_t(1));
+        const std::string ctor = explanationAt(*snapshot, snapshot->address(constructorArgs[0]));
+        QVERIFY2(startsWith(ctor, "frame: held by the C code that called Waiting.__init__ on thread ")
+                     && ctor.ends_with(", still executing: the argument tuple"),
+                 ctor.c_str());
         // No method or argument tuple of a running thread is left a suspect.
         for (ObjectIndex i : analysis.candidates()) {
             const std::string_view type = snapshot->typeNameOf(i);
