@@ -23,7 +23,7 @@ constexpr Py_ssize_t kMaxLabelledItems = 4096; // items of the biggest dict whos
 // cost a formatted, interned string per item (1.2 million distinct keys: 0.6 s -> 2.4 s).
 constexpr std::size_t kMaxKeyLabels = std::size_t(1) << 16;
 
-enum class Shape : std::uint8_t { Plain, Type, Function, CFunction, Cell, Exception };
+enum class Shape : std::uint8_t { Plain, Type, Function, CFunction, Cell, Exception, Sequence };
 
 // The named fields of the few builtin shapes whose traverse visits struct fields no member
 // descriptor describes. Read from the public structs of CPython 3.11.
@@ -73,7 +73,8 @@ std::span<const NamedField> namedFields(Shape shape)
     case Shape::CFunction: return kCFunctionFields;
     case Shape::Cell: return kCellFields;
     case Shape::Exception: return kExceptionFields;
-    case Shape::Plain: break;
+    case Shape::Plain:
+    case Shape::Sequence: break;
     }
     return {};
 }
@@ -150,6 +151,8 @@ EdgeLabeler::TypeLayout& EdgeLabeler::layoutOf(TypeIndex typeIndex, PyTypeObject
         layout->shape = Shape::Cell;
     else if (flags & Py_TPFLAGS_BASE_EXC_SUBCLASS)
         layout->shape = Shape::Exception;
+    else if (type == &PyList_Type || type == &PyTuple_Type)
+        layout->shape = Shape::Sequence;
     layout->heap = flags & Py_TPFLAGS_HEAPTYPE;
     layout->dict = flags & Py_TPFLAGS_DICT_SUBCLASS;
     layout->hasDictPointer = (flags & Py_TPFLAGS_MANAGED_DICT) || type->tp_dictoffset != 0;
@@ -170,17 +173,30 @@ EdgeLabeler::TypeLayout& EdgeLabeler::layoutOf(TypeIndex typeIndex, PyTypeObject
             layout->members.emplace_back(offset, m_strings.intern(m_text));
         }
     }
-    // Exact lists and tuples are labelled by position, in the views, from their edge order.
+    // Exact lists and tuples are labelled by position, in the views, from their edge order; only one
+    // with empty slots, which its traverse skips, needs labels (wants() checks).
     layout->wanted = layout->shape != Shape::Plain || layout->heap || layout->dict || layout->hasDictPointer
                      || !layout->members.empty();
     return *layout;
 }
 
-bool EdgeLabeler::wants(TypeIndex typeIndex, PyTypeObject* type)
+bool EdgeLabeler::wants(TypeIndex typeIndex, PyObject* object, std::size_t edgeCount)
 {
-    if (typeIndex < m_layouts.size() && m_layouts[typeIndex])
-        return m_layouts[typeIndex]->wanted;
-    return layoutOf(typeIndex, type).wanted;
+    TypeLayout* layout = typeIndex < m_layouts.size() ? m_layouts[typeIndex] : nullptr;
+    if (!layout)
+        layout = &layoutOf(typeIndex, Py_TYPE(object));
+    if (layout->shape == Shape::Sequence)
+        return edgeCount < static_cast<std::size_t>(Py_SIZE(object)); // list_traverse and tupletraverse skip NULL
+    return layout->wanted;
+}
+
+StringId EdgeLabeler::indexLabel(std::size_t index)
+{
+    if (index >= m_indexLabels.size())
+        m_indexLabels.resize(index + 1, kNoLabel);
+    if (m_indexLabels[index] == kNoLabel)
+        m_indexLabels[index] = m_strings.intern("[" + std::to_string(index) + "]");
+    return m_indexLabels[index];
 }
 
 StringId EdgeLabeler::keyLabel(PyObject* key)
@@ -251,6 +267,15 @@ void EdgeLabeler::addDictItems(PyObject* dict)
 void EdgeLabeler::gather(PyObject* object, TypeLayout& layout)
 {
     m_pairs.clear();
+    if (layout.shape == Shape::Sequence) {
+        // Items in traverse order, last to first; empty slots have no edge.
+        const bool list = Py_TYPE(object) == &PyList_Type;
+        PyObject* const* items = list ? reinterpret_cast<PyListObject*>(object)->ob_item
+                                      : reinterpret_cast<PyTupleObject*>(object)->ob_item;
+        for (Py_ssize_t i = items ? Py_SIZE(object) : 0; --i >= 0;)
+            add(items[i], indexLabel(static_cast<std::size_t>(i)));
+        return;
+    }
     // subtype_traverse's order: slots, inline attributes, __dict__, the type, then the base's traverse.
     for (const auto& [offset, label] : layout.members)
         add(fieldAt(object, offset), label);

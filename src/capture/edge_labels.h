@@ -17,7 +17,8 @@ namespace leakscope::capture {
 // traversed them: "['key']" for a dict value, "(key)" for a key a dict's traverse visits (non-str
 // tables), ".name" for an attribute (inline instance values, __slots__ and C members, __dict__,
 // __class__, a function's __globals__, an exception's __traceback__, ...). Lists and tuples need no
-// labels: their edge order is their index order.
+// labels, their edge order being their index order, unless they have empty (NULL) slots, which their
+// traverse skips: those get "[index]" labels.
 //
 // tp_traverse gives referents without saying where it found them, so the labeller collects the
 // (pointer, label) pairs it can read from the object and matches them to the edges by pointer. Two
@@ -32,8 +33,9 @@ public:
     EdgeLabeler(const EdgeLabeler&) = delete;
     EdgeLabeler& operator=(const EdgeLabeler&) = delete;
 
-    // Whether objects of this type can have labelled edges: checked before referents are gathered.
-    bool wants(TypeIndex typeIndex, PyTypeObject* type);
+    // Whether this object, just walked, whose traverse visited edgeCount referents, can have labelled
+    // edges: checked before referents are gathered.
+    bool wants(TypeIndex typeIndex, PyObject* object, std::size_t edgeCount);
     // Records the labels of listed object `owner`, whose referents (edge order) were just walked.
     // Owners come in increasing order; an object none of whose edges has a name records nothing.
     void label(ObjectIndex owner, PyObject* object, TypeIndex typeIndex, std::span<PyObject* const> referents);
@@ -59,6 +61,7 @@ private:
     StringId keyLabel(PyObject* key);
     static constexpr StringId kNoLabel = UINT32_MAX;
     StringId attributeLabel(PyObject* name);
+    StringId indexLabel(std::size_t index); // "[index]"
     void match(std::span<PyObject* const> referents);
     void store(ObjectIndex owner, TypeLayout& layout);
 
@@ -68,6 +71,7 @@ private:
     std::vector<TypeLayout*> m_layouts; // by TypeIndex, made on first use
     std::unordered_map<PyObject*, StringId> m_keyLabels;       // dict key -> "[repr]"
     std::unordered_map<PyObject*, StringId> m_attributeLabels; // str -> ".name"
+    std::vector<StringId> m_indexLabels; // index -> "[index]", kNoLabel until made
     std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> m_runs; // hash -> start, length
     std::vector<Pair> m_pairs;     // of the current owner
     std::vector<StringId> m_run;   // labels of the current owner's edges

@@ -128,6 +128,10 @@ struct Walk
     // table here would cost a cache miss per reference, which a batch can overlap.
     static int visit(PyObject* referent, void* arg)
     {
+        // Py_VISIT skips empty slots, but a hand-written traverse may visit them: no reference there.
+        // Nor from a referent whose type is not set, which no later reader could describe.
+        if (!referent || !Py_TYPE(referent))
+            return 0;
         auto* walk = static_cast<Walk*>(arg);
         if (isGcObject(referent)) {
             const std::uintptr_t prev = gcHeader(referent)->prev;
@@ -275,7 +279,8 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
             if (traverseproc traverse = Py_TYPE(object)->tp_traverse)
                 traverse(object, &Walk::visit, &walk);
             walk.closeEdges();
-            if (columns.edges.size() > firstEdge && labeler.wants(columns.type[i], Py_TYPE(object))) {
+            const std::size_t edgeCount = columns.edges.size() - firstEdge;
+            if (edgeCount > 0 && labeler.wants(columns.type[i], object, edgeCount)) {
                 walk.referentsSince(firstEdge, firstPending, objects, referents);
                 labeler.label(static_cast<ObjectIndex>(i), object, columns.type[i], referents);
             }

@@ -18,7 +18,7 @@ struct Search
     static int visit(PyObject* referent, void* arg)
     {
         auto* search = static_cast<Search*>(arg);
-        if (reinterpret_cast<std::uintptr_t>(referent) != search->address)
+        if (!referent || reinterpret_cast<std::uintptr_t>(referent) != search->address)
             return 0;
         search->found = referent;
         return 1; // stops the traversal

@@ -4,6 +4,8 @@ namespace leakscope::capture {
 
 KindOf classify(PyTypeObject* type)
 {
+    if (!type)
+        return {};
     struct Exact
     {
         PyTypeObject* type;
@@ -16,7 +18,7 @@ KindOf classify(PyTypeObject* type)
         {&PyDict_Type, ObjectKind::Dict},       {&PySet_Type, ObjectKind::Set},          {&PyFrozenSet_Type, ObjectKind::FrozenSet},
         {&PyFunction_Type, ObjectKind::Function}, {&PyCode_Type, ObjectKind::Code},      {&PyCFunction_Type, ObjectKind::CFunction},
         {&PyModule_Type, ObjectKind::Module},   {Py_TYPE(Py_None), ObjectKind::Singleton}, {Py_TYPE(Py_Ellipsis), ObjectKind::Singleton},
-        {Py_TYPE(Py_NotImplemented), ObjectKind::Singleton},
+        {Py_TYPE(Py_NotImplemented), ObjectKind::Singleton}, {&PyMethod_Type, ObjectKind::Method},
     };
     for (const Exact& e : exactTypes) {
         if (type == e.type)

@@ -10,7 +10,7 @@ namespace leakscope::capture {
 // What LeakScope knows about a type's instances: which builtin they are or derive from.
 enum class ObjectKind : std::uint8_t {
     Other, Str, Int, Bool, Float, Complex, Bytes, ByteArray, Tuple, List, Dict, Set, FrozenSet,
-    Type, Module, Function, CFunction, Code, Singleton,
+    Type, Module, Function, CFunction, Code, Singleton, Method,
 };
 
 struct KindOf

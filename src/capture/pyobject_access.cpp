@@ -46,6 +46,8 @@ std::uint64_t unicodeSize(PyObject* object)
 std::uint64_t shallowSize(PyObject* object, KindOf kind)
 {
     PyTypeObject* type = Py_TYPE(object);
+    if (!type)
+        return 0; // not an object yet, or no longer one
     std::uint64_t size = static_cast<std::uint64_t>(type->tp_basicsize);
     if (type->tp_itemsize)
         size += static_cast<std::uint64_t>(type->tp_itemsize) * static_cast<std::uint64_t>(std::llabs(Py_SIZE(object)));
@@ -76,7 +78,7 @@ std::uint64_t shallowSize(PyObject* object, KindOf kind)
 
 std::size_t appendUnicode(std::string& out, PyObject* str, std::size_t maxCodePoints)
 {
-    if (!PyUnicode_IS_READY(str))
+    if (!str || !PyUnicode_IS_READY(str))
         return 0;
     const Py_ssize_t length = PyUnicode_GET_LENGTH(str);
     const int kind = PyUnicode_KIND(str);
@@ -100,7 +102,7 @@ void typeNames(PyTypeObject* type, std::string& module, std::string& qualname)
 {
     module.clear();
     qualname.clear();
-    if (type->tp_flags & Py_TPFLAGS_HEAPTYPE) {
+    if (type && (type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
         if (PyObject* name = dictItemByName(type->tp_dict, "__module__"); name && PyUnicode_Check(name))
             appendUnicode(module, name, 512);
         if (PyObject* name = reinterpret_cast<PyHeapTypeObject*>(type)->ht_qualname; name && PyUnicode_Check(name))
@@ -108,7 +110,7 @@ void typeNames(PyTypeObject* type, std::string& module, std::string& qualname)
     }
     if (!qualname.empty() && !module.empty())
         return;
-    const std::string_view name = type->tp_name ? type->tp_name : "?";
+    const std::string_view name = type && type->tp_name ? type->tp_name : "?";
     const auto dot = name.rfind('.');
     if (module.empty())
         module = dot == std::string_view::npos ? "builtins" : std::string(name.substr(0, dot));

@@ -1,6 +1,7 @@
 #include "structural_repr.h"
 
 #include "object_kind.h"
+#include "object_layout.h"
 #include "pyobject_access.h"
 
 #include <algorithm>
@@ -210,11 +211,33 @@ private:
 };
 
 void writeObject(BoundedWriter& w, KindCache& cache, PyObject* object, int depth);
+bool writeKnown(BoundedWriter& w, KindCache& cache, PyObject* object, int depth);
+
+// tp_name, or "?" for an object whose type is not set (yet).
+const char* typeName(PyObject* object)
+{
+    PyTypeObject* type = Py_TYPE(object);
+    return type && type->tp_name ? type->tp_name : "?";
+}
 
 void writeDefault(BoundedWriter& w, PyObject* object)
 {
     w.character('<');
-    w.text(Py_TYPE(object)->tp_name);
+    w.text(typeName(object));
+    w.text(" at ");
+    w.address(object);
+    w.character('>');
+}
+
+// "<module.Type at 0x…>", the form a snapshot derives for objects without a structural repr.
+void writeQualifiedDefault(BoundedWriter& w, PyObject* object)
+{
+    std::string module, qualname;
+    typeNames(Py_TYPE(object), module, qualname);
+    w.character('<');
+    w.text(module);
+    w.character('.');
+    w.text(qualname);
     w.text(" at ");
     w.address(object);
     w.character('>');
@@ -243,8 +266,12 @@ void writeFloat(BoundedWriter& w, double value)
     w.text(std::string_view(buffer, formatFloatRepr(buffer, value, true)));
 }
 
+// Items may be NULL: a list made by PyList_New(n), a tuple still being filled (PySequence_Tuple runs
+// the iterator's code meanwhile). writeObject shows those slots as "<NULL>".
 void writeSequence(BoundedWriter& w, KindCache& cache, PyObject* const* items, Py_ssize_t count, int depth)
 {
+    if (!items)
+        return;
     for (Py_ssize_t i = 0; i < count && !w.full(); ++i) {
         if (i > 0)
             w.text(", ");
@@ -333,7 +360,7 @@ void writeContents(BoundedWriter& w, KindCache& cache, PyObject* object, ObjectK
             break;
         }
         w.character('[');
-        if (count > 0)
+        if (count > 0 && reinterpret_cast<PyListObject*>(object)->ob_item)
             writeSequence(w, cache, &PyList_GET_ITEM(object, 0), count, depth);
         w.character(']');
         break;
@@ -374,9 +401,13 @@ void writeTypeName(BoundedWriter& w, PyTypeObject* type)
             w.unicode(module);
             w.character('.');
         }
-        w.unicode(reinterpret_cast<PyHeapTypeObject*>(type)->ht_qualname);
+        PyObject* qualname = reinterpret_cast<PyHeapTypeObject*>(type)->ht_qualname;
+        if (qualname && PyUnicode_Check(qualname))
+            w.unicode(qualname);
+        else
+            w.text(type->tp_name ? type->tp_name : "?"); // a class still being made
     } else {
-        w.text(type->tp_name);
+        w.text(type->tp_name ? type->tp_name : "?");
     }
     w.text("'>");
 }
@@ -419,12 +450,12 @@ void writeNamed(BoundedWriter& w, PyObject* object, ObjectKind kind)
     case ObjectKind::Code: {
         auto* code = reinterpret_cast<PyCodeObject*>(object);
         w.text("<code object ");
-        if (PyUnicode_Check(code->co_name))
+        if (code->co_name && PyUnicode_Check(code->co_name))
             w.unicode(code->co_name);
         w.text(" at ");
         w.address(object);
         w.text(", file ");
-        if (PyUnicode_Check(code->co_filename))
+        if (code->co_filename && PyUnicode_Check(code->co_filename))
             w.quotedUnicode(code->co_filename);
         w.text(", line ");
         w.text(std::to_string(code->co_firstlineno));
@@ -433,6 +464,108 @@ void writeNamed(BoundedWriter& w, PyObject* object, ObjectKind kind)
     }
     default: break;
     }
+}
+
+bool isName(PyObject* str, const char* name)
+{
+    return str && PyUnicode_CheckExact(str) && PyUnicode_IS_READY(str) && PyUnicode_KIND(str) == PyUnicode_1BYTE_KIND
+        && PyUnicode_CompareWithASCIIString(str, name) == 0;
+}
+
+// An attribute of an instance, kept in its inline values or its __dict__, found by comparing exact str
+// keys: no descriptor, __getattr__ or __eq__ runs. Null when it has none.
+PyObject* instanceAttribute(PyObject* object, const char* name)
+{
+    PyObject* key = nullptr;
+    PyObject* value = nullptr;
+    for (Py_ssize_t i = 0; leakscope_inline_attribute(object, i, &key, &value); ++i) {
+        if (isName(key, name))
+            return value;
+    }
+    PyObject** dict = leakscope_dict_pointer(object);
+    return dict ? dictItemByName(*dict, name) : nullptr;
+}
+
+// Whether threading.Thread is among the classes of type's MRO.
+bool isThreadType(PyTypeObject* type)
+{
+    if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE) || !type->tp_mro || !PyTuple_Check(type->tp_mro))
+        return false;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(type->tp_mro); ++i) {
+        PyObject* base = PyTuple_GET_ITEM(type->tp_mro, i);
+        if (!base || !PyType_Check(base) || !PyType_HasFeature(reinterpret_cast<PyTypeObject*>(base), Py_TPFLAGS_HEAPTYPE))
+            continue;
+        if (isName(reinterpret_cast<PyHeapTypeObject*>(base)->ht_qualname, "Thread")
+            && isName(dictItemByName(reinterpret_cast<PyTypeObject*>(base)->tp_dict, "__module__"), "threading"))
+            return true;
+    }
+    return false;
+}
+
+// What threading.Thread.__repr__ writes, "<Worker(worker-1, started daemon 140245)>", from the
+// attributes it reads (the _started event's flag too) instead of running it. False, and nothing
+// written, for a thread whose __init__ has not set its name.
+bool writeThread(BoundedWriter& w, PyObject* thread)
+{
+    PyObject* name = instanceAttribute(thread, "_name");
+    if (!name || !PyUnicode_Check(name))
+        return false;
+    w.character('<');
+    w.text(typeName(thread)); // a class's __name__
+    w.character('(');
+    w.unicode(name);
+    PyObject* started = instanceAttribute(thread, "_started");
+    const bool isSet = started && instanceAttribute(started, "_flag") == Py_True;
+    if (instanceAttribute(thread, "_is_stopped") == Py_True)
+        w.text(", stopped");
+    else
+        w.text(isSet ? ", started" : ", initial");
+    if (instanceAttribute(thread, "_daemonic") == Py_True)
+        w.text(" daemon");
+    if (PyObject* ident = instanceAttribute(thread, "_ident"); ident && PyLong_CheckExact(ident)) {
+        w.character(' ');
+        writeLong(w, ident);
+    }
+    w.text(")>");
+    return true;
+}
+
+// The object a method is bound to: its structural repr when it is a builtin kind, a thread by name,
+// anything else as "<module.Type at 0x…>".
+void writeSelf(BoundedWriter& w, KindCache& cache, PyObject* self, int depth)
+{
+    if (!self || !Py_TYPE(self)) {
+        w.text("<NULL>");
+        return;
+    }
+    if (depth <= kMaxDepth && writeKnown(w, cache, self, depth))
+        return;
+    if (isThreadType(Py_TYPE(self)) && writeThread(w, self))
+        return;
+    writeQualifiedDefault(w, self);
+}
+
+// "<bound method Type.name of SELF>", as Python writes it but without calling the function's
+// __qualname__ descriptor or self's __repr__.
+void writeMethod(BoundedWriter& w, KindCache& cache, PyObject* method, int depth)
+{
+    PyObject* function = PyMethod_GET_FUNCTION(method);
+    w.text("<bound method ");
+    if (function && PyFunction_Check(function)) {
+        PyObject* qualname = reinterpret_cast<PyFunctionObject*>(function)->func_qualname;
+        if (qualname && PyUnicode_Check(qualname))
+            w.unicode(qualname);
+        else
+            w.character('?');
+    } else if (function && PyCFunction_Check(function)) {
+        const PyMethodDef* def = reinterpret_cast<PyCFunctionObject*>(function)->m_ml;
+        w.text(def && def->ml_name ? def->ml_name : "?");
+    } else {
+        w.character('?');
+    }
+    w.text(" of ");
+    writeSelf(w, cache, PyMethod_GET_SELF(method), depth + 1);
+    w.character('>');
 }
 
 bool isNamedKind(ObjectKind kind)
@@ -447,6 +580,10 @@ bool writeKnown(BoundedWriter& w, KindCache& cache, PyObject* object, int depth)
     const KindOf c = cache.lookup(Py_TYPE(object));
     if (c.kind == ObjectKind::Other)
         return false;
+    if (c.kind == ObjectKind::Method) {
+        writeMethod(w, cache, object, depth);
+        return true;
+    }
     if (isNamedKind(c.kind)) {
         writeNamed(w, object, c.kind);
         return true;
@@ -466,6 +603,10 @@ bool writeKnown(BoundedWriter& w, KindCache& cache, PyObject* object, int depth)
 
 void writeObject(BoundedWriter& w, KindCache& cache, PyObject* object, int depth)
 {
+    if (!object) {
+        w.text("<NULL>"); // an empty slot
+        return;
+    }
     if (!writeKnown(w, cache, object, depth))
         writeDefault(w, object);
 }
@@ -474,6 +615,8 @@ void writeObject(BoundedWriter& w, KindCache& cache, PyObject* object, int depth
 
 void appendStructuralRepr(std::string& out, PyObject* object, KindCache& cache, std::size_t limit)
 {
+    if (!object)
+        return;
     BoundedWriter w(out, limit);
     writeKnown(w, cache, object, 0);
 }

@@ -3,6 +3,7 @@
 #include "model_text.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace leakscope {
 
@@ -334,6 +335,18 @@ std::optional<std::uint32_t> ObjectTreeModel::edgePosition(const Node& node) con
     const ObjectIndex holder = holderOf(node);
     if (!isSequence(holder))
         return std::nullopt;
+    // One with empty (NULL) slots, which its traverse skips, has its items' indices as labels: "[k]".
+    const std::span<const StringId> labels = m_snapshot->edgeLabels(holder);
+    if (!labels.empty()) {
+        const std::string_view label = m_snapshot->string(labels[node.edge]);
+        std::uint32_t position = 0;
+        if (label.size() < 3 || label.front() != '[' || label.back() != ']')
+            return std::nullopt;
+        const auto [end, error] = std::from_chars(label.data() + 1, label.data() + label.size() - 1, position);
+        if (error != std::errc() || end != label.data() + label.size() - 1)
+            return std::nullopt;
+        return position;
+    }
     return static_cast<std::uint32_t>(m_snapshot->referents(holder).size() - 1 - node.edge);
 }
 

@@ -267,11 +267,14 @@ std::string edgeName(const Snapshot& snapshot, ObjectIndex holder, std::uint32_t
     const std::size_t count = snapshot.referents(holder).size();
     if (edge >= count)
         return {};
+    // A list or tuple with empty slots has its items' indices recorded as labels.
+    const std::span<const StringId> labels = snapshot.edgeLabels(holder);
+    if (!labels.empty())
+        return std::string(snapshot.string(labels[edge]));
     const std::string_view type = snapshot.typeNameOf(holder);
     if (type == "builtins.list" || type == "builtins.tuple")
         return "[" + std::to_string(count - 1 - edge) + "]";
-    const std::span<const StringId> labels = snapshot.edgeLabels(holder);
-    return labels.empty() ? std::string() : std::string(snapshot.string(labels[edge]));
+    return {};
 }
 
 } // namespace leakscope

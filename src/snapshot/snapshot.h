@@ -189,8 +189,9 @@ using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
 std::string formatAddress(std::uint64_t address); // "0x7f…"
 
-// How holder holds its edge-th referent: "[3]" in an exact list or tuple (whose traverse visits the
-// items last to first), the recorded label ("['key']", ".attr") otherwise, or empty when unknown.
+// How holder holds its edge-th referent: the recorded label ("['key']", ".attr", "[3]" in a list or
+// tuple with empty slots), else "[3]" in an exact list or tuple (whose traverse visits the items last
+// to first), or empty when unknown.
 std::string edgeName(const Snapshot& snapshot, ObjectIndex holder, std::uint32_t edge);
 
 } // namespace leakscope

@@ -3,6 +3,7 @@
 #include "python_session.h"
 
 #include "capture/heap_capture.h"
+#include "capture/script_module.h"
 #include "snapshot/analysis.h"
 
 #include <QtTest/QtTest>
@@ -33,6 +34,34 @@ PyObject* captureFromPython(PyObject*, PyObject*)
 }
 
 PyMethodDef captureMethod = {"capture_from_python", captureFromPython, METH_NOARGS, nullptr};
+
+// leakscope.snapshot() for scripts the tests run: each capture is kept, with its label.
+class KeepingHooks : public capture::ScriptHooks
+{
+public:
+    bool snapshot(const std::string& label, bool, std::string&, bool&) override
+    {
+        kept.emplace_back(label, capture::captureHeap());
+        return true;
+    }
+    std::vector<std::pair<std::string, SnapshotPtr>> kept;
+};
+
+// The text of a script in tests/scripts.
+std::string scriptText(const char* name)
+{
+    QFile file(QStringLiteral(LEAKSCOPE_TEST_SCRIPTS "/") + QString::fromUtf8(name));
+    return file.open(QIODevice::ReadOnly) ? file.readAll().toStdString() : std::string("raise OSError('unreadable')");
+}
+
+// The labels of holder's edges, in edge order ("" where there is none).
+std::vector<std::string> labelsOf(const Snapshot& s, ObjectIndex holder)
+{
+    std::vector<std::string> out;
+    for (std::uint32_t k = 0; k < s.referents(holder).size(); ++k)
+        out.push_back(edgeName(s, holder, k));
+    return out;
+}
 
 } // namespace
 
@@ -422,6 +451,106 @@ private Q_SLOTS:
         QVERIFY2(testing::evalStr("outcomes[1]").rfind("ok ", 0) == 0, outcomes.c_str());
         // And the collector still works afterwards.
         QVERIFY(testing::run("cycle = []\ncycle.append(cycle)\ndel cycle\nassert gc.collect() >= 1\n"));
+    }
+
+    void emptySlotsAreNotReferences()
+    {
+        // null_slots.py makes lists and tuples with NULL items; one it fills while a snapshot runs.
+        KeepingHooks hooks;
+        capture::setScriptHooks(&hooks);
+        std::string error;
+        const bool ran = testing::run(scriptText("null_slots.py"), &error);
+        capture::setScriptHooks(nullptr);
+        QVERIFY2(ran, error.c_str());
+        QCOMPARE(hooks.kept.size(), std::size_t(1));
+        {
+            // The tuple PySequence_Tuple made for ten items, none set yet: a candidate holding nothing.
+            const Snapshot& s = *hooks.kept[0].second;
+            const HeapAnalysis analysis(s);
+            const auto filling = candidatesWhere(analysis, [&](ObjectIndex i) {
+                return s.typeNameOf(i) == "builtins.tuple"
+                    && s.repr(i) == "(<NULL>, <NULL>, <NULL>, <NULL>, <NULL>, <NULL>, <NULL>, <NULL>, <NULL>, <NULL>)";
+            });
+            QCOMPARE(filling.size(), std::size_t(1));
+            QVERIFY(s.referents(filling[0]).empty());
+        }
+
+        const SnapshotPtr snapshot = collectAndCapture();
+        const Snapshot& s = *snapshot;
+        const HeapAnalysis analysis(s);
+        // The leaked list: its one item is its one referent, at index 2 although its traverse visited it
+        // first and only.
+        const auto list = findByAddress(s, static_cast<std::uint64_t>(testing::evalInt("list_address")));
+        QVERIFY(list);
+        QCOMPARE(s.repr(*list), std::string("[<NULL>, <NULL>, ['null-slots-item'], <NULL>]"));
+        QVERIFY(analysis.isSuspect(*list));
+        QCOMPARE(s.referents(*list).size(), std::size_t(1));
+        QCOMPARE(s.repr(s.referents(*list)[0]), std::string("['null-slots-item']"));
+        QCOMPARE(labelsOf(s, *list), std::vector<std::string>{"[2]"});
+        const auto tuple = findByAddress(s, static_cast<std::uint64_t>(testing::evalInt("tuple_address")));
+        QVERIFY(tuple);
+        QCOMPARE(s.repr(*tuple), std::string("(<NULL>, <NULL>)"));
+        QVERIFY(s.referents(*tuple).empty());
+        QVERIFY(analysis.isSuspect(*tuple));
+        // Lists without empty slots keep their positions implicit.
+        const auto events = findByAddress(s, addressOf("first_events"));
+        QVERIFY(events);
+        QVERIFY(s.edgeLabels(*events).empty());
+        QCOMPARE(labelsOf(s, *events), (std::vector<std::string>{"[2]", "[1]", "[0]"}));
+
+        // The C TreeBuilders' element stacks (PyList_New(n), filled from the front: None, then the open
+        // elements), one of the parser fed "<root><a><b>" and one of iterparse() half-way through its
+        // document: empty slots after the items, and each item labelled with its index.
+        std::size_t stacks = 0;
+        for (ObjectIndex i = 0; i < s.objectCount(); ++i) {
+            if (s.typeNameOf(i) != "builtins.list" || !s.repr(i).starts_with("[None, <xml.etree.ElementTree.Element at 0x")
+                || !reprContains(s, i, "<NULL>"))
+                continue;
+            ++stacks;
+            const std::vector<std::string> labels = labelsOf(s, i);
+            QVERIFY(labels.size() >= 2);
+            for (std::size_t k = 0; k < labels.size(); ++k)
+                QCOMPARE(labels[k], "[" + std::to_string(labels.size() - 1 - k) + "]");
+        }
+        QCOMPARE(stacks, std::size_t(2));
+
+        // The bound method nothing refers to names its function and its thread.
+        const auto method = findByAddress(s, static_cast<std::uint64_t>(testing::evalInt("method_address")));
+        QVERIFY(method);
+        QCOMPARE(s.repr(*method), std::string("<bound method Worker.run of <Worker(null-slots-worker, initial daemon)>>"));
+    }
+
+    void nullVisitsAreNotReferences()
+    {
+        // plantleak.Careless's traverse passes its empty field to the visitor as NULL, which CPython's
+        // collector would crash on: it is disabled meanwhile.
+        QVERIFY(testing::run("careless = plantleak.Careless()\ncareless.first = ['careless-first']\n"
+                             "careless_hider = plantleak.Hider()\n"
+                             "careless_hidden = plantleak.Careless()\ncareless_hidden.second = ['careless-second']\n"
+                             "careless_hider.hide(careless_hidden)\n"
+                             "careless_hidden_address = id(careless_hidden)\ndel careless_hidden\n"
+                             "gc.disable()\n"));
+        interpreter().collectGarbage();
+        QVERIFY(testing::run("plantleak.careless_visits(True)\n"));
+        const SnapshotPtr snapshot = capture::captureHeap();
+        QVERIFY(testing::run("plantleak.careless_visits(False)\ngc.enable()\n"));
+        const Snapshot& s = *snapshot;
+        const auto careless = findByAddress(s, addressOf("careless"));
+        QVERIFY(careless);
+        QCOMPARE(s.referents(*careless).size(), std::size_t(1));
+        QCOMPARE(s.address(s.referents(*careless)[0]), addressOf("careless.first"));
+        QCOMPARE(labelsOf(s, *careless), std::vector<std::string>{".first"});
+        // Held only in the Hider's hidden field: a candidate the conservative scan explains, after
+        // checking that the candidate does not itself hold the Hider (a walk of its careless traverse).
+        const HeapAnalysis analysis(s);
+        const auto hidden = findByAddress(s, static_cast<std::uint64_t>(testing::evalInt("careless_hidden_address")));
+        QVERIFY(hidden);
+        QVERIFY(analysis.isCandidate(*hidden));
+        QCOMPARE(s.referents(*hidden).size(), std::size_t(1));
+        const ExplanationRecord* explanation = s.explanation(*hidden);
+        QVERIFY(explanation);
+        QCOMPARE(s.string(explanation->kind), std::string_view("c-field"));
+        QVERIFY(testing::run("del careless, careless_hider\n"));
     }
 
     void frozenObjectsAreStillSeen()

@@ -13,6 +13,14 @@ using namespace leakscope::capture;
 
 namespace {
 
+std::string structuralOf(PyObject* object, std::size_t limit = kReprLimit)
+{
+    KindCache cache;
+    std::string out;
+    appendStructuralRepr(out, object, cache, limit);
+    return out;
+}
+
 std::string structural(const std::string& expression, std::size_t limit = kReprLimit)
 {
     PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));
@@ -21,11 +29,15 @@ std::string structural(const std::string& expression, std::size_t limit = kReprL
         PyErr_Print();
         return "<error>";
     }
-    KindCache cache;
-    std::string out;
-    appendStructuralRepr(out, value, cache, limit);
+    const std::string out = structuralOf(value, limit);
     Py_DECREF(value);
     return out;
+}
+
+// "0x7f…" of a Python expression's id(), as reprs write addresses.
+std::string hexAddress(const std::string& expression)
+{
+    return testing::evalStr("hex(id(" + expression + "))");
 }
 
 } // namespace
@@ -104,6 +116,103 @@ private Q_SLOTS:
         QVERIFY(structural("[plain]").rfind("[<Plain at 0x", 0) == 0);
         QCOMPARE(structural("Plain"), std::string("<class '__main__.Plain'>"));
         QCOMPARE(structural("__import__('sys')"), std::string("<module 'sys'>"));
+    }
+
+    void emptySlotsShowAsNull()
+    {
+        // A list made by PyList_New(n) and a tuple by PyTuple_New(n) hold NULL until C code fills them.
+        PyObject* list = PyList_New(3);
+        PyObject* tuple = PyTuple_New(2);
+        QVERIFY(list && tuple);
+        PyList_SET_ITEM(list, 1, PyUnicode_FromString("set"));
+        QCOMPARE(structuralOf(list), std::string("[<NULL>, 'set', <NULL>]"));
+        QCOMPARE(structuralOf(tuple), std::string("(<NULL>, <NULL>)"));
+        PyObject* single = PyTuple_New(1);
+        QCOMPARE(structuralOf(single), std::string("(<NULL>,)"));
+        // Nested in another list, itself with an empty slot.
+        PyObject* outer = PyList_New(2);
+        PyList_SET_ITEM(outer, 0, list); // steals list
+        QCOMPARE(structuralOf(outer), std::string("[[<NULL>, 'set', <NULL>], <NULL>]"));
+        // Python's own repr() writes empty slots the same way.
+        PyObject* python = PyObject_Repr(outer);
+        QVERIFY(python);
+        QCOMPARE(std::string(PyUnicode_AsUTF8(python)), structuralOf(outer));
+        Py_DECREF(python);
+        Py_DECREF(outer);
+        Py_DECREF(tuple);
+        Py_DECREF(single);
+    }
+
+    void boundMethodsNameWhatTheyAreBoundTo()
+    {
+        QVERIFY(testing::run("import threading, types\n"
+                             "class Job:\n"
+                             "    def work(self): pass\n"
+                             "    @classmethod\n"
+                             "    def make(cls): pass\n"
+                             "job = Job()\n"
+                             "def free(self): pass\n"
+                             "class Worker(threading.Thread):\n"
+                             "    def run(self): pass\n"
+                             "class Unready(threading.Thread):\n"
+                             "    def __init__(self): pass\n"
+                             "idle = threading.Thread(name='worker-1', daemon=True)\n"
+                             "custom = Worker(name='custom')\n"
+                             "unready = Unready()\n"
+                             "release = threading.Event()\n"
+                             "running = threading.Thread(target=release.wait, name='running', daemon=True)\n"
+                             "running.start()\n"
+                             "done = threading.Thread(target=lambda: None, name='done')\n"
+                             "done.start()\n"
+                             "done.join()\n"));
+        // An instance of a class is named by its type and address, never by its __repr__.
+        QCOMPARE(structural("job.work"), "<bound method Job.work of <__main__.Job at " + hexAddress("job") + ">>");
+        // A class, builtin values and functions bound with types.MethodType as Python writes them.
+        QCOMPARE(structural("Job.make"), std::string("<bound method Job.make of <class '__main__.Job'>>"));
+        QCOMPARE(structural("Job.make"), testing::evalStr("repr(Job.make)"));
+        QCOMPARE(structural("types.MethodType(free, [1, 'two'])"), std::string("<bound method free of [1, 'two']>"));
+        QCOMPARE(structural("types.MethodType(len, 7)"), std::string("<bound method len of 7>"));
+        QCOMPARE(structural("types.MethodType(free, types.MethodType(free, 1))"),
+                 std::string("<bound method free of <bound method free of 1>>"));
+        QCOMPARE(structural("[job.work]"), "[<bound method Job.work of <__main__.Job at " + hexAddress("job") + ">>]");
+        // Threads as threading.Thread.__repr__ writes them, read from their attributes: not started,
+        // running, stopped, and a subclass.
+        for (const char* thread : {"idle", "custom", "running", "done"}) {
+            const std::string method = std::string(thread) + "._bootstrap";
+            QCOMPARE(structural(method), testing::evalStr("repr(" + method + ")"));
+        }
+        QCOMPARE(structural("idle._bootstrap"),
+                 std::string("<bound method Thread._bootstrap of <Thread(worker-1, initial daemon)>>"));
+        QVERIFY2(structural("running.run").rfind("<bound method Thread.run of <Thread(running, started daemon ", 0) == 0,
+                 structural("running.run").c_str());
+        QVERIFY2(structural("done.run").find(" of <Thread(done, stopped ") != std::string::npos, structural("done.run").c_str());
+        QCOMPARE(structural("custom.run"), std::string("<bound method Worker.run of <Worker(custom, initial)>>"));
+        // A thread whose Thread.__init__ did not run has no name to show.
+        QCOMPARE(structural("unready.run"), "<bound method Thread.run of <__main__.Unready at " + hexAddress("unready") + ">>");
+        QVERIFY(testing::run("release.set()\nrunning.join()\n"));
+    }
+
+    void boundMethodsRunNoCode()
+    {
+        QVERIFY(testing::run("import threading, types\n"
+                             "touched = []\n"
+                             "class Sly(threading.Thread):\n"
+                             "    def __repr__(self): touched.append('repr'); return 'sly'\n"
+                             "    def __getattribute__(self, name):\n"
+                             "        touched.append(name)\n"
+                             "        return object.__getattribute__(self, name)\n"
+                             "    def run(self): pass\n"
+                             "sly = Sly(name='sly')\n"
+                             "class Callable:\n"
+                             "    def __call__(self): pass\n"
+                             "    def __getattr__(self, name): touched.append(name); raise AttributeError(name)\n"
+                             "odd = types.MethodType(Callable(), sly)\n"
+                             "sly_run = sly.run\n"
+                             "touched.clear()\n"));
+        QCOMPARE(structural("sly_run"), std::string("<bound method Sly.run of <Sly(sly, initial)>>"));
+        QCOMPARE(structural("odd"), std::string("<bound method ? of <Sly(sly, initial)>>"));
+        const std::string touched = testing::evalStr("touched");
+        QVERIFY2(touched == "[]", touched.c_str());
     }
 
     void floatReprIsPythons()

@@ -168,6 +168,37 @@ void TestCli::scriptSnapshotsAreSummarised()
     QVERIFY(run.out.contains("after the pause"));
 }
 
+// Lists and tuples with empty (NULL) slots, made by C code, and a bound method: reported with their
+// structural reprs, also while a tuple is being filled, instead of crashing the capture.
+void TestCli::emptySlotsAndBoundMethods()
+{
+    const QString output = tmpPath(u"report.json"_s);
+    const Run run = runCli({u"report"_s, u"--format"_s, u"json"_s, u"--output"_s, output, scriptPath(u"null_slots.py"_s)});
+    QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+    const auto printed = QRegularExpression(u"null slots: (0x[0-9a-f]+) (0x[0-9a-f]+)"_s).match(QString::fromUtf8(run.out));
+    QVERIFY2(printed.hasMatch(), run.describe().constData());
+    QVERIFY2(run.err.contains("leakscope: snapshot 'tuple being filled': "), run.describe().constData());
+    QString error;
+    const QJsonObject report = readJsonReport(output, &error);
+    QVERIFY2(!report.isEmpty(), qPrintable(error));
+    checkReportConsistency(report);
+    if (QTest::currentTestFailed())
+        return;
+    const QJsonArray candidates = report.value(u"candidates"_s).toArray();
+    auto reprAt = [&](const QString& address) {
+        const auto found = candidatesWhere(candidates, [&](const QJsonObject& c) { return c.value(u"address"_s).toString() == address; });
+        return found.size() == 1 && found.first().value(u"suspect"_s).toBool() ? found.first().value(u"repr"_s).toString()
+                                                                              : u"(not a suspect)"_s;
+    };
+    QCOMPARE(reprAt(printed.captured(1)), u"[<NULL>, <NULL>, ['null-slots-item'], <NULL>]"_s);
+    QCOMPARE(reprAt(printed.captured(2)), u"(<NULL>, <NULL>)"_s);
+    const auto methods = candidatesWhere(candidates, [](const QJsonObject& c) {
+        return hasBuiltinType(c, u"method"_s)
+            && c.value(u"repr"_s).toString() == u"<bound method Worker.run of <Worker(null-slots-worker, initial daemon)>>"_s;
+    });
+    QCOMPARE(methods.size(), 1);
+}
+
 void TestCli::tableFormat()
 {
     const Run run = runCli({u"report"_s, scriptPath(u"planted.py"_s), fixtureDir()});

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void scriptSnapshotsAreSummarised();
     void relativeOutputIsTheCallersPath();
 
+    void emptySlotsAndBoundMethods();
     void chaffWorkloadIsExplained();
     void originsAndAllocationSites();
     void forkedScriptIsReportedTwice();

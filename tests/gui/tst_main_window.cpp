@@ -24,6 +24,7 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QStatusBar>
 #include <QtGui/QTextBlock>
@@ -389,6 +390,76 @@ private Q_SLOTS:
         QCOMPARE(window.shownSnapshot()->analysis().suspectCount(), std::size_t(suspects - 3));
         editor->accept();
         QTRY_VERIFY(!window.ignoreRulesDialog());
+    }
+
+    // Lists and tuples with empty (NULL) slots, made by C code in the real host (tests/scripts/
+    // null_slots.py): chosen, their trees expanded, their details shown, in both of the run's snapshots.
+    void emptySlotsInTheTrees()
+    {
+        MainWindow window;
+        window.setTargetFactory([](const RunRequest& request) -> std::unique_ptr<Target> {
+            HostLaunch launch;
+            launch.program = QStringLiteral(LEAKSCOPE_HOST);
+            launch.script = request.script;
+            return std::make_unique<HostProcessTarget>(launch);
+        });
+        window.resize(1200, 800);
+        window.show();
+        RunRequest request;
+        request.script = QStringLiteral(LEAKSCOPE_TEST_SCRIPTS "/null_slots.py");
+        window.runScript(request);
+        // The script's snapshot, taken while tuple() filled a tuple, and the one taken when it ends.
+        QTRY_COMPARE_WITH_TIMEOUT(window.snapshotCount(), 2, 30000);
+        QAbstractItemModel* candidates = window.candidatesView()->model();
+        QAbstractItemModel* referents = window.referentsView()->model();
+        auto candidateRow = [&](const QString& repr) {
+            for (int row = 0; row < candidates->rowCount(); ++row) {
+                if (candidates->index(row, CandidatesModel::ReprColumn).data().toString() == repr)
+                    return row;
+            }
+            return -1;
+        };
+        const QString listRepr = QStringLiteral("[<NULL>, <NULL>, ['null-slots-item'], <NULL>]");
+        QTRY_VERIFY(candidateRow(listRepr) >= 0);
+
+        // The list: its one item, at index 2, is its one referent.
+        window.candidatesView()->selectRow(candidateRow(listRepr));
+        QTRY_VERIFY(window.detailsView()->toPlainText().contains(listRepr));
+        const QModelIndex list = referents->index(0, 0);
+        QVERIFY2(list.data().toString().contains(listRepr), qPrintable(list.data().toString()));
+        QTRY_COMPARE(referents->rowCount(list), 1);
+        const QModelIndex item = referents->index(0, 0, list);
+        QCOMPARE(item.siblingAtColumn(ObjectTreeModel::EdgeColumn).data().toString(), QStringLiteral("[2]"));
+        QVERIFY2(item.data().toString().contains(QStringLiteral("['null-slots-item']")), qPrintable(item.data().toString()));
+        window.referentsView()->setCurrentIndex(item);
+        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Referred to by 1 object")));
+        window.referentsView()->expand(item);
+        QTRY_COMPARE(referents->rowCount(item), 1); // the item's own str
+
+        // The tuple holds nothing.
+        const QString tupleRepr = QStringLiteral("(<NULL>, <NULL>)");
+        QVERIFY(candidateRow(tupleRepr) >= 0);
+        window.candidatesView()->selectRow(candidateRow(tupleRepr));
+        QTRY_VERIFY(window.detailsView()->toPlainText().contains(tupleRepr));
+        QCOMPARE(referents->rowCount(referents->index(0, 0)), 0);
+        // The bound method leaked beside them names its thread.
+        QVERIFY(candidateRow(QStringLiteral("<bound method Worker.run of <Worker(null-slots-worker, initial daemon)>>")) >= 0);
+
+        // The first snapshot: the tuple being filled, ten empty slots and no referent.
+        QComboBox* chooser = nullptr;
+        for (QComboBox* box : window.findChildren<QComboBox*>()) {
+            if (box->count() == 2)
+                chooser = box;
+        }
+        QVERIFY(chooser);
+        chooser->setCurrentIndex(0);
+        const QString filling = QStringLiteral("(") + QStringList(10, QStringLiteral("<NULL>")).join(QStringLiteral(", "))
+                              + QStringLiteral(")");
+        QTRY_VERIFY(candidateRow(filling) >= 0);
+        window.candidatesView()->selectRow(candidateRow(filling));
+        QTRY_VERIFY(window.detailsView()->toPlainText().contains(filling));
+        QCOMPARE(referents->rowCount(referents->index(0, 0)), 0);
+        QTRY_COMPARE(window.target()->state(), Target::State::Finished);
     }
 
     // An explained candidate's details say why, and name the object holding it as a link to it.

@@ -17,6 +17,7 @@
 #include <set>
 
 using namespace leakscope;
+#include <optional>
 
 namespace {
 
@@ -528,3 +529,61 @@ private Q_SLOTS:
 
 QTEST_GUILESS_MAIN(TestHost)
 #include "tst_host.moc"
+
+    void emptySlots()
+    {
+        // Lists and tuples with NULL items, made by C code: captured, sent and described.
+        Watched watched(launch(script("null_slots.py")));
+        HostProcessTarget& target = watched.target;
+        QSignalSpy& snapshots = watched.snapshots;
+        QSignalSpy& described = watched.described;
+        QVERIFY(watched.startAndRun());
+        QTRY_COMPARE_WITH_TIMEOUT(watched.finished.size(), 1, 15000);
+        QCOMPARE(watched.finished.at(0).at(0).toInt(), 0);
+        QVERIFY(watched.lost.isEmpty());
+        QTRY_VERIFY(allOutput(watched.output).contains("null slots: "));
+        const auto printed = QRegularExpression(QStringLiteral("null slots: 0x([0-9a-f]+) 0x([0-9a-f]+)"))
+                                 .match(QString::fromUtf8(allOutput(watched.output)));
+        QVERIFY(printed.hasMatch());
+        const quint64 listAddress = printed.captured(1).toULongLong(nullptr, 16);
+        const quint64 tupleAddress = printed.captured(2).toULongLong(nullptr, 16);
+
+        // The script's own snapshot, taken while tuple() waited for its first item.
+        QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 1, 15000);
+        QCOMPARE(snapshots.at(0).at(1).toString(), QStringLiteral("tuple being filled"));
+        {
+            const SnapshotPtr filling = snapshots.at(0).at(3).value<SnapshotPtr>();
+            const HeapAnalysis analysis(*filling);
+            int tuples = 0;
+            for (ObjectIndex i : analysis.candidates())
+                tuples += filling->repr(i).rfind("(<NULL>, <NULL>, <NULL>, <NULL>, <NULL>, <NULL>", 0) == 0 ? 1 : 0;
+            QCOMPARE(tuples, 1);
+        }
+
+        target.requestSnapshot(QString());
+        QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 2, 15000);
+        const SnapshotPtr snapshot = snapshots.at(1).at(3).value<SnapshotPtr>();
+        std::optional<ObjectIndex> list, tuple;
+        for (ObjectIndex i = 0; i < snapshot->objectCount(); ++i) {
+            if (snapshot->address(i) == listAddress)
+                list = i;
+            else if (snapshot->address(i) == tupleAddress)
+                tuple = i;
+        }
+        QVERIFY(list && tuple);
+        QCOMPARE(snapshot->repr(*list), std::string("[<NULL>, <NULL>, ['null-slots-item'], <NULL>]"));
+        QCOMPARE(snapshot->referents(*list).size(), std::size_t(1));
+        QCOMPARE(edgeName(*snapshot, *list, 0), std::string("[2]"));
+        QCOMPARE(snapshot->repr(*tuple), std::string("(<NULL>, <NULL>)"));
+
+        // Python's own repr() of them, on request, writes the empty slots alike.
+        target.describeObject(listAddress);
+        QTRY_COMPARE_WITH_TIMEOUT(described.size(), 1, 15000);
+        const LiveObject live = described.at(0).at(1).value<LiveObject>();
+        QVERIFY(live.found);
+        QCOMPARE(live.repr, QStringLiteral("[<NULL>, <NULL>, ['null-slots-item'], <NULL>]"));
+        target.describeObject(tupleAddress);
+        QTRY_COMPARE_WITH_TIMEOUT(described.size(), 2, 15000);
+        QCOMPARE(described.at(1).at(1).value<LiveObject>().repr, QStringLiteral("(<NULL>, <NULL>)"));
+        QVERIFY(watched.lost.isEmpty());
+    }

@@ -150,6 +150,31 @@ private Q_SLOTS:
         QCOMPARE(dump(model), lines({"pkg.MyList [n]", "  .item ext.Node Node()", "    ext.Node Node() ↻ (cycle)"}));
     }
 
+    void sequencesWithEmptySlots()
+    {
+        // [<NULL>, x, <NULL>, y, <NULL>] and (<NULL>, x): a traverse skips the empty slots, so the
+        // capture records each item's index as its edge's label.
+        GraphSpec spec;
+        spec.objects = {
+            {.type = "builtins.list", .edges = {3, 2}, .labels = {"[3]", "[1]"}, .repr = "[<NULL>, x, <NULL>, y, <NULL>]"},
+            {.type = "builtins.tuple", .edges = {2}, .labels = {"[1]"}, .repr = "(<NULL>, x)"},
+            {.type = "ext.X", .repr = "x"},
+            {.type = "ext.Y", .repr = "y"},
+        };
+        const AnalyzedSnapshotPtr analyzed = analyzeSnapshot(std::make_shared<const Snapshot>(buildColumns(spec)));
+        M referents(M::Referents);
+        Tester tester(&referents);
+        referents.setRoot(analyzed, 0);
+        QCOMPARE(dump(referents), lines({"builtins.list [<NULL>, x, <NULL>, y, <NULL>]", "  [1] ext.X x", "  [3] ext.Y y"}));
+        const QModelIndex list = top(referents);
+        QCOMPARE(referents.index(1, M::EdgeColumn, list).data(SortRole).toULongLong(), 3u);
+        M referrers(M::Referrers);
+        Tester referrersTester(&referrers);
+        referrers.setRoot(analyzed, 2);
+        QCOMPARE(dump(referrers), lines({"ext.X x", "  [1] builtins.list [<NULL>, x, <NULL>, y, <NULL>]",
+                                         "  [1] builtins.tuple (<NULL>, x)"}));
+    }
+
     void referrersTreeWithDuplicateEdges()
     {
         M model(M::Referrers);

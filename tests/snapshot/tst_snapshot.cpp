@@ -330,6 +330,13 @@ private Q_SLOTS:
         QCOMPARE(edgeName(s, 2, 1), std::string(".d"));
         QCOMPARE(edgeName(s, 3, 0), std::string());
         QCOMPARE(edgeName(s, 2, 7), std::string()); // past the last edge
+
+        // A list with empty (NULL) slots, which its traverse skips, has its items' indices as labels.
+        GraphSpec holes;
+        holes.objects = {{.type = "builtins.list", .edges = {1, 1}, .labels = {"[4]", "[1]"}}, {.type = "mod.Thing"}};
+        const Snapshot h(buildColumns(holes));
+        QCOMPARE(edgeName(h, 0, 0), std::string("[4]"));
+        QCOMPARE(edgeName(h, 0, 1), std::string("[1]"));
     }
 
     void appendObjectsOfEmptyParts()
