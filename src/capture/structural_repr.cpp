@@ -472,20 +472,6 @@ bool isName(PyObject* str, const char* name)
         && PyUnicode_CompareWithASCIIString(str, name) == 0;
 }
 
-// An attribute of an instance, kept in its inline values or its __dict__, found by comparing exact str
-// keys: no descriptor, __getattr__ or __eq__ runs. Null when it has none.
-PyObject* instanceAttribute(PyObject* object, const char* name)
-{
-    PyObject* key = nullptr;
-    PyObject* value = nullptr;
-    for (Py_ssize_t i = 0; leakscope_inline_attribute(object, i, &key, &value); ++i) {
-        if (isName(key, name))
-            return value;
-    }
-    PyObject** dict = leakscope_dict_pointer(object);
-    return dict ? dictItemByName(*dict, name) : nullptr;
-}
-
 // Whether threading.Thread is among the classes of type's MRO.
 bool isThreadType(PyTypeObject* type)
 {
@@ -507,22 +493,22 @@ bool isThreadType(PyTypeObject* type)
 // written, for a thread whose __init__ has not set its name.
 bool writeThread(BoundedWriter& w, PyObject* thread)
 {
-    PyObject* name = instanceAttribute(thread, "_name");
+    PyObject* name = leakscope_instance_attribute(thread, "_name");
     if (!name || !PyUnicode_Check(name))
         return false;
     w.character('<');
     w.text(typeName(thread)); // a class's __name__
     w.character('(');
     w.unicode(name);
-    PyObject* started = instanceAttribute(thread, "_started");
-    const bool isSet = started && instanceAttribute(started, "_flag") == Py_True;
-    if (instanceAttribute(thread, "_is_stopped") == Py_True)
+    PyObject* started = leakscope_instance_attribute(thread, "_started");
+    const bool isSet = started && leakscope_instance_attribute(started, "_flag") == Py_True;
+    if (leakscope_instance_attribute(thread, "_is_stopped") == Py_True)
         w.text(", stopped");
     else
         w.text(isSet ? ", started" : ", initial");
-    if (instanceAttribute(thread, "_daemonic") == Py_True)
+    if (leakscope_instance_attribute(thread, "_daemonic") == Py_True)
         w.text(" daemon");
-    if (PyObject* ident = instanceAttribute(thread, "_ident"); ident && PyLong_CheckExact(ident)) {
+    if (PyObject* ident = leakscope_instance_attribute(thread, "_ident"); ident && PyLong_CheckExact(ident)) {
         w.character(' ');
         writeLong(w, ident);
     }
