@@ -177,11 +177,19 @@ std::vector<ObjectIndex> reportOrder(const HeapAnalysis& analysis)
 {
     const Snapshot& s = analysis.snapshot();
     std::vector<ObjectIndex> order = analysis.candidates();
+    // A leak repeats with the work that leaks: the types with the most suspects come first.
+    std::vector<std::uint32_t> suspectsOfType(s.typeCount(), 0);
+    for (ObjectIndex i : order) {
+        if (analysis.isSuspect(i))
+            ++suspectsOfType[s.typeOf(i)];
+    }
     std::sort(order.begin(), order.end(), [&](ObjectIndex a, ObjectIndex b) {
         const bool suspectA = analysis.isSuspect(a), suspectB = analysis.isSuspect(b);
         if (suspectA != suspectB)
             return suspectA;
         if (s.typeOf(a) != s.typeOf(b)) {
+            if (suspectA && suspectsOfType[s.typeOf(a)] != suspectsOfType[s.typeOf(b)])
+                return suspectsOfType[s.typeOf(a)] > suspectsOfType[s.typeOf(b)];
             auto nameA = s.typeNameOf(a), nameB = s.typeNameOf(b);
             if (nameA != nameB)
                 return nameA < nameB;

@@ -16,7 +16,8 @@ std::optional<ReportFormat> parseReportFormat(std::string_view name);
 
 inline constexpr int kReportVersion = 1;
 
-// Candidates in report order: suspects first, then by type name, then by address.
+// Candidates in report order: suspects first, those of the types with the most suspects first (a
+// leak repeats with the work that leaks); then by type name, then by address.
 std::vector<ObjectIndex> reportOrder(const HeapAnalysis& analysis);
 
 // captureSeconds: from the start of the heap walk to the finished analysis.

@@ -130,6 +130,25 @@ private Q_SLOTS:
         QCOMPARE(reportOrder(heap.analysis), kReportOrder);
     }
 
+    void reportOrderPutsRepeatedSuspectsFirst()
+    {
+        // Three suspects of z.Leaked come before the single a.Once, and explained candidates keep their
+        // order by name whatever their counts.
+        GraphSpec spec;
+        spec.objects = {
+            {.type = "a.Once", .refcount = 1, .address = 0x1000},
+            {.type = "z.Leaked", .refcount = 1, .address = 0x5000},
+            {.type = "z.Leaked", .refcount = 1, .address = 0x2000},
+            {.type = "b.Explained", .refcount = 1, .address = 0x3000},
+            {.type = "z.Leaked", .refcount = 1, .address = 0x4000},
+            {.type = "c.Explained", .refcount = 1, .address = 0x6000},
+            {.type = "c.Explained", .refcount = 1, .address = 0x7000},
+        };
+        spec.explanations = {{3, "interpreter-root", "sys.modules"}, {5, "frame", "a local"}, {6, "frame", "a local"}};
+        const Heap heap(spec);
+        QCOMPARE(reportOrder(heap.analysis), (std::vector<ObjectIndex>{2, 4, 1, 0, 3, 5, 6}));
+    }
+
     void jsonTopLevelAndSummary()
     {
         const Heap heap(reportSpec());
