@@ -1,5 +1,5 @@
-// leakscope: the desktop application. `leakscope [--tracemalloc[=DEPTH]] [SCRIPT [ARGS...]]` runs
-// SCRIPT at once.
+// leakscope: the desktop application. `leakscope [--tracemalloc[=DEPTH]] [-I] [-E] [SCRIPT [ARGS...]]`
+// runs SCRIPT at once.
 #include "gui/main_window.h"
 
 #include <QtCore/QCommandLineParser>
@@ -29,6 +29,16 @@ int main(int argc, char** argv)
         QStringLiteral("Track allocations: trace them from the interpreter's start, as python3 -X tracemalloc=DEPTH, so "
                        "that each candidate's details say where it was allocated. --tracemalloc=DEPTH keeps DEPTH "
                        "frames (1 to 65535; default 10). Slows the script.")));
+    const QCommandLineOption isolated(
+        QStringLiteral("I"),
+        QStringLiteral("Isolated mode, as python3 -I: the script's interpreter ignores the PYTHON* environment "
+                       "variables and the user's site-packages, and leaves the script's folder off sys.path."));
+    const QCommandLineOption ignoreEnvironment(
+        QStringLiteral("E"),
+        QStringLiteral("The script's interpreter ignores the PYTHON* environment variables (PYTHONPATH, "
+                       "PYTHONHOME...), as python3 -E. Without -I or -E, the environment counts as for python3."));
+    parser.addOption(isolated);
+    parser.addOption(ignoreEnvironment);
     parser.addPositionalArgument(QStringLiteral("script"), QStringLiteral("Python script to run at once"),
                                  QStringLiteral("[SCRIPT [ARGS...]]"));
     // Everything after the script belongs to the script, options included.
@@ -48,6 +58,8 @@ int main(int argc, char** argv)
     if (!positional.isEmpty()) {
         request.script = QFileInfo(positional.first()).absoluteFilePath();
         request.arguments = positional.mid(1);
+        request.isolated = parser.isSet(isolated);
+        request.ignoreEnvironment = parser.isSet(ignoreEnvironment);
         window.runScript(request);
     }
     return app.exec();

@@ -14,7 +14,7 @@
 
 namespace {
 
-const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DEPTH]] [--] SCRIPT [ARGS...]\n"
+const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DEPTH]] [-I] [-E] [--] SCRIPT [ARGS...]\n"
                       "\n"
                       "Started by the LeakScope application, not by hand: runs SCRIPT in an embedded Python\n"
                       "when asked, and answers snapshot requests over the Unix socket SOCKET. The secret\n"
@@ -24,7 +24,14 @@ const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DE
                       "  --tracemalloc[=DEPTH]  trace allocations from the interpreter's start, keeping DEPTH\n"
                       "                         frames (default 10, 1-65535), as python3 -X tracemalloc=DEPTH:\n"
                       "                         snapshots then say where each candidate was allocated\n"
-                      "  -h, --help             this text\n";
+                      "  -I                     isolated, as python3 -I: ignore the PYTHON* variables and the\n"
+                      "                         user's site-packages, and leave the script's folder off sys.path\n"
+                      "  -E                     ignore the PYTHON* variables, as python3 -E\n"
+                      "  -h, --help             this text\n"
+                      "\n"
+                      "Without -I or -E the environment counts as it does for python3 (PYTHONPATH, the user's\n"
+                      "site-packages, PYTHONWARNINGS...), except a PYTHONHOME that is not the embedded\n"
+                      "interpreter's prefix, which is ignored with a warning.\n";
 
 constexpr unsigned kDefaultTracemallocDepth = 10;
 
@@ -65,6 +72,10 @@ int main(int argc, char** argv)
                              argv[i] + std::string_view("--tracemalloc=").size(), kUsage);
                 return 2;
             }
+        } else if (arg == "-I") {
+            options.isolated = true;
+        } else if (arg == "-E") {
+            options.ignoreEnvironment = true;
         } else if (arg == "-h" || arg == "--help") {
             std::fputs(kUsage, stdout);
             return 0;

@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 #include <sys/stat.h>
 
 #ifndef LEAKSCOPE_PYTHON_EXECUTABLE
@@ -181,6 +183,54 @@ bool setItem(PyObject* dict, const char* key, PyObject* value)
     return status == 0;
 }
 
+// The prefix of the interpreter this process embeds, found as CPython's getpath finds it: the nearest
+// folder, from the executable's up, that holds lib/pythonX.Y/os.py. Empty when none does.
+fs::path interpreterPrefix()
+{
+    const fs::path landmark = fs::path("lib") / ("python" + std::to_string(PY_MAJOR_VERSION) + "."
+                                                 + std::to_string(PY_MINOR_VERSION)) / "os.py";
+    std::error_code ec;
+    for (fs::path directory = fs::path(LEAKSCOPE_PYTHON_EXECUTABLE).parent_path(); !directory.empty();
+         directory = directory.parent_path()) {
+        if (fs::is_regular_file(directory / landmark, ec))
+            return directory;
+        if (directory == directory.parent_path())
+            break;
+    }
+    return {};
+}
+
+// PYTHONHOME is "PREFIX" or "PREFIX:EXEC_PREFIX"; true when each names the same folder as prefix.
+bool homeIsPrefix(std::string_view home, const fs::path& prefix)
+{
+    std::error_code ec;
+    std::size_t start = 0;
+    while (start <= home.size()) {
+        const std::size_t colon = std::min(home.find(':', start), home.size());
+        if (!fs::equivalent(fs::path(home.substr(start, colon - start)), prefix, ec) || ec)
+            return false;
+        start = colon + 1;
+    }
+    return true;
+}
+
+// A PYTHONHOME other than this interpreter's prefix makes this libpython load another build's
+// standard library and extension modules: another version's fail to load (Debian's 3.11.2 cannot
+// import pyenv's 3.11.7 _ssl, for one) or, with no standard library there, start-up aborts. python3
+// would fail the same way; LeakScope runs with its own prefix instead, and says so.
+void ignoreForeignHome(PyConfig& config)
+{
+    const char* home = std::getenv("PYTHONHOME"); // read by getpath, after PyConfig_Read, unless -E or -I
+    if (!config.use_environment || config.home || !home || !*home)
+        return;
+    const fs::path prefix = interpreterPrefix();
+    if (prefix.empty() || homeIsPrefix(home, prefix))
+        return;
+    std::fprintf(stderr, "leakscope: ignoring PYTHONHOME=%s, which is not this interpreter's prefix %s\n", home,
+                 prefix.c_str());
+    throwIfFailed(PyConfig_SetBytesString(&config, &config.home, prefix.c_str()), &config);
+}
+
 } // namespace
 
 Interpreter::Interpreter(const InterpreterOptions& options)
@@ -190,25 +240,38 @@ Interpreter::Interpreter(const InterpreterOptions& options)
         throw InterpreterError("Python is already running in this process");
     if (m_argv.empty())
         m_argv.emplace_back();
+    const bool useEnvironment = !options.isolated && !options.ignoreEnvironment;
 
+    // Configured as python3 configures itself, its command line aside: the locale is set from the
+    // environment (a C locale coerced to UTF-8, UTF-8 mode as python3 decides it); PYTHONUTF8,
+    // PYTHONMALLOC and PYTHONDEVMODE count unless -E or -I.
     PyPreConfig preconfig;
-    PyPreConfig_InitIsolatedConfig(&preconfig);
-    preconfig.utf8_mode = 1; // the same text encoding whatever the caller's locale
+    PyPreConfig_InitPythonConfig(&preconfig);
+    preconfig.parse_argv = 0;
+    preconfig.isolated = options.isolated ? 1 : 0;
+    preconfig.use_environment = useEnvironment ? 1 : 0;
     throwIfFailed(Py_PreInitialize(&preconfig), nullptr);
 
     PyConfig config;
-    PyConfig_InitIsolatedConfig(&config);
+    PyConfig_InitPythonConfig(&config);
+    config.parse_argv = 0; // argv is sys.argv as it is, not python3's command line
+    config.isolated = options.isolated ? 1 : 0;
+    config.use_environment = useEnvironment ? 1 : 0;
     config.install_signal_handlers = options.installSignalHandlers ? 1 : 0;
-    config.parse_argv = 0;
     if (options.unbufferedStdio)
         config.buffered_stdio = 0;
-    config.tracemalloc = static_cast<int>(std::min(options.tracemallocDepth, kMaxTracemallocDepth));
+    if (options.tracemallocDepth > 0) // else PYTHONTRACEMALLOC decides, as for python3
+        config.tracemalloc = static_cast<int>(std::min(options.tracemallocDepth, kMaxTracemallocDepth));
     // sys.executable names the real interpreter, so scripts that spawn Python get a working one.
     throwIfFailed(PyConfig_SetBytesString(&config, &config.program_name, LEAKSCOPE_PYTHON_EXECUTABLE), &config);
     std::vector<char*> argv;
     for (std::string& arg : m_argv)
         argv.push_back(arg.data());
     throwIfFailed(PyConfig_SetBytesArgv(&config, static_cast<Py_ssize_t>(argv.size()), argv.data()), &config);
+    // Reads the environment (unless -E or -I) into config, which is then checked before it is used.
+    throwIfFailed(PyConfig_Read(&config), &config);
+    ignoreForeignHome(config);
+    m_safePath = config.safe_path > 0;
     registerScriptModule();
     throwIfFailed(Py_InitializeFromConfig(&config), &config);
     PyConfig_Clear(&config);
@@ -261,7 +324,8 @@ ScriptOutcome Interpreter::runMainScript()
                                  : nullptr;
     Py_XDECREF(bootstrap);
     PyObject* directoryText = PyUnicode_DecodeFSDefault(directory.c_str());
-    const bool ready = path && PyList_Check(path) && globals && directoryText && PyList_Insert(path, 0, directoryText) == 0
+    const bool ready = path && PyList_Check(path) && globals && directoryText
+        && (m_safePath || PyList_Insert(path, 0, directoryText) == 0)
         && setItem(globals, "__file__", PyUnicode_DecodeFSDefault(absolute.c_str()))
         && setItem(globals, "__cached__", Py_NewRef(Py_None)) && setItem(globals, "__loader__", loader);
     Py_XDECREF(directoryText);

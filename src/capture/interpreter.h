@@ -20,8 +20,14 @@ struct InterpreterOptions
     std::vector<std::string> argv;
     bool installSignalHandlers = true; // SIGINT raises KeyboardInterrupt, as in python3
     bool unbufferedStdio = false;      // as python3 -u: output reaches a pipe as it is written
-    // As python3 -X tracemalloc=N: trace allocations from the start, keeping N frames; 0: don't.
+    // As python3 -X tracemalloc=N: trace allocations from the start, keeping N frames; 0: don't (unless
+    // PYTHONTRACEMALLOC says so, as it does for python3).
     unsigned tracemallocDepth = 0;
+    // As python3 -I: ignore the PYTHON* variables and the user's site-packages, and leave the script's
+    // folder off sys.path.
+    bool isolated = false;
+    // As python3 -E: ignore the PYTHON* variables (PYTHONPATH, PYTHONHOME, PYTHONWARNINGS...).
+    bool ignoreEnvironment = false;
 };
 
 // The largest tracemalloc depth CPython accepts.
@@ -41,9 +47,14 @@ struct ScriptOutcome
     std::string message; // NotRun: one line saying why; Raised, Interrupted: the traceback
 };
 
-// The process's CPython, set up with an isolated PyConfig so the caller's PYTHONHOME, PYTHONPATH and
-// similar variables cannot break it. One per process. The constructor returns holding the GIL.
-// Scripts can `import leakscope` (script_module.h).
+// The process's CPython, configured as /usr/bin/python3 configures itself for `python3 SCRIPT` in the
+// same environment: the PYTHON* variables (PYTHONPATH, PYTHONWARNINGS, PYTHONSAFEPATH, PYTHONHASHSEED...)
+// and the user's site-packages count, the locale chooses the text encoding, sys.executable is the
+// real interpreter; InterpreterOptions::isolated and ignoreEnvironment are python3's -I and -E. The one
+// exception is a PYTHONHOME that is not this interpreter's prefix: another build's standard library
+// and extension modules cannot run on this libpython, so it is ignored, with a line on stderr.
+// One per process. The constructor returns holding the GIL. Scripts can `import leakscope`
+// (script_module.h).
 class Interpreter
 {
 public:
@@ -53,8 +64,9 @@ public:
     Interpreter& operator=(const Interpreter&) = delete;
 
     // Runs the script argv[0] as __main__ the way `python3 SCRIPT ARGS` does: its real directory first
-    // on sys.path, __file__ absolute, tracebacks to stderr, sys.exit() honoured without leaving the
-    // process. Waits for the script's non-daemon threads, as python3 does before exiting.
+    // on sys.path (unless sys.flags.safe_path), __file__ absolute, tracebacks to stderr, sys.exit()
+    // honoured without leaving the process. Waits for the script's non-daemon threads, as python3 does
+    // before exiting.
     ScriptOutcome runMainScript();
 
     // Executes source in __main__'s namespace; false and the error text when it raises.
@@ -71,6 +83,7 @@ public:
 
 private:
     bool m_finalized = false;
+    bool m_safePath = false; // as python3 -P or PYTHONSAFEPATH: the script's folder stays off sys.path
     std::vector<std::string> m_argv;
 };
 

@@ -230,7 +230,10 @@ int benchCommand(int argc, char** argv)
     std::sort(sizes.begin(), sizes.end());
 
     try {
-        capture::Interpreter interpreter({{"leakscope-bench"}, true});
+        capture::InterpreterOptions interpreterOptions;
+        interpreterOptions.argv = {"leakscope-bench"};
+        interpreterOptions.isolated = true; // the same synthetic heap whatever the environment says
+        capture::Interpreter interpreter(interpreterOptions);
         std::string error;
         const bool documents = std::string_view(heapShape) == "documents";
         if (!interpreter.runSource(documents ? kDocumentsHeap : kRecordsHeap, &error)) {

@@ -43,7 +43,15 @@ const char kReportUsage[] =
     "                    rule matches is reported with that rule and is not a suspect. One rule a\n"
     "                    line, e.g. `type builtins.tuple repr \"(<built-in function from_param>*\"`\n"
     "                    (docs/ignore-rules.md); a bad line is skipped with a warning\n"
+    "  -I                isolate the script from its environment, as python3 -I: ignore the PYTHON*\n"
+    "                    variables and the user's site-packages, and leave the script's folder off\n"
+    "                    sys.path\n"
+    "  -E                ignore the PYTHON* variables (PYTHONPATH, PYTHONHOME...), as python3 -E\n"
     "  -h, --help        this help\n"
+    "\n"
+    "Without -I or -E, the environment counts as it does for python3: PYTHONPATH, the user's\n"
+    "site-packages, PYTHONWARNINGS, PYTHONSAFEPATH... A PYTHONHOME that is not the embedded\n"
+    "interpreter's prefix is ignored, with a warning.\n"
     "\n"
     "Exit status: the script's (0, sys.exit(n), 1 for an uncaught exception, 130 for Ctrl+C);\n"
     "2 when the script cannot run (missing, unreadable, syntax error), an --ignore file cannot be read,\n"
@@ -55,6 +63,8 @@ struct ReportArguments
     std::string output;
     bool collect = true;
     unsigned tracemallocDepth = 0;
+    bool isolated = false;          // -I
+    bool ignoreEnvironment = false; // -E
     std::vector<std::string> ignoreFiles; // in the order given: earlier files' rules come first
     std::vector<std::string> argv;        // script and its arguments
 };
@@ -94,6 +104,10 @@ int parse(int argc, char** argv, ReportArguments& args)
         }
         if (arg == "--no-collect") {
             args.collect = false;
+        } else if (arg == "-I") {
+            args.isolated = true;
+        } else if (arg == "-E") {
+            args.ignoreEnvironment = true;
         } else if (arg == "--tracemalloc" || arg.rfind("--tracemalloc=", 0) == 0) {
             args.tracemallocDepth = kDefaultTracemallocDepth;
             if (arg.size() > std::string_view("--tracemalloc").size()) {
@@ -250,6 +264,8 @@ int reportCommand(int argc, char** argv)
         capture::InterpreterOptions interpreterOptions;
         interpreterOptions.argv = args.argv;
         interpreterOptions.tracemallocDepth = args.tracemallocDepth;
+        interpreterOptions.isolated = args.isolated;
+        interpreterOptions.ignoreEnvironment = args.ignoreEnvironment;
         capture::Interpreter interpreter(interpreterOptions);
         // What is unreferenced before the script runs belongs to the interpreter, not to the script.
         interpreter.collectGarbage();

@@ -264,7 +264,10 @@ void MainWindow::runScript(const RunRequest& request)
                  + (!request.trackAllocations                  ? QString()
                     : request.effectiveTracemallocDepth() == 1 ? tr(" (tracking allocations, 1 frame)")
                                                                : tr(" (tracking allocations, %1 frames)")
-                                                                     .arg(request.effectiveTracemallocDepth())));
+                                                                     .arg(request.effectiveTracemallocDepth()))
+                 + (request.isolated            ? tr(" in isolated mode (-I)")
+                    : request.ignoreEnvironment ? tr(" ignoring PYTHON* variables (-E)")
+                                                : QString()));
     setWindowTitle(tr("%1 — LeakScope").arg(QFileInfo(request.script).fileName()));
     m_target = m_targetFactory(request);
     connectTarget();
@@ -531,11 +534,13 @@ void MainWindow::rebuildRecentMenu()
         m_ui->menuRecent->addAction(script, this, [this, script] {
             RunRequest request = m_lastRun;
             if (request.script != script) {
-                // Arguments belong to the last script; allocation tracking is a choice of the user's.
+                // Arguments belong to the last script; allocation tracking, -I and -E are the user's choices.
                 request = RunRequest();
                 request.script = script;
                 request.trackAllocations = m_lastRun.trackAllocations;
                 request.tracemallocDepth = m_lastRun.tracemallocDepth;
+                request.isolated = m_lastRun.isolated;
+                request.ignoreEnvironment = m_lastRun.ignoreEnvironment;
             }
             runScript(request);
         });
@@ -557,6 +562,8 @@ void MainWindow::readSettings()
     m_lastRun.tracemallocDepth = std::clamp(
         settings.value(QStringLiteral("run/tracemallocDepth"), RunRequest::kDefaultTracemallocDepth).toInt(), 1,
         RunRequest::kMaxTracemallocDepth);
+    m_lastRun.isolated = settings.value(QStringLiteral("run/isolated"), false).toBool();
+    m_lastRun.ignoreEnvironment = settings.value(QStringLiteral("run/ignoreEnvironment"), false).toBool();
     m_ui->filterBar->setShowExplained(settings.value(QStringLiteral("filter/showExplained"), false).toBool());
     m_ui->filterBar->setRegex(settings.value(QStringLiteral("filter/regex"), false).toBool());
     m_ui->filterBar->setMinimumSize(settings.value(QStringLiteral("filter/minimumSize"), 0).toLongLong());
@@ -575,6 +582,8 @@ void MainWindow::writeSettings() const
     settings.setValue(QStringLiteral("run/workingDirectory"), m_lastRun.workingDirectory);
     settings.setValue(QStringLiteral("run/trackAllocations"), m_lastRun.trackAllocations);
     settings.setValue(QStringLiteral("run/tracemallocDepth"), m_lastRun.tracemallocDepth);
+    settings.setValue(QStringLiteral("run/isolated"), m_lastRun.isolated);
+    settings.setValue(QStringLiteral("run/ignoreEnvironment"), m_lastRun.ignoreEnvironment);
     settings.setValue(QStringLiteral("filter/showExplained"), m_ui->filterBar->showExplained());
     settings.setValue(QStringLiteral("filter/regex"), m_ui->filterBar->regex());
     settings.setValue(QStringLiteral("filter/minimumSize"), m_ui->filterBar->minimumSize());

@@ -27,6 +27,8 @@ HostLaunch hostLaunchFor(const RunRequest& request, const QString& program)
     launch.workingDirectory = request.workingDirectory.isEmpty() ? QFileInfo(request.script).absolutePath()
                                                                  : request.workingDirectory;
     launch.tracemallocDepth = request.effectiveTracemallocDepth();
+    launch.isolated = request.isolated;
+    launch.ignoreEnvironment = request.ignoreEnvironment;
     return launch;
 }
 
@@ -80,6 +82,10 @@ RunDialog::RunDialog(const QStringList& recentScripts, const RunRequest& last, Q
     m_ui->trackAllocations->setChecked(last.trackAllocations);
     m_ui->tracemallocDepth->setEnabled(last.trackAllocations);
     connect(m_ui->trackAllocations, &QCheckBox::toggled, m_ui->tracemallocDepth, &QWidget::setEnabled);
+    m_ui->isolated->setChecked(last.isolated);
+    m_ui->ignoreEnvironment->setChecked(last.ignoreEnvironment);
+    m_ui->ignoreEnvironment->setEnabled(!last.isolated); // -I implies -E
+    connect(m_ui->isolated, &QCheckBox::toggled, m_ui->ignoreEnvironment, &QWidget::setDisabled);
     m_ui->buttons->button(QDialogButtonBox::Ok)->setText(tr("&Run"));
     connect(m_ui->buttons, &QDialogButtonBox::accepted, this, &RunDialog::accept);
     connect(m_ui->buttons, &QDialogButtonBox::rejected, this, &RunDialog::reject);
@@ -106,6 +112,8 @@ RunRequest RunDialog::request() const
     request.workingDirectory = m_ui->directory->text().trimmed();
     request.trackAllocations = m_ui->trackAllocations->isChecked();
     request.tracemallocDepth = m_ui->tracemallocDepth->value();
+    request.isolated = m_ui->isolated->isChecked();
+    request.ignoreEnvironment = m_ui->ignoreEnvironment->isChecked();
     return request;
 }
 

@@ -24,13 +24,18 @@ struct RunRequest
     // snapshots say where each candidate was allocated. The depth is kept while tracking is off.
     bool trackAllocations = false;
     int tracemallocDepth = kDefaultTracemallocDepth; // frames kept, 1 to kMaxTracemallocDepth
+    // The interpreter sees the environment as python3 does, unless isolated (python3 -I: no PYTHON*
+    // variables, no user site-packages, no script folder on sys.path) or ignoreEnvironment (-E).
+    bool isolated = false;
+    bool ignoreEnvironment = false;
 
     // The depth to trace with: 0 when tracking is off, else tracemallocDepth clamped to 1..max.
     unsigned effectiveTracemallocDepth() const;
 };
 
 // How leakscope-host runs request: its script, arguments, working directory (the script's folder
-// when none is given) and allocation tracking. program empty: the host next to this application.
+// when none is given), allocation tracking and -I / -E. program empty: the host next to this
+// application.
 HostLaunch hostLaunchFor(const RunRequest& request, const QString& program = {});
 
 // Takes the --tracemalloc[=DEPTH] options out of a command line (program name first) and sets
@@ -39,8 +44,8 @@ HostLaunch hostLaunchFor(const RunRequest& request, const QString& program = {})
 // with error set, when a DEPTH is not a whole number from 1 to RunRequest::kMaxTracemallocDepth.
 bool takeTracemallocOption(QStringList& arguments, RunRequest& request, QString* error);
 
-// Asks for the script to run, its arguments, its working directory and whether to track allocations.
-// Offers recent scripts.
+// Asks for the script to run, its arguments, its working directory, whether to track allocations and
+// whether to isolate the interpreter from the environment (-I, -E). Offers recent scripts.
 class RunDialog : public QDialog
 {
     Q_OBJECT

@@ -289,6 +289,8 @@ int runHost(const HostOptions& options)
     interpreterOptions.argv = options.argv;
     interpreterOptions.unbufferedStdio = true; // output reaches the GUI as the script writes it
     interpreterOptions.tracemallocDepth = options.tracemallocDepth;
+    interpreterOptions.isolated = options.isolated;
+    interpreterOptions.ignoreEnvironment = options.ignoreEnvironment;
     capture::Interpreter interpreter(interpreterOptions);
     interpreter.collectGarbage();
     const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap(capture::baselineCaptureOptions()));

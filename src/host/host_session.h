@@ -14,6 +14,8 @@ struct HostOptions
     // frames (1 to capture::kMaxTracemallocDepth), so snapshots carry candidates' allocation sites;
     // 0: don't.
     unsigned tracemallocDepth = 0;
+    bool isolated = false;          // as python3 -I
+    bool ignoreEnvironment = false; // as python3 -E
 };
 
 // Runs leakscope-host: starts the interpreter, connects and shakes hands, then serves the GUI side's

@@ -109,6 +109,10 @@ void HostProcessTarget::start()
     QStringList arguments{QStringLiteral("--connect"), socketPath};
     if (m_launch.tracemallocDepth > 0) // the host starts tracing with its interpreter, before the script
         arguments << QStringLiteral("--tracemalloc=%1").arg(m_launch.tracemallocDepth);
+    if (m_launch.isolated)
+        arguments << QStringLiteral("-I");
+    if (m_launch.ignoreEnvironment)
+        arguments << QStringLiteral("-E");
     m_process.setArguments(arguments + QStringList{QStringLiteral("--"), m_launch.script} + m_launch.arguments);
     m_process.setProcessEnvironment(environment);
     m_process.setStandardInputFile(QProcess::nullDevice());

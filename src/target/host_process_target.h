@@ -26,6 +26,8 @@ struct HostLaunch
     // Trace allocations from the interpreter's start, keeping this many frames (leakscope-host
     // --tracemalloc=DEPTH, 1 to 65535), so snapshots say where candidates were allocated; 0: don't.
     unsigned tracemallocDepth = 0;
+    bool isolated = false;          // leakscope-host -I: as python3 -I, ignore PYTHON* and the user site
+    bool ignoreEnvironment = false; // leakscope-host -E: as python3 -E, ignore PYTHON*
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     int connectTimeoutMs = 15000; // from start to a valid handshake
 };

@@ -4,7 +4,13 @@ namespace testing {
 
 leakscope::capture::Interpreter& interpreter()
 {
-    static leakscope::capture::Interpreter instance({{""}, false});
+    static leakscope::capture::Interpreter instance([] {
+        leakscope::capture::InterpreterOptions options;
+        options.argv = {""};
+        options.installSignalHandlers = false;
+        options.isolated = true; // the tests' heap does not depend on the caller's PYTHONPATH or user site
+        return options;
+    }());
     return instance;
 }
 

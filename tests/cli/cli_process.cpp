@@ -1,5 +1,6 @@
 #include "cli_process.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -168,6 +169,54 @@ QJsonObject readJsonReport(const QString& path, QString* error)
         return {};
     }
     return document.object();
+}
+
+QProcessEnvironment startupEnvironment(const QString& folder, QString* error)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString& name : environment.keys()) {
+        if (name.startsWith(u"PYTHON"_s))
+            environment.remove(name);
+    }
+    const QString pythonPathFolder = folder + u"/pythonpath"_s;
+    const QString userBase = folder + u"/userbase"_s;
+    environment.insert(u"PYTHONPATH"_s, pythonPathFolder);
+    environment.insert(u"PYTHONUSERBASE"_s, userBase);
+    // The user's site-packages folder under that base, as python3's site module names it.
+    RunOptions options;
+    options.environment = environment;
+    const Run site = runProgram(pythonPath(), {u"-c"_s, u"import site; print(site.getusersitepackages())"_s}, options);
+    const QString userSite = QString::fromUtf8(site.out).trimmed();
+    if (!site.finished || site.exitCode != 0 || userSite.isEmpty()) {
+        *error = u"cannot ask python3 for the user site: "_s + QString::fromUtf8(site.describe());
+        return {};
+    }
+    const auto writeModule = [error](const QString& directory, const QString& name, const QByteArray& origin) {
+        QDir().mkpath(directory);
+        QFile module(directory + u'/' + name + u".py"_s);
+        const QByteArray text = "ORIGIN = \"" + origin + "\"\n";
+        if (!module.open(QIODevice::WriteOnly) || module.write(text) != text.size()) {
+            *error = u"cannot write "_s + module.fileName() + u": "_s + module.errorString();
+            return false;
+        }
+        return true;
+    };
+    if (!writeModule(pythonPathFolder, u"leakscope_env_pythonpath"_s, "PYTHONPATH")
+        || !writeModule(userSite, u"leakscope_env_usersite"_s, "user site"))
+        return {};
+    environment.insert(u"PYTHONWARNINGS"_s, QString::fromLatin1(kStartupWarnings));
+    environment.insert(u"PYTHONHASHSEED"_s, u"4321"_s);
+    environment.insert(u"PYTHONDONTWRITEBYTECODE"_s, u"1"_s);
+    return environment;
+}
+
+QJsonObject startupReport(const QByteArray& output)
+{
+    for (const QByteArray& line : output.split('\n')) {
+        if (line.startsWith("{\"flags\": "))
+            return QJsonDocument::fromJson(line).object();
+    }
+    return {};
 }
 
 } // namespace clitest

@@ -51,4 +51,15 @@ QList<QStringList> parseCsv(const QByteArray& text, bool* ok);
 // The report in file path; error says why not when it cannot be read or parsed.
 QJsonObject readJsonReport(const QString& path, QString* error);
 
+// The caller's environment without its PYTHON* variables, plus the ones python3 reads at start-up
+// that tests/scripts/environment.py can see: PYTHONPATH and PYTHONUSERBASE, each a folder under
+// folder holding a module whose ORIGIN is "PYTHONPATH" or "user site" (leakscope_env_pythonpath,
+// leakscope_env_usersite), PYTHONWARNINGS (kStartupWarnings), PYTHONHASHSEED and
+// PYTHONDONTWRITEBYTECODE. Empty, with error set, when the folders cannot be made.
+QProcessEnvironment startupEnvironment(const QString& folder, QString* error);
+inline constexpr char kStartupWarnings[] = "error::DeprecationWarning,ignore::UserWarning";
+
+// The JSON object environment.py wrote as one line of output; empty when there is none.
+QJsonObject startupReport(const QByteArray& output);
+
 } // namespace clitest

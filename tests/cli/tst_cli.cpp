@@ -274,6 +274,7 @@ void TestCli::scriptSeesPythonInvocation()
         QVERIFY(QFile::link(scriptPath(u"prints.py"_s), tmpPath(script)));
     RunOptions options;
     options.workingDirectory = workingDirectory.isEmpty() ? m_tmp->path() : workingDirectory;
+    options.environment.remove(u"PYTHONSAFEPATH"_s); // it would keep the script's folder off sys.path
 
     const Run run = runCli(
         QStringList{u"report"_s, u"--output"_s, tmpPath(u"report.txt"_s), u"--"_s, script} + arguments, options);
@@ -292,7 +293,6 @@ void TestCli::scriptSeesPythonInvocation()
     QCOMPARE(seen.value(u"path0"_s).toString(), QFileInfo(scriptPath(u"prints.py"_s)).canonicalPath());
 
     // ... and checked against python3 itself.
-    options.environment.remove(u"PYTHONSAFEPATH"_s);
     const Run python = runProgram(pythonPath(), QStringList{script} + arguments, options);
     QVERIFY2(python.finished && python.exitCode == 0, python.describe().constData());
     const QJsonObject expected = invocationOf(python);

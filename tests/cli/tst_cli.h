@@ -10,7 +10,9 @@
 
 // End-to-end tests of the leakscope-cli binary: real processes, real scripts, the real plantleak
 // extension. The slots are split between tst_cli.cpp (reports and the script's view of its run),
-// tst_cli_chaff.cpp (a wide workload's chaff), tst_cli_ignore.cpp (--ignore) and tst_cli_errors.cpp (failures, usage, help, bench).
+// tst_cli_chaff.cpp (a wide workload's chaff), tst_cli_ignore.cpp (--ignore), tst_cli_environment.cpp
+// (the interpreter's start-up against python3's, -I, -E) and tst_cli_errors.cpp (failures, usage,
+// help, bench).
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -25,9 +27,9 @@ private Q_SLOTS:
     void tableFormat();
     void demoShowsItsLeaksFirst();
     void scriptSnapshotsAreSummarised();
+    void emptySlotsAndBoundMethods();
     void relativeOutputIsTheCallersPath();
 
-    void emptySlotsAndBoundMethods();
     void chaffWorkloadIsExplained();
     void originsAndAllocationSites();
     void forkedScriptIsReportedTwice();
@@ -53,6 +55,10 @@ private Q_SLOTS:
     void scriptSeesPythonInvocation_data();
     void scriptSeesPythonInvocation();
     void scriptOptionsAfterScript();
+
+    void environmentAsPython3_data();
+    void environmentAsPython3();
+    void foreignPythonHome();
 
     void help_data();
     void help();

@@ -211,7 +211,8 @@ void TestCli::help_data()
     QTest::newRow("-h") << QStringList{u"-h"_s} << QStringList{u"Usage: leakscope-cli"_s};
     QTest::newRow("report --help") << QStringList{u"report"_s, u"--help"_s}
                                    << QStringList{u"Usage: leakscope-cli report"_s, u"--format"_s, u"--output"_s,
-                                                  u"--no-collect"_s, u"--ignore"_s};
+                                                  u"--no-collect"_s, u"--ignore"_s, u"-I  "_s, u"as python3 -I"_s,
+                                                  u"-E  "_s, u"as python3 -E"_s};
     QTest::newRow("report -h") << QStringList{u"report"_s, u"-h"_s} << QStringList{u"Usage: leakscope-cli report"_s};
     QTest::newRow("bench --help") << QStringList{u"bench"_s, u"--help"_s}
                                   << QStringList{u"Usage: leakscope-cli bench"_s, u"--objects"_s, u"--repeat"_s};

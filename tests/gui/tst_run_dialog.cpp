@@ -1,6 +1,6 @@
-// Allocation tracking as a run option: the Run Script dialog's check box and depth, the request they
-// make and the host launch it becomes, the window's settings, the recent scripts menu, and the
-// application's --tracemalloc[=DEPTH] option. Set LEAKSCOPE_SCREENSHOT=FILE.png to save the dialog as
+// Allocation tracking and the interpreter's isolation (-I, -E) as run options: the Run Script
+// dialog's check boxes and depth, the request they make and the host launch it becomes, the window's
+// settings, the recent scripts menu, and the application's --tracemalloc[=DEPTH], -I and -E options. Set LEAKSCOPE_SCREENSHOT=FILE.png to save the dialog as
 // FILE-run.png.
 #include "gui/main_window.h"
 #include "gui/run_dialog.h"
@@ -58,6 +58,44 @@ private Q_SLOTS:
         QCOMPARE(depth->minimum(), 1);
         QCOMPARE(depth->maximum(), 65535);
         QCOMPARE(dialog.request().effectiveTracemallocDepth(), 0u);
+        auto* isolated = dialog.findChild<QCheckBox*>(QStringLiteral("isolated"));
+        auto* ignoreEnvironment = dialog.findChild<QCheckBox*>(QStringLiteral("ignoreEnvironment"));
+        QVERIFY(isolated && ignoreEnvironment);
+        QVERIFY(!isolated->isChecked());
+        QVERIFY(!ignoreEnvironment->isChecked());
+        QVERIFY(ignoreEnvironment->isEnabled());
+        QVERIFY(!dialog.request().isolated);
+        QVERIFY(!dialog.request().ignoreEnvironment);
+    }
+
+    // -I and -E: shown as last chosen, given back, passed on to the host; -I implies -E.
+    void isolationRoundTrip()
+    {
+        RunRequest last;
+        last.script = m_script;
+        last.isolated = true;
+        RunDialog dialog({m_script}, last);
+        auto* isolated = dialog.findChild<QCheckBox*>(QStringLiteral("isolated"));
+        auto* ignoreEnvironment = dialog.findChild<QCheckBox*>(QStringLiteral("ignoreEnvironment"));
+        QVERIFY(isolated && ignoreEnvironment);
+        QVERIFY(isolated->isChecked());
+        QVERIFY(!ignoreEnvironment->isEnabled());
+        RunRequest request = dialog.request();
+        QVERIFY(request.isolated);
+        QVERIFY(!request.ignoreEnvironment);
+        HostLaunch launch = hostLaunchFor(request);
+        QVERIFY(launch.isolated);
+        QVERIFY(!launch.ignoreEnvironment);
+
+        isolated->setChecked(false);
+        QVERIFY(ignoreEnvironment->isEnabled());
+        ignoreEnvironment->setChecked(true);
+        request = dialog.request();
+        QVERIFY(!request.isolated);
+        QVERIFY(request.ignoreEnvironment);
+        launch = hostLaunchFor(request);
+        QVERIFY(!launch.isolated);
+        QVERIFY(launch.ignoreEnvironment);
     }
 
     // The dialog shows the last choice and gives it back; the depth is kept while tracking is off.
@@ -126,6 +164,7 @@ private Q_SLOTS:
             request.script = m_script;
             request.trackAllocations = true;
             request.tracemallocDepth = 7;
+            request.isolated = true;
             window.runScript(request);
             QCOMPARE(runs.size(), 1);
             QCOMPARE(runs.last().effectiveTracemallocDepth(), 7u);
@@ -135,6 +174,8 @@ private Q_SLOTS:
             MainWindow window;
             QVERIFY(window.lastRun().trackAllocations);
             QCOMPARE(window.lastRun().tracemallocDepth, 7);
+            QVERIFY(window.lastRun().isolated);
+            QVERIFY(!window.lastRun().ignoreEnvironment);
             useFakeTargets(window, runs);
             // Another recent script: its own arguments (none), the same tracking.
             auto* recent = window.findChild<QMenu*>(QStringLiteral("menuRecent"));
@@ -144,16 +185,20 @@ private Q_SLOTS:
             QCOMPARE(runs.size(), 2);
             QCOMPARE(runs.last().script, m_script);
             QCOMPARE(runs.last().effectiveTracemallocDepth(), 7u);
+            QVERIFY(runs.last().isolated);
 
             RunRequest untracked;
             untracked.script = m_script;
             untracked.tracemallocDepth = 12;
+            untracked.ignoreEnvironment = true;
             window.runScript(untracked);
             QVERIFY(window.close());
         }
         MainWindow window;
         QVERIFY(!window.lastRun().trackAllocations);
         QCOMPARE(window.lastRun().tracemallocDepth, 12);
+        QVERIFY(!window.lastRun().isolated);
+        QVERIFY(window.lastRun().ignoreEnvironment);
     }
 
     void commandLine_data()
@@ -215,6 +260,8 @@ private Q_SLOTS:
         const QByteArray usage = help.readAllStandardOutput();
         QVERIFY2(usage.contains("--tracemalloc"), usage.constData());
         QVERIFY2(usage.contains("--tracemalloc=DEPTH keeps DEPTH"), usage.constData());
+        QVERIFY2(usage.contains("-I ") && usage.contains("as python3 -I"), usage.constData());
+        QVERIFY2(usage.contains("-E ") && usage.contains("as python3 -E"), usage.constData());
 
         QProcess bad;
         bad.setProcessEnvironment(environment);

@@ -1,7 +1,10 @@
 // HostProcessTarget with a real leakscope-host: lifecycle, snapshots while the script runs or pauses,
-// interrupts, crashes, and hosts that never connect or misbehave.
+// interrupts, crashes, hosts that never connect or misbehave, and the interpreter's start-up (with
+// HostLaunch's -I and -E) against python3's.
 #include "snapshot/analysis.h"
 #include "target/host_process_target.h"
+
+#include "cli_process.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
@@ -14,10 +17,10 @@
 #include <QtTest/QtTest>
 
 #include <csignal>
+#include <optional>
 #include <set>
 
 using namespace leakscope;
-#include <optional>
 
 namespace {
 
@@ -488,9 +491,69 @@ private Q_SLOTS:
             const QByteArray help = host.readAllStandardOutput();
             QVERIFY2(help.contains("--tracemalloc[=DEPTH]"), help.constData());
             QVERIFY(help.contains("python3 -X tracemalloc=DEPTH"));
+            QVERIFY2(help.contains("[-I] [-E]") && help.contains("as python3 -I") && help.contains("as python3 -E"),
+                     help.constData());
         } else {
             const QByteArray error = host.readAllStandardError();
             QVERIFY2(error.contains("--tracemalloc takes a depth from 1 to 65535"), error.constData());
+        }
+    }
+
+    void environmentAsPython3_data()
+    {
+        QTest::addColumn<bool>("isolated");
+        QTest::addColumn<bool>("ignoreEnvironment");
+        QTest::newRow("environment") << false << false;
+        QTest::newRow("-I") << true << false;
+        QTest::newRow("-E") << false << true;
+    }
+
+    // The host's interpreter sees what python3 SCRIPT sees in the same environment, -I and -E passed on.
+    void environmentAsPython3()
+    {
+        QFETCH(bool, isolated);
+        QFETCH(bool, ignoreEnvironment);
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        QString error;
+        const QProcessEnvironment environment = clitest::startupEnvironment(folder.path(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+
+        HostLaunch l = launch(script("environment.py"));
+        l.environment = environment;
+        l.workingDirectory = folder.path();
+        l.isolated = isolated;
+        l.ignoreEnvironment = ignoreEnvironment;
+        Watched watched(l);
+        QVERIFY(watched.startAndRun());
+        QTRY_COMPARE_WITH_TIMEOUT(watched.finished.size(), 1, 15000);
+        const QByteArray output = allOutput(watched.output);
+        const QJsonObject seen = clitest::startupReport(output);
+        QVERIFY2(!seen.isEmpty(), output.constData());
+
+        QStringList options;
+        if (isolated)
+            options << QStringLiteral("-I");
+        if (ignoreEnvironment)
+            options << QStringLiteral("-E");
+        clitest::RunOptions run;
+        run.environment = environment;
+        run.workingDirectory = folder.path();
+        const clitest::Run python = clitest::runProgram(clitest::pythonPath(), options + QStringList{script("environment.py")}, run);
+        QVERIFY2(python.finished && python.exitCode == 0, python.describe().constData());
+        const QJsonObject expected = clitest::startupReport(python.err);
+        QVERIFY2(!expected.isEmpty(), python.describe().constData());
+
+        const bool useEnvironment = !isolated && !ignoreEnvironment;
+        QCOMPARE(seen.value(QStringLiteral("flags")).toObject().value(QStringLiteral("isolated")).toInt(), isolated ? 1 : 0);
+        QCOMPARE(seen.value(QStringLiteral("from_pythonpath")).toString(),
+                 useEnvironment ? QStringLiteral("PYTHONPATH") : QString());
+        for (auto it = expected.begin(); it != expected.end(); ++it) {
+            if (it.key() == QStringLiteral("hash") && !useEnvironment)
+                continue; // without PYTHONHASHSEED each process has its own seed
+            QVERIFY2(seen.value(it.key()) == it.value(),
+                     qPrintable(it.key() + QStringLiteral(" differs from python3's:\n") + QString::fromUtf8(output)
+                                + QStringLiteral("\npython3:\n") + QString::fromUtf8(python.err)));
         }
     }
 
@@ -525,10 +588,6 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(described.size(), 2, 15000);
         QVERIFY(!described.at(1).at(1).value<LiveObject>().found);
     }
-};
-
-QTEST_GUILESS_MAIN(TestHost)
-#include "tst_host.moc"
 
     void emptySlots()
     {
@@ -587,3 +646,7 @@ QTEST_GUILESS_MAIN(TestHost)
         QCOMPARE(described.at(1).at(1).value<LiveObject>().repr, QStringLiteral("(<NULL>, <NULL>)"));
         QVERIFY(watched.lost.isEmpty());
     }
+};
+
+QTEST_GUILESS_MAIN(TestHost)
+#include "tst_host.moc"

@@ -1,7 +1,6 @@
 """Plants one leak of each kind with the plantleak fixture, for the CLI tests.
 
-The fixture folder comes from argv[1] or the PLANTLEAK_DIR environment variable: the embedded
-interpreter runs isolated, so PYTHONPATH is ignored.
+The fixture folder comes from argv[1] or the PLANTLEAK_DIR environment variable.
 """
 import os
 import sys
