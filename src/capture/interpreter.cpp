@@ -4,6 +4,7 @@
 
 #include "pyobject_access.h"
 
+#include "line_tables.h"
 #include "script_module.h"
 #include "type_origin.h"
 
@@ -275,6 +276,8 @@ Interpreter::Interpreter(const InterpreterOptions& options)
     registerScriptModule();
     throwIfFailed(Py_InitializeFromConfig(&config), &config);
     PyConfig_Clear(&config);
+    // With tracemalloc on from the start, its line look-ups at every allocation read arrays.
+    leakscope_install_line_tables();
     // Symbol and line tables for the captures' type origins load meanwhile the script runs.
     OriginResolver::instance().prewarm();
 }

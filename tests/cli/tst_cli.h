@@ -59,6 +59,7 @@ private Q_SLOTS:
     void environmentAsPython3_data();
     void environmentAsPython3();
     void foreignPythonHome();
+    void tracedLinesAsPython3();
 
     void help_data();
     void help();

@@ -149,3 +149,26 @@ void TestCli::foreignPythonHome()
     QVERIFY2(!cli.err.contains("PYTHONHOME"), cli.describe().constData());
     compareStartup(startupReport(cli.err), startupReport(pythonHome.err));
 }
+
+// With tracing on from the start, the lines tracemalloc records (read through the line arrays
+// LeakScope builds for it) are python3's: short and long functions, a generator, a method, a traceback,
+// and lines past 32,767 that need wide entries.
+void TestCli::tracedLinesAsPython3()
+{
+    const QString script = scriptPath(u"traced_lines.py"_s);
+    const Run python = runProgram(pythonPath(), {u"-X"_s, u"tracemalloc=8"_s, script});
+    QVERIFY2(python.finished && python.exitCode == 0, python.describe().constData());
+    const Run cli = runCli({u"report"_s, u"--tracemalloc=8"_s, u"--output"_s, tmpPath(u"report.txt"_s), u"--"_s, script});
+    QVERIFY2(cli.finished && cli.exitCode == 0, cli.describe().constData());
+    const QJsonObject expected = QJsonDocument::fromJson(python.out.trimmed()).object();
+    const QJsonObject seen = QJsonDocument::fromJson(cli.out.trimmed()).object();
+    QVERIFY2(seen.value(u"tracing"_s).toBool(), cli.describe().constData());
+    const QJsonObject lines = seen.value(u"lines"_s).toObject();
+    QCOMPARE(lines.size(), 6);
+    for (auto it = lines.begin(); it != lines.end(); ++it) {
+        const QJsonObject place = it.value().toObject();
+        QVERIFY2(place.value(u"traced"_s) == place.value(u"expected"_s), qPrintable(it.key() + u": "_s + QString::fromUtf8(cli.out)));
+    }
+    QCOMPARE(lines.value(u"far"_s).toObject().value(u"traced"_s).toInt(), 40002);
+    compareStartup(seen, expected);
+}
