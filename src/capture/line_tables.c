@@ -74,66 +74,40 @@ static void prepare_frames(void)
     }
 }
 
-static void* mem_malloc(void* ctx, size_t size)
+/* One set of hooks for both domains: ctx is the domain's next allocator, tracemalloc's. */
+static void* hook_malloc(void* ctx, size_t size)
 {
-    (void)ctx;
+    PyMemAllocatorEx* next = ctx;
     prepare_frames();
-    return next_mem.malloc(next_mem.ctx, size);
+    return next->malloc(next->ctx, size);
 }
 
-static void* mem_calloc(void* ctx, size_t count, size_t size)
+static void* hook_calloc(void* ctx, size_t count, size_t size)
 {
-    (void)ctx;
+    PyMemAllocatorEx* next = ctx;
     prepare_frames();
-    return next_mem.calloc(next_mem.ctx, count, size);
+    return next->calloc(next->ctx, count, size);
 }
 
-static void* mem_realloc(void* ctx, void* block, size_t size)
+static void* hook_realloc(void* ctx, void* block, size_t size)
 {
-    (void)ctx;
+    PyMemAllocatorEx* next = ctx;
     prepare_frames();
-    return next_mem.realloc(next_mem.ctx, block, size);
+    return next->realloc(next->ctx, block, size);
 }
 
-static void mem_free(void* ctx, void* block)
+static void hook_free(void* ctx, void* block)
 {
-    (void)ctx;
-    next_mem.free(next_mem.ctx, block);
-}
-
-static void* obj_malloc(void* ctx, size_t size)
-{
-    (void)ctx;
-    prepare_frames();
-    return next_obj.malloc(next_obj.ctx, size);
-}
-
-static void* obj_calloc(void* ctx, size_t count, size_t size)
-{
-    (void)ctx;
-    prepare_frames();
-    return next_obj.calloc(next_obj.ctx, count, size);
-}
-
-static void* obj_realloc(void* ctx, void* block, size_t size)
-{
-    (void)ctx;
-    prepare_frames();
-    return next_obj.realloc(next_obj.ctx, block, size);
-}
-
-static void obj_free(void* ctx, void* block)
-{
-    (void)ctx;
-    next_obj.free(next_obj.ctx, block);
+    PyMemAllocatorEx* next = ctx;
+    next->free(next->ctx, block);
 }
 
 int leakscope_install_line_tables(void)
 {
     if (!_Py_tracemalloc_config.tracing)
         return 0;
-    PyMemAllocatorEx mem = {NULL, mem_malloc, mem_calloc, mem_realloc, mem_free};
-    PyMemAllocatorEx obj = {NULL, obj_malloc, obj_calloc, obj_realloc, obj_free};
+    PyMemAllocatorEx mem = {&next_mem, hook_malloc, hook_calloc, hook_realloc, hook_free};
+    PyMemAllocatorEx obj = {&next_obj, hook_malloc, hook_calloc, hook_realloc, hook_free};
     PyMem_GetAllocator(PYMEM_DOMAIN_MEM, &next_mem);
     PyMem_GetAllocator(PYMEM_DOMAIN_OBJ, &next_obj);
     PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &mem);
