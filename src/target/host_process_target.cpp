@@ -8,6 +8,7 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QThreadPool>
+#include <QtCore/QTimer>
 #include <QtNetwork/QLocalServer>
 #include <QtNetwork/QLocalSocket>
 
@@ -19,6 +20,7 @@ namespace leakscope {
 namespace {
 
 constexpr qsizetype kLastOutputBytes = 16 * 1024;
+constexpr int kExitGrace = 2000; // ms a host that closed its connection has to exit before it is called lost
 
 QString signalName(int signal)
 {
@@ -136,8 +138,12 @@ void HostProcessTarget::onNewConnection()
     m_server->close(); // nobody else may connect
     connect(socket, &QLocalSocket::readyRead, this, &HostProcessTarget::onReadyRead);
     connect(socket, &QLocalSocket::disconnected, this, [this] {
-        if (m_process.state() != QProcess::NotRunning && state() != State::Lost)
-            fail(tr("leakscope-host closed the connection"));
+        // A host that crashes closes its end as it dies; the socket may say so before the process's
+        // exit is seen. Give the exit a moment to be reported as what it is (a signal, an exit code).
+        QTimer::singleShot(kExitGrace, this, [this] {
+            if (m_process.state() != QProcess::NotRunning && state() != State::Lost)
+                fail(tr("leakscope-host closed the connection"));
+        });
     });
     onReadyRead();
 }
