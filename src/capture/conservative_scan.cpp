@@ -410,10 +410,11 @@ void Scan::explain()
         if (settledBy[t] < 0)
             continue;
         const Hit& hit = m_hits[static_cast<std::size_t>(settledBy[t])];
-        static constexpr std::string_view kinds[] = {"c-field", "module-state", "c-static"};
+        static constexpr ExplanationKind kinds[] = {ExplanationKind::CField, ExplanationKind::ModuleState,
+                                                    ExplanationKind::CStatic};
         if (const ExplainContext::Reached* reached = reachedHolder(hit)) {
             // Not in the snapshot: named through the snapshot object it was reached from.
-            m_context.explainIndex(m_targets[t].index, "untracked-holder", detail(hit), reached->anchor, 0);
+            m_context.explainIndex(m_targets[t].index, ExplanationKind::UntrackedHolder, detail(hit), reached->anchor, 0);
             continue;
         }
         m_context.explainIndex(m_targets[t].index, kinds[static_cast<int>(hit.kind)], detail(hit),

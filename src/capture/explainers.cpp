@@ -65,7 +65,7 @@ std::int64_t ExplainContext::candidateIndex(PyObject* object) const
     return it == m_byObject.end() ? -1 : static_cast<std::int64_t>(it->second);
 }
 
-void ExplainContext::explain(PyObject* object, std::string_view kind, std::string detail, ObjectIndex holder,
+void ExplainContext::explain(PyObject* object, ExplanationKind kind, std::string detail, ObjectIndex holder,
                              std::uint32_t holderOffset)
 {
     if (!object)
@@ -75,17 +75,17 @@ void ExplainContext::explain(PyObject* object, std::string_view kind, std::strin
         explainIndex(static_cast<ObjectIndex>(index), kind, std::move(detail), holder, holderOffset);
 }
 
-void ExplainContext::explainIndex(ObjectIndex index, std::string_view kind, std::string detail, ObjectIndex holder,
+void ExplainContext::explainIndex(ObjectIndex index, ExplanationKind kind, std::string detail, ObjectIndex holder,
                                   std::uint32_t holderOffset)
 {
-    m_explained.try_emplace(index, Explained{std::string(kind), std::move(detail), holder, holderOffset});
+    m_explained.try_emplace(index, Explained{kind, std::move(detail), holder, holderOffset});
 }
 
 void ExplainContext::store(SnapshotColumns& columns, StringPoolBuilder& strings)
 {
     columns.explanations.clear();
     for (auto& [index, e] : m_explained)
-        columns.explanations.push_back({index, strings.intern(e.kind), strings.intern(e.detail), e.holder, e.holderOffset});
+        columns.explanations.push_back({index, strings.intern(explanationKindName(e.kind)), strings.intern(e.detail), e.holder, e.holderOffset});
     std::sort(columns.explanations.begin(), columns.explanations.end(),
               [](const ExplanationRecord& a, const ExplanationRecord& b) { return a.object < b.object; });
 }
@@ -105,7 +105,7 @@ void explainTypeInternals(ExplainContext& context)
     for (PyTypeObject* type : allTypes()) {
         const bool isStatic = !(type->tp_flags & Py_TPFLAGS_HEAPTYPE);
         if (context.candidateIndex(type->tp_subclasses) >= 0)
-            context.explain(type->tp_subclasses, "type-internals",
+            context.explain(type->tp_subclasses, ExplanationKind::TypeInternals,
                             "tp_subclasses of " + typeName(type) + " (no tp_traverse visits it)");
         if (!isStatic)
             continue; // type_traverse reports a heap type's other slots
@@ -113,7 +113,7 @@ void explainTypeInternals(ExplainContext& context)
             {type->tp_dict, "tp_dict"}, {type->tp_mro, "tp_mro"}, {type->tp_bases, "tp_bases"}, {type->tp_cache, "tp_cache"}};
         for (const auto& [slot, name] : slots) {
             if (context.candidateIndex(slot) >= 0)
-                context.explain(slot, "type-internals",
+                context.explain(slot, ExplanationKind::TypeInternals,
                                 std::string(name) + " of static type " + typeName(type) + " (held by the C struct)");
         }
     }
@@ -136,7 +136,7 @@ void explainModuleCopies(ExplainContext& context)
         std::string text;
         if (PyUnicode_Check(name))
             appendUnicode(text, name, 200);
-        context.explain(def->m_base.m_copy, "module-copy",
+        context.explain(def->m_base.m_copy, ExplanationKind::ModuleCopy,
                         "copy of single-phase extension module " + text
                             + "'s dict, kept in PyModuleDef.m_base.m_copy to re-initialise it");
     }
@@ -241,11 +241,11 @@ void explainEntryFrames(ExplainContext& context)
                 callable += " bound to " + instanceText(entry.arguments[0]);
             const char* role = arguments ? "the argument tuple" : "the callable";
             if (entry.outermost)
-                context.explainIndex(index, "thread-state",
+                context.explainIndex(index, ExplanationKind::ThreadState,
                                      "held by _thread's start-up state for " + threadText(entry.thread) + ": " + role
                                          + " of the thread, " + callable);
             else
-                context.explainIndex(index, "frame",
+                context.explainIndex(index, ExplanationKind::Frame,
                                      "held by the C code that called " + callable + " on " + threadText(entry.thread)
                                          + ", still executing: " + role);
             break;
@@ -259,7 +259,7 @@ void explainInterpreterRoots(ExplainContext& context)
 {
     leakscope_visit_interpreter_roots(
         [](void* arg, PyObject* object, const char* where) {
-            static_cast<ExplainContext*>(arg)->explain(object, "interpreter-root",
+            static_cast<ExplainContext*>(arg)->explain(object, ExplanationKind::InterpreterRoot,
                                                        std::string("held by the interpreter state: ") + where);
         },
         &context);
@@ -269,7 +269,7 @@ void explainThreadRoots(ExplainContext& context)
 {
     leakscope_visit_thread_roots(
         [](void* arg, unsigned long thread, PyObject* object, const char* where) {
-            static_cast<ExplainContext*>(arg)->explain(object, "thread-state",
+            static_cast<ExplainContext*>(arg)->explain(object, ExplanationKind::ThreadState,
                                                        std::string("held by ") + where + " (" + threadText(thread) + ")");
         },
         &context);
@@ -285,7 +285,7 @@ void explainThreadRoots(ExplainContext& context)
             else
                 detail += where;
             detail += " of the executing frame " + codeText(code, line) + " (" + threadText(thread) + ")";
-            context.explain(object, "frame", std::move(detail));
+            context.explain(object, ExplanationKind::Frame, std::move(detail));
         },
         &context);
     explainEntryFrames(context);
@@ -318,7 +318,7 @@ void explainCodeConstants(ExplainContext& context)
         if (!constant)
             continue;
         if (context.candidateIndex(constant) >= 0)
-            context.explain(constant, "code-constant",
+            context.explain(constant, ExplanationKind::CodeConstant,
                             (constant == next.code->co_consts ? "co_consts of the code object " : "a constant of the code object ")
                                 + codeText(next.code, 0),
                             next.holder);
@@ -352,7 +352,7 @@ void explainBaseline(ExplainContext& context, const Baseline& baseline)
         const std::pair<std::uint64_t, std::uint64_t> key{reinterpret_cast<std::uintptr_t>(object),
                                                           reinterpret_cast<std::uintptr_t>(Py_TYPE(object))};
         if (std::binary_search(baseline.candidates.begin(), baseline.candidates.end(), key))
-            context.explainIndex(index, "startup", "already unreferenced before the script started (interpreter start-up)");
+            context.explainIndex(index, ExplanationKind::Startup, "already unreferenced before the script started (interpreter start-up)");
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <Python.h>
 
+#include "snapshot/explanation_kinds.h"
 #include "snapshot/snapshot.h"
 
 #include <cstdint>
@@ -50,9 +51,9 @@ public:
     // Records why object is legitimate if it is a candidate and has no explanation yet. holder is the
     // snapshot index of an object holding it, where known, and holderOffset the reference's byte
     // offset inside that object.
-    void explain(PyObject* object, std::string_view kind, std::string detail, ObjectIndex holder = kNoObject,
+    void explain(PyObject* object, ExplanationKind kind, std::string detail, ObjectIndex holder = kNoObject,
                  std::uint32_t holderOffset = 0);
-    void explainIndex(ObjectIndex index, std::string_view kind, std::string detail, ObjectIndex holder = kNoObject,
+    void explainIndex(ObjectIndex index, ExplanationKind kind, std::string detail, ObjectIndex holder = kNoObject,
                       std::uint32_t holderOffset = 0);
 
     // An untracked object outside the snapshot that an explainer reached through references the
@@ -77,7 +78,7 @@ public:
 private:
     struct Explained
     {
-        std::string kind;
+        ExplanationKind kind;
         std::string detail;
         ObjectIndex holder;
         std::uint32_t holderOffset;

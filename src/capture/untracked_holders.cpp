@@ -417,7 +417,7 @@ private:
             return;
         std::string detail = "held by " + (where.empty() ? std::string() : where + " of ") + holderText(holder);
         detail += arrayItem ? ", whose data buffer no tp_traverse reads" : ", which the collector does not track";
-        m_context.explainIndex(index, arrayItem ? "array-item" : "untracked-holder", std::move(detail), holder.anchor);
+        m_context.explainIndex(index, arrayItem ? ExplanationKind::ArrayItem : ExplanationKind::UntrackedHolder, std::move(detail), holder.anchor);
     }
 
     ExplainContext& m_context;

@@ -180,15 +180,14 @@ std::optional<SourceLocation> parseSourceLine(std::string_view text)
 // objects the same field holds across the snapshot. O(explanations), once per selection.
 static QString findingHtml(const Snapshot& s, const ExplanationRecord& explanation)
 {
-    const std::string_view kind = s.string(explanation.kind);
-    if ((kind != "c-field" && kind != "module-state") || explanation.holder == kNoObject
-        || explanation.holder >= s.objectCount())
+    const std::optional<ExplanationKind> kind = explanationKindFromName(s.string(explanation.kind));
+    if (!kind || !isUntraversedField(*kind) || explanation.holder == kNoObject || explanation.holder >= s.objectCount())
         return {};
-    const bool moduleState = kind == "module-state";
+    const bool moduleState = *kind == ExplanationKind::ModuleState;
     const TypeIndex holderType = s.typeOf(explanation.holder);
     const std::vector<UntraversedField> fields = untraversedFields(s);
     const auto field = std::find_if(fields.begin(), fields.end(), [&](const UntraversedField& f) {
-        return f.kind == kind && f.offset == explanation.holderOffset
+        return f.kind == *kind && f.offset == explanation.holderOffset
             && (moduleState ? f.module == explanation.holder : f.holderType == holderType);
     });
     if (field == fields.end())

@@ -2,58 +2,13 @@
 
 #include "model_text.h"
 
+#include "snapshot/explanation_kinds.h"
+
 #include <QtCore/QCoreApplication>
 
 namespace leakscope {
 
 namespace {
-
-struct KindDescription
-{
-    std::string_view kind;
-    const char* text;
-};
-
-// The kinds the capture's explainers record (src/capture/explainers.cpp, untracked_holders.h,
-// conservative_scan.h).
-constexpr KindDescription kKinds[] = {
-    {"interpreter-root",
-     QT_TRANSLATE_NOOP("CandidateGroups", "Held by the interpreter state (module registries, codecs, warnings, atexit "
-                                          "callbacks, audit hooks…), which no object's tp_traverse reports.")},
-    {"thread-state",
-     QT_TRANSLATE_NOOP("CandidateGroups", "Held by a thread's state (its current exception, context, async generator "
-                                          "hooks, the callable it was started with…), outside any object.")},
-    {"frame",
-     QT_TRANSLATE_NOOP("CandidateGroups", "A local variable or value-stack entry of a frame that was executing when the "
-                                          "snapshot was taken.")},
-    {"code-constant",
-     QT_TRANSLATE_NOOP("CandidateGroups", "A constant of a code object: code objects are not tracked by the collector, so "
-                                          "their references are not edges of the graph.")},
-    {"array-item",
-     QT_TRANSLATE_NOOP("CandidateGroups", "An element of a numpy array of dtype object: arrays are not tracked by the "
-                                          "collector and no traverse function reads their data.")},
-    {"untracked-holder",
-     QT_TRANSLATE_NOOP("CandidateGroups", "Held by an object the collector does not track: an array's .base, or an "
-                                          "untracked container; the details name it.")},
-    {"type-internals",
-     QT_TRANSLATE_NOOP("CandidateGroups", "Part of a type: the dict, MRO, bases or cache of a static type, held by its C "
-                                          "struct, or a type's map of subclasses.")},
-    {"module-copy",
-     QT_TRANSLATE_NOOP("CandidateGroups", "The copy of a single-phase extension module's dict that CPython keeps to "
-                                          "initialise the module again.")},
-    {"module-state",
-     QT_TRANSLATE_NOOP("CandidateGroups", "Held by a module's C state (PyModuleDef.m_size), which its traverse does not "
-                                          "report.")},
-    {"c-field",
-     QT_TRANSLATE_NOOP("CandidateGroups", "Its address is stored in another object's memory, in a field no tp_traverse "
-                                          "reports; the details name that object.")},
-    {"c-static",
-     QT_TRANSLATE_NOOP("CandidateGroups", "Its address is stored in the static data of a loaded library or of the "
-                                          "executable: a C global variable.")},
-    {"startup",
-     QT_TRANSLATE_NOOP("CandidateGroups", "Already unreferenced before the script started: made by the interpreter's "
-                                          "start-up.")},
-};
 
 QString groupTr(const char* text)
 {
@@ -82,10 +37,8 @@ QString candidateGroupDescription(const CandidateGroupKey& key)
                   "a rule also matches stay under their explanation.)");
     case CandidateGroupKey::Explained: break;
     }
-    for (const KindDescription& known : kKinds) {
-        if (known.kind == key.explanation)
-            return groupTr(known.text);
-    }
+    if (const std::optional<ExplanationKind> kind = explanationKindFromName(key.explanation))
+        return groupTr(std::string(explanationKindDescription(*kind)).c_str());
     return groupTr("Explained when the snapshot was captured, as \"%1\".").arg(toQString(key.explanation));
 }
 

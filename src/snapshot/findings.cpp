@@ -9,17 +9,17 @@ namespace leakscope {
 std::vector<UntraversedField> untraversedFields(const Snapshot& snapshot)
 {
     // (kind, holder type, module, offset) -> entry; holders are counted from the sorted holder lists.
-    using Key = std::tuple<std::string_view, TypeIndex, ObjectIndex, std::uint32_t>;
+    using Key = std::tuple<ExplanationKind, TypeIndex, ObjectIndex, std::uint32_t>;
     std::map<Key, std::pair<UntraversedField, std::vector<ObjectIndex>>> groups;
     for (const ExplanationRecord& e : snapshot.columns().explanations) {
-        const std::string_view kind = snapshot.string(e.kind);
-        if ((kind != "c-field" && kind != "module-state") || e.holder == kNoObject)
+        const std::optional<ExplanationKind> kind = explanationKindFromName(snapshot.string(e.kind));
+        if (!kind || !isUntraversedField(*kind) || e.holder == kNoObject)
             continue;
         const TypeIndex type = snapshot.typeOf(e.holder);
-        const ObjectIndex module = kind == "module-state" ? e.holder : kNoObject;
-        auto& [field, holders] = groups[Key{kind, type, module, e.holderOffset}];
+        const ObjectIndex module = *kind == ExplanationKind::ModuleState ? e.holder : kNoObject;
+        auto& [field, holders] = groups[Key{*kind, type, module, e.holderOffset}];
         if (field.objects++ == 0) {
-            field.kind = kind;
+            field.kind = *kind;
             field.holderType = type;
             field.offset = e.holderOffset;
             field.module = module;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis.h"
+#include "explanation_kinds.h"
 #include "snapshot.h"
 
 #include <cstdint>
@@ -12,14 +13,14 @@ namespace leakscope {
 // A place in C memory that keeps objects alive without telling the collector: a field of a type (or a
 // module's state) that holds references its tp_traverse (or m_traverse) does not report. Not a leak,
 // but a bug of its own: a cycle through such a field can never be collected, and every object it holds
-// looks orphaned to a gc-based tool. Found from the conservative scan's explanations (kinds "c-field"
-// and "module-state", which name the holder and the offset).
+// looks orphaned to a gc-based tool. Found from the conservative scan's explanations of the kinds
+// isUntraversedField() accepts (c-field and module-state, which name the holder and the offset).
 struct UntraversedField
 {
-    std::string_view kind;        // the explanation kind: "c-field" or "module-state"
+    ExplanationKind kind = ExplanationKind::CField; // or ModuleState
     TypeIndex holderType = 0;     // type of the objects whose memory holds the references
     std::uint32_t offset = 0;     // byte offset of the field in those objects (or in the module state)
-    ObjectIndex module = kNoObject; // for "module-state": the module; grouped per module, not per type
+    ObjectIndex module = kNoObject; // for ModuleState: the module; grouped per module, not per type
     std::size_t objects = 0;      // candidates held there
     std::size_t holders = 0;      // distinct holders
     ObjectIndex exampleHolder = kNoObject;

@@ -257,7 +257,8 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
     for (const UntraversedField& field : untraversedFields(s)) {
         out += first ? "\n  {" : ",\n  {";
         first = false;
-        appendStringField(out, "kind", field.kind == "c-field" ? "untraversed-field" : "untraversed-module-state");
+        appendStringField(out, "kind",
+                          field.kind == ExplanationKind::CField ? "untraversed-field" : "untraversed-module-state");
         out += ", ";
         appendStringField(out, "holder_type", s.typeName(field.holderType));
         out += ", ";
@@ -386,7 +387,7 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
         for (const UntraversedField& field : fields) {
             out += "  " + std::to_string(field.objects) + (field.objects == 1 ? " object" : " objects") + " held at +"
                 + std::to_string(field.offset) + " of ";
-            out += field.kind == "module-state" ? "the module state of " + printable(elideUtf8(s.repr(field.module), 60))
+            out += field.kind == ExplanationKind::ModuleState ? "the module state of " + printable(elideUtf8(s.repr(field.module), 60))
                                                 : std::to_string(field.holders) + " " + printable(s.typeName(field.holderType))
                                                       + (field.holders == 1 ? " object" : " objects");
             out += '\n';
