@@ -1,6 +1,7 @@
 // leakscope-host: the crash-isolated interpreter the LeakScope application starts for each script.
 #include "capture/interpreter.h"
 #include "host/host_session.h"
+#include "snapshot/tracemalloc_option.h"
 
 #include <charconv>
 #include <csignal>
@@ -8,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <string_view>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -33,22 +35,6 @@ const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DE
                       "site-packages, PYTHONWARNINGS...), except a PYTHONHOME that is not the embedded\n"
                       "interpreter's prefix, which is ignored with a warning.\n";
 
-constexpr unsigned kDefaultTracemallocDepth = 10;
-
-// The DEPTH of --tracemalloc[=DEPTH], or 0 when it is not a whole number from 1 to 65535.
-unsigned tracemallocDepth(std::string_view arg)
-{
-    constexpr std::string_view option = "--tracemalloc";
-    if (arg == option)
-        return kDefaultTracemallocDepth;
-    const std::string_view text = arg.substr(option.size() + 1);
-    unsigned depth = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), depth);
-    if (error != std::errc() || end != text.data() + text.size() || depth > leakscope::capture::kMaxTracemallocDepth)
-        return 0;
-    return depth;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -65,11 +51,10 @@ int main(int argc, char** argv)
         const std::string_view arg = argv[i];
         if (arg == "--connect" && i + 1 < argc) {
             options.socketPath = argv[++i];
-        } else if (arg == "--tracemalloc" || arg.starts_with("--tracemalloc=")) {
-            options.tracemallocDepth = tracemallocDepth(arg);
+        } else if (const std::optional<unsigned> depth = leakscope::parseTracemallocOption(arg)) {
+            options.tracemallocDepth = *depth;
             if (options.tracemallocDepth == 0) {
-                std::fprintf(stderr, "leakscope-host: --tracemalloc takes a depth from 1 to 65535, not '%s'\n%s",
-                             argv[i] + std::string_view("--tracemalloc=").size(), kUsage);
+                std::fprintf(stderr, "leakscope-host: %s\n%s", leakscope::tracemallocDepthError(arg).c_str(), kUsage);
                 return 2;
             }
         } else if (arg == "-I") {

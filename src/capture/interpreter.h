@@ -2,6 +2,8 @@
 
 // Python-free interface to the embedded interpreter.
 
+#include "snapshot/tracemalloc_option.h"
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,8 +32,7 @@ struct InterpreterOptions
     bool ignoreEnvironment = false;
 };
 
-// The largest tracemalloc depth CPython accepts.
-inline constexpr unsigned kMaxTracemallocDepth = 65535;
+using leakscope::kMaxTracemallocDepth; // the largest tracemalloc depth CPython accepts
 
 struct ScriptOutcome
 {

@@ -7,6 +7,7 @@
 #include "snapshot/analysis.h"
 #include "snapshot/ignore_rules.h"
 #include "snapshot/report.h"
+#include "snapshot/tracemalloc_option.h"
 
 #include <charconv>
 #include <chrono>
@@ -69,8 +70,6 @@ struct ReportArguments
     std::vector<std::string> argv;        // script and its arguments
 };
 
-constexpr unsigned kDefaultTracemallocDepth = 10;
-
 int usageError(const std::string& message)
 {
     std::fprintf(stderr, "leakscope-cli report: %s\nTry 'leakscope-cli report --help'.\n", message.c_str());
@@ -108,17 +107,10 @@ int parse(int argc, char** argv, ReportArguments& args)
             args.isolated = true;
         } else if (arg == "-E") {
             args.ignoreEnvironment = true;
-        } else if (arg == "--tracemalloc" || arg.rfind("--tracemalloc=", 0) == 0) {
-            args.tracemallocDepth = kDefaultTracemallocDepth;
-            if (arg.size() > std::string_view("--tracemalloc").size()) {
-                const std::string_view text = arg.substr(std::string_view("--tracemalloc=").size());
-                unsigned depth = 0;
-                const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), depth);
-                if (error != std::errc() || end != text.data() + text.size() || depth < 1
-                    || depth > capture::kMaxTracemallocDepth)
-                    return usageError("--tracemalloc takes a depth from 1 to 65535, not '" + std::string(text) + "'");
-                args.tracemallocDepth = depth;
-            }
+        } else if (const std::optional<unsigned> depth = parseTracemallocOption(arg)) {
+            if (*depth == 0)
+                return usageError(tracemallocDepthError(arg));
+            args.tracemallocDepth = *depth;
         } else if (arg == "--format" || arg.rfind("--format=", 0) == 0) {
             std::string name;
             if (!value(name))

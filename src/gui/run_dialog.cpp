@@ -43,23 +43,16 @@ bool takeTracemallocOption(QStringList& arguments, RunRequest& request, QString*
             ++k;
             continue;
         }
-        int depth = RunRequest::kDefaultTracemallocDepth;
-        if (argument != option) {
-            const QString text = argument.mid(option.size() + 1);
-            bool ok = false;
-            depth = text.toInt(&ok);
-            // toInt() takes a sign and spaces around; a depth is digits only.
-            if (!ok || depth < 1 || depth > RunRequest::kMaxTracemallocDepth || text.front() == u'+'
-                || text.trimmed() != text) {
-                if (error)
-                    *error = RunDialog::tr("--tracemalloc takes a depth from 1 to %1, not '%2'")
-                                 .arg(RunRequest::kMaxTracemallocDepth)
-                                 .arg(text);
-                return false;
-            }
+        const unsigned depth = parseTracemallocOption(argument.toStdString()).value_or(0);
+        if (depth == 0) {
+            if (error)
+                *error = RunDialog::tr("--tracemalloc takes a depth from 1 to %1, not '%2'")
+                             .arg(RunRequest::kMaxTracemallocDepth)
+                             .arg(argument.mid(option.size() + 1));
+            return false;
         }
         request.trackAllocations = true;
-        request.tracemallocDepth = depth;
+        request.tracemallocDepth = static_cast<int>(depth);
         arguments.removeAt(k);
     }
     return true;

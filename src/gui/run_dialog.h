@@ -1,5 +1,6 @@
 #pragma once
 
+#include "snapshot/tracemalloc_option.h"
 #include "target/host_process_target.h"
 
 #include <QtWidgets/QDialog>
@@ -14,8 +15,9 @@ namespace leakscope {
 
 struct RunRequest
 {
-    static constexpr int kDefaultTracemallocDepth = 10;
-    static constexpr int kMaxTracemallocDepth = 65535;
+    // The --tracemalloc constants as the ints spin boxes and settings use.
+    static constexpr int kDefaultTracemallocDepth = static_cast<int>(leakscope::kDefaultTracemallocDepth);
+    static constexpr int kMaxTracemallocDepth = static_cast<int>(leakscope::kMaxTracemallocDepth);
 
     QString script;
     QStringList arguments;
