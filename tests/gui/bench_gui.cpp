@@ -6,7 +6,7 @@
 #include "gui/main_window.h"
 #include "models/candidates_model.h"
 #include "synthetic_snapshot.h"
-#include "target/fake_target.h"
+#include "support/fake_target.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtWidgets/QApplication>

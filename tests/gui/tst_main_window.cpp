@@ -17,7 +17,7 @@
 #include "models/object_tree_model.h"
 #include "models/type_summary_model.h"
 #include "snapshot/test_graph.h"
-#include "target/fake_target.h"
+#include "support/fake_target.h"
 #include "target/host_process_target.h"
 
 #include <QtCore/QStandardPaths>

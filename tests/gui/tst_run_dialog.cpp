@@ -4,7 +4,7 @@
 // FILE-run.png.
 #include "gui/main_window.h"
 #include "gui/run_dialog.h"
-#include "target/fake_target.h"
+#include "support/fake_target.h"
 
 #include <QtCore/QProcess>
 #include <QtCore/QStandardPaths>

@@ -1,6 +1,6 @@
 // The fake target GUI tests drive: requests answered from the event loop, script events played.
 #include "../snapshot/test_graph.h"
-#include "target/fake_target.h"
+#include "support/fake_target.h"
 
 #include <QtTest/QSignalSpy>
 #include <QtTest/QtTest>
