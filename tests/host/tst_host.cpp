@@ -6,7 +6,6 @@
 
 #include "cli_process.h"
 
-#include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -184,11 +183,9 @@ private Q_SLOTS:
         QVERIFY2(sawLoopData, "the snapshot taken mid-loop holds the script's data");
         QCOMPARE(target.state(), Target::State::Running);
 
-        QElapsedTimer clock;
-        clock.start();
+        // The loop never ends by itself: finishing at all is the interrupt's doing.
         target.interrupt();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
-        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
         QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("interrupted"));
         QVERIFY(finished.at(0).at(2).toString().contains(QStringLiteral("KeyboardInterrupt")));
     }
@@ -201,11 +198,9 @@ private Q_SLOTS:
         QSignalSpy& finished = watched.finished;
         QVERIFY(watched.startAndRun());
         QTRY_VERIFY_WITH_TIMEOUT(allOutput(output).contains("sleeping"), 15000);
-        QElapsedTimer clock;
-        clock.start();
+        // The script sleeps for ten minutes: ending within the timeout means the sleep was woken.
         target.interrupt();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
-        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
         QCOMPARE(finished.at(0).at(0).toInt(), 130);
     }
 
@@ -224,15 +219,21 @@ private Q_SLOTS:
         QCOMPARE(snapshots.at(1).at(1).toString(), QStringLiteral("two"));
         QCOMPARE(snapshots.at(1).at(2).toBool(), true);
         QCOMPARE(target.state(), Target::State::Paused);
-        // Paused for real: nothing after the pause has run.
-        QTest::qWait(200);
-        QVERIFY(!allOutput(output).contains("continued"));
-        QVERIFY(finished.isEmpty());
 
-        // A snapshot on request works while paused too.
+        // A snapshot on request works while paused too, and shows the pause is real: the script's
+        // state is still what it was at the pause (after it, "phase" becomes "continued").
         const quint32 id = target.requestSnapshot(QStringLiteral("while paused"));
         QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 3, 15000);
         QCOMPARE(snapshots.at(2).at(0).toUInt(), id);
+        const SnapshotPtr paused = snapshots.at(2).at(3).value<SnapshotPtr>();
+        bool atThePause = false, pastIt = false;
+        for (ObjectIndex i = 0; i < paused->objectCount(); ++i) {
+            atThePause |= paused->repr(i) == "{'phase': 'two', 'items': []}";
+            pastIt |= paused->repr(i) == "{'phase': 'continued', 'items': []}";
+        }
+        QVERIFY(atThePause && !pastIt);
+        QVERIFY(!allOutput(output).contains("continued"));
+        QVERIFY(finished.isEmpty());
 
         target.continueScript();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);

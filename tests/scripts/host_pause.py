@@ -6,6 +6,7 @@ leakscope.snapshot("one")
 kept["phase"] = "two"
 try:
     leakscope.pause("two")
+    kept["phase"] = "continued"
     print("continued", flush=True)
 except KeyboardInterrupt:
     print("interrupted in pause", flush=True)
