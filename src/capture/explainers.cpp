@@ -1,8 +1,8 @@
 #include "explainers.h"
 
 #include "interpreter_roots.h"
-#include "object_layout.h"
 #include "pyobject_access.h"
+#include "structural_repr.h"
 #include "snapshot/analysis.h"
 
 #include <algorithm>
@@ -173,21 +173,6 @@ std::string threadText(unsigned long thread)
 
 namespace {
 
-// "Thread(worker-1)" for a threading.Thread (its type and its _name attribute), "Handler" for others;
-// read from the instance's memory, without running its code.
-std::string instanceText(PyObject* self)
-{
-    if (!self)
-        return {};
-    std::string module, qualname;
-    typeNames(Py_TYPE(self), module, qualname);
-    std::string out = qualname;
-    PyObject* name = leakscope_instance_attribute(self, "_name");
-    if (name && PyUnicode_Check(name))
-        out += "(" + text(name, 80) + ")";
-    return out;
-}
-
 struct EntryFrame
 {
     unsigned long thread;
@@ -222,6 +207,7 @@ void explainEntryFrames(ExplainContext& context)
         }
         return true;
     };
+    KindCache kinds;
     for (ObjectIndex index : context.candidates()) {
         if (context.isExplained(index))
             continue;
@@ -237,8 +223,11 @@ void explainEntryFrames(ExplainContext& context)
             std::string callable = "?";
             if (PyFunction_Check(entry.function))
                 callable = text(reinterpret_cast<PyFunctionObject*>(entry.function)->func_qualname);
-            if (method)
-                callable += " bound to " + instanceText(entry.arguments[0]);
+            if (method) {
+                // Its structural repr says what it is bound to (a Thread by its name and state).
+                callable.clear();
+                appendStructuralRepr(callable, object, kinds);
+            }
             const char* role = arguments ? "the argument tuple" : "the callable";
             if (entry.outermost)
                 context.explainIndex(index, ExplanationKind::ThreadState,

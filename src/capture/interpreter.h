@@ -32,7 +32,6 @@ struct InterpreterOptions
     bool ignoreEnvironment = false;
 };
 
-using leakscope::kMaxTracemallocDepth; // the largest tracemalloc depth CPython accepts
 
 struct ScriptOutcome
 {

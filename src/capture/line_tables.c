@@ -13,7 +13,6 @@
 /* tracemalloc's hooks, which ours call after their work. */
 static PyMemAllocatorEx next_mem;
 static PyMemAllocatorEx next_obj;
-static Py_ssize_t built;
 
 static void start_range(PyCodeObject* code, PyCodeAddressRange* range)
 {
@@ -54,7 +53,6 @@ static void build_line_array(PyCodeObject* code)
     }
     code->_co_linearray_entry_size = (short)entry;
     code->_co_linearray = array;
-    ++built;
 }
 
 /* The frames tracemalloc's traceback will read for this allocation (traceback_get_frames: from the
@@ -113,9 +111,4 @@ int leakscope_install_line_tables(void)
     PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &mem);
     PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &obj);
     return 1;
-}
-
-Py_ssize_t leakscope_line_tables_built(void)
-{
-    return built;
 }

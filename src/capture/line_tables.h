@@ -20,9 +20,6 @@ extern "C" {
 // tracemalloc.stop() removes the hooks with tracemalloc's own.
 int leakscope_install_line_tables(void);
 
-// How many code objects have been given a line array since installation.
-Py_ssize_t leakscope_line_tables_built(void);
-
 #ifdef __cplusplus
 }
 #endif

@@ -256,13 +256,14 @@ public:
     explicit Follower(ExplainContext& context)
         : m_context(context)
     {
+        std::vector<std::uintptr_t> addresses;
         for (ObjectIndex index : context.candidates()) {
             if (!context.isExplained(index)) {
                 m_targets.push_back(index);
-                m_addresses.push_back(reinterpret_cast<std::uintptr_t>(context.object(index)));
+                addresses.push_back(reinterpret_cast<std::uintptr_t>(context.object(index)));
             }
         }
-        m_table.emplace(m_addresses);
+        m_table.emplace(addresses);
     }
 
     bool idle() const { return m_targets.empty(); }
@@ -423,7 +424,6 @@ private:
     ExplainContext& m_context;
     Numpy m_numpy;
     std::vector<ObjectIndex> m_targets;
-    std::vector<std::uintptr_t> m_addresses;
     std::optional<AddressTable> m_table;
     std::vector<std::uintptr_t> m_seedAddresses; // the followed objects of the snapshot
     bool m_seedsSorted = false;

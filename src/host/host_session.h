@@ -11,7 +11,7 @@ struct HostOptions
     std::string token;             // proves to the GUI side that this host is the one it started
     std::vector<std::string> argv; // the script and its arguments
     // As python3 -X tracemalloc=N: trace allocations from the interpreter's start, keeping this many
-    // frames (1 to capture::kMaxTracemallocDepth), so snapshots carry candidates' allocation sites;
+    // frames (1 to kMaxTracemallocDepth), so snapshots carry candidates' allocation sites;
     // 0: don't.
     unsigned tracemallocDepth = 0;
     bool isolated = false;          // as python3 -I
