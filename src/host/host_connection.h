@@ -1,6 +1,6 @@
 #pragma once
 
-#include "target/protocol.h"
+#include "protocol/protocol.h"
 
 #include <mutex>
 #include <string>

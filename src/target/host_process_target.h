@@ -1,7 +1,7 @@
 #pragma once
 
 #include "target.h"
-#include "target/protocol.h"
+#include "protocol/protocol.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QPointer>

@@ -3,7 +3,7 @@
 // Helpers shared by the protocol tests: field-by-field comparison of messages (written independently of
 // protocol.cpp's field lists) and a little builder for hand-made, possibly malformed, frames.
 
-#include "target/protocol.h"
+#include "protocol/protocol.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QString>
