@@ -280,6 +280,8 @@ int reportCommand(int argc, char** argv)
         options.baseline = &baseline;
         const SnapshotPtr snapshot = capture::captureHeap(options);
         const HeapAnalysis analysis(*snapshot, ignoreRules);
+        for (const RuleLimitHit& hit : analysis.ruleLimitHits())
+            std::fprintf(stderr, "leakscope-cli: warning: %s\n", formatRuleLimitHit(rules.rules()[hit.rule], hit).c_str());
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
         const std::string text = formatReport(analysis, args.format, seconds);

@@ -52,7 +52,7 @@ void FilterBar::applyText()
     m_proxy->setFilterText(m_ui->text->text(), m_ui->regex->isChecked());
     // An invalid expression matches nothing: say so where it is typed.
     m_ui->text->setStyleSheet(m_proxy->isFilterValid() ? QString() : QStringLiteral("color: #b00020;"));
-    m_ui->text->setToolTip(m_proxy->isFilterValid() ? QString() : tr("Not a valid regular expression"));
+    m_ui->text->setToolTip(m_proxy->isFilterValid() ? QString() : m_proxy->filterErrorString());
 }
 
 void FilterBar::focusText()

@@ -53,7 +53,9 @@ void TextFilter::setPattern(const QString& pattern, bool regex)
 {
     m_pattern = pattern;
     m_regex = regex;
-    m_expression = QRegularExpression();
+    m_expression.reset();
+    m_compileError.clear();
+    m_limitHit = false;
     m_matcher = QStringMatcher();
     m_foldedNeedle.clear();
     m_asciiNeedle = false;
@@ -61,9 +63,11 @@ void TextFilter::setPattern(const QString& pattern, bool regex)
     if (pattern.isEmpty())
         return;
     if (regex) {
-        m_expression = QRegularExpression(pattern, QRegularExpression::CaseInsensitiveOption);
-        if (m_expression.isValid())
-            m_expression.optimize(); // compile now, not on the first of a million rows
+        try {
+            m_expression = Pattern::compile(pattern.toStdString(), {.caseless = true});
+        } catch (const PatternError& error) {
+            m_compileError = QStringLiteral("Not a valid regular expression: %1").arg(QString::fromStdString(error.what()));
+        }
         return;
     }
     m_matcher = QStringMatcher(pattern, Qt::CaseInsensitive);
@@ -77,7 +81,14 @@ void TextFilter::setPattern(const QString& pattern, bool regex)
 
 QString TextFilter::errorString() const
 {
-    return isValid() ? QString() : m_expression.errorString();
+    if (isValid())
+        return {};
+    if (m_limitHit) {
+        return QStringLiteral("The regular expression hit its match limit (%1 steps) on some text; make it more "
+                              "specific")
+            .arg(Pattern::kMatchLimit);
+    }
+    return m_compileError;
 }
 
 bool TextFilter::matches(std::string_view utf8) const
@@ -85,11 +96,12 @@ bool TextFilter::matches(std::string_view utf8) const
     if (m_pattern.isEmpty())
         return true;
     if (m_regex) {
-        // The decoder's output is valid UTF-16 (bad input bytes become U+FFFD): PCRE2 need not check it.
-        return m_expression.isValid()
-            && m_expression.match(decode(utf8), 0, QRegularExpression::NormalMatch,
-                                  QRegularExpression::DontCheckSubjectStringMatchOption)
-                   .hasMatch();
+        // Searched on the UTF-8 text as it is: no decoding per row.
+        if (!m_expression || m_limitHit)
+            return false;
+        const Pattern::Result result = m_expression->search(utf8);
+        m_limitHit = result == Pattern::Result::LimitHit;
+        return result == Pattern::Result::Match;
     }
     if (m_asciiNeedle) {
         if (containsFolded(utf8, m_foldedNeedle))

@@ -26,7 +26,7 @@ HeapAnalysis::HeapAnalysis(const Snapshot& snapshot, const IgnoreRules* rules)
     }
     if (!rules || rules->empty())
         return;
-    m_ignored = rules->firstMatches(snapshot, m_candidates);
+    m_ignored = rules->firstMatches(snapshot, m_candidates, &m_ruleLimitHits);
     for (const IgnoreMatch& match : m_ignored) {
         if (!snapshot.explanation(match.object))
             --m_suspects;

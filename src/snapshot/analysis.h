@@ -52,6 +52,9 @@ public:
     const IgnoreRule* ignoredBy(ObjectIndex i) const { return m_ignored.empty() ? nullptr : findIgnored(i); }
     // Candidates some rule matches, explained ones included.
     std::size_t ignoredCount() const { return m_ignored.size(); }
+    // Rules a regular expression of which hit its match limit on some candidates (so they did not
+    // ignore them), in rule order; empty when every rule was decided on every candidate.
+    const std::vector<RuleLimitHit>& ruleLimitHits() const { return m_ruleLimitHits; }
 
     // One row per type present, ordered by type index.
     std::vector<TypeSummaryRow> typeSummary() const;
@@ -64,6 +67,7 @@ private:
     std::vector<std::uint32_t> m_inDegree;
     std::vector<ObjectIndex> m_candidates;
     std::vector<IgnoreMatch> m_ignored; // by object, like m_candidates
+    std::vector<RuleLimitHit> m_ruleLimitHits;
     std::size_t m_suspects = 0;
 };
 

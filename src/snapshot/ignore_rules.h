@@ -4,11 +4,12 @@
 // explanation kind and kept in a text file (docs/ignore-rules.md). A candidate a rule matches stays a
 // candidate and stays in reports, with the rule that matched, but is no longer a suspect.
 
+#include "pattern.h"
 #include "snapshot.h"
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,18 +29,22 @@ enum class RuleField : std::uint8_t {
 std::string_view ruleFieldName(RuleField field);
 
 // A glob matched against the whole text ("*" any run of characters, "?" one character, "\" makes the
-// next character literal), or an ECMAScript regular expression searched for anywhere in the text.
+// next character literal), or a regular expression (pattern.h: PCRE2, case-sensitive, with its match
+// limit) searched for anywhere in the text.
 class RulePattern
 {
 public:
     static RulePattern glob(std::string text);
-    // Throws std::invalid_argument saying what is wrong when the expression does not compile or would
-    // expand to too large an automaton.
+    // Throws std::invalid_argument "bad regular expression \"text\": reason at offset N" when the
+    // expression does not compile.
     static RulePattern regex(std::string text);
 
-    bool matches(std::string_view text) const;
+    // Pattern::Result::LimitHit only for a regular expression that ran out of its match limit.
+    Pattern::Result match(std::string_view text) const;
+    // match() == Match: a text on which the limit was hit does not match.
+    bool matches(std::string_view text) const { return match(text) == Pattern::Result::Match; }
     const std::string& text() const { return m_text; } // as written, without "re:" and quotes
-    bool isRegex() const { return m_regex != nullptr; }
+    bool isRegex() const { return m_regex.has_value(); }
 
 private:
     struct GlobItem
@@ -47,13 +52,13 @@ private:
         enum Kind : std::uint8_t { Byte, One, Any } kind = Byte;
         char byte = 0; // for Byte
     };
-    struct Regex;
 
     RulePattern() = default;
+    bool globMatches(std::string_view text) const;
 
     std::string m_text;
     std::vector<GlobItem> m_glob;
-    std::shared_ptr<const Regex> m_regex; // shared: a compiled automaton is immutable
+    std::optional<Pattern> m_regex; // copies share the compiled code
 };
 
 struct RuleCondition
@@ -108,6 +113,20 @@ struct IgnoreMatch
     std::uint32_t rule = 0;
 };
 
+// A rule that could not be decided on some objects because one of its regular expressions hit its
+// match limit (Pattern::kMatchLimit) while every other condition held or was undecided too. For those
+// objects the rule counts as not matching, so they stay suspects unless a later rule matches them.
+struct RuleLimitHit
+{
+    std::uint32_t rule = 0;       // index into IgnoreRules::rules()
+    std::size_t objects = 0;      // how many objects it was undecided on
+    ObjectIndex firstObject = 0;  // the first of them, in the order asked about
+};
+
+// "source:line: a regular expression of this rule hit its match limit on N objects; the rule did not
+// ignore them", for warnings next to formatRuleError()'s.
+std::string formatRuleLimitHit(const IgnoreRule& rule, const RuleLimitHit& hit);
+
 // An ordered list of rules, usually from one or more files; the first rule that matches wins.
 class IgnoreRules
 {
@@ -121,10 +140,14 @@ public:
 
     // For each of objects, in the same order, that some rule matches: the first rule that does. Type
     // and module conditions are decided once per type present; reprs are read only for objects whose
-    // type passed a rule with a repr condition. O(types × rules + objects × rules).
-    std::vector<IgnoreMatch> firstMatches(const Snapshot& snapshot, std::span<const ObjectIndex> objects) const;
+    // type passed a rule with a repr condition. O(types × rules + objects × rules), each regular
+    // expression bounded by its match limit. When limitHits is given, it is set to the rules that hit
+    // the limit on objects no earlier rule matched, in rule order (empty when none did).
+    std::vector<IgnoreMatch> firstMatches(const Snapshot& snapshot, std::span<const ObjectIndex> objects,
+                                          std::vector<RuleLimitHit>* limitHits = nullptr) const;
     // The same for one object, in O(rules); null when no rule matches.
-    const IgnoreRule* firstMatch(const Snapshot& snapshot, ObjectIndex object) const;
+    const IgnoreRule* firstMatch(const Snapshot& snapshot, ObjectIndex object,
+                                 std::vector<RuleLimitHit>* limitHits = nullptr) const;
 
 private:
     std::vector<IgnoreRule> m_rules;

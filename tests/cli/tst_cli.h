@@ -36,6 +36,7 @@ private Q_SLOTS:
 
     void ignoreRulesJson();
     void ignoreRulesTable();
+    void ignoreRuleThatHitsItsLimit();
     void unreadableIgnoreFile_data();
     void unreadableIgnoreFile();
 

@@ -121,6 +121,24 @@ void TestCli::ignoreRulesTable()
     QVERIFY2(run.out.contains("{'plantleak': 'orphan-dict'"), run.describe().constData());
 }
 
+// A rule whose regular expression explodes on the planted leaks' reprs: it ignores none of them, the
+// report says so on stderr, and the leaks stay suspects.
+void TestCli::ignoreRuleThatHitsItsLimit()
+{
+    const QString rules = writeTmpFile(u"exploding-rules"_s, "repr re:^(\\W*\\w*)*\\d$\ntype plantleak.Leaky\n");
+    const Run run = runCli({u"report"_s, u"--ignore"_s, rules, scriptPath(u"planted.py"_s), fixtureDir()});
+    QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+    const QStringList warnings = nonEmptyLines(run.err).filter(u"warning"_s);
+    QVERIFY2(warnings.size() == 1, run.describe().constData());
+    const QRegularExpression warning(u"^leakscope-cli: warning: "_s + QRegularExpression::escape(rules)
+                                     + u":1: a regular expression of this rule hit its match limit on \\d+ objects?; "
+                                       "the rule did not ignore (them|it)$"_s);
+    QVERIFY2(warning.match(warnings.first()).hasMatch(), qPrintable(warnings.first()));
+    // The next rule still applies, and the leak the exploding rule could not decide stays a suspect.
+    QVERIFY2(!run.out.contains("plantleak.Leaky"), run.describe().constData());
+    QVERIFY2(run.out.contains("{'plantleak': 'orphan-dict'"), run.describe().constData());
+}
+
 void TestCli::unreadableIgnoreFile_data()
 {
     QTest::addColumn<QString>("file");
