@@ -1,8 +1,6 @@
 #include "rule_match_counter.h"
 
-#include <QtCore/QCoreApplication>
-#include <QtCore/QPointer>
-#include <QtCore/QThreadPool>
+#include "support/background_work.h"
 
 namespace leakscope {
 
@@ -22,22 +20,19 @@ void RuleMatchCounter::count(AnalyzedSnapshotPtr analyzed, IgnoreRulesPtr rules)
         return;
     }
     m_counting = true;
-    // The worker holds the snapshot and rules it counts on, never this object.
-    QPointer<RuleMatchCounter> self(this);
-    QThreadPool::globalInstance()->start([self, generation, analyzed = std::move(analyzed), rules = std::move(rules)] {
-        std::vector<RuleMatchCount> counts = countRuleMatches(analyzed->analysis(), *rules);
-        // Delivered through the application object: self may be gone by then, and a QPointer is only
-        // safe to read on the thread that deletes its object.
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, generation, counts = std::move(counts)] {
-                if (!self || self->m_generation != generation)
-                    return;
-                self->m_counting = false;
-                Q_EMIT self->counted(counts);
-            },
-            Qt::QueuedConnection);
-    });
+    // The worker holds the snapshot and rules it counts on; the answer is dropped when a newer request
+    // overtook it.
+    runInBackground(
+        this,
+        [analyzed = std::move(analyzed), rules = std::move(rules)] {
+            return countRuleMatches(analyzed->analysis(), *rules);
+        },
+        [this, generation](const std::vector<RuleMatchCount>& counts) {
+            if (m_generation != generation)
+                return;
+            m_counting = false;
+            Q_EMIT counted(counts);
+        });
 }
 
 } // namespace leakscope

@@ -1,14 +1,15 @@
 #pragma once
 
+#include "gui/line_numbered_edit.h"
+
 #include <QtCore/QMap>
-#include <QtWidgets/QPlainTextEdit>
 
 namespace leakscope {
 
 // A plain-text editor for a rules file: line numbers on the left, and on the right a short note per
 // line (how many candidates a rule matches, or that the line is bad, the full message as tooltip).
 // Lines with an error are tinted.
-class RulesTextEdit : public QPlainTextEdit
+class RulesTextEdit : public LineNumberedEdit
 {
     Q_OBJECT
 
@@ -30,21 +31,14 @@ public:
     void goToLine(int line);
 
 protected:
-    void resizeEvent(QResizeEvent* event) override;
+    NumberStyle numberStyle(int line) const override;
+    int rightMarginWidth() const override;
+    void paintRightMargin(QPainter& painter, const QRect& cell, int line) const override;
+    QString marginToolTip(int line) const override;
 
 private:
-    class Margin;
-    friend class Margin;
-
-    void paintMargin(Margin* margin, QPaintEvent* event);
-    QString marginToolTip(const Margin* margin, const QPoint& position) const;
-    int lineNumberWidth() const;
-    int noteWidth() const;
-    void layoutMargins();
     void tintErrorLines();
 
-    Margin* m_lineNumbers;
-    Margin* m_noteMargin;
     QMap<int, LineNote> m_notes;
 };
 

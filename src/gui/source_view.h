@@ -1,12 +1,12 @@
 #pragma once
 
-#include <QtWidgets/QPlainTextEdit>
+#include "gui/line_numbered_edit.h"
 
 namespace leakscope {
 
 // A read-only view of source text with line numbers in a left margin. The text may be an excerpt of a
 // file: its first line is numbered firstLine. One line can be highlighted, and is then scrolled to.
-class SourceView : public QPlainTextEdit
+class SourceView : public LineNumberedEdit
 {
     Q_OBJECT
 
@@ -16,7 +16,7 @@ public:
 
     // Replaces the text; its first line is line firstLine of the file (1-based).
     void setSource(const QString& text, int firstLine = 1);
-    int firstLine() const { return m_firstLine; }
+    int firstLine() const { return firstLineNumber(); }
 
     // Highlights a line (numbered as in the file), puts the cursor there and centres it; 0 or a line
     // outside the text highlights nothing. Returns whether the line is shown.
@@ -26,18 +26,9 @@ public:
     QString lineText(int line) const;
 
 protected:
-    void resizeEvent(QResizeEvent* event) override;
+    NumberStyle numberStyle(int line) const override;
 
 private:
-    class LineNumbers;
-    friend class LineNumbers;
-
-    void paintLineNumbers(QWidget* margin, QPaintEvent* event);
-    int lineNumberWidth() const;
-    void layoutMargin();
-
-    LineNumbers* m_lineNumbers;
-    int m_firstLine = 1;
     int m_highlighted = 0;
 };
 

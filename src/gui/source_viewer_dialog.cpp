@@ -1,13 +1,11 @@
 #include "source_viewer_dialog.h"
 
 #include "gui/source_view.h"
+#include "support/background_work.h"
 #include "ui_source_viewer_dialog.h"
 
-#include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
-#include <QtCore/QPointer>
-#include <QtCore/QThreadPool>
 #include <QtWidgets/QPushButton>
 
 namespace leakscope {
@@ -128,22 +126,12 @@ void SourceViewerDialog::showLocation(const QString& file, int line)
     m_ui->message->setStyleSheet(QString());
     m_ui->message->show();
 
-    // The worker holds its own copies; the answer comes back through the application object and is
-    // dropped when the dialog is gone or another location was asked for meanwhile.
-    QPointer<SourceViewerDialog> self(this);
-    std::shared_ptr<std::atomic<bool>> cancel = m_cancel;
-    QThreadPool::globalInstance()->start([self, job, file, line, cancel] {
-        SourceExcerpt excerpt = readSourceExcerpt(file, line, kMaxWholeSourceBytes, cancel.get());
-        if (cancel->load())
-            return;
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, job, excerpt = std::move(excerpt)] {
-                if (self)
-                    self->onLoaded(job, excerpt);
-            },
-            Qt::QueuedConnection);
-    });
+    // The worker holds its own copies; onLoaded() drops the answer when another location was asked for
+    // meanwhile, and the flag stops a read that nobody waits for any more.
+    runInBackground(
+        this,
+        [file, line, cancel = m_cancel] { return readSourceExcerpt(file, line, kMaxWholeSourceBytes, cancel.get()); },
+        [this, job](const SourceExcerpt& excerpt) { onLoaded(job, excerpt); });
 }
 
 void SourceViewerDialog::onLoaded(quint64 job, const SourceExcerpt& excerpt)

@@ -1,6 +1,7 @@
 #include "candidates_model.h"
 
 #include "model_text.h"
+#include "object_columns.h"
 
 #include <algorithm>
 #include <numeric>
@@ -11,12 +12,6 @@ namespace {
 
 // Reprs longer than this are cut in the cell; the tooltip and SortRole keep the whole text.
 constexpr qsizetype kDisplayedReprLength = 200;
-
-bool isNumeric(int column)
-{
-    return column != CandidatesModel::TypeColumn && column != CandidatesModel::LibraryColumn
-        && column != CandidatesModel::ExplanationColumn && column != CandidatesModel::ReprColumn;
-}
 
 } // namespace
 
@@ -132,6 +127,21 @@ const IgnoreRule* CandidatesModel::ignoringRuleAt(int row) const
     return groupAt(row) == CandidateGroups::kIgnored ? m_analysis->ignoredBy(objectAt(row)) : nullptr;
 }
 
+std::optional<ObjectField> CandidatesModel::fieldOf(int column)
+{
+    switch (column) {
+    case AddressColumn: return ObjectField::Address;
+    case TypeColumn: return ObjectField::Type;
+    case LibraryColumn: return ObjectField::Library;
+    case SizeColumn: return ObjectField::Size;
+    case RefcountColumn: return ObjectField::Refcount;
+    case ReferrersColumn: return ObjectField::Referrers;
+    case SurplusColumn: return ObjectField::Surplus;
+    case ReferentsColumn: return ObjectField::Referents;
+    default: return std::nullopt; // the explanation and the repr are the candidates' own
+    }
+}
+
 QVariant CandidatesModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -140,108 +150,30 @@ QVariant CandidatesModel::data(const QModelIndex& index, int role) const
     const int column = index.column();
     switch (role) {
     case Qt::DisplayRole:
-        return displayData(row, column);
     case SortRole:
-        return sortData(row, column);
     case Qt::ToolTipRole:
-        if (column == ReprColumn)
-            return reprText(row, false);
-        if (column == ExplanationColumn)
-            return explanationToolTip(row);
-        if (column == LibraryColumn)
-            return libraryToolTip(row);
-        return {};
     case Qt::TextAlignmentRole:
-        if (isNumeric(column))
-            return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
-        return {};
-    case ObjectIndexRole:
-        return QVariant::fromValue<quint32>(objectAt(row));
-    case TypeIndexRole:
-        return QVariant::fromValue<quint32>(m_snapshot->typeOf(objectAt(row)));
-    case LibraryRole:
-        return QVariant::fromValue<quint32>(m_snapshot->type(m_snapshot->typeOf(objectAt(row))).library);
+        if (const std::optional<ObjectField> field = fieldOf(column))
+            return fieldData(*m_analysis, objectAt(row), *field, role, m_locale);
+        if (role == Qt::TextAlignmentRole)
+            return {};
+        if (column == ExplanationColumn)
+            return role == Qt::ToolTipRole ? explanationToolTip(row) : explanationString(row);
+        return reprText(*m_snapshot, objectAt(row), role == Qt::DisplayRole ? kDisplayedReprLength : -1,
+                        m_scratch);
     case IsSuspectRole:
-        return isSuspectRow(row);
+        return isSuspectRow(row); // the row's group is at hand: no lookup of the rules
     default:
-        return {};
+        return objectRoleData(*m_analysis, objectAt(row), role);
     }
-}
-
-QVariant CandidatesModel::displayData(int row, int column) const
-{
-    const ObjectIndex object = objectAt(row);
-    switch (column) {
-    case AddressColumn:
-        return addressText(m_snapshot->address(object));
-    case TypeColumn:
-        return toQString(m_snapshot->typeNameOf(object));
-    case LibraryColumn:
-        return libraryText(row);
-    case ExplanationColumn:
-        return explanationString(row);
-    case ReprColumn:
-        return reprText(row, true);
-    case SurplusColumn:
-        return m_locale.toString(static_cast<qlonglong>(m_analysis->surplus(object)));
-    default:
-        return m_locale.toString(sortData(row, column).toULongLong());
-    }
-}
-
-QVariant CandidatesModel::sortData(int row, int column) const
-{
-    const ObjectIndex object = objectAt(row);
-    switch (column) {
-    case AddressColumn:
-        return QVariant::fromValue<qulonglong>(m_snapshot->address(object));
-    case TypeColumn:
-        return toQString(m_snapshot->typeNameOf(object));
-    case LibraryColumn:
-        return libraryText(row);
-    case SizeColumn:
-        return QVariant::fromValue<qulonglong>(m_snapshot->size(object));
-    case RefcountColumn:
-        return QVariant::fromValue<qulonglong>(m_snapshot->refcount(object));
-    case ReferrersColumn:
-        return QVariant::fromValue<qulonglong>(m_analysis->referrerCount(object));
-    case SurplusColumn:
-        return QVariant::fromValue<qlonglong>(m_analysis->surplus(object));
-    case ReferentsColumn:
-        return QVariant::fromValue<qulonglong>(m_snapshot->referents(object).size());
-    case ExplanationColumn:
-        return explanationString(row);
-    case ReprColumn:
-        return reprText(row, false);
-    default:
-        return {};
-    }
-}
-
-QString CandidatesModel::reprText(int row, bool elide) const
-{
-    std::string_view repr = displayRepr(*m_snapshot, objectAt(row), m_scratch[0]);
-    return elide ? toQStringElided(repr, kDisplayedReprLength) : toQString(repr);
-}
-
-QString CandidatesModel::libraryText(int row) const
-{
-    return toQString(libraryBaseName(m_snapshot->string(m_snapshot->type(m_snapshot->typeOf(objectAt(row))).library)));
-}
-
-QString CandidatesModel::libraryToolTip(int row) const
-{
-    const std::string_view path = m_snapshot->string(m_snapshot->type(m_snapshot->typeOf(objectAt(row))).library);
-    return path.empty() ? tr("No library: a class defined in Python, or a type whose library was not found")
-                        : toQString(path);
 }
 
 QString CandidatesModel::explanationString(int row) const
 {
     if (const ExplanationRecord* explanation = explanationAt(row))
-        return toQString(explanationText(*m_snapshot, *explanation, m_scratch[0]));
+        return toQString(explanationText(*m_snapshot, *explanation, m_scratch));
     if (const IgnoreRule* rule = ignoringRuleAt(row))
-        return toQString(ignoredText(*rule, m_scratch[0]));
+        return toQString(ignoredText(*rule, m_scratch));
     return {};
 }
 
@@ -258,38 +190,13 @@ QVariant CandidatesModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case AddressColumn: return tr("Address");
-        case TypeColumn: return tr("Type");
-        case LibraryColumn: return tr("Library");
-        case SizeColumn: return fieldTitle(ObjectField::Size);
-        case RefcountColumn: return fieldTitle(ObjectField::Refcount);
-        case ReferrersColumn: return fieldTitle(ObjectField::Referrers);
-        case SurplusColumn: return fieldTitle(ObjectField::Surplus);
-        case ReferentsColumn: return fieldTitle(ObjectField::Referents);
-        case ExplanationColumn: return tr("Explanation");
-        case ReprColumn: return tr("Repr");
-        }
-    }
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case SizeColumn: return fieldToolTip(ObjectField::Size);
-        case RefcountColumn: return fieldToolTip(ObjectField::Refcount);
-        case ReferrersColumn: return fieldToolTip(ObjectField::Referrers);
-        case SurplusColumn: return fieldToolTip(ObjectField::Surplus);
-        case ReferentsColumn: return fieldToolTip(ObjectField::Referents);
-        case LibraryColumn:
-            return tr("The shared library (or executable) that defines the type; empty for classes defined in "
-                      "Python and types whose library was not found");
-        case ExplanationColumn:
-            return tr("Why the candidate is legitimate: its explanation, or the ignore rule that matched it; empty "
-                      "for suspects");
-        default: return {};
-        }
-    }
-    if (role == Qt::TextAlignmentRole && isNumeric(section))
-        return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
+    if (const std::optional<ObjectField> field = fieldOf(section))
+        return fieldHeaderData(*field, role);
+    if (role == Qt::DisplayRole)
+        return section == ExplanationColumn ? tr("Explanation") : tr("Repr");
+    if (role == Qt::ToolTipRole && section == ExplanationColumn)
+        return tr("Why the candidate is legitimate: its explanation, or the ignore rule that matched it; empty "
+                  "for suspects");
     return {};
 }
 

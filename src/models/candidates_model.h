@@ -2,11 +2,13 @@
 
 #include "analyzed_snapshot.h"
 #include "item_roles.h"
+#include "object_columns.h"
 
 #include <QtCore/QAbstractTableModel>
 #include <QtCore/QLocale>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,11 +87,8 @@ private:
     std::vector<std::uint64_t> explanationRanks() const;
     std::vector<std::uint32_t> sortedByRepr(Qt::SortOrder order) const;
     void permuteRows(const std::vector<std::uint32_t>& order);
-    QVariant displayData(int row, int column) const;
-    QVariant sortData(int row, int column) const;
-    QString reprText(int row, bool elide) const;
-    QString libraryText(int row) const;
-    QString libraryToolTip(int row) const;
+    // The shared object column a column shows; nullopt for the explanation and the repr.
+    static std::optional<ObjectField> fieldOf(int column);
     QString explanationString(int row) const;
     QString explanationToolTip(int row) const;
 
@@ -106,7 +105,7 @@ private:
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     quint64 m_generation = 0;
     QLocale m_locale;
-    mutable std::string m_scratch[2];
+    mutable std::string m_scratch;
 };
 
 } // namespace leakscope

@@ -107,22 +107,19 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
         column == ExplanationColumn ? explanationRanks() : std::vector<std::uint64_t>();
     const Snapshot& s = *m_snapshot;
     const HeapAnalysis& analysis = *m_analysis;
+    const std::optional<ObjectField> field = fieldOf(column);
     std::vector<SortEntry> entries(m_objects.size());
     for (std::size_t row = 0; row < m_objects.size(); ++row) {
         const ObjectIndex object = m_objects[row];
         std::uint64_t key = 0;
         switch (column) {
-        case AddressColumn: key = s.address(object); break;
+        // Type names and library names sort by their precomputed ranks, not as text.
         case TypeColumn: key = m_typeRank[s.typeOf(object)]; break;
         case LibraryColumn: key = m_libraryRank[s.typeOf(object)]; break;
-        case SizeColumn: key = s.size(object); break;
-        case RefcountColumn: key = s.refcount(object); break;
-        case ReferrersColumn: key = analysis.referrerCount(object); break;
-        // Flipping the sign bit orders signed values as unsigned.
-        case SurplusColumn: key = static_cast<std::uint64_t>(analysis.surplus(object)) ^ (1ULL << 63); break;
-        case ReferentsColumn: key = s.referents(object).size(); break;
         case ExplanationColumn: key = explanationRank[row]; break;
-        default: break; // unsorted: ties all the way, so by object index
+        // The numbers, keyed as the object columns order them; unsorted (no field): ties all the way,
+        // so by object index.
+        default: key = field ? fieldKey(analysis, object, *field) : 0; break;
         }
         entries[row] = {key, object, static_cast<std::uint32_t>(row)};
     }

@@ -43,109 +43,46 @@ QString candidateGroupDescription(const CandidateGroupKey& key)
 }
 
 ExplanationSummaryModel::ExplanationSummaryModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : SummaryTableModel(
+        {
+            textColumn(
+                tr("Reason"), tr("Suspects, candidates your ignore rules cover, and each kind of explanation"),
+                [](const AnalyzedSnapshot&, const CandidateGroups::Group& group) {
+                    return candidateGroupTitle(group.key);
+                },
+                {},
+                [](const AnalyzedSnapshot& analyzed, const CandidateGroups::Group& group) {
+                    QString tip = candidateGroupDescription(group.key);
+                    const std::string_view example = analyzed.snapshot().string(group.exampleDetail);
+                    if (group.key.kind == CandidateGroupKey::Explained && !example.empty())
+                        tip += u'\n' + tr("For example: %1").arg(toQStringElided(example, 200));
+                    return tip;
+                }),
+            countColumn(tr("Candidates"), tr("Candidates in the group"),
+                        [](const CandidateGroups::Group& group) { return group.candidates; }),
+            countColumn(tr("Bytes"), tr("Bytes those candidates occupy themselves"),
+                        [](const CandidateGroups::Group& group) { return group.bytes; }),
+        },
+        {}, parent)
 {
+    Q_ASSERT(columnCount() == ColumnCount);
 }
 
 ExplanationSummaryModel::~ExplanationSummaryModel() = default;
 
-void ExplanationSummaryModel::setSnapshot(SnapshotPtr snapshot)
+std::vector<CandidateGroups::Group> ExplanationSummaryModel::rowsOf(const AnalyzedSnapshot& analyzed) const
 {
-    setSnapshot(analyzeSnapshot(std::move(snapshot)));
-}
-
-void ExplanationSummaryModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
-{
-    // The groups were computed with the analysis: nothing to build here.
-    beginResetModel();
-    m_analyzed = std::move(analyzed);
-    endResetModel();
-}
-
-int ExplanationSummaryModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() || !m_analyzed ? 0 : static_cast<int>(m_analyzed->groups().groups().size());
-}
-
-int ExplanationSummaryModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-Qt::ItemFlags ExplanationSummaryModel::flags(const QModelIndex& index) const
-{
-    if (!index.isValid())
-        return Qt::NoItemFlags;
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
-}
-
-const CandidateGroups::Group& ExplanationSummaryModel::groupAt(int row) const
-{
-    return m_analyzed->groups().groups()[static_cast<std::size_t>(row)];
+    // Computed with the analysis: a copy of a handful of rows.
+    return analyzed.groups().groups();
 }
 
 int ExplanationSummaryModel::rowOf(const CandidateGroupKey& key) const
 {
-    if (!m_analyzed)
+    if (!analyzedSnapshot())
         return -1;
-    const std::uint32_t group = m_analyzed->groups().find(key);
+    // The rows are the groups in their order, so a group's index is its row.
+    const std::uint32_t group = analyzedSnapshot()->groups().find(key);
     return group == CandidateGroups::kNotFound ? -1 : static_cast<int>(group);
-}
-
-QVariant ExplanationSummaryModel::data(const QModelIndex& index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const CandidateGroups::Group& group = groupAt(index.row());
-    const int column = index.column();
-    const quint64 number = column == CandidatesColumn ? group.candidates : column == BytesColumn ? group.bytes : 0;
-    switch (role) {
-    case Qt::DisplayRole:
-        return column == GroupColumn ? candidateGroupTitle(group.key) : m_locale.toString(number);
-    case SortRole:
-        if (column == GroupColumn)
-            return candidateGroupTitle(group.key);
-        return QVariant::fromValue<qulonglong>(number);
-    case Qt::ToolTipRole: {
-        if (column != GroupColumn)
-            return {};
-        QString tip = candidateGroupDescription(group.key);
-        const std::string_view example = m_analyzed->snapshot().string(group.exampleDetail);
-        if (group.key.kind == CandidateGroupKey::Explained && !example.empty())
-            tip += u'\n' + tr("For example: %1").arg(toQStringElided(example, 200));
-        return tip;
-    }
-    case Qt::TextAlignmentRole:
-        if (column != GroupColumn)
-            return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
-        return {};
-    default:
-        return {};
-    }
-}
-
-QVariant ExplanationSummaryModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case GroupColumn: return tr("Reason");
-        case CandidatesColumn: return tr("Candidates");
-        case BytesColumn: return tr("Bytes");
-        }
-    }
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case GroupColumn: return tr("Suspects, candidates your ignore rules cover, and each kind of explanation");
-        case CandidatesColumn: return tr("Candidates in the group");
-        case BytesColumn: return tr("Bytes those candidates occupy themselves");
-        default: return {};
-        }
-    }
-    if (role == Qt::TextAlignmentRole && section != GroupColumn)
-        return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
-    return {};
 }
 
 } // namespace leakscope

@@ -1,10 +1,6 @@
 #pragma once
 
-#include "analyzed_snapshot.h"
-#include "item_roles.h"
-
-#include <QtCore/QAbstractTableModel>
-#include <QtCore/QLocale>
+#include "summary_table_model.h"
 
 namespace leakscope {
 
@@ -12,7 +8,7 @@ namespace leakscope {
 // the suspects, one for the candidates only ignore rules cover, then one per explanation kind, most
 // candidates first; each with its candidate count and their bytes. The rows keep that order (a view
 // does not sort them), and the kind's tooltip says what it means.
-class ExplanationSummaryModel final : public QAbstractTableModel
+class ExplanationSummaryModel final : public SummaryTableModel<CandidateGroups::Group>
 {
     Q_OBJECT
 
@@ -23,25 +19,13 @@ public:
     explicit ExplanationSummaryModel(QObject* parent = nullptr);
     ~ExplanationSummaryModel() override;
 
-    // The only resets; as CandidatesModel::setSnapshot().
-    void setSnapshot(SnapshotPtr snapshot);
-    void setSnapshot(AnalyzedSnapshotPtr analyzed);
-    const AnalyzedSnapshotPtr& analyzedSnapshot() const { return m_analyzed; }
-
-    int rowCount(const QModelIndex& parent = {}) const final;
-    int columnCount(const QModelIndex& parent = {}) const final;
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const final;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const final;
-    Qt::ItemFlags flags(const QModelIndex& index) const final;
-
     // The group a row shows; row must be in range. Rows are the groups in CandidateGroups order.
-    const CandidateGroups::Group& groupAt(int row) const;
+    const CandidateGroups::Group& groupAt(int row) const { return rowAt(row); }
     // The row of the group with this key, or -1.
     int rowOf(const CandidateGroupKey& key) const;
 
 private:
-    AnalyzedSnapshotPtr m_analyzed;
-    QLocale m_locale;
+    std::vector<CandidateGroups::Group> rowsOf(const AnalyzedSnapshot& analyzed) const final;
 };
 
 // "Suspects", "Ignored by rules", or the explanation kind itself.

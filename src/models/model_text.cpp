@@ -1,7 +1,5 @@
 #include "model_text.h"
 
-#include <QtCore/QCoreApplication>
-
 namespace leakscope {
 
 namespace {
@@ -91,35 +89,6 @@ std::string_view ignoredText(const IgnoreRule& rule, std::string& scratch)
     scratch.assign("ignored: ");
     scratch += formatRule(rule);
     return scratch;
-}
-
-QString fieldTitle(ObjectField field)
-{
-    switch (field) {
-    case ObjectField::Size: return QCoreApplication::translate("ObjectField", "Size");
-    case ObjectField::Refcount: return QCoreApplication::translate("ObjectField", "Refcount");
-    case ObjectField::Referrers: return QCoreApplication::translate("ObjectField", "Referrers");
-    case ObjectField::Surplus: return QCoreApplication::translate("ObjectField", "Surplus");
-    case ObjectField::Referents: return QCoreApplication::translate("ObjectField", "Referents");
-    }
-    return {};
-}
-
-QString fieldToolTip(ObjectField field)
-{
-    switch (field) {
-    case ObjectField::Size:
-        return QCoreApplication::translate("ObjectField", "Bytes the object itself occupies (sys.getsizeof)");
-    case ObjectField::Refcount:
-        return QCoreApplication::translate("ObjectField", "References the program holds to the object");
-    case ObjectField::Referrers:
-        return QCoreApplication::translate("ObjectField", "References from other objects in the snapshot");
-    case ObjectField::Surplus:
-        return QCoreApplication::translate("ObjectField",
-                                           "References no object in the snapshot accounts for: held by C code, or leaked");
-    case ObjectField::Referents: return QCoreApplication::translate("ObjectField", "Objects this one refers to");
-    }
-    return {};
 }
 
 } // namespace leakscope

@@ -33,9 +33,4 @@ std::string_view explanationText(const Snapshot& snapshot, const ExplanationReco
 // "ignored: " and the rule's canonical text, composed in scratch.
 std::string_view ignoredText(const IgnoreRule& rule, std::string& scratch);
 
-// Columns that every object model shows alike, so their headers read the same everywhere.
-enum class ObjectField { Size, Refcount, Referrers, Surplus, Referents };
-QString fieldTitle(ObjectField field);
-QString fieldToolTip(ObjectField field);
-
 } // namespace leakscope

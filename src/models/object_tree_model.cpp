@@ -1,6 +1,7 @@
 #include "object_tree_model.h"
 
 #include "model_text.h"
+#include "object_columns.h"
 
 #include <algorithm>
 #include <charconv>
@@ -12,9 +13,16 @@ namespace {
 // Reprs longer than this are cut in the Object cell; the tooltip and SortRole keep the whole text.
 constexpr qsizetype kDisplayedReprLength = 80;
 
-bool isNumeric(int column)
+// The columns the trees share with every object model; nullopt for the object and the edge.
+std::optional<ObjectField> fieldOf(int column)
 {
-    return column >= ObjectTreeModel::SizeColumn;
+    switch (column) {
+    case ObjectTreeModel::SizeColumn: return ObjectField::Size;
+    case ObjectTreeModel::RefcountColumn: return ObjectField::Refcount;
+    case ObjectTreeModel::ReferrersColumn: return ObjectField::Referrers;
+    case ObjectTreeModel::SurplusColumn: return ObjectField::Surplus;
+    default: return std::nullopt;
+    }
 }
 
 } // namespace
@@ -245,79 +253,54 @@ QVariant ObjectTreeModel::data(const QModelIndex& index, int role) const
     }
     switch (role) {
     case Qt::DisplayRole:
-        return displayData(node, column);
     case SortRole:
-        return sortData(node, column);
     case Qt::ToolTipRole:
-        if (column == ObjectColumn)
-            return objectText(node.object, false);
-        return {};
     case Qt::TextAlignmentRole:
-        if (isNumeric(column))
-            return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
-        return {};
-    case ObjectIndexRole:
-        return QVariant::fromValue<quint32>(node.object);
-    case TypeIndexRole:
-        return QVariant::fromValue<quint32>(m_snapshot->typeOf(node.object));
-    case IsSuspectRole:
-        return m_analysis->isSuspect(node.object);
+        if (const std::optional<ObjectField> field = fieldOf(column))
+            return fieldData(*m_analysis, node.object, *field, role, m_locale);
+        return column == ObjectColumn ? objectData(node, role) : edgeData(node, role);
     case IsCycleRole:
         return node.state == Cycle;
     default:
-        return {};
+        return objectRoleData(*m_analysis, node.object, role);
     }
 }
 
-QVariant ObjectTreeModel::displayData(const Node& node, int column) const
+QVariant ObjectTreeModel::objectData(const Node& node, int role) const
 {
-    switch (column) {
-    case ObjectColumn: {
+    switch (role) {
+    case Qt::DisplayRole: {
         QString text = objectText(node.object, true);
         if (node.state == Cycle)
             text += QStringLiteral(" \u21bb ") + tr("(cycle)");
         return text;
     }
-    case EdgeColumn:
-        return edgeText(node);
-    case SurplusColumn:
-        return m_locale.toString(static_cast<qlonglong>(m_analysis->surplus(node.object)));
-    default:
-        return m_locale.toString(sortData(node, column).toULongLong());
+    case SortRole:
+    case Qt::ToolTipRole: return objectText(node.object, false);
+    default: return {};
     }
 }
 
-QVariant ObjectTreeModel::sortData(const Node& node, int column) const
+QVariant ObjectTreeModel::edgeData(const Node& node, int role) const
 {
-    const ObjectIndex object = node.object;
-    switch (column) {
-    case ObjectColumn:
-        return objectText(object, false);
-    case EdgeColumn: {
+    switch (role) {
+    case Qt::DisplayRole: return edgeText(node);
+    case SortRole: {
         const std::optional<std::uint32_t> position = edgePosition(node);
         return position ? QVariant::fromValue<qulonglong>(*position) : QVariant(edgeText(node));
     }
-    case SizeColumn:
-        return QVariant::fromValue<qulonglong>(m_snapshot->size(object));
-    case RefcountColumn:
-        return QVariant::fromValue<qulonglong>(m_snapshot->refcount(object));
-    case ReferrersColumn:
-        return QVariant::fromValue<qulonglong>(m_analysis->referrerCount(object));
-    case SurplusColumn:
-        return QVariant::fromValue<qlonglong>(m_analysis->surplus(object));
-    default:
-        return {};
+    default: return {};
     }
 }
 
 QString ObjectTreeModel::objectText(ObjectIndex object, bool elide) const
 {
-    const std::string_view stored = m_snapshot->storedRepr(object);
-    if (stored.empty()) // the default "<module.Type at 0x…>" already names the type
-        return toQString(displayRepr(*m_snapshot, object, m_scratch));
-    QString text = toQString(m_snapshot->typeNameOf(object));
+    // The default "<module.Type at 0x…>" already names the type; a stored repr gets it in front.
+    if (m_snapshot->storedRepr(object).empty())
+        return reprText(*m_snapshot, object, -1, m_scratch);
+    QString text = fieldText(*m_analysis, object, ObjectField::Type, m_locale);
     text += QLatin1Char(' ');
-    text += elide ? toQStringElided(stored, kDisplayedReprLength) : toQString(stored);
+    text += reprText(*m_snapshot, object, elide ? kDisplayedReprLength : -1, m_scratch);
     return text;
 }
 
@@ -377,33 +360,16 @@ QVariant ObjectTreeModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case ObjectColumn: return tr("Object");
-        case EdgeColumn: return tr("Edge");
-        case SizeColumn: return fieldTitle(ObjectField::Size);
-        case RefcountColumn: return fieldTitle(ObjectField::Refcount);
-        case ReferrersColumn: return fieldTitle(ObjectField::Referrers);
-        case SurplusColumn: return fieldTitle(ObjectField::Surplus);
-        }
-    }
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case ObjectColumn:
-            return m_direction == Referents ? tr("What the object above holds") : tr("What holds the object above");
-        case EdgeColumn:
-            return m_direction == Referents
-                ? tr("How the object above holds this one: list or tuple index, dict key, attribute name")
-                : tr("How this object holds the one above: list or tuple index, dict key, attribute name");
-        case SizeColumn: return fieldToolTip(ObjectField::Size);
-        case RefcountColumn: return fieldToolTip(ObjectField::Refcount);
-        case ReferrersColumn: return fieldToolTip(ObjectField::Referrers);
-        case SurplusColumn: return fieldToolTip(ObjectField::Surplus);
-        default: return {};
-        }
-    }
-    if (role == Qt::TextAlignmentRole && isNumeric(section))
-        return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
+    if (const std::optional<ObjectField> field = fieldOf(section))
+        return fieldHeaderData(*field, role);
+    const bool referents = m_direction == Referents;
+    if (role == Qt::DisplayRole)
+        return section == ObjectColumn ? tr("Object") : tr("Edge");
+    if (role == Qt::ToolTipRole && section == ObjectColumn)
+        return referents ? tr("What the object above holds") : tr("What holds the object above");
+    if (role == Qt::ToolTipRole)
+        return referents ? tr("How the object above holds this one: list or tuple index, dict key, attribute name")
+                         : tr("How this object holds the one above: list or tuple index, dict key, attribute name");
     return {};
 }
 

@@ -113,8 +113,9 @@ private:
     // The edges out of object in this model's direction: its referents, or the edges into it.
     std::size_t edgeCount(ObjectIndex object) const;
     bool mayHaveChildren(const Node& node) const;
-    QVariant displayData(const Node& node, int column) const;
-    QVariant sortData(const Node& node, int column) const;
+    // The cells of the two columns only the trees have; the others are the object columns'.
+    QVariant objectData(const Node& node, int role) const;
+    QVariant edgeData(const Node& node, int role) const;
     QString objectText(ObjectIndex object, bool elide) const;
     QString edgeText(const Node& node) const;
     bool isSequence(ObjectIndex object) const; // an exact list or tuple

@@ -1,13 +1,13 @@
 #include "host_process_target.h"
 
 #include "snapshot/snapshot_codec.h"
+#include "support/background_work.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QRandomGenerator>
-#include <QtCore/QThreadPool>
 #include <QtCore/QTimer>
 #include <QtNetwork/QLocalServer>
 #include <QtNetwork/QLocalSocket>
@@ -42,6 +42,13 @@ QString fromStd(const std::string& text)
 {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
+
+// What the worker decoding a snapshot hands back: the snapshot, or why there is none.
+struct DecodedSnapshot
+{
+    SnapshotPtr snapshot;
+    QString error;
+};
 
 } // namespace
 
@@ -211,32 +218,26 @@ void HostProcessTarget::handle(protocol::Message&& message)
             } else if constexpr (std::is_same_v<T, protocol::SnapshotReady>) {
                 if (m.paused)
                     setState(State::Paused);
-                // Decoding a large snapshot takes a while: off this thread, then back as a signal.
-                QPointer<HostProcessTarget> self(this);
-                auto blob = std::make_shared<std::string>(std::move(m.snapshot));
-                const quint32 id = m.requestId;
-                const QString label = fromStd(m.label);
-                const bool paused = m.paused;
-                QThreadPool::globalInstance()->start([self, blob, id, label, paused] {
-                    SnapshotPtr snapshot;
-                    QString error;
-                    try {
-                        snapshot = decodeSnapshot(*blob);
-                    } catch (const std::exception& e) {
-                        error = QString::fromUtf8(e.what());
-                    }
-                    QMetaObject::invokeMethod(
-                        self.data(),
-                        [self, snapshot, id, label, paused, error] {
-                            if (!self)
-                                return;
-                            if (snapshot)
-                                Q_EMIT self->snapshotReady(id, label, paused, snapshot);
-                            else
-                                Q_EMIT self->requestFailed(id, tr("the snapshot could not be read: %1").arg(error));
-                        },
-                        Qt::QueuedConnection);
-                });
+                // Decoding a large snapshot takes a while: off this thread, then back as a signal. The
+                // worker owns the encoded bytes and touches nothing of this object.
+                runInBackground(
+                    this,
+                    [blob = std::make_shared<const std::string>(std::move(m.snapshot))] {
+                        DecodedSnapshot decoded;
+                        try {
+                            decoded.snapshot = decodeSnapshot(*blob);
+                        } catch (const std::exception& e) {
+                            decoded.error = QString::fromUtf8(e.what());
+                        }
+                        return decoded;
+                    },
+                    [this, id = m.requestId, label = fromStd(m.label),
+                     paused = m.paused](const DecodedSnapshot& decoded) {
+                        if (decoded.snapshot)
+                            Q_EMIT snapshotReady(id, label, paused, decoded.snapshot);
+                        else
+                            Q_EMIT requestFailed(id, tr("the snapshot could not be read: %1").arg(decoded.error));
+                    });
             } else if constexpr (std::is_same_v<T, protocol::ScriptFinished>) {
                 setState(State::Finished);
                 Q_EMIT scriptFinished(m.exitCode, fromStd(m.outcome), fromStd(m.message));

@@ -5,6 +5,7 @@
 #include "gui/source_viewer_dialog.h"
 
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QThreadPool>
 #include <QtTest/QtTest>
 
 using namespace leakscope;
@@ -180,7 +181,9 @@ private Q_SLOTS:
         dialog.showLocation(path("first.py"), 19000);
         dialog.showLocation(path("second.py"), 4);
         QTRY_VERIFY(!dialog.isLoading());
-        QTest::qWait(100); // give a stale answer the time to come
+        // Every read started has ended and posted its answer; deliver them all, the stale one included.
+        QThreadPool::globalInstance()->waitForDone();
+        QCoreApplication::sendPostedEvents();
         QCOMPARE(dialog.location().file, path("second.py"));
         QCOMPARE(dialog.view()->highlightedLine(), 4);
         QCOMPARE(dialog.view()->lineText(4), QStringLiteral("line 4"));

@@ -1,0 +1,76 @@
+#pragma once
+
+// The facts of one object that the object models show as columns (the candidates table, the referents
+// and referrers trees): each column's header, and each cell's text, SortRole value, tooltip and
+// alignment, computed here once so that a column reads, sorts and explains itself the same in every
+// view that shows it.
+
+#include "item_roles.h"
+#include "snapshot/analysis.h"
+
+#include <QtCore/QLocale>
+#include <QtCore/QVariant>
+
+#include <cstdint>
+#include <string>
+
+namespace leakscope {
+
+enum class ObjectField {
+    Address,
+    Type,
+    Library,   // the file name of the library behind the type; empty when it has none
+    Size,
+    Refcount,
+    Referrers,
+    Surplus,
+    Referents,
+};
+
+QString fieldTitle(ObjectField field);
+// What the column means, for its header's tooltip; empty when the title says it all.
+QString fieldToolTip(ObjectField field);
+// The address and the counts: right-aligned, with a number as SortRole.
+bool isNumericField(ObjectField field);
+
+// A field's column header for role: its title, tooltip and alignment; null for other roles.
+QVariant fieldHeaderData(ObjectField field, int role);
+
+// What a field's cell shows for object: counts in locale, the address in hex, the texts as they are.
+QString fieldText(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, const QLocale& locale);
+
+// A field's cell for object and role: DisplayRole (counts in locale, the address in hex), SortRole
+// (qulonglong; qlonglong for Surplus; QString for the texts), ToolTipRole (the library's full path)
+// and TextAlignmentRole; null for other roles. O(1).
+QVariant fieldData(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, int role,
+                   const QLocale& locale);
+
+// A numeric field's value as a key that orders as the value does (Surplus with its sign bit flipped),
+// for sorting many rows without a QVariant each; 0 for the text fields.
+inline std::uint64_t fieldKey(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field)
+{
+    const Snapshot& snapshot = analysis.snapshot();
+    switch (field) {
+    case ObjectField::Address: return snapshot.address(object);
+    case ObjectField::Size: return snapshot.size(object);
+    case ObjectField::Refcount: return snapshot.refcount(object);
+    case ObjectField::Referrers: return analysis.referrerCount(object);
+    case ObjectField::Surplus: return static_cast<std::uint64_t>(analysis.surplus(object)) ^ (1ULL << 63);
+    case ObjectField::Referents: return snapshot.referents(object).size();
+    case ObjectField::Type:
+    case ObjectField::Library: break;
+    }
+    return 0;
+}
+
+// The roles every cell of an object's row answers, whatever its column: ObjectIndexRole,
+// TypeIndexRole, LibraryRole and IsSuspectRole; null for other roles.
+QVariant objectRoleData(const HeapAnalysis& analysis, ObjectIndex object, int role);
+
+// What a library cell says: the library's file name, or empty for none.
+QString libraryTitle(std::string_view path);
+
+// The repr a user sees for object (displayRepr()), cut after maxCodePoints code points; negative: whole.
+QString reprText(const Snapshot& snapshot, ObjectIndex object, qsizetype maxCodePoints, std::string& scratch);
+
+} // namespace leakscope
