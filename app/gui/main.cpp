@@ -1,12 +1,47 @@
-// leakscope: the desktop application. `leakscope [--tracemalloc[=DEPTH]] [-I] [-E] [SCRIPT [ARGS...]]`
-// runs SCRIPT at once.
+// leakscope: the desktop application. `leakscope [--tracemalloc[=DEPTH]] [-I] [-E] [--screenshot FILE]
+// [SCRIPT [ARGS...]]` runs SCRIPT at once.
 #include "gui/main_window.h"
+#include "session/session.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFileInfo>
+#include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 
 #include <cstdio>
+
+namespace {
+
+// --screenshot: once the session has settled (the script ended, every snapshot analysed and shown),
+// saves the window to file and quits. Checked after each event that can settle it, from the event
+// loop, so the window has laid out what it shows.
+void takeScreenshotWhenSettled(leakscope::MainWindow& window, const QString& file)
+{
+    leakscope::Session* session = window.session();
+    auto check = [&window, session, file] {
+        if (!session->isSettled())
+            return;
+        if (session->snapshotCount() == 0) {
+            std::fprintf(stderr, "leakscope: the script left no snapshot to show; no picture saved\n");
+            QCoreApplication::exit(1);
+            return;
+        }
+        if (!window.grab().save(file, "PNG")) {
+            std::fprintf(stderr, "leakscope: cannot save the picture to %s\n", qPrintable(file));
+            QCoreApplication::exit(1);
+            return;
+        }
+        std::fprintf(stderr, "leakscope: saved %s\n", qPrintable(file));
+        QCoreApplication::exit(0);
+    };
+    auto checkLater = [check] { QTimer::singleShot(0, check); };
+    QObject::connect(&window, &leakscope::MainWindow::analysisDisplayed, checkLater);
+    QObject::connect(session, &leakscope::Session::stateChanged, checkLater);
+    QObject::connect(session, &leakscope::Session::snapshotPendingChanged, checkLater);
+    QObject::connect(session, &leakscope::Session::targetLost, checkLater);
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -37,8 +72,16 @@ int main(int argc, char** argv)
         QStringLiteral("E"),
         QStringLiteral("The script's interpreter ignores the PYTHON* environment variables (PYTHONPATH, "
                        "PYTHONHOME...), as python3 -E. Without -I or -E, the environment counts as for python3."));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Run SCRIPT, and once it has ended and the heap it left is shown, save a picture of the "
+                       "window to FILE (PNG) and quit: exit status 0, or 1 when the script left no snapshot or "
+                       "the picture could not be saved. For documentation and for checking an installation; "
+                       "works without a display with QT_QPA_PLATFORM=offscreen."),
+        QStringLiteral("FILE"));
     parser.addOption(isolated);
     parser.addOption(ignoreEnvironment);
+    parser.addOption(screenshot);
     parser.addPositionalArgument(QStringLiteral("script"), QStringLiteral("Python script to run at once"),
                                  QStringLiteral("[SCRIPT [ARGS...]]"));
     // Everything after the script belongs to the script, options included.
@@ -52,9 +95,17 @@ int main(int argc, char** argv)
     }
     parser.process(arguments);
 
+    const QStringList positional = parser.positionalArguments();
+    const QString screenshotFile = parser.value(screenshot);
+    if (!screenshotFile.isEmpty() && positional.isEmpty()) {
+        std::fprintf(stderr, "leakscope: --screenshot needs a SCRIPT to run\n");
+        return 2;
+    }
+
     leakscope::MainWindow window;
     window.show();
-    const QStringList positional = parser.positionalArguments();
+    if (!screenshotFile.isEmpty())
+        takeScreenshotWhenSettled(window, QFileInfo(screenshotFile).absoluteFilePath());
     if (!positional.isEmpty()) {
         request.script = QFileInfo(positional.first()).absoluteFilePath();
         request.arguments = positional.mid(1);

@@ -9,54 +9,8 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
 
-#include <algorithm>
 
 namespace leakscope {
-
-unsigned RunRequest::effectiveTracemallocDepth() const
-{
-    return trackAllocations ? static_cast<unsigned>(std::clamp(tracemallocDepth, 1, kMaxTracemallocDepth)) : 0u;
-}
-
-HostLaunch hostLaunchFor(const RunRequest& request, const QString& program)
-{
-    HostLaunch launch;
-    launch.program = program;
-    launch.script = request.script;
-    launch.arguments = request.arguments;
-    launch.workingDirectory = request.workingDirectory.isEmpty() ? QFileInfo(request.script).absolutePath()
-                                                                 : request.workingDirectory;
-    launch.tracemallocDepth = request.effectiveTracemallocDepth();
-    launch.isolated = request.isolated;
-    launch.ignoreEnvironment = request.ignoreEnvironment;
-    return launch;
-}
-
-bool takeTracemallocOption(QStringList& arguments, RunRequest& request, QString* error)
-{
-    const QString option = QStringLiteral("--tracemalloc");
-    for (qsizetype k = 1; k < arguments.size();) {
-        const QString& argument = arguments[k];
-        if (argument == QStringLiteral("--") || !argument.startsWith(u'-'))
-            break;
-        if (argument != option && !argument.startsWith(option + u'=')) {
-            ++k;
-            continue;
-        }
-        const unsigned depth = parseTracemallocOption(argument.toStdString()).value_or(0);
-        if (depth == 0) {
-            if (error)
-                *error = RunDialog::tr("--tracemalloc takes a depth from 1 to %1, not '%2'")
-                             .arg(RunRequest::kMaxTracemallocDepth)
-                             .arg(argument.mid(option.size() + 1));
-            return false;
-        }
-        request.trackAllocations = true;
-        request.tracemallocDepth = static_cast<int>(depth);
-        arguments.removeAt(k);
-    }
-    return true;
-}
 
 RunDialog::RunDialog(const QStringList& recentScripts, const RunRequest& last, QWidget* parent)
     : QDialog(parent)

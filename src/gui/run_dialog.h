@@ -1,7 +1,6 @@
 #pragma once
 
-#include "snapshot/tracemalloc_option.h"
-#include "target/host_process_target.h"
+#include "session/run_request.h"
 
 #include <QtWidgets/QDialog>
 
@@ -12,39 +11,6 @@ class RunDialog;
 }
 
 namespace leakscope {
-
-struct RunRequest
-{
-    // The --tracemalloc constants as the ints spin boxes and settings use.
-    static constexpr int kDefaultTracemallocDepth = static_cast<int>(leakscope::kDefaultTracemallocDepth);
-    static constexpr int kMaxTracemallocDepth = static_cast<int>(leakscope::kMaxTracemallocDepth);
-
-    QString script;
-    QStringList arguments;
-    QString workingDirectory; // empty: the script's folder
-    // Trace allocations from the interpreter's start (as python3 -X tracemalloc=DEPTH), so that
-    // snapshots say where each candidate was allocated. The depth is kept while tracking is off.
-    bool trackAllocations = false;
-    int tracemallocDepth = kDefaultTracemallocDepth; // frames kept, 1 to kMaxTracemallocDepth
-    // The interpreter sees the environment as python3 does, unless isolated (python3 -I: no PYTHON*
-    // variables, no user site-packages, no script folder on sys.path) or ignoreEnvironment (-E).
-    bool isolated = false;
-    bool ignoreEnvironment = false;
-
-    // The depth to trace with: 0 when tracking is off, else tracemallocDepth clamped to 1..max.
-    unsigned effectiveTracemallocDepth() const;
-};
-
-// How leakscope-host runs request: its script, arguments, working directory (the script's folder
-// when none is given), allocation tracking and -I / -E. program empty: the host next to this
-// application.
-HostLaunch hostLaunchFor(const RunRequest& request, const QString& program = {});
-
-// Takes the --tracemalloc[=DEPTH] options out of a command line (program name first) and sets
-// request's allocation tracking from the last one: DEPTH frames, or the default depth without "=".
-// Only options before the script are read: what follows the script, or "--", is the script's. False,
-// with error set, when a DEPTH is not a whole number from 1 to RunRequest::kMaxTracemallocDepth.
-bool takeTracemallocOption(QStringList& arguments, RunRequest& request, QString* error);
 
 // Asks for the script to run, its arguments, its working directory, whether to track allocations and
 // whether to isolate the interpreter from the environment (-I, -E). Offers recent scripts.

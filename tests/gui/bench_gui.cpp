@@ -5,6 +5,7 @@
 #include "gui/filter_bar.h"
 #include "gui/main_window.h"
 #include "models/candidates_model.h"
+#include "session/session.h"
 #include "synthetic_snapshot.h"
 #include "support/fake_target.h"
 
@@ -47,8 +48,14 @@ int main(int argc, char** argv)
     const SnapshotPtr snapshot = bench::syntheticSnapshot(count);
 
     MainWindow window;
+    auto* candidates = window.findChild<QTableView*>(QStringLiteral("candidatesView"));
+    auto* filterBar = window.findChild<FilterBar*>(QStringLiteral("filterBar"));
+    if (!candidates || !filterBar) {
+        std::fprintf(stderr, "bench_gui: the window has no candidatesView or filterBar\n");
+        return 1;
+    }
     FakeTarget* fake = nullptr;
-    window.setTargetFactory([&](const RunRequest&) -> std::unique_ptr<Target> {
+    window.session()->setTargetFactory([&](const RunRequest&) -> std::unique_ptr<Target> {
         auto target = std::make_unique<FakeTarget>();
         target->setSnapshotSource([snapshot](const QString&) { return snapshot; });
         fake = target.get();
@@ -67,7 +74,7 @@ int main(int argc, char** argv)
     QElapsedTimer sinceReady;
     QObject::connect(fake, &Target::snapshotReady, [&] { sinceReady.start(); });
     fake->finishScript(0);
-    QAbstractItemModel* table = window.candidatesView()->model();
+    QAbstractItemModel* table = candidates->model();
     clock.start();
     waitFor(clock, [&] { return table->rowCount() > 0; });
     QCoreApplication::processEvents();
@@ -77,16 +84,16 @@ int main(int argc, char** argv)
     for (int run = 0; run < 5; ++run) {
         for (bool show : {true, false}) {
             clock.start();
-            window.filterBar()->setShowExplained(show);
+            filterBar->setShowExplained(show);
             QCoreApplication::processEvents();
-            window.candidatesView()->viewport()->repaint();
+            candidates->viewport()->repaint();
             filter.push_back(clock.nsecsElapsed() / 1e6);
         }
         for (int column : {int(CandidatesModel::TypeColumn), int(CandidatesModel::SizeColumn)}) {
             clock.start();
-            window.candidatesView()->sortByColumn(column, run % 2 ? Qt::AscendingOrder : Qt::DescendingOrder);
+            candidates->sortByColumn(column, run % 2 ? Qt::AscendingOrder : Qt::DescendingOrder);
             QCoreApplication::processEvents();
-            window.candidatesView()->viewport()->repaint();
+            candidates->viewport()->repaint();
             sort.push_back(clock.nsecsElapsed() / 1e6);
         }
     }

@@ -16,6 +16,7 @@
 #include "models/library_summary_model.h"
 #include "models/object_tree_model.h"
 #include "models/type_summary_model.h"
+#include "session/session.h"
 #include "snapshot/test_graph.h"
 #include "support/fake_target.h"
 #include "target/host_process_target.h"
@@ -36,6 +37,34 @@
 using namespace leakscope;
 
 namespace {
+
+// A widget or object of the window that the tests need, found by its objectName.
+template<typename T>
+T* part(const QObject& window, const char* name)
+{
+    T* found = window.findChild<T*>(QString::fromLatin1(name));
+    if (!found)
+        qFatal("The window has no %s named %s", T::staticMetaObject.className(), name);
+    return found;
+}
+
+QTableView* candidatesView(const MainWindow& window) { return part<QTableView>(window, "candidatesView"); }
+QTableView* typesView(const MainWindow& window) { return part<QTableView>(window, "typesView"); }
+QTableView* explanationsView(const MainWindow& window) { return part<QTableView>(window, "explanationsView"); }
+QTableView* librariesView(const MainWindow& window) { return part<QTableView>(window, "librariesView"); }
+QTextBrowser* detailsView(const MainWindow& window) { return part<QTextBrowser>(window, "details"); }
+QTreeView* referentsView(const MainWindow& window) { return part<QTreeView>(window, "referentsView"); }
+QTreeView* referrersView(const MainWindow& window) { return part<QTreeView>(window, "referrersView"); }
+QTextBrowser* pathView(const MainWindow& window) { return part<QTextBrowser>(window, "pathView"); }
+FilterBar* filterBar(const MainWindow& window) { return part<FilterBar>(window, "filterBar"); }
+// The status bar's account of the rules: how many, and the bad lines (tooltip).
+QLabel* rulesStatusLabel(const MainWindow& window) { return part<QLabel>(window, "rulesStatus"); }
+IgnoreRulesFile* ignoreRulesFile(const MainWindow& window) { return part<IgnoreRulesFile>(window, "ignoreRulesFile"); }
+// The source viewer once a source link was followed, else null.
+SourceViewerDialog* sourceViewer(const MainWindow& window)
+{
+    return window.findChild<SourceViewerDialog*>(QStringLiteral("sourceViewer"));
+}
 
 QString readFile(const QString& path)
 {
@@ -143,7 +172,7 @@ private:
         columns.info.tracemallocDepth = tracemallocDepth;
         const SnapshotPtr snapshot = std::make_shared<const Snapshot>(std::move(columns));
         FakeTarget* fake = nullptr;
-        window.setTargetFactory([&](const RunRequest&) -> std::unique_ptr<Target> {
+        window.session()->setTargetFactory([&](const RunRequest&) -> std::unique_ptr<Target> {
             auto target = std::make_unique<FakeTarget>();
             target->setSnapshotSource([snapshot](const QString&) { return snapshot; });
             fake = target.get();
@@ -153,8 +182,11 @@ private:
         request.script = QStringLiteral("fake.py");
         window.runScript(request);
         QTRY_VERIFY(fake && fake->state() == Target::State::Running);
+        QSignalSpy displayed(&window, &MainWindow::analysisDisplayed);
         fake->finishScript(0);
-        QTRY_VERIFY(window.shownSnapshot() != nullptr);
+        QTRY_VERIFY(window.session()->shownSnapshot() != nullptr);
+        // The pages have it: what a screenshot of the window waits for.
+        QVERIFY(!displayed.isEmpty() || displayed.wait());
     }
 
 private Q_SLOTS:
@@ -174,7 +206,7 @@ private Q_SLOTS:
     void demoFromRunToDetails()
     {
         MainWindow window;
-        window.setTargetFactory([](const RunRequest& request) -> std::unique_ptr<Target> {
+        window.session()->setTargetFactory([](const RunRequest& request) -> std::unique_ptr<Target> {
             HostLaunch launch;
             launch.program = QStringLiteral(LEAKSCOPE_HOST);
             launch.script = request.script;
@@ -188,26 +220,26 @@ private Q_SLOTS:
         window.runScript(request);
 
         // The snapshot taken when the script ends arrives and is shown.
-        QTRY_VERIFY_WITH_TIMEOUT(window.shownSnapshot() != nullptr, 30000);
-        QCOMPARE(window.snapshotCount(), 1);
-        QAbstractItemModel* candidates = window.candidatesView()->model();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->shownSnapshot() != nullptr, 30000);
+        QCOMPARE(window.session()->snapshotCount(), 1);
+        QAbstractItemModel* candidates = candidatesView(window)->model();
         QTRY_VERIFY(candidates->rowCount() > 0);
         const int suspects = candidates->rowCount();
-        QCOMPARE(static_cast<std::size_t>(suspects), window.shownSnapshot()->analysis().suspectCount());
+        QCOMPARE(static_cast<std::size_t>(suspects), window.session()->shownSnapshot()->analysis().suspectCount());
         // The first suspect is chosen at once: its details are there without a click.
-        QCOMPARE(window.candidatesView()->currentIndex().row(), 0);
-        QVERIFY2(window.detailsView()->toPlainText().contains(QStringLiteral("Suspect:")),
-                 qPrintable(window.detailsView()->toPlainText()));
+        QCOMPARE(candidatesView(window)->currentIndex().row(), 0);
+        QVERIFY2(detailsView(window)->toPlainText().contains(QStringLiteral("Suspect:")),
+                 qPrintable(detailsView(window)->toPlainText()));
 
         // Choose the demo's leaked type in the type summary: the candidates follow.
-        QAbstractItemModel* types = window.typesView()->model();
+        QAbstractItemModel* types = typesView(window)->model();
         int requestRow = -1;
         for (int row = 0; row < types->rowCount(); ++row) {
             if (types->index(row, TypeSummaryModel::TypeColumn).data().toString() == QStringLiteral("__main__.Request"))
                 requestRow = row;
         }
         QVERIFY(requestRow >= 0);
-        window.typesView()->selectRow(requestRow);
+        typesView(window)->selectRow(requestRow);
         QTRY_COMPARE(candidates->rowCount(), 3);
         for (int row = 0; row < 3; ++row) {
             QCOMPARE(candidates->index(row, CandidatesModel::TypeColumn).data().toString(), QStringLiteral("__main__.Request"));
@@ -215,23 +247,23 @@ private Q_SLOTS:
         }
 
         // Pick one: the details say why it matters.
-        window.candidatesView()->selectRow(0);
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Suspect")));
-        QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("__main__.Request")));
+        candidatesView(window)->selectRow(0);
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("Suspect")));
+        QVERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("__main__.Request")));
         // A class of the script: no C code behind it, said as such; allocations were not traced, and
         // the details say how to trace them.
         {
-            const QString details = window.detailsView()->toPlainText();
+            const QString details = detailsView(window)->toPlainText();
             QVERIFY2(details.contains(QStringLiteral("C origin\ndefined in Python: no C library behind its type")),
                      qPrintable(details));
             QVERIFY2(details.contains(QStringLiteral("Allocated at\nnot traced. Tick Track allocations in File")),
                      qPrintable(details));
-            QVERIFY(!window.detailsView()->toHtml().contains(QStringLiteral("source:")));
+            QVERIFY(!detailsView(window)->toHtml().contains(QStringLiteral("source:")));
             QCOMPARE(candidates->index(0, CandidatesModel::LibraryColumn).data().toString(), QString());
         }
 
         // Its referents, fetched as the tree expands: the headers dict it holds is there.
-        QAbstractItemModel* referents = window.referentsView()->model();
+        QAbstractItemModel* referents = referentsView(window)->model();
         const QModelIndex suspect = referents->index(0, 0);
         QVERIFY2(suspect.data().toString().contains(QStringLiteral("__main__.Request")), qPrintable(suspect.data().toString()));
         QTRY_VERIFY(referents->rowCount(suspect) >= 3);
@@ -244,34 +276,34 @@ private Q_SLOTS:
         // The edge column says how the Request holds it: its attribute name.
         QCOMPARE(headers.siblingAtColumn(ObjectTreeModel::EdgeColumn).data().toString(), QStringLiteral(".headers"));
         // Who holds the headers dict? Open its node in the referents tree: the details follow it.
-        window.referentsView()->setCurrentIndex(headers);
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("builtins.dict")));
-        QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Referred to by 1 object")));
+        referentsView(window)->setCurrentIndex(headers);
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("builtins.dict")));
+        QVERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("Referred to by 1 object")));
 
         // The suspect has no referrers; the path view says it is itself a root.
-        QAbstractItemModel* referrers = window.referrersView()->model();
+        QAbstractItemModel* referrers = referrersView(window)->model();
         QCOMPARE(referrers->rowCount(), 1);
         QCOMPARE(referrers->rowCount(referrers->index(0, 0)), 0);
-        QVERIFY(!window.pathView()->toPlainText().isEmpty());
+        QVERIFY(!pathView(window)->toPlainText().isEmpty());
 
         // Clearing the type choice and showing explained candidates widens the list, never resets it.
-        window.typesView()->clearSelection();
+        typesView(window)->clearSelection();
         QTRY_COMPARE(candidates->rowCount(), suspects);
         QSignalSpy resets(candidates, &QAbstractItemModel::modelReset);
-        window.filterBar()->setShowExplained(true);
+        filterBar(window)->setShowExplained(true);
         QTRY_VERIFY(candidates->rowCount() > suspects);
         QCOMPARE(resets.size(), 0);
-        window.filterBar()->setShowExplained(false);
+        filterBar(window)->setShowExplained(false);
         QTRY_COMPARE(candidates->rowCount(), suspects);
 
-        window.candidatesView()->selectRow(0);
+        candidatesView(window)->selectRow(0);
         const QByteArray screenshot = qgetenv("LEAKSCOPE_SCREENSHOT");
         if (!screenshot.isEmpty())
             QVERIFY(window.grab().save(QString::fromLocal8Bit(screenshot)));
 
         // The Explanations tab: suspects, ignored ones (none yet), then each kind, covering every candidate.
-        const AnalyzedSnapshotPtr demo = window.shownSnapshot();
-        QAbstractItemModel* groups = window.explanationsView()->model();
+        const AnalyzedSnapshotPtr demo = window.session()->shownSnapshot();
+        QAbstractItemModel* groups = explanationsView(window)->model();
         QVERIFY(groups->rowCount() >= 3);
         QCOMPARE(groups->index(0, 0).data().toString(), QStringLiteral("Suspects"));
         QCOMPARE(groups->index(0, ExplanationSummaryModel::CandidatesColumn).data(SortRole).toULongLong(),
@@ -289,21 +321,21 @@ private Q_SLOTS:
         QVERIFY(kindCount > 0);
         QSignalSpy resetsByGroups(candidates, &QAbstractItemModel::modelReset);
         window.findChild<QAction*>(QStringLiteral("actionShowExplanations"))->trigger();
-        QVERIFY(window.explanationsView()->isVisible());
-        window.explanationsView()->selectRow(2);
+        QVERIFY(explanationsView(window)->isVisible());
+        explanationsView(window)->selectRow(2);
         QTRY_COMPARE(qulonglong(candidates->rowCount()), kindCount);
         for (int row = 0; row < candidates->rowCount(); ++row)
             QVERIFY(!candidates->index(row, 0).data(IsSuspectRole).toBool());
-        QVERIFY(!window.filterBar()->showExplained());
-        window.explanationsView()->clearSelection();
+        QVERIFY(!filterBar(window)->showExplained());
+        explanationsView(window)->clearSelection();
         QTRY_COMPARE(candidates->rowCount(), suspects);
         QCOMPARE(resetsByGroups.size(), 0);
 
         // The Libraries tab: libpython defines the types of suspects (the exported list, _ctypes'
         // tuples); choosing it lists exactly the candidates of its types.
         window.findChild<QAction*>(QStringLiteral("actionShowLibraries"))->trigger();
-        QVERIFY(window.librariesView()->isVisible());
-        QAbstractItemModel* libraries = window.librariesView()->model();
+        QVERIFY(librariesView(window)->isVisible());
+        QAbstractItemModel* libraries = librariesView(window)->model();
         const int libpython = libraryRowNamed(*libraries, QStringLiteral("libpython3.11"));
         QVERIFY2(libpython >= 0, "libpython is listed");
         const qulonglong libpythonSuspects =
@@ -315,31 +347,31 @@ private Q_SLOTS:
         QVERIFY(noLibrary >= 0);
         QVERIFY(libraries->index(noLibrary, LibrarySummaryModel::SuspectsColumn).data(SortRole).toULongLong() >= 3);
         QSignalSpy resetsByLibraries(candidates, &QAbstractItemModel::modelReset);
-        window.librariesView()->selectRow(libpython);
+        librariesView(window)->selectRow(libpython);
         QTRY_COMPARE(qulonglong(candidates->rowCount()), libpythonSuspects);
         const QString libpythonName = libraries->index(libpython, 0).data().toString();
         for (int row = 0; row < candidates->rowCount(); ++row)
             QCOMPARE(candidates->index(row, CandidatesModel::LibraryColumn).data().toString(), libpythonName);
-        QVERIFY(window.filterBar()->findChild<QToolButton*>(QStringLiteral("libraries"))->isVisible());
+        QVERIFY(filterBar(window)->findChild<QToolButton*>(QStringLiteral("libraries"))->isVisible());
         if (!screenshot.isEmpty()) {
             QTest::qWait(50);
             QVERIFY(window.grab().save(QString::fromLocal8Bit(screenshot).replace(QStringLiteral(".png"),
                                                                                 QStringLiteral("-libraries.png"))));
         }
         // The filter bar's button clears the choice.
-        window.filterBar()->findChild<QToolButton*>(QStringLiteral("libraries"))->click();
+        filterBar(window)->findChild<QToolButton*>(QStringLiteral("libraries"))->click();
         QTRY_COMPARE(candidates->rowCount(), suspects);
-        QVERIFY(window.librariesView()->selectionModel()->selectedRows().isEmpty());
+        QVERIFY(librariesView(window)->selectionModel()->selectedRows().isEmpty());
         QCOMPARE(resetsByLibraries.size(), 0);
 
         // "Ignore Objects Like This" on a Request suspect proposes a rule for its type.
-        window.typesView()->selectRow(requestRow);
+        typesView(window)->selectRow(requestRow);
         QTRY_COMPARE(candidates->rowCount(), 3);
-        window.candidatesView()->selectRow(0);
+        candidatesView(window)->selectRow(0);
         auto* ignoreLike = window.findChild<QAction*>(QStringLiteral("actionIgnoreLike"));
         QVERIFY(ignoreLike && ignoreLike->isEnabled());
         ignoreLike->trigger();
-        IgnoreLikeDialog* dialog = window.ignoreLikeDialog();
+        IgnoreLikeDialog* dialog = window.findChild<IgnoreLikeDialog*>();
         QVERIFY(dialog);
         QCOMPARE(dialog->rule(), QStringLiteral("type __main__.Request"));
         QTRY_VERIFY(!dialog->isCounting());
@@ -348,18 +380,18 @@ private Q_SLOTS:
 
         // Added to the rules file, analysed again: the Requests are no longer suspects.
         QCOMPARE(readFile(m_rulesPath), QStringLiteral("type __main__.Request\n"));
-        QTRY_VERIFY(!window.isApplyingRules());
-        QCOMPARE(window.shownSnapshot()->analysis().suspectCount(), std::size_t(suspects - 3));
+        QTRY_VERIFY(!window.session()->isApplyingRules());
+        QCOMPARE(window.session()->shownSnapshot()->analysis().suspectCount(), std::size_t(suspects - 3));
         QTRY_COMPARE(candidates->rowCount(), 0); // Request chosen, suspects only
         QCOMPARE(groups->index(1, ExplanationSummaryModel::CandidatesColumn).data(SortRole).toULongLong(), 3ull);
         // The details stay on the Request and name the rule that now covers it.
-        const QString details = window.detailsView()->toPlainText();
+        const QString details = detailsView(window)->toPlainText();
         QVERIFY2(details.contains(QStringLiteral("__main__.Request")), qPrintable(details));
         QVERIFY2(details.contains(QStringLiteral("Ignore rule")), qPrintable(details));
         QVERIFY2(details.contains(m_rulesPath + QStringLiteral(":1: type __main__.Request")), qPrintable(details));
         QVERIFY(!details.contains(QStringLiteral("Suspect:")));
         // Choosing "Ignored by rules" lists them.
-        window.explanationsView()->selectRow(1);
+        explanationsView(window)->selectRow(1);
         QTRY_COMPARE(candidates->rowCount(), 3);
         QCOMPARE(candidates->index(0, CandidatesModel::ExplanationColumn).data().toString(),
                  QStringLiteral("ignored: type __main__.Request"));
@@ -370,7 +402,7 @@ private Q_SLOTS:
         auto* editRules = window.findChild<QAction*>(QStringLiteral("actionEditRules"));
         QVERIFY(editRules);
         editRules->trigger();
-        IgnoreRulesDialog* editor = window.ignoreRulesDialog();
+        IgnoreRulesDialog* editor = window.findChild<IgnoreRulesDialog*>();
         QVERIFY(editor);
         QCOMPARE(editor->editor()->toPlainText(), QStringLiteral("type __main__.Request\n"));
         QTRY_VERIFY(!editor->isChecking());
@@ -383,13 +415,13 @@ private Q_SLOTS:
                  qPrintable(editor->problems().first()));
         QVERIFY(editor->editor()->lineNotes().value(2).error);
         QVERIFY(editor->apply());
-        QTRY_VERIFY(window.rulesStatusLabel()->text().contains(QStringLiteral("1 bad line")));
+        QTRY_VERIFY(rulesStatusLabel(window)->text().contains(QStringLiteral("1 bad line")));
         QVERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("Ignore rules, line 2: unknown field")),
                  qPrintable(window.statusBar()->currentMessage()));
-        QTRY_VERIFY(!window.isApplyingRules());
-        QCOMPARE(window.shownSnapshot()->analysis().suspectCount(), std::size_t(suspects - 3));
+        QTRY_VERIFY(!window.session()->isApplyingRules());
+        QCOMPARE(window.session()->shownSnapshot()->analysis().suspectCount(), std::size_t(suspects - 3));
         editor->accept();
-        QTRY_VERIFY(!window.ignoreRulesDialog());
+        QTRY_VERIFY(!window.findChild<IgnoreRulesDialog*>());
     }
 
     // Lists and tuples with empty (NULL) slots, made by C code in the real host (tests/scripts/
@@ -397,7 +429,7 @@ private Q_SLOTS:
     void emptySlotsInTheTrees()
     {
         MainWindow window;
-        window.setTargetFactory([](const RunRequest& request) -> std::unique_ptr<Target> {
+        window.session()->setTargetFactory([](const RunRequest& request) -> std::unique_ptr<Target> {
             HostLaunch launch;
             launch.program = QStringLiteral(LEAKSCOPE_HOST);
             launch.script = request.script;
@@ -409,9 +441,9 @@ private Q_SLOTS:
         request.script = QStringLiteral(LEAKSCOPE_TEST_SCRIPTS "/null_slots.py");
         window.runScript(request);
         // The script's snapshot, taken while tuple() filled a tuple, and the one taken when it ends.
-        QTRY_COMPARE_WITH_TIMEOUT(window.snapshotCount(), 2, 30000);
-        QAbstractItemModel* candidates = window.candidatesView()->model();
-        QAbstractItemModel* referents = window.referentsView()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(window.session()->snapshotCount(), 2, 30000);
+        QAbstractItemModel* candidates = candidatesView(window)->model();
+        QAbstractItemModel* referents = referentsView(window)->model();
         auto candidateRow = [&](const QString& repr) {
             for (int row = 0; row < candidates->rowCount(); ++row) {
                 if (candidates->index(row, CandidatesModel::ReprColumn).data().toString() == repr)
@@ -423,24 +455,24 @@ private Q_SLOTS:
         QTRY_VERIFY(candidateRow(listRepr) >= 0);
 
         // The list: its one item, at index 2, is its one referent.
-        window.candidatesView()->selectRow(candidateRow(listRepr));
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(listRepr));
+        candidatesView(window)->selectRow(candidateRow(listRepr));
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(listRepr));
         const QModelIndex list = referents->index(0, 0);
         QVERIFY2(list.data().toString().contains(listRepr), qPrintable(list.data().toString()));
         QTRY_COMPARE(referents->rowCount(list), 1);
         const QModelIndex item = referents->index(0, 0, list);
         QCOMPARE(item.siblingAtColumn(ObjectTreeModel::EdgeColumn).data().toString(), QStringLiteral("[2]"));
         QVERIFY2(item.data().toString().contains(QStringLiteral("['null-slots-item']")), qPrintable(item.data().toString()));
-        window.referentsView()->setCurrentIndex(item);
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Referred to by 1 object")));
-        window.referentsView()->expand(item);
+        referentsView(window)->setCurrentIndex(item);
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("Referred to by 1 object")));
+        referentsView(window)->expand(item);
         QTRY_COMPARE(referents->rowCount(item), 1); // the item's own str
 
         // The tuple holds nothing.
         const QString tupleRepr = QStringLiteral("(<NULL>, <NULL>)");
         QVERIFY(candidateRow(tupleRepr) >= 0);
-        window.candidatesView()->selectRow(candidateRow(tupleRepr));
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(tupleRepr));
+        candidatesView(window)->selectRow(candidateRow(tupleRepr));
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(tupleRepr));
         QCOMPARE(referents->rowCount(referents->index(0, 0)), 0);
         // The bound method leaked beside them names its thread.
         QVERIFY(candidateRow(QStringLiteral("<bound method Worker.run of <Worker(null-slots-worker, initial daemon)>>")) >= 0);
@@ -456,10 +488,10 @@ private Q_SLOTS:
         const QString filling = QStringLiteral("(") + QStringList(10, QStringLiteral("<NULL>")).join(QStringLiteral(", "))
                               + QStringLiteral(")");
         QTRY_VERIFY(candidateRow(filling) >= 0);
-        window.candidatesView()->selectRow(candidateRow(filling));
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(filling));
+        candidatesView(window)->selectRow(candidateRow(filling));
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(filling));
         QCOMPARE(referents->rowCount(referents->index(0, 0)), 0);
-        QTRY_COMPARE(window.target()->state(), Target::State::Finished);
+        QTRY_COMPARE(window.session()->target()->state(), Target::State::Finished);
     }
 
     // An explained candidate's details say why, and name the object holding it as a link to it.
@@ -474,9 +506,9 @@ private Q_SLOTS:
         window.resize(1200, 700);
         window.show();
         runFake(window, spec);
-        QAbstractItemModel* candidates = window.candidatesView()->model();
+        QAbstractItemModel* candidates = candidatesView(window)->model();
         QTRY_COMPARE(candidates->rowCount(), 2); // the owner and the loose one; the held one is explained
-        window.filterBar()->setShowExplained(true);
+        filterBar(window)->setShowExplained(true);
         QTRY_COMPARE(candidates->rowCount(), 3);
         int heldRow = -1;
         for (int row = 0; row < candidates->rowCount(); ++row) {
@@ -484,23 +516,23 @@ private Q_SLOTS:
                 heldRow = row;
         }
         QVERIFY(heldRow >= 0);
-        window.candidatesView()->selectRow(heldRow);
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Explanation")));
-        const QString details = window.detailsView()->toPlainText();
+        candidatesView(window)->selectRow(heldRow);
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("Explanation")));
+        const QString details = detailsView(window)->toPlainText();
         QVERIFY2(details.contains(QStringLiteral("c-field: in a word of pkg.Owner's memory")), qPrintable(details));
         QVERIFY2(details.contains(QStringLiteral("held by pkg.Owner at 0x5000+0x18 — itself a suspect")), qPrintable(details));
-        QVERIFY(window.detailsView()->toHtml().contains(QStringLiteral("href=\"object:0\"")));
+        QVERIFY(detailsView(window)->toHtml().contains(QStringLiteral("href=\"object:0\"")));
         // The field itself is a finding: a traverse function that misses it is a bug of its own.
         QVERIFY2(details.contains(QStringLiteral("Field +0x18 of this pkg.Owner holds 1 object that its traverse "
                                                  "function does not report")),
                  qPrintable(details));
         // Following the link shows the owner.
-        Q_EMIT window.detailsView()->anchorClicked(QUrl(QStringLiteral("object:0")));
-        QVERIFY2(window.detailsView()->toPlainText().contains(QStringLiteral("pkg.Owner")), qPrintable(window.detailsView()->toPlainText()));
-        QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("0x5000")));
-        QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Suspect:")));
+        Q_EMIT detailsView(window)->anchorClicked(QUrl(QStringLiteral("object:0")));
+        QVERIFY2(detailsView(window)->toPlainText().contains(QStringLiteral("pkg.Owner")), qPrintable(detailsView(window)->toPlainText()));
+        QVERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("0x5000")));
+        QVERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("Suspect:")));
         // The explanations tab has the kind, with its meaning.
-        QAbstractItemModel* groups = window.explanationsView()->model();
+        QAbstractItemModel* groups = explanationsView(window)->model();
         const int kind = rowNamed(*groups, QStringLiteral("c-field"));
         QVERIFY(kind >= 2);
         QVERIFY(groups->index(kind, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("another object's memory")));
@@ -512,7 +544,7 @@ private Q_SLOTS:
     {
         MainWindow window;
         QList<HostLaunch> launches;
-        window.setTargetFactory([&launches](const RunRequest& request) -> std::unique_ptr<Target> {
+        window.session()->setTargetFactory([&launches](const RunRequest& request) -> std::unique_ptr<Target> {
             launches << hostLaunchFor(request, QStringLiteral(LEAKSCOPE_HOST));
             return std::make_unique<HostProcessTarget>(launches.last());
         });
@@ -525,34 +557,34 @@ private Q_SLOTS:
         window.runScript(request);
         QCOMPARE(launches.size(), 1);
         QCOMPARE(launches.first().tracemallocDepth, 5u);
-        QTRY_VERIFY_WITH_TIMEOUT(window.shownSnapshot() != nullptr, 30000);
-        QCOMPARE(window.shownSnapshot()->snapshot().info().tracemallocDepth, 5u);
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->shownSnapshot() != nullptr, 30000);
+        QCOMPARE(window.session()->shownSnapshot()->snapshot().info().tracemallocDepth, 5u);
 
-        QAbstractItemModel* types = window.typesView()->model();
+        QAbstractItemModel* types = typesView(window)->model();
         int requestRow = -1;
         for (int row = 0; row < types->rowCount(); ++row) {
             if (types->index(row, TypeSummaryModel::TypeColumn).data().toString() == QStringLiteral("__main__.Request"))
                 requestRow = row;
         }
         QVERIFY(requestRow >= 0);
-        window.typesView()->selectRow(requestRow);
-        QAbstractItemModel* candidates = window.candidatesView()->model();
+        typesView(window)->selectRow(requestRow);
+        QAbstractItemModel* candidates = candidatesView(window)->model();
         QTRY_COMPARE(candidates->rowCount(), 3);
-        window.candidatesView()->selectRow(0);
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("Allocated at")));
+        candidatesView(window)->selectRow(0);
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("Allocated at")));
 
         // The innermost frame is the line of handle() that made the Request.
         const QString demo = QStringLiteral(LEAKSCOPE_DEMO);
         const int line = lineContaining(demo, QStringLiteral("request = Request("));
         QVERIFY(line > 0);
-        const QString details = window.detailsView()->toPlainText();
+        const QString details = detailsView(window)->toPlainText();
         QVERIFY2(details.contains(QStringLiteral("Allocated at\nleaky_service.py:%1 in %2\nleaky_service.py:")
                                       .arg(line)
                                       .arg(QFileInfo(demo).path())),
                  qPrintable(details));
-        QCOMPARE(toolTipAt(*window.detailsView(), QStringLiteral("leaky_service.py:%1").arg(line)), demo);
+        QCOMPARE(toolTipAt(*detailsView(window), QStringLiteral("leaky_service.py:%1").arg(line)), demo);
         QVERIFY2(details.contains(QStringLiteral("innermost first")), qPrintable(details));
-        const QStringList links = linksOf(*window.detailsView());
+        const QStringList links = linksOf(*detailsView(window));
         QVERIFY2(links.size() >= 2, qPrintable(links.join(u' '))); // the call from main() too
         const std::optional<SourceLocation> innermost = sourceOfLink(QUrl(links.first()));
         QVERIFY(innermost);
@@ -566,10 +598,10 @@ private Q_SLOTS:
         }
 
         // A click on the frame opens the viewer there.
-        QVERIFY(!window.sourceViewer());
-        QVERIFY(clickLink(*window.detailsView(), links.first()));
-        QTRY_VERIFY(window.sourceViewer() && window.sourceViewer()->isVisible());
-        SourceViewerDialog* viewer = window.sourceViewer();
+        QVERIFY(!sourceViewer(window));
+        QVERIFY(clickLink(*detailsView(window), links.first()));
+        QTRY_VERIFY(sourceViewer(window) && sourceViewer(window)->isVisible());
+        SourceViewerDialog* viewer = sourceViewer(window);
         QTRY_VERIFY(!viewer->isLoading());
         QCOMPARE(viewer->location().file, demo);
         QCOMPARE(viewer->view()->highlightedLine(), line);
@@ -583,11 +615,11 @@ private Q_SLOTS:
         // The next frame, in the same viewer.
         const std::optional<SourceLocation> caller = sourceOfLink(QUrl(links.at(1)));
         QVERIFY(caller);
-        QVERIFY(clickLink(*window.detailsView(), links.at(1)));
+        QVERIFY(clickLink(*detailsView(window), links.at(1)));
         QTRY_COMPARE(viewer->view()->highlightedLine(), caller->line);
-        QCOMPARE(window.sourceViewer(), viewer);
+        QCOMPARE(sourceViewer(window), viewer);
         // The details still show the Request: following a source link does not leave them.
-        QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("__main__.Request")));
+        QVERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("__main__.Request")));
     }
 
     // What the snapshot knows of a type's C origin, and only that: library (full path as tooltip),
@@ -611,7 +643,7 @@ private Q_SLOTS:
         window.resize(1200, 700);
         window.show();
         runFake(window, spec, 10);
-        QAbstractItemModel* candidates = window.candidatesView()->model();
+        QAbstractItemModel* candidates = candidatesView(window)->model();
         QTRY_COMPARE(candidates->rowCount(), 3);
         const auto rowOfType = [&](const QString& type) {
             for (int row = 0; row < candidates->rowCount(); ++row) {
@@ -621,55 +653,55 @@ private Q_SLOTS:
             return -1;
         };
 
-        window.candidatesView()->selectRow(rowOfType(QStringLiteral("ext.Leaky")));
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("ext.Leaky")));
-        QString details = window.detailsView()->toPlainText();
+        candidatesView(window)->selectRow(rowOfType(QStringLiteral("ext.Leaky")));
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("ext.Leaky")));
+        QString details = detailsView(window)->toPlainText();
         QVERIFY2(details.contains(QStringLiteral("C origin\n_ext.cpython-311-x86_64-linux-gnu.so\nLeaky_dealloc (a slot "
                                                  "function of the type)\n%1:4").arg(cFile)),
                  qPrintable(details));
-        QCOMPARE(toolTipAt(*window.detailsView(), QStringLiteral("_ext.cpython")), QString::fromStdString(library));
+        QCOMPARE(toolTipAt(*detailsView(window), QStringLiteral("_ext.cpython")), QString::fromStdString(library));
         QVERIFY2(details.contains(QStringLiteral("Allocated at\napp.py:12 in /nonexistent\n<frozen importlib._bootstrap>:241\ninnermost first")),
                  qPrintable(details));
         QVERIFY(!details.contains(QStringLiteral("cut at"))); // 2 frames of 10
-        const QStringList links = linksOf(*window.detailsView());
+        const QStringList links = linksOf(*detailsView(window));
         // The origin's line and the first frame; the frozen module has no file to open.
         QCOMPARE(links.size(), 2);
         QCOMPARE(sourceOfLink(QUrl(links.at(0)))->file, cFile);
         QCOMPARE(sourceOfLink(QUrl(links.at(1)))->file, QStringLiteral("/nonexistent/app.py"));
 
-        QVERIFY(clickLink(*window.detailsView(), links.at(0)));
-        QTRY_VERIFY(window.sourceViewer() && !window.sourceViewer()->isLoading());
-        QCOMPARE(window.sourceViewer()->view()->highlightedLine(), 4);
-        QCOMPARE(window.sourceViewer()->view()->lineText(4), QStringLiteral("Leaky_dealloc(PyObject* self)"));
-        QVERIFY(window.sourceViewer()->windowTitle().startsWith(QStringLiteral("ext.c:4")));
+        QVERIFY(clickLink(*detailsView(window), links.at(0)));
+        QTRY_VERIFY(sourceViewer(window) && !sourceViewer(window)->isLoading());
+        QCOMPARE(sourceViewer(window)->view()->highlightedLine(), 4);
+        QCOMPARE(sourceViewer(window)->view()->lineText(4), QStringLiteral("Leaky_dealloc(PyObject* self)"));
+        QVERIFY(sourceViewer(window)->windowTitle().startsWith(QStringLiteral("ext.c:4")));
 
-        QVERIFY(clickLink(*window.detailsView(), links.at(1)));
-        QTRY_VERIFY(!window.sourceViewer()->isLoading());
-        QCOMPARE(window.sourceViewer()->view()->highlightedLine(), 0);
-        QCOMPARE(window.sourceViewer()->view()->toPlainText(), QString());
-        QVERIFY2(window.sourceViewer()->message().contains(QStringLiteral("/nonexistent/app.py does not exist")),
-                 qPrintable(window.sourceViewer()->message()));
+        QVERIFY(clickLink(*detailsView(window), links.at(1)));
+        QTRY_VERIFY(!sourceViewer(window)->isLoading());
+        QCOMPARE(sourceViewer(window)->view()->highlightedLine(), 0);
+        QCOMPARE(sourceViewer(window)->view()->toPlainText(), QString());
+        QVERIFY2(sourceViewer(window)->message().contains(QStringLiteral("/nonexistent/app.py does not exist")),
+                 qPrintable(sourceViewer(window)->message()));
 
         // A static type whose library has no debug information: said, not made up.
-        window.candidatesView()->selectRow(rowOfType(QStringLiteral("builtins.bytearray")));
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("builtins.bytearray")));
-        details = window.detailsView()->toPlainText();
+        candidatesView(window)->selectRow(rowOfType(QStringLiteral("builtins.bytearray")));
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("builtins.bytearray")));
+        details = detailsView(window)->toPlainText();
         QVERIFY2(details.contains(QStringLiteral("libpython3.11.so.1.0\nPyByteArray_Type (the type object)\nno debug "
                                                  "information")),
                  qPrintable(details));
         QVERIFY2(details.contains(QStringLiteral("Allocated at\nno record: tracemalloc did not see it allocated")),
                  qPrintable(details));
-        QVERIFY(linksOf(*window.detailsView()).isEmpty());
+        QVERIFY(linksOf(*detailsView(window)).isEmpty());
 
         // A class defined in Python.
-        window.candidatesView()->selectRow(rowOfType(QStringLiteral("pkg.Plain")));
-        QTRY_VERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("pkg.Plain")));
-        QVERIFY(window.detailsView()->toPlainText().contains(QStringLiteral("C origin\ndefined in Python")));
+        candidatesView(window)->selectRow(rowOfType(QStringLiteral("pkg.Plain")));
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("pkg.Plain")));
+        QVERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("C origin\ndefined in Python")));
 
         // The Library column and the Libraries tab name the same libraries.
         QCOMPARE(candidates->index(rowOfType(QStringLiteral("ext.Leaky")), CandidatesModel::LibraryColumn).data().toString(),
                  QStringLiteral("_ext.cpython-311-x86_64-linux-gnu.so"));
-        QCOMPARE(window.librariesView()->model()->rowCount(), 3);
+        QCOMPARE(librariesView(window)->model()->rowCount(), 3);
     }
 
     // A bad line in the rules file the window starts with is reported by number; the other rules
@@ -678,33 +710,33 @@ private Q_SLOTS:
     {
         writeFile(m_rulesPath, "type pkg.Cache\ntypo pkg.Leak\n# a comment\n");
         MainWindow window;
-        QCOMPARE(window.ignoreRulesFile()->path(), m_rulesPath);
-        QVERIFY2(window.rulesStatusLabel()->text().contains(QStringLiteral("1 ignore rule")),
-                 qPrintable(window.rulesStatusLabel()->text()));
-        QVERIFY(window.rulesStatusLabel()->text().contains(QStringLiteral("1 bad line")));
-        QVERIFY2(window.rulesStatusLabel()->toolTip().contains(
+        QCOMPARE(ignoreRulesFile(window)->path(), m_rulesPath);
+        QVERIFY2(rulesStatusLabel(window)->text().contains(QStringLiteral("1 ignore rule")),
+                 qPrintable(rulesStatusLabel(window)->text()));
+        QVERIFY(rulesStatusLabel(window)->text().contains(QStringLiteral("1 bad line")));
+        QVERIFY2(rulesStatusLabel(window)->toolTip().contains(
                      m_rulesPath + QStringLiteral(":2: unknown field 'typo' (use type, module, repr or explanation)")),
-                 qPrintable(window.rulesStatusLabel()->toolTip()));
+                 qPrintable(rulesStatusLabel(window)->toolTip()));
         QVERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("Ignore rules, line 2: unknown field 'typo'")),
                  qPrintable(window.statusBar()->currentMessage()));
 
         test::GraphSpec spec;
         spec.objects = {{.type = "pkg.Cache", .size = 100}, {.type = "pkg.Leak", .size = 64}, {.type = "pkg.Leak"}};
         runFake(window, spec);
-        QAbstractItemModel* candidates = window.candidatesView()->model();
+        QAbstractItemModel* candidates = candidatesView(window)->model();
         // The Cache rule applies: two Leak suspects, the Cache in "Ignored by rules".
         QTRY_COMPARE(candidates->rowCount(), 2);
-        QCOMPARE(window.shownSnapshot()->analysis().suspectCount(), std::size_t(2));
-        QAbstractItemModel* groups = window.explanationsView()->model();
+        QCOMPARE(window.session()->shownSnapshot()->analysis().suspectCount(), std::size_t(2));
+        QAbstractItemModel* groups = explanationsView(window)->model();
         QCOMPARE(groups->index(rowNamed(*groups, QStringLiteral("Ignored by rules")), 1).data().toString(),
                  QStringLiteral("1"));
 
         // The line fixed in another editor: read again, and the Leaks are ignored too.
         writeFile(m_rulesPath, "type pkg.Cache\ntype pkg.Leak\n");
-        QTRY_VERIFY_WITH_TIMEOUT(window.rulesStatusLabel()->text().contains(QStringLiteral(">2 ignore rules<")), 10000);
-        QVERIFY(!window.rulesStatusLabel()->text().contains(QStringLiteral("bad line")));
-        QTRY_VERIFY(!window.isApplyingRules());
-        QCOMPARE(window.shownSnapshot()->analysis().suspectCount(), std::size_t(0));
+        QTRY_VERIFY_WITH_TIMEOUT(rulesStatusLabel(window)->text().contains(QStringLiteral(">2 ignore rules<")), 10000);
+        QVERIFY(!rulesStatusLabel(window)->text().contains(QStringLiteral("bad line")));
+        QTRY_VERIFY(!window.session()->isApplyingRules());
+        QCOMPARE(window.session()->shownSnapshot()->analysis().suspectCount(), std::size_t(0));
         QTRY_COMPARE(candidates->rowCount(), 0);
     }
 };

@@ -4,6 +4,7 @@
 // FILE-run.png.
 #include "gui/main_window.h"
 #include "gui/run_dialog.h"
+#include "session/session.h"
 #include "support/fake_target.h"
 
 #include <QtCore/QProcess>
@@ -27,7 +28,7 @@ private:
     // A window whose runs go to FakeTargets; the requests they were made for are appended to runs.
     static void useFakeTargets(MainWindow& window, QList<RunRequest>& runs)
     {
-        window.setTargetFactory([&runs](const RunRequest& request) -> std::unique_ptr<Target> {
+        window.session()->setTargetFactory([&runs](const RunRequest& request) -> std::unique_ptr<Target> {
             runs << request;
             return std::make_unique<FakeTarget>();
         });

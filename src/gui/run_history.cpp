@@ -1,0 +1,56 @@
+#include "run_history.h"
+
+#include <QtCore/QSettings>
+
+#include <algorithm>
+
+namespace leakscope {
+
+void RunHistory::read(const QSettings& settings)
+{
+    m_recentScripts = settings.value(QStringLiteral("run/recentScripts")).toStringList();
+    m_lastRun.arguments = settings.value(QStringLiteral("run/arguments")).toStringList();
+    m_lastRun.workingDirectory = settings.value(QStringLiteral("run/workingDirectory")).toString();
+    m_lastRun.trackAllocations = settings.value(QStringLiteral("run/trackAllocations"), false).toBool();
+    m_lastRun.tracemallocDepth = std::clamp(
+        settings.value(QStringLiteral("run/tracemallocDepth"), RunRequest::kDefaultTracemallocDepth).toInt(), 1,
+        RunRequest::kMaxTracemallocDepth);
+    m_lastRun.isolated = settings.value(QStringLiteral("run/isolated"), false).toBool();
+    m_lastRun.ignoreEnvironment = settings.value(QStringLiteral("run/ignoreEnvironment"), false).toBool();
+}
+
+void RunHistory::write(QSettings& settings) const
+{
+    settings.setValue(QStringLiteral("run/recentScripts"), m_recentScripts);
+    settings.setValue(QStringLiteral("run/arguments"), m_lastRun.arguments);
+    settings.setValue(QStringLiteral("run/workingDirectory"), m_lastRun.workingDirectory);
+    settings.setValue(QStringLiteral("run/trackAllocations"), m_lastRun.trackAllocations);
+    settings.setValue(QStringLiteral("run/tracemallocDepth"), m_lastRun.tracemallocDepth);
+    settings.setValue(QStringLiteral("run/isolated"), m_lastRun.isolated);
+    settings.setValue(QStringLiteral("run/ignoreEnvironment"), m_lastRun.ignoreEnvironment);
+}
+
+void RunHistory::remember(const RunRequest& request)
+{
+    m_lastRun = request;
+    m_recentScripts.removeAll(request.script);
+    m_recentScripts.prepend(request.script);
+    while (m_recentScripts.size() > kMaxRecentScripts)
+        m_recentScripts.removeLast();
+}
+
+RunRequest RunHistory::runOf(const QString& script) const
+{
+    if (m_lastRun.script == script)
+        return m_lastRun;
+    // Arguments belong to the last script; allocation tracking, -I and -E are the user's choices.
+    RunRequest request;
+    request.script = script;
+    request.trackAllocations = m_lastRun.trackAllocations;
+    request.tracemallocDepth = m_lastRun.tracemallocDepth;
+    request.isolated = m_lastRun.isolated;
+    request.ignoreEnvironment = m_lastRun.ignoreEnvironment;
+    return request;
+}
+
+} // namespace leakscope

@@ -1,0 +1,35 @@
+#include "snapshot_chooser.h"
+
+#include "session/session.h"
+
+#include <QtCore/QDateTime>
+
+namespace leakscope {
+
+SnapshotChooser::SnapshotChooser(QWidget* parent)
+    : QComboBox(parent)
+{
+    setMinimumContentsLength(24);
+    setToolTip(tr("The snapshot shown; every snapshot taken is kept"));
+}
+
+void SnapshotChooser::setSession(Session* session)
+{
+    m_session = session;
+    connect(session, &Session::snapshotAdded, this, &SnapshotChooser::addSnapshot);
+    connect(session, &Session::shownSnapshotChanged, this, [this](int index) {
+        const QSignalBlocker quiet(this); // the session knows already
+        setCurrentIndex(index);
+    });
+    connect(this, &QComboBox::currentIndexChanged, session, &Session::showSnapshot);
+}
+
+void SnapshotChooser::addSnapshot(int index)
+{
+    const qint64 capturedAt = m_session->analyzedSnapshot(index)->snapshot().info().capturedAtMs;
+    const QString time = QDateTime::fromMSecsSinceEpoch(capturedAt).toString(QStringLiteral("HH:mm:ss"));
+    const QSignalBlocker quiet(this); // the session shows it next
+    insertItem(index, tr("%1 — %2").arg(m_session->snapshotLabel(index), time));
+}
+
+} // namespace leakscope

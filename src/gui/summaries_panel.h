@@ -1,0 +1,68 @@
+#pragma once
+
+#include "models/analyzed_snapshot.h"
+
+#include <QtCore/QSet>
+#include <QtWidgets/QWidget>
+
+#include <memory>
+#include <vector>
+
+class QSortFilterProxyModel;
+
+namespace Ui {
+class SummariesPanel;
+}
+
+namespace leakscope {
+
+class ExplanationSummaryModel;
+class LibrarySummaryModel;
+class TypeSummaryModel;
+
+// The summaries of the snapshot shown, one tab each: objects per type, candidates per explanation,
+// candidates per library. Rows chosen in a tab (Ctrl+click for several) filter the candidates; the
+// choice is announced as it changes and kept, by name, when another analysis is shown.
+class SummariesPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum Tab { TypesTab, ExplanationsTab, LibrariesTab };
+    Q_ENUM(Tab)
+
+    explicit SummariesPanel(QWidget* parent = nullptr);
+    ~SummariesPanel() override;
+
+    // Shows analyzed. The types, groups and libraries chosen stay chosen where analyzed has them
+    // (types and libraries by name, groups by key), then every choice is announced once. Groups that
+    // analyzed lacks stay chosen: they list nothing, as the filter bar says.
+    void setAnalysis(AnalyzedSnapshotPtr analyzed);
+
+    Tab currentTab() const;
+    void setCurrentTab(int tab);
+    void clearChosenTypes();
+    void clearChosenGroups();
+    void clearChosenLibraries();
+
+Q_SIGNALS:
+    void typesChosen(const QSet<leakscope::TypeIndex>& types);
+    void groupsChosen(const std::vector<leakscope::CandidateGroupKey>& groups);
+    void librariesChosen(const QSet<leakscope::StringId>& libraries);
+
+private:
+    QSet<TypeIndex> chosenTypes() const;
+    std::vector<CandidateGroupKey> chosenGroups() const;
+    QSet<StringId> chosenLibraries() const;
+    // Selects the rows of the types, groups and libraries (by path) named, without a filter pass per row.
+    void restoreChoice(
+        const QStringList& typeNames, const std::vector<CandidateGroupKey>& groups, const QStringList& libraryPaths);
+
+    std::unique_ptr<Ui::SummariesPanel> m_ui;
+    TypeSummaryModel* m_types;
+    QSortFilterProxyModel* m_typesSorted;
+    ExplanationSummaryModel* m_explanations;
+    LibrarySummaryModel* m_libraries;
+};
+
+} // namespace leakscope
