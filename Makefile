@@ -1,12 +1,14 @@
 # The two set-up commands of the README: `make run` and `make test`. Both install missing Debian
-# packages, configure and build first. PRESET=asan builds with AddressSanitizer and UBSan.
+# packages, configure and build first. PRESET=asan builds with AddressSanitizer and UBSan, PRESET=tsan
+# with ThreadSanitizer (its test preset applies tsan.supp). `make install PREFIX=DIR` installs the build.
 PRESET ?= default
+PREFIX ?= /usr/local
 BUILD_DIR := build/$(PRESET)
 CLI := $(BUILD_DIR)/bin/leakscope-cli
 GUI := $(BUILD_DIR)/bin/leakscope
 DEMO := examples/leaky_service.py
 
-.PHONY: all deps configure build run report test bench screenshot clean
+.PHONY: all deps configure build run report test install bench screenshot clean
 
 all: build
 
@@ -35,6 +37,10 @@ report: build
 
 test: build
 	ctest --preset $(PRESET)
+
+# The programs into PREFIX/bin, the desktop entry and icons into PREFIX/share (see README, Install).
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 # Capture speed against gc.collect() and objgraph, from 250k to 4M gc objects.
 bench: build

@@ -49,6 +49,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("LeakScope"));
     QApplication::setOrganizationName(QStringLiteral("LeakScope"));
     QApplication::setApplicationVersion(QStringLiteral(LEAKSCOPE_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("leakscope")); // the installed entry: its icon on Wayland
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/leakscope/icons/leakscope.png")));
 
     QCommandLineParser parser;

@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <elfutils/libdwfl.h>
 #include <link.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -353,17 +354,33 @@ void OriginResolver::prewarm()
         return;
     // A code address of libpython, read here: the thread must not touch Python.
     const auto dealloc = reinterpret_cast<std::uintptr_t>(PyDict_Type.tp_dealloc);
+    // A script's os.fork() happens with m_mutex held, so that the child's copy of the mutex, the
+    // condition variable and m_warmingDone is never one the warming thread, which the child does
+    // not have, was in the middle of changing.
+    static const bool forkHandlers [[maybe_unused]]
+        = pthread_atfork(&OriginResolver::beforeFork, &OriginResolver::afterFork, &OriginResolver::afterFork) == 0;
     m_warmingStarted = true;
     m_warmingProcess = getpid();
     m_warmingDone = false;
     std::thread([this, dealloc] {
         m->sourceAt(dealloc);
-        {
-            std::lock_guard lock(m_mutex);
-            m_warmingDone = true;
-        }
+        // Notified under the lock: a waiter that sees m_warmingDone may be the destructor, which
+        // destroys the condition variable as soon as it has the lock back.
+        std::lock_guard lock(m_mutex);
+        m_warmingDone = true;
         m_warmingEnded.notify_all();
     }).detach();
+}
+
+void OriginResolver::beforeFork()
+{
+    instance().m_mutex.lock();
+}
+
+void OriginResolver::afterFork()
+{
+    // In the child too: its only thread is the one that forked, which holds the lock.
+    instance().m_mutex.unlock();
 }
 
 void OriginResolver::waitForWarming()

@@ -52,6 +52,9 @@ private:
     ~OriginResolver();
 
     void waitForWarming();
+    // pthread_atfork handlers: the forking thread holds m_mutex across the fork.
+    static void beforeFork();
+    static void afterFork();
 
     struct Impl;
     std::unique_ptr<Impl> m;

@@ -183,6 +183,11 @@ private Q_SLOTS:
         QVERIFY2(sawLoopData, "the snapshot taken mid-loop holds the script's data");
         QCOMPARE(target.state(), Target::State::Running);
 
+#if defined(__SANITIZE_THREAD__)
+        // ThreadSanitizer delivers an asynchronous signal only when the thread next calls into libc,
+        // and this loop, in pure bytecode, never does: the interrupt would never arrive.
+        QSKIP("the interrupt of a pure-bytecode loop cannot be delivered under ThreadSanitizer");
+#endif
         // The loop never ends by itself: finishing at all is the interrupt's doing.
         target.interrupt();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
