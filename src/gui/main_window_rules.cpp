@@ -34,6 +34,13 @@ void MainWindow::connectRules()
         m_session->setRules(m_rulesFile->rules());
         updateRulesStatus(true); // after: a bad line's message outranks "applying"
     });
+    // A rule that gave up on objects of the snapshot shown says so beside the counts, as the CLI warns.
+    connect(m_session, &Session::shownSnapshotChanged, this, [this] {
+        const AnalyzedSnapshotPtr shown = m_session->shownSnapshot();
+        m_rulesLabel->setAnalysis(shown ? &shown->analysis() : nullptr);
+        if (!m_rulesLabel->limitWarnings().isEmpty())
+            statusBar()->showMessage(m_rulesLabel->limitWarnings().front(), 20000);
+    });
     connect(m_session, &Session::reanalysisStarted, this, [this] { statusBar()->showMessage(applyingRulesText()); });
     connect(m_session, &Session::reanalysed, this, [this](int index) {
         if (index == m_session->shownIndex() && statusBar()->currentMessage() == applyingRulesText())

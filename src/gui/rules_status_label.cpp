@@ -1,6 +1,7 @@
 #include "rules_status_label.h"
 
 #include "gui/ignore_rules_file.h"
+#include "snapshot/analysis.h"
 
 namespace leakscope {
 
@@ -26,12 +27,29 @@ void RulesStatusLabel::refresh()
                                  : tr("%L1 bad lines").arg(m_file->parsed().errors.size()))
                                                        : tr("unreadable"));
     }
+    if (!m_limitWarnings.isEmpty()) {
+        text += QStringLiteral(" · <a href=\"edit\" style=\"color: #b35c00;\">%1</a>")
+                    .arg(m_limitWarnings.size() == 1 ? tr("1 rule hit its limit")
+                                                     : tr("%L1 rules hit their limit").arg(m_limitWarnings.size()));
+    }
     setText(text);
     QString tip = path.isEmpty() ? tr("No rules file: neither XDG_CONFIG_HOME nor HOME names a folder.")
                                  : tr("Rules file: %1").arg(path);
     for (const QString& problem : problems)
         tip += u'\n' + problem;
+    for (const QString& warning : m_limitWarnings)
+        tip += u'\n' + warning;
     setToolTip(tip);
+}
+
+void RulesStatusLabel::setAnalysis(const HeapAnalysis* analysis)
+{
+    m_limitWarnings.clear();
+    if (analysis && analysis->ignoreRules()) {
+        for (const RuleLimitHit& hit : analysis->ruleLimitHits())
+            m_limitWarnings.append(QString::fromStdString(formatRuleLimitHit(analysis->ignoreRules()->rules()[hit.rule], hit)));
+    }
+    refresh();
 }
 
 QString RulesStatusLabel::firstProblem() const
