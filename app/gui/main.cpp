@@ -1,14 +1,19 @@
 // leakscope: the desktop application. `leakscope [--tracemalloc[=DEPTH]] [-I] [-E] [--screenshot FILE]
-// [SCRIPT [ARGS...]]` runs SCRIPT at once.
+// [--geometry WxH] [SCRIPT [ARGS...]]` runs SCRIPT at once.
 #include "gui/main_window.h"
 #include "session/session.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFileInfo>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QSettings>
+#include <QtCore/QTemporaryDir>
 #include <QtCore/QTimer>
+#include <QtGui/QAction>
 #include <QtWidgets/QApplication>
 
 #include <cstdio>
+#include <optional>
 
 namespace {
 
@@ -39,6 +44,18 @@ void takeScreenshotWhenSettled(leakscope::MainWindow& window, const QString& fil
     QObject::connect(session, &leakscope::Session::stateChanged, checkLater);
     QObject::connect(session, &leakscope::Session::snapshotPendingChanged, checkLater);
     QObject::connect(session, &leakscope::Session::targetLost, checkLater);
+}
+
+// "WxH", each between 320 and 16384; an invalid size otherwise.
+QSize parseSize(const QString& text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(\\d{3,5})x(\\d{3,5})$"));
+    const QRegularExpressionMatch match = pattern.match(text);
+    if (!match.hasMatch())
+        return {};
+    const QSize size(match.captured(1).toInt(), match.captured(2).toInt());
+    auto fits = [](int n) { return n >= 320 && n <= 16384; };
+    return fits(size.width()) && fits(size.height()) ? size : QSize();
 }
 
 } // namespace
@@ -80,9 +97,16 @@ int main(int argc, char** argv)
                        "the picture could not be saved. For documentation and for checking an installation; "
                        "works without a display with QT_QPA_PLATFORM=offscreen."),
         QStringLiteral("FILE"));
+    const QCommandLineOption geometry(
+        QStringLiteral("geometry"),
+        QStringLiteral("Open the window W pixels wide and H high (e.g. 1024x700), its panes laid out as on a "
+                       "first run at that size (View > Reset Layout), instead of as it was last closed. With "
+                       "--screenshot the default is 1280x800."),
+        QStringLiteral("WxH"));
     parser.addOption(isolated);
     parser.addOption(ignoreEnvironment);
     parser.addOption(screenshot);
+    parser.addOption(geometry);
     parser.addPositionalArgument(QStringLiteral("script"), QStringLiteral("Python script to run at once"),
                                  QStringLiteral("[SCRIPT [ARGS...]]"));
     // Everything after the script belongs to the script, options included.
@@ -103,8 +127,37 @@ int main(int argc, char** argv)
         return 2;
     }
 
+    QSize windowSize;
+    if (parser.isSet(geometry)) {
+        windowSize = parseSize(parser.value(geometry));
+        if (!windowSize.isValid()) {
+            std::fprintf(stderr, "leakscope: --geometry takes WxH, e.g. 1280x800 (each 320 to 16384), not %s\n",
+                         qPrintable(parser.value(geometry)));
+            return 2;
+        }
+    } else if (!screenshotFile.isEmpty()) {
+        windowSize = QSize(1280, 800);
+    }
+    // A picture of the window as a first run shows it, whatever layout, filters and recent scripts
+    // this user's settings hold.
+    std::optional<QTemporaryDir> freshSettings;
+    if (!screenshotFile.isEmpty()) {
+        freshSettings.emplace();
+        if (!freshSettings->isValid()) {
+            std::fprintf(stderr, "leakscope: cannot make a temporary folder for the settings\n");
+            return 1;
+        }
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, freshSettings->path());
+    }
+
     leakscope::MainWindow window;
+    if (windowSize.isValid())
+        window.resize(windowSize);
     window.show();
+    if (windowSize.isValid()) {
+        if (QAction* resetLayout = window.findChild<QAction*>(QStringLiteral("actionResetLayout")))
+            resetLayout->trigger();
+    }
     if (!screenshotFile.isEmpty())
         takeScreenshotWhenSettled(window, QFileInfo(screenshotFile).absoluteFilePath());
     if (!positional.isEmpty()) {

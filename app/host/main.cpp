@@ -35,10 +35,27 @@ const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DE
                       "site-packages, PYTHONWARNINGS...), except a PYTHONHOME that is not the embedded\n"
                       "interpreter's prefix, which is ignored with a warning.\n";
 
+// Gives the interpreter the signal dispositions a fresh python3 would get. A shell starts a
+// background job (`leakscope &`) with SIGINT ignored, and the GUI passes that on to us;
+// CPython installs its SIGINT handler only where SIGINT is not ignored, so Interrupt would do nothing.
+// SIGTERM and SIGPIPE go back to their defaults too (CPython then ignores SIGPIPE itself, as python3
+// does, so a closed pipe raises BrokenPipeError), and none of them stays blocked.
+void resetSignals()
+{
+    for (const int signal : {SIGINT, SIGTERM, SIGPIPE})
+        std::signal(signal, SIG_DFL);
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    for (const int signal : {SIGINT, SIGTERM, SIGPIPE})
+        sigaddset(&unblock, signal);
+    sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    resetSignals(); // before anything starts a thread, which would inherit the mask
     // Never outlive the application that started us, even if it is killed.
     const pid_t parent = getppid();
     prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -315,6 +315,7 @@ ScriptOutcome Interpreter::runMainScript()
     PyCompilerFlags flags = _PyCompilerFlags_INIT;
     PyObject* code = Py_CompileStringExFlags(source.c_str(), absolute.c_str(), Py_file_input, &flags, -1);
     if (!code) {
+        outcome.compileError = formatPendingTraceback();
         outcome.message = takeErrorLine();
         return outcome;
     }

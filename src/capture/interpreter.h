@@ -45,6 +45,9 @@ struct ScriptOutcome
     Kind kind = Kind::NotRun;
     int exitCode = 0;    // what python3 SCRIPT would return (NotRun: 2)
     std::string message; // NotRun: one line saying why; Raised, Interrupted: the traceback
+    // NotRun because the script does not compile: the error as python3 prints it, in traceback form
+    // with the file, the line, the source line and a caret under the fault. Empty otherwise.
+    std::string compileError;
 };
 
 // The process's CPython, configured as /usr/bin/python3 configures itself for `python3 SCRIPT` in the

@@ -67,7 +67,8 @@ std::string takeError()
 
 } // namespace
 
-LiveDescription describeLiveObject(std::uint64_t address, std::size_t maxReprBytes)
+LiveDescription describeLiveObject(std::uint64_t address, std::uint64_t expectedType,
+                                   const std::string& expectedTypeName, std::size_t maxReprBytes)
 {
     LiveDescription description;
     if (leakscope_gc_collecting()) {
@@ -75,8 +76,21 @@ LiveDescription describeLiveObject(std::uint64_t address, std::size_t maxReprByt
         return description;
     }
     PyObject* object = findLiveObject(static_cast<std::uintptr_t>(address));
-    if (!object)
+    if (!object) {
+        description.error = "no live object is at this address any more";
         return description;
+    }
+    // Names read from the type's struct and dict: no code of the object or its type runs.
+    PyTypeObject* type = Py_TYPE(object);
+    std::string module, qualname;
+    typeNames(type, module, qualname);
+    description.typeName = module + "." + qualname;
+    if (reinterpret_cast<std::uintptr_t>(type) != expectedType) {
+        description.error = "the object at this address is now a " + description.typeName + ", not the "
+            + (expectedTypeName.empty() ? std::string("object") : expectedTypeName) + " of the snapshot";
+        Py_DECREF(object);
+        return description;
+    }
     description.found = true;
     if (PyObject* repr = PyObject_Repr(object)) {
         description.repr = clipUtf8(pythonText(repr), maxReprBytes);

@@ -14,6 +14,7 @@ DetailsPanel::DetailsPanel(QWidget* parent)
     , m_ui(std::make_unique<Ui::DetailsPanel>())
 {
     m_ui->setupUi(this);
+    m_ui->fetchNote->hide();
     connect(m_ui->details, &QTextBrowser::anchorClicked, this, &DetailsPanel::followLink);
     connect(m_ui->fetchLiveRepr, &QPushButton::clicked, this, &DetailsPanel::fetchLiveRepr);
 }
@@ -24,40 +25,62 @@ void DetailsPanel::setSession(Session* session)
 {
     m_session = session;
     connect(session, &Session::stateChanged, this, &DetailsPanel::updateFetchButton);
-    connect(session, &Session::objectDescribed, this,
-        [this](const LiveObject& object) { m_ui->details->append(liveObjectHtml(object)); });
+    connect(session, &Session::runStarted, this, &DetailsPanel::updateFetchButton);
+    connect(session, &Session::objectDescribed, this, &DetailsPanel::showLiveObject);
     updateFetchButton();
 }
 
 void DetailsPanel::clear()
 {
-    m_ui->details->setHtml(tr("<p>Choose a candidate to see its details.</p>"));
-    setCandidate(std::nullopt);
+    m_object.reset();
+    if (m_session && m_session->shownSnapshot())
+        m_ui->details->setHtml(tr("<p>Choose a candidate to see its details.</p>"));
+    else
+        m_ui->details->setHtml(tr("<p>No snapshot yet.</p><p>Run a script with <b>File ▸ Run Script…</b> (Ctrl+R): "
+                                  "a snapshot of its heap is taken when it ends. While it runs, <b>Session ▸ "
+                                  "Snapshot</b> (F5) takes one at once, and the script can take its own with "
+                                  "<code>leakscope.snapshot()</code>.</p><p>Then choose a candidate in the list to "
+                                  "see its details here.</p>"));
+    updateFetchButton();
 }
 
 void DetailsPanel::showObject(ObjectIndex object)
 {
-    if (const AnalyzedSnapshotPtr shown = m_session ? m_session->shownSnapshot() : nullptr)
-        m_ui->details->setHtml(objectDetailsHtml(*shown, object));
-}
-
-void DetailsPanel::setCandidate(std::optional<ObjectIndex> candidate)
-{
-    m_candidate = candidate;
+    const AnalyzedSnapshotPtr shown = m_session ? m_session->shownSnapshot() : nullptr;
+    if (!shown || object >= shown->snapshot().objectCount()) {
+        clear();
+        return;
+    }
+    m_object = object;
+    m_ui->details->setHtml(objectDetailsHtml(*shown, object));
     updateFetchButton();
 }
 
 void DetailsPanel::updateFetchButton()
 {
-    m_ui->fetchLiveRepr->setEnabled(m_session && m_session->isConnected() && m_candidate);
+    const int shown = m_session ? m_session->shownIndex() : -1;
+    const bool live = m_object && m_session->isFromCurrentTarget(shown);
+    m_ui->fetchLiveRepr->setEnabled(live && m_session->isConnected());
+    // Why not, when the button cannot say it by itself: the process is another one, or gone.
+    QString why;
+    if (m_object && !live) {
+        why = m_session->snapshotOrigin(shown).run < m_session->runCount()
+            ? tr("This snapshot comes from an earlier run: its process is gone.")
+            : tr("The interpreter that took this snapshot is gone: there is no live object to ask about.");
+    }
+    m_ui->fetchNote->setText(why);
+    m_ui->fetchNote->setVisible(!why.isEmpty());
+    m_ui->fetchLiveRepr->setToolTip(why.isEmpty()
+            ? tr("Ask the running interpreter for repr() and dir() of the object shown: runs the object's own code")
+            : why);
 }
 
 void DetailsPanel::followLink(const QUrl& link)
 {
-    // The details name other objects (the holder of an explained one) as links: follow them here.
+    // The details name other objects (the holder of an explained one) as links: the window goes there.
     const AnalyzedSnapshotPtr shown = m_session ? m_session->shownSnapshot() : nullptr;
     if (const auto object = objectOfLink(link); object && shown && *object < shown->snapshot().objectCount())
-        showObject(*object);
+        Q_EMIT objectLinkActivated(*object);
     else if (const std::optional<SourceLocation> location = sourceOfLink(link))
         openSource(*location);
 }
@@ -78,16 +101,29 @@ void DetailsPanel::openSource(const SourceLocation& location)
 void DetailsPanel::fetchLiveRepr()
 {
     const AnalyzedSnapshotPtr shown = m_session ? m_session->shownSnapshot() : nullptr;
-    if (!m_session || !m_session->target() || !shown || !m_candidate)
+    if (!shown || !m_object || !m_session->isFromCurrentTarget(m_session->shownIndex()))
         return;
-    const ObjectIndex object = *m_candidate;
+    const ObjectIndex object = *m_object;
     const auto answer = QMessageBox::question(this, tr("Fetch Live Repr"),
         tr("This runs the object's own repr() and dir() in the script's interpreter: its __repr__, __dir__ or "
            "__getattr__ may do anything, and may change what a later snapshot shows.\n\nGo on?"),
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-    if (answer != QMessageBox::Yes)
+    if (answer != QMessageBox::Yes || m_object != object || m_session->shownSnapshot() != shown)
         return;
-    m_session->describeObject(shown->snapshot().address(object));
+    // The session checks in the interpreter that the address still holds an object of the snapshot's
+    // type before it runs anything.
+    if (m_session->describeObject(m_session->shownIndex(), object))
+        m_describedAddress = shown->snapshot().address(object);
+}
+
+void DetailsPanel::showLiveObject(const LiveObject& live)
+{
+    // An answer about an object no longer shown stays out of the details of the one that is.
+    const AnalyzedSnapshotPtr shown = m_session->shownSnapshot();
+    if (!shown || !m_object || live.address != m_describedAddress
+        || shown->snapshot().address(*m_object) != live.address)
+        return;
+    m_ui->details->append(liveObjectHtml(live));
 }
 
 } // namespace leakscope

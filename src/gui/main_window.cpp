@@ -15,9 +15,14 @@
 #include "ui_main_window.h"
 
 #include <QtCore/QFileInfo>
+#include <QtCore/QScopedValueRollback>
 #include <QtCore/QSettings>
 #include <QtGui/QCloseEvent>
+#include <QtGui/QMouseEvent>
+#include <QtWidgets/QApplication>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QMenuBar>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QStyle>
 #include <QtWidgets/QToolButton>
@@ -53,6 +58,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_rulesLabel(new RulesStatusLabel(m_rulesFile, this))
     , m_progress(new QProgressBar(this))
     , m_cancelProgress(new QToolButton(this))
+    , m_history(new NavigationHistory(this))
 {
     m_ui->setupUi(this);
     m_session->setObjectName(QStringLiteral("session"));
@@ -61,17 +67,20 @@ MainWindow::MainWindow(QWidget* parent)
 
     QStyle* style = this->style();
     m_ui->actionRun->setIcon(style->standardIcon(QStyle::SP_MediaPlay));
-    m_ui->actionSnapshot->setIcon(style->standardIcon(QStyle::SP_DialogSaveButton));
     m_ui->actionContinue->setIcon(style->standardIcon(QStyle::SP_MediaSeekForward));
     m_ui->actionInterrupt->setIcon(style->standardIcon(QStyle::SP_MediaStop));
-    m_ui->mainSplitter->setStretchFactor(1, 3);
-    m_ui->mainSplitter->setSizes({350, 700, 330});
-    m_ui->centerSplitter->setSizes({480, 260});
     m_ui->candidatesView->setFilterBar(m_ui->filterBar);
-    m_ui->candidatesView->setContextActions({m_ui->actionIgnoreLike, m_ui->actionEditRules});
+    // The table's copy actions are the trees': Ctrl+C copies the row's address, type and repr.
+    auto* copySeparator = new QAction(this);
+    copySeparator->setSeparator(true);
+    m_ui->candidatesView->setContextActions(
+        QList<QAction*>{m_ui->actionIgnoreLike, m_ui->actionEditRules, copySeparator}
+        + m_ui->objectGraph->addCopyActions(m_ui->candidatesView, [this] { return m_ui->candidatesView->currentObject(); }));
     m_ui->detailsPanel->setSession(m_session);
     m_snapshotChooser->setSession(m_session);
     setUpStatusBar();
+    setUpLayout();
+    setUpNavigation();
     connectActions();
     connectSession();
     connectPages();
@@ -81,7 +90,7 @@ MainWindow::MainWindow(QWidget* parent)
     updateRulesStatus(true);
     updateActions();
     updateStatus();
-    showDetails();
+    showNoObject();
 }
 
 MainWindow::~MainWindow() = default;
@@ -144,6 +153,7 @@ void MainWindow::connectSession()
         updateStatus();
     });
     connect(m_session, &Session::snapshotPendingChanged, this, &MainWindow::updateActions);
+    connect(m_session, &Session::snapshotPendingChanged, this, &MainWindow::showPendingCapture);
     connect(m_session, &Session::captureProgress, this, [this](int permille, const QString& message) {
         m_progress->setValue(permille);
         m_progress->setFormat(message);
@@ -168,9 +178,12 @@ void MainWindow::connectPages()
     connect(filterBar, &FilterBar::clearTypesRequested, summaries, &SummariesPanel::clearChosenTypes);
     connect(filterBar, &FilterBar::clearGroupsRequested, summaries, &SummariesPanel::clearChosenGroups);
     connect(filterBar, &FilterBar::clearLibrariesRequested, summaries, &SummariesPanel::clearChosenLibraries);
-    connect(candidates, &CandidatesView::currentObjectChanged, this, &MainWindow::showDetails);
+    connect(candidates, &CandidatesView::currentObjectChanged, this, &MainWindow::followTable);
     connect(candidates, &CandidatesView::listedRowsChanged, this, &MainWindow::updateStatus);
-    connect(m_ui->objectGraph, &ObjectGraphPanel::objectActivated, m_ui->detailsPanel, &DetailsPanel::showObject);
+    // A tree node made current shows its details; activated, or a link followed, it is gone to.
+    connect(m_ui->objectGraph, &ObjectGraphPanel::objectPreviewed, m_ui->detailsPanel, &DetailsPanel::showObject);
+    connect(m_ui->objectGraph, &ObjectGraphPanel::objectActivated, this, &MainWindow::goToObject);
+    connect(m_ui->detailsPanel, &DetailsPanel::objectLinkActivated, this, &MainWindow::goToObject);
 }
 
 void MainWindow::chooseAndRun()
@@ -190,52 +203,171 @@ void MainWindow::runScript(const RunRequest& request)
 
 void MainWindow::showAnalysis(bool keepView)
 {
-    // The object whose details are shown: the current candidate, or one the rules took off the list.
-    const ObjectIndex current = keepView ? m_ui->candidatesView->currentObject().value_or(m_detailsObject) : kNoObject;
+    // Shown again without a history entry: the current object with other rules (the rules may have
+    // taken it off the list: its details stay, and say why), or the one Back or Forward went to.
+    std::optional<ObjectIndex> again;
+    if (keepView && m_currentObject != kNoObject)
+        again = m_currentObject;
+    else if (m_pendingEntry && m_pendingEntry->snapshot == m_session->shownIndex())
+        again = m_pendingEntry->object;
     const AnalyzedSnapshotPtr shown = m_session->shownSnapshot();
-    m_ui->candidatesView->setAnalysis(shown);
-    m_ui->summaries->setAnalysis(shown); // chooses types, groups and libraries again: the list's filters
-    m_ui->candidatesView->fitColumnsToRows();
-    if (current != kNoObject) {
-        // No longer listed (the new rules ignore it, say): its details stay, and say why.
-        if (!m_ui->candidatesView->selectObject(current))
-            showObject(current);
-    } else if (!m_ui->candidatesView->selectFirst()) { // a new snapshot's first suspect: what the user came for
-        showDetails(); // none listed
+    {
+        const QScopedValueRollback syncing(m_syncingTable, true);
+        m_ui->candidatesView->setAnalysis(shown);
+        m_ui->summaries->setAnalysis(shown); // chooses types, groups and libraries again: the list's filters
+        m_ui->candidatesView->fitColumnsToRows();
+        if (!again)
+            m_ui->candidatesView->selectFirst(); // a new snapshot's first suspect: what the user came for
     }
+    if (again)
+        showCurrentObject(*again);
+    else if (const std::optional<ObjectIndex> first = m_ui->candidatesView->currentObject())
+        goToObject(*first);
+    else
+        showNoObject(); // none listed
     updateStatus();
     updateActions();
     Q_EMIT analysisDisplayed();
 }
 
-void MainWindow::showDetails()
+void MainWindow::setUpNavigation()
 {
-    const std::optional<ObjectIndex> current = m_ui->candidatesView->currentObject();
-    if (!current) {
-        m_detailsObject = kNoObject;
-        m_ui->detailsPanel->clear();
-        m_ui->objectGraph->clear();
-        return;
+    // Alt+Left and Alt+Right wherever the platform's Back and Forward keys are something else.
+    auto sequences = [](QKeySequence::StandardKey key, QKeyCombination fallback) {
+        QList<QKeySequence> keys = QKeySequence::keyBindings(key);
+        if (!keys.contains(QKeySequence(fallback)))
+            keys.prepend(QKeySequence(fallback));
+        return keys;
+    };
+    QStyle* style = this->style();
+    m_backAction = new QAction(style->standardIcon(QStyle::SP_ArrowBack), tr("&Back"), this);
+    m_backAction->setObjectName(QStringLiteral("actionBack"));
+    m_backAction->setShortcuts(sequences(QKeySequence::Back, Qt::ALT | Qt::Key_Left));
+    m_backAction->setToolTip(tr("Go back to the object shown before (Alt+Left, or the mouse's back button)"));
+    m_forwardAction = new QAction(style->standardIcon(QStyle::SP_ArrowForward), tr("&Forward"), this);
+    m_forwardAction->setObjectName(QStringLiteral("actionForward"));
+    m_forwardAction->setShortcuts(sequences(QKeySequence::Forward, Qt::ALT | Qt::Key_Right));
+    m_forwardAction->setToolTip(tr("Go forward again to the object shown after this one (Alt+Right, or the "
+                                   "mouse's forward button)"));
+    connect(m_backAction, &QAction::triggered, this, &MainWindow::goBack);
+    connect(m_forwardAction, &QAction::triggered, this, &MainWindow::goForward);
+    connect(m_history, &NavigationHistory::changed, this, &MainWindow::updateNavigationActions);
+
+    auto* menu = new QMenu(tr("&Navigate"), this);
+    menu->setObjectName(QStringLiteral("menuNavigate"));
+    menu->addAction(m_backAction);
+    menu->addAction(m_forwardAction);
+    menuBar()->insertMenu(m_ui->menuRules->menuAction(), menu);
+    m_ui->toolBar->addSeparator();
+    m_ui->toolBar->addAction(m_backAction);
+    m_ui->toolBar->addAction(m_forwardAction);
+    // The mouse buttons reach the widget under the pointer first, and the item views take them.
+    qApp->installEventFilter(this);
+    updateNavigationActions();
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if ((event->type() == QEvent::MouseButtonPress || event->type() == QEvent::MouseButtonDblClick)
+        && watched->isWidgetType() && static_cast<QWidget*>(watched)->window() == this) {
+        const Qt::MouseButton button = static_cast<QMouseEvent*>(event)->button();
+        if (button == Qt::BackButton || button == Qt::ForwardButton) {
+            if (button == Qt::BackButton)
+                goBack();
+            else
+                goForward();
+            return true;
+        }
     }
-    showObject(*current);
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::followTable()
+{
+    // A row made current by the user is gone to; a row that is no longer current leaves the current
+    // object where it is.
+    if (!m_syncingTable) {
+        if (const std::optional<ObjectIndex> row = m_ui->candidatesView->currentObject())
+            goToObject(*row);
+    }
     updateActions();
 }
 
-void MainWindow::showObject(ObjectIndex object)
+void MainWindow::goToObject(ObjectIndex object)
 {
-    m_detailsObject = object;
+    const AnalyzedSnapshotPtr shown = m_session->shownSnapshot();
+    if (!shown || object >= shown->snapshot().objectCount())
+        return;
+    m_history->visit({m_session->shownIndex(), object});
+    showCurrentObject(object);
+}
+
+void MainWindow::goBack()
+{
+    if (const std::optional<NavigationEntry> entry = m_history->back())
+        showEntry(*entry);
+}
+
+void MainWindow::goForward()
+{
+    if (const std::optional<NavigationEntry> entry = m_history->forward())
+        showEntry(*entry);
+}
+
+void MainWindow::showEntry(const NavigationEntry& entry)
+{
+    if (entry.snapshot == m_session->shownIndex()) {
+        showCurrentObject(entry.object);
+        return;
+    }
+    m_pendingEntry = entry;
+    m_session->showSnapshot(entry.snapshot); // showAnalysis() shows the entry's object with it
+    m_pendingEntry.reset();
+}
+
+void MainWindow::showCurrentObject(ObjectIndex object)
+{
+    m_currentObject = object;
     m_ui->detailsPanel->showObject(object);
     m_ui->objectGraph->showObject(m_session->shownSnapshot(), object);
+    // The table's current row is the current object where the table lists it, and none elsewhere, so
+    // that choosing any row goes there.
+    CandidatesView* table = m_ui->candidatesView;
+    if (table->currentObject() != object) {
+        const QScopedValueRollback syncing(m_syncingTable, true);
+        if (!table->selectObject(object))
+            table->selectionModel()->clear();
+    }
+    updateActions();
+}
+
+void MainWindow::showNoObject()
+{
+    m_currentObject = kNoObject;
+    m_ui->detailsPanel->clear();
+    m_ui->objectGraph->clear();
+    updateActions();
+}
+
+void MainWindow::updateNavigationActions()
+{
+    m_backAction->setEnabled(m_history->canGoBack());
+    m_forwardAction->setEnabled(m_history->canGoForward());
 }
 
 void MainWindow::requestSnapshot()
 {
-    if (!m_session->requestSnapshot())
-        return;
+    m_session->requestSnapshot(); // the progress shows once the request is pending
+}
+
+void MainWindow::showPendingCapture(bool pending)
+{
+    m_cancelProgress->setVisible(pending);
+    if (!pending)
+        return; // the progress stays while the snapshot that arrived is analysed
     m_progress->setValue(0);
     m_progress->setFormat(tr("capturing"));
     m_progress->show();
-    m_cancelProgress->show();
 }
 
 void MainWindow::cancelPendingSnapshot()
@@ -259,7 +391,6 @@ void MainWindow::updateActions()
     m_ui->actionInterrupt->setEnabled(state == Target::State::Running || state == Target::State::Paused);
     m_ui->actionTerminate->setEnabled(
         m_session->target() && state != Target::State::Lost && state != Target::State::Idle);
-    m_ui->detailsPanel->setCandidate(candidate);
     m_ui->actionIgnoreLike->setEnabled(candidate && !m_rulesFile->path().isEmpty());
     m_stateLabel->setText(stateText(state));
 }
@@ -294,9 +425,7 @@ void MainWindow::rebuildRecentMenu()
 void MainWindow::readSettings()
 {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_ui->mainSplitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    restoreLayout(settings);
     m_ui->summaries->setCurrentTab(settings.value(QStringLiteral("window/summaryTab"), 0).toInt());
     m_runs.read(settings);
     m_ui->filterBar->setShowExplained(settings.value(QStringLiteral("filter/showExplained"), false).toBool());
@@ -308,9 +437,7 @@ void MainWindow::readSettings()
 void MainWindow::writeSettings() const
 {
     QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/splitter"), m_ui->mainSplitter->saveState());
+    saveLayout(settings);
     settings.setValue(QStringLiteral("window/summaryTab"), static_cast<int>(m_ui->summaries->currentTab()));
     m_runs.write(settings);
     settings.setValue(QStringLiteral("filter/showExplained"), m_ui->filterBar->showExplained());

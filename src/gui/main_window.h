@@ -1,15 +1,18 @@
 #pragma once
 
 #include "gui/run_history.h"
+#include "models/navigation_history.h"
 #include "target/target.h"
 
 #include <QtCore/QPointer>
 #include <QtWidgets/QMainWindow>
 
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QProgressBar;
+class QSettings;
 class QToolButton;
 
 namespace Ui {
@@ -28,9 +31,10 @@ class SnapshotChooser;
 // The main window over a Session: runs scripts in it and shows the snapshot it shows, through pages
 // that each own one concern: the summaries (types, explanations, libraries), the filter bar and the
 // candidates table, the object's graph (referents, referrers, path from a root), its details, and the
-// output. It keeps the menus, the toolbar with the snapshot chooser, the status bar, the settings and
-// the user's ignore rules (defaultIgnoreRulesPath(), read at construction and followed while the
-// window lives), which it gives to the session.
+// output. The pages show one current object (see setUpNavigation()), with a history to go back and
+// forward through. It keeps the menus, the toolbar with the snapshot chooser, the status bar, the
+// settings and the user's ignore rules (defaultIgnoreRulesPath(), read at construction and followed
+// while the window lives), which it gives to the session.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -53,6 +57,9 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    // The mouse's back and forward buttons, over any widget of the window.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void setUpStatusBar();
@@ -61,13 +68,27 @@ private:
     void connectPages();
     void chooseAndRun();
     // Gives the pages the analysis the session shows; keepView (the same snapshot, other rules) keeps
-    // the current candidate and its details. The chosen types and groups are kept by name either way.
+    // the current object. A new snapshot goes to its first listed candidate. The chosen types and
+    // groups are kept by name either way.
     void showAnalysis(bool keepView);
-    void showDetails();
-    void showObject(ObjectIndex object); // details, trees and path of one object of the shown snapshot
+    // Navigation: the current object is the one chosen last (a table row, an activated tree node, a
+    // link in the details, a step of the path); going to it makes a history entry, Back and Forward
+    // move through them, and it is shown by the details, both trees, the path and, when listed, the table.
+    void setUpNavigation();
+    void followTable(); // the table's current row changed
+    void goToObject(ObjectIndex object); // of the snapshot shown
+    void goBack();
+    void goForward();
+    void showEntry(const NavigationEntry& entry);
+    void showCurrentObject(ObjectIndex object); // details, trees, path and table; no history entry
+    void showNoObject();
+    void updateNavigationActions();
     void requestSnapshot();
     void cancelPendingSnapshot();
     void hideProgress();
+    // pending: a snapshot is awaited, one asked for or the one the script's end takes; it can be
+    // cancelled until it arrives.
+    void showPendingCapture(bool pending);
     void updateActions();
     void updateStatus();
     void rebuildRecentMenu();
@@ -79,6 +100,20 @@ private:
     void updateRulesStatus(bool announce);
     void editRules();
     void ignoreObjectsLikeCurrent();
+    // main_window_layout.cpp: the shortcuts of the Session menu, the panes in tab order with a
+    // shortcut each, a visible focus, the docks and the toolbar in the View menu, the snapshot icon.
+    void setUpLayout();
+    // The layout of a first run, proportioned to the window's size; also View ▸ Reset Layout.
+    void applyFirstRunLayout();
+    // The saved size, docks and splitters; without them (a first run) a size that fits the screen,
+    // and the first-run layout once shown.
+    void restoreLayout(const QSettings& settings);
+    void saveLayout(QSettings& settings) const;
+    // The panes in tab order: summaries, filter bar, candidates, object graph, details, output.
+    QList<QWidget*> panes() const;
+    void focusPane(int index);
+    // The pane step places after (or before, step < 0) the one that has the focus.
+    void focusNextPane(int step);
 
     Session* m_session;
     std::unique_ptr<Ui::MainWindow> m_ui;
@@ -93,7 +128,13 @@ private:
     RunHistory m_runs;
     QPointer<IgnoreLikeDialog> m_ignoreLikeDialog;
     QPointer<IgnoreRulesDialog> m_rulesDialog;
-    ObjectIndex m_detailsObject = kNoObject; // the candidate the details and trees show, if any
+    NavigationHistory* m_history;
+    QAction* m_backAction = nullptr;
+    QAction* m_forwardAction = nullptr;
+    ObjectIndex m_currentObject = kNoObject; // of the snapshot shown
+    std::optional<NavigationEntry> m_pendingEntry; // Back or Forward into another snapshot, shown with it
+    bool m_syncingTable = false; // the table's row moves now follow the current object, not the user
+    bool m_firstRunLayoutPending = false; // applied at the first show
 };
 
 } // namespace leakscope

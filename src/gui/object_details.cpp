@@ -1,5 +1,6 @@
 #include "object_details.h"
 
+#include "models/model_text.h"
 #include "snapshot/findings.h"
 
 #include <QtCore/QCoreApplication>
@@ -21,11 +22,6 @@ QString tr(const char* text, int n = -1)
 QString escaped(std::string_view text)
 {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())).toHtmlEscaped();
-}
-
-QString objectLink(ObjectIndex object)
-{
-    return QStringLiteral("object:%1").arg(object);
 }
 
 QString row(const QString& name, const QString& value)
@@ -111,8 +107,8 @@ QString allocationHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
         return tr("no record: tracemalloc did not see it allocated (before tracing started, or not through "
                   "Python's allocators)");
     }
-    // One line per frame: the file's name and line (the full path as tooltip), its folder after it
-    // whenever it is not the previous frame's.
+    // One line per frame: the file's name and line (the full path as tooltip), the function the line
+    // is in when the capture found it, and the file's folder whenever it is not the previous frame's.
     QString html;
     QString previousFolder;
     for (const AllocationFrame& frame : frames) {
@@ -126,8 +122,10 @@ QString allocationHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
             html += anchor(sourceLink(file, static_cast<int>(frame.line)), text, file);
         else
             html += text;
+        if (const std::string_view function = s.string(frame.function); !function.empty())
+            html += QStringLiteral(" in <code>%1</code>").arg(escaped(function));
         if (openable && info.path() != previousFolder)
-            html += QStringLiteral(" ") + small(tr("in %1").arg(info.path().toHtmlEscaped()));
+            html += QStringLiteral(" ") + small(QStringLiteral("(%1)").arg(info.path().toHtmlEscaped()));
         previousFolder = openable ? info.path() : QString();
         html += QStringLiteral("<br/>");
     }
@@ -138,6 +136,16 @@ QString allocationHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
 }
 
 } // namespace
+
+QString objectLink(ObjectIndex object)
+{
+    return QStringLiteral("object:%1").arg(object);
+}
+
+QString offsetText(std::uint64_t offset)
+{
+    return QStringLiteral("+%1 (0x%2)").arg(offset).arg(offset, 0, 16);
+}
 
 QUrl sourceLink(const QString& file, int line)
 {
@@ -192,10 +200,10 @@ static QString findingHtml(const Snapshot& s, const ExplanationRecord& explanati
     });
     if (field == fields.end())
         return {};
-    const QString offset = QString::number(field->offset, 16);
-    const QString where = moduleState ? tr("The state of this module, at +0x%1,").arg(offset)
-        : field->holders == 1         ? tr("Field +0x%1 of this %2").arg(offset, escaped(s.typeName(holderType)))
-                                      : tr("Field +0x%1 of %2 %3 objects").arg(offset).arg(field->holders).arg(escaped(s.typeName(holderType)));
+    const QString offset = offsetText(field->offset);
+    const QString where = moduleState ? tr("The state of this module, at %1,").arg(offset)
+        : field->holders == 1         ? tr("Field %1 of this %2").arg(offset, escaped(s.typeName(holderType)))
+                                      : tr("Field %1 of %2 %3 objects").arg(offset).arg(field->holders).arg(escaped(s.typeName(holderType)));
     const QString held = field->objects == 1 ? tr("holds 1 object") : tr("holds %1 objects").arg(field->objects);
     return where + QLatin1Char(' ') + held
         + tr(" that its traverse function does not report: not a leak, but a bug in the C code behind it, since "
@@ -246,7 +254,7 @@ QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
             const ObjectIndex holder = explanation->holder;
             QString where = QString::fromStdString(formatAddress(s.address(holder)));
             if (explanation->holderOffset != 0)
-                where += QStringLiteral("+0x") + QString::number(explanation->holderOffset, 16);
+                where += QLatin1Char(' ') + offsetText(explanation->holderOffset);
             text += QStringLiteral("<br/>") + tr("held by %1 at %2%3")
                         .arg(QStringLiteral("<a href=\"%1\">%2</a>").arg(objectLink(holder), escaped(s.typeNameOf(holder))),
                              where,
@@ -281,10 +289,20 @@ std::optional<ObjectIndex> objectOfLink(const QUrl& link)
 
 QString liveObjectHtml(const LiveObject& object)
 {
-    if (!object.found)
-        return QStringLiteral("<p><i>") + tr("Live: no object lives at this address any more.") + QStringLiteral("</i></p>");
-    QString html = QStringLiteral("<hr/><p><b>") + tr("Live repr") + QStringLiteral("</b></p><pre>")
-        + object.repr.toHtmlEscaped() + QStringLiteral("</pre>");
+    if (!object.found) {
+        // Nothing ran: the address holds nothing, or an object of another type now.
+        QString text = object.typeName.isEmpty()
+            ? tr("Live: no object of this type lives at this address any more.")
+            : tr("Live: a %1 lives at this address now, not this object.").arg(object.typeName.toHtmlEscaped());
+        if (!object.error.isEmpty())
+            text += QLatin1Char(' ') + object.error.toHtmlEscaped();
+        return QStringLiteral("<hr/><p><i>") + text + QStringLiteral("</i></p>");
+    }
+    QString html = QStringLiteral("<hr/><p><b>") + tr("Live repr") + QStringLiteral("</b>");
+    if (!object.typeName.isEmpty())
+        html += QStringLiteral(" <small>") + tr("of the %1 at %2").arg(object.typeName.toHtmlEscaped(), addressText(object.address))
+            + QStringLiteral("</small>");
+    html += QStringLiteral("</p><pre>") + object.repr.toHtmlEscaped() + QStringLiteral("</pre>");
     if (!object.attributes.isEmpty())
         html += QStringLiteral("<p><b>") + tr("Attributes") + QStringLiteral("</b> ") + object.attributes.join(QStringLiteral(", ")).toHtmlEscaped()
             + QStringLiteral("</p>");

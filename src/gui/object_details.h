@@ -6,6 +6,7 @@
 #include <QtCore/QString>
 #include <QtCore/QUrl>
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -18,6 +19,12 @@ namespace leakscope {
 // it names are links that objectOfLink() reads back; source lines (allocation frames, and the origin's
 // source line when that file exists here) are links that sourceOfLink() reads back.
 QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object);
+
+// An offset into an object's memory, as the details write every one: "+136 (0x88)".
+QString offsetText(std::uint64_t offset);
+
+// The link to an object that objectOfLink() reads back: "object:12".
+QString objectLink(ObjectIndex object);
 
 // The object a link of objectDetailsHtml() names, or nothing for any other link. The index is not
 // checked against a snapshot.

@@ -28,4 +28,13 @@ void OutputPane::appendNotice(const QString& text)
     cursor.insertText(QStringLiteral("— ") + text + u'\n', format);
 }
 
+QSize OutputPane::sizeHint() const
+{
+    constexpr int kLines = 5;
+    const QMargins margins = viewportMargins();
+    const int documentMargins = 2 * static_cast<int>(document()->documentMargin());
+    return {QPlainTextEdit::sizeHint().width(), kLines * fontMetrics().lineSpacing() + documentMargins
+                                                    + 2 * frameWidth() + margins.top() + margins.bottom()};
+}
+
 } // namespace leakscope

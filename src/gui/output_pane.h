@@ -18,6 +18,10 @@ public:
     void appendOutput(Target::Channel channel, const QString& text);
     // On a line of its own.
     void appendNotice(const QString& text);
+
+    // A few lines: the output of a first run is a notice, a line or two and how the script ended, so
+    // the pane opens small and grows when dragged.
+    QSize sizeHint() const override;
 };
 
 } // namespace leakscope

@@ -7,11 +7,37 @@
 #include "ui_summaries_panel.h"
 
 #include <QtCore/QSortFilterProxyModel>
+#include <QtGui/QKeyEvent>
 #include <QtWidgets/QHeaderView>
 
 #include <algorithm>
 
 namespace leakscope {
+
+SummaryTableView::SummaryTableView(QWidget* parent)
+    : KeyboardTableView(parent)
+{
+    setTabKeyNavigation(false);
+    setSelectionBehavior(QAbstractItemView::SelectRows);
+    setSelectionMode(QAbstractItemView::ExtendedSelection);
+    // Enter chooses the current row alone, as a click does.
+    connect(this, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    });
+}
+
+QItemSelectionModel::SelectionFlags SummaryTableView::selectionCommand(const QModelIndex& index,
+                                                                       const QEvent* event) const
+{
+    if (event && event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<const QKeyEvent*>(event);
+        if (key->key() == Qt::Key_Space || key->key() == Qt::Key_Select)
+            return QItemSelectionModel::Toggle | QItemSelectionModel::Rows;
+        if (!(key->modifiers() & Qt::ShiftModifier))
+            return QItemSelectionModel::NoUpdate; // the current row moves, the choice stays
+    }
+    return KeyboardTableView::selectionCommand(index, event);
+}
 
 SummariesPanel::SummariesPanel(QWidget* parent)
     : QWidget(parent)
@@ -22,7 +48,7 @@ SummariesPanel::SummariesPanel(QWidget* parent)
     , m_libraries(new LibrarySummaryModel(this))
 {
     m_ui->setupUi(this);
-    for (QTableView* table : {m_ui->typesView, m_ui->explanationsView, m_ui->librariesView}) {
+    for (SummaryTableView* table : {m_ui->typesView, m_ui->explanationsView, m_ui->librariesView}) {
         table->verticalHeader()->hide();
         table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gui/candidates_view.h"
 #include "models/analyzed_snapshot.h"
 
 #include <QtCore/QSet>
@@ -20,9 +21,27 @@ class ExplanationSummaryModel;
 class LibrarySummaryModel;
 class TypeSummaryModel;
 
+// A summary table whose rows are chosen on purpose, since choosing them filters the candidates: by a
+// click (Ctrl+click, Shift+click for several), Space (chooses or unchooses the current row), Enter
+// (chooses it alone) or Shift with a movement key (extends the choice). The other keys that move the
+// current row (arrows, Page Up/Down, Home, End, typing a name) leave the choice alone; Tab and
+// Shift+Tab leave the table.
+class SummaryTableView : public KeyboardTableView
+{
+    Q_OBJECT
+
+public:
+    explicit SummaryTableView(QWidget* parent = nullptr);
+
+protected:
+    QItemSelectionModel::SelectionFlags selectionCommand(const QModelIndex& index,
+                                                         const QEvent* event = nullptr) const override;
+};
+
 // The summaries of the snapshot shown, one tab each: objects per type, candidates per explanation,
-// candidates per library. Rows chosen in a tab (Ctrl+click for several) filter the candidates; the
-// choice is announced as it changes and kept, by name, when another analysis is shown.
+// candidates per library. Rows chosen in a tab (Ctrl+click for several, Space from the keyboard: see
+// SummaryTableView) filter the candidates; the choice is announced as it changes and kept, by name,
+// when another analysis is shown.
 class SummariesPanel : public QWidget
 {
     Q_OBJECT

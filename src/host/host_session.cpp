@@ -201,13 +201,14 @@ private:
     void describeJob(const DescribeRequest& request)
     {
         const PyGILState_STATE gil = PyGILState_Ensure();
-        capture::LiveDescription live = capture::describeLiveObject(request.address);
+        capture::LiveDescription live
+            = capture::describeLiveObject(request.address, request.typeAddress, clipUtf8(request.typeName, 1024));
         PyGILState_Release(gil);
         // Text from user code (dir() names, exception texts) can be any size: keep messages bounded.
         for (std::string& name : live.attributes)
             name = clipUtf8(std::move(name), 1024);
         send(ObjectDescription{request.requestId, request.address, live.found, live.repr, live.attributes,
-                               clipUtf8(live.error, 64 * 1024)});
+                               clipUtf8(live.error, 64 * 1024), clipUtf8(live.typeName, 2048)});
     }
 
     void readLoop()
@@ -310,6 +311,13 @@ int runHost(const HostOptions& options)
     session.waitForRun();
     const capture::ScriptOutcome outcome = interpreter.runMainScript();
     interpreter.flushStdio();
+    if (outcome.kind == capture::ScriptOutcome::Kind::NotRun) {
+        // Where the script's output goes, so the reason is read where its traceback would be: a
+        // SyntaxError as python3 shows it, with its line and caret.
+        const std::string& why = outcome.compileError.empty() ? outcome.message + "\n" : outcome.compileError;
+        std::fwrite(why.data(), 1, why.size(), stderr);
+        std::fflush(stderr);
+    }
     session.scriptEnded();
     session.send(ScriptFinished{outcome.exitCode, outcomeName(outcome.kind), clipUtf8(outcome.message, 512 * 1024)});
     session.serveForever();

@@ -56,13 +56,14 @@ void CandidatesFilterProxy::changeFilter(Change&& change)
     if (!incremental) {
         // A layout change, not a reset: views keep their selection through persistent indexes.
         invalidate();
-        return;
-    }
+    } else {
 #if QT_VERSION >= QT_VERSION_CHECK(6, 10, 0)
-    endFilterChange(QSortFilterProxyModel::Direction::Rows);
+        endFilterChange(QSortFilterProxyModel::Direction::Rows);
 #else
-    invalidateRowsFilter();
+        invalidateRowsFilter();
 #endif
+    }
+    Q_EMIT filtersChanged();
 }
 
 void CandidatesFilterProxy::setFilterText(const QString& text, bool regex)
@@ -161,6 +162,7 @@ void CandidatesFilterProxy::updateCaches(const CandidatesModel& candidates) cons
         for (TypeIndex t = 0; t < types; ++t)
             m_typeNameMatches[t] = m_text.matches(snapshot.typeName(t));
     }
+    m_allObjects = candidates.listMode() == CandidatesModel::ListMode::AllObjects;
     if (m_cachedGeneration != candidates.generation()) {
         m_textMatch.clear();
         m_cachedGeneration = candidates.generation();
@@ -174,15 +176,31 @@ void CandidatesFilterProxy::matchTextInObjectOrder(const CandidatesModel& candid
 {
     const AnalyzedSnapshot& analyzed = *candidates.analyzedSnapshot();
     const Snapshot& snapshot = analyzed.snapshot();
-    const std::vector<ObjectIndex>& objects = analyzed.analysis().candidates();
+    const std::vector<ObjectIndex>& candidateObjects = analyzed.analysis().candidates();
     const CandidateGroups& groups = analyzed.groups();
-    m_textMatch.resize(objects.size(), UnknownMatch);
-    // Candidates [begin, end), only those the other filters let through.
+    const std::size_t items = static_cast<std::size_t>(candidates.rowCount());
+    m_textMatch.resize(items, UnknownMatch);
+    // Items [begin, end), only those the other filters let through.
     auto match = [&](std::size_t begin, std::size_t end, const TextFilter& text, std::string& scratch) {
+        // Every object's group, in AllObjects mode: a walk along the candidates, which are in object
+        // order too.
+        std::size_t candidate = m_allObjects ? std::lower_bound(candidateObjects.begin(), candidateObjects.end(),
+                                                                static_cast<ObjectIndex>(begin))
+                                                   - candidateObjects.begin()
+                                             : 0;
         for (std::size_t k = begin; k < end; ++k) {
-            if (m_textMatch[k] != UnknownMatch || !groupPasses(groups.groupOf(k)))
+            std::uint32_t group;
+            ObjectIndex object;
+            if (m_allObjects) {
+                object = static_cast<ObjectIndex>(k);
+                const bool isCandidate = candidate < candidateObjects.size() && candidateObjects[candidate] == object;
+                group = isCandidate ? groups.groupOf(candidate++) : CandidatesModel::kNoGroup;
+            } else {
+                object = candidateObjects[k];
+                group = groups.groupOf(k);
+            }
+            if (m_textMatch[k] != UnknownMatch || !groupPasses(group))
                 continue;
-            const ObjectIndex object = objects[k];
             const TypeIndex type = snapshot.typeOf(object);
             if ((!m_typeAllowed.empty() && !m_typeAllowed[type])
                 || (m_minimumSize && snapshot.size(object) < m_minimumSize))
@@ -195,18 +213,18 @@ void CandidatesFilterProxy::matchTextInObjectOrder(const CandidatesModel& candid
     // half the rows go to a second thread, with a filter of its own (a TextFilter is not
     // thread-safe). Each thread writes only its own half of m_textMatch.
     constexpr std::size_t kParallelRows = 100000;
-    if (m_text.isRegex() && objects.size() >= kParallelRows) {
-        const std::size_t half = objects.size() / 2;
+    if (m_text.isRegex() && items >= kParallelRows) {
+        const std::size_t half = items / 2;
         TextFilter secondText;
         secondText.setPattern(m_text.pattern(), true);
         std::string secondScratch;
-        std::thread second([&] { match(half, objects.size(), secondText, secondScratch); });
+        std::thread second([&] { match(half, items, secondText, secondScratch); });
         match(0, half, m_text, m_scratch);
         second.join();
         m_text.takeLimitHit(secondText); // a limit hit in either half gives up the filter
         return;
     }
-    match(0, objects.size(), m_text, m_scratch);
+    match(0, items, m_text, m_scratch);
 }
 
 bool CandidatesFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
@@ -216,26 +234,52 @@ bool CandidatesFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& s
         return true;
     if (!m_cachesValid || m_cachedGeneration != candidates->generation())
         updateCaches(*candidates);
+    return accepts(*candidates, sourceRow, 0);
+}
 
+bool CandidatesFilterProxy::accepts(const CandidatesModel& candidates, int sourceRow, unsigned lifted) const
+{
     // Cheapest tests first; the text test runs only on rows every other filter let through.
-    if (!groupPasses(candidates->groupAt(sourceRow)))
+    if (!(lifted & GroupCriterion) && !groupPasses(candidates.groupAt(sourceRow)))
         return false;
-    const Snapshot& snapshot = candidates->analyzedSnapshot()->snapshot();
-    const ObjectIndex object = candidates->objectAt(sourceRow);
+    const Snapshot& snapshot = candidates.analyzedSnapshot()->snapshot();
+    const ObjectIndex object = candidates.objectAt(sourceRow);
     const TypeIndex type = snapshot.typeOf(object);
-    if (!m_typeAllowed.empty() && !m_typeAllowed[type])
+    if (!m_typeAllowed.empty() && !m_typeAllowed[type]) {
+        if (!(lifted & (TypeCriterion | LibraryCriterion)))
+            return false;
+        // The cache joins both choices: lifting one asks the other alone.
+        const bool typeOk = (lifted & TypeCriterion) || m_types.isEmpty() || m_types.contains(type);
+        const bool libraryOk = (lifted & LibraryCriterion) || m_libraries.isEmpty()
+                            || m_libraries.contains(snapshot.type(type).library);
+        if (!typeOk || !libraryOk)
+            return false;
+    }
+    if (!(lifted & SizeCriterion) && m_minimumSize && snapshot.size(object) < m_minimumSize)
         return false;
-    if (m_minimumSize && snapshot.size(object) < m_minimumSize)
-        return false;
-    if (m_text.isEmpty())
+    if (m_text.isEmpty() || (lifted & TextCriterion))
         return true;
     if (!m_text.isValid())
         return false;
-    std::uint8_t& match = m_textMatch[candidates->candidateAt(sourceRow)];
-    if (match == UnknownMatch) // only when a filter changed without telling this proxy
+    std::uint8_t& match = m_textMatch[candidates.itemAt(sourceRow)];
+    if (match == UnknownMatch) // a row the object-order pass skipped: another filter turned it down
         match = m_typeNameMatches[type] || m_text.matches(displayRepr(snapshot, object, m_scratch)) ? Matches
-                                                                                                     : DoesNotMatch;
+                                                                                                    : DoesNotMatch;
     return match == Matches;
+}
+
+int CandidatesFilterProxy::countAcceptedWithout(unsigned lifted) const
+{
+    const CandidatesModel* candidates = m_candidates.data();
+    if (!candidates || !candidates->analyzedSnapshot())
+        return sourceModel() ? sourceModel()->rowCount() : 0;
+    if (!m_cachesValid || m_cachedGeneration != candidates->generation())
+        updateCaches(*candidates);
+    int accepted = 0;
+    const int rows = candidates->rowCount();
+    for (int row = 0; row < rows; ++row)
+        accepted += accepts(*candidates, row, lifted);
+    return accepted;
 }
 
 } // namespace leakscope

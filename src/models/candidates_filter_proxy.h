@@ -18,6 +18,11 @@ namespace leakscope {
 // showExplained), an allowed set of types, an allowed set of libraries, a minimum size, and a text that
 // must occur in the Type or the Repr. Changing a filter never resets the source; debouncing keystrokes is the caller's job.
 //
+// In the source's AllObjects mode the same filters apply to every object, with one rule for the
+// groups, which sort candidates only: with no group chosen every object passes (showExplained does
+// not apply: all objects means all of them); with groups chosen only the candidates in those groups
+// pass, as in Candidates mode, since an object that is not a candidate is in no group.
+//
 // Sorting a CandidatesModel is handed to the source (CandidatesModel::sort(), the order of SortRole
 // values): the proxy keeps the source's order, so a filter change costs one filter pass instead of a
 // filter pass and a sort of every accepted row.
@@ -71,6 +76,20 @@ public:
     void setMinimumSize(quint64 bytes);
     quint64 minimumSize() const { return m_minimumSize; }
 
+    // The filters, one by one, for telling why nothing is listed. GroupCriterion is the choice of
+    // groups, or when none is chosen the suspects-only choice of showExplained (false).
+    enum Criterion : unsigned {
+        TextCriterion = 1 << 0,
+        TypeCriterion = 1 << 1, // the types chosen
+        LibraryCriterion = 1 << 2,
+        SizeCriterion = 1 << 3,
+        GroupCriterion = 1 << 4,
+    };
+    // How many rows of the source the filters would let through with the criteria in lifted (a
+    // combination of Criterion) not applied; 0: what rowCount() would say. Changes no filter and
+    // tells no view. O(source rows), plus the text filter on rows it had not decided yet.
+    int countAcceptedWithout(unsigned lifted) const;
+
     // QSortFilterProxyModel applies an incremental filter change (rows removed and inserted, one
     // proxy interval at a time) at O(rows) per interval: quadratic when a change scatters across a
     // big model. Sources with more rows than this limit see a filter change as one layout change
@@ -81,6 +100,8 @@ public:
 
 Q_SIGNALS:
     void filterValidChanged(bool valid);
+    // A filter changed, whether or not that changed the rows.
+    void filtersChanged();
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -92,9 +113,12 @@ private:
     void changeFilter(Change&& change);
     void updateCaches(const CandidatesModel& candidates) const;
     void matchTextInObjectOrder(const CandidatesModel& candidates) const;
+    bool accepts(const CandidatesModel& candidates, int sourceRow, unsigned lifted) const;
     bool groupPasses(std::uint32_t group) const
     {
-        return m_groupAllowed.empty() ? m_showExplained || group == CandidateGroups::kSuspects : m_groupAllowed[group];
+        if (!m_groupAllowed.empty()) // CandidatesModel::kNoGroup is past the end: in no chosen group
+            return group < m_groupAllowed.size() && m_groupAllowed[group];
+        return m_allObjects || m_showExplained || group == CandidateGroups::kSuspects;
     }
 
     QPointer<CandidatesModel> m_candidates;
@@ -112,7 +136,8 @@ private:
     mutable std::vector<char> m_typeAllowed; // by the type and library filters; empty: every type allowed
     mutable std::vector<char> m_groupAllowed; // by group of the analysis; empty: no group chosen
     mutable std::vector<char> m_typeNameMatches;
-    // Per candidate (position in the analysis' candidates): whether the filter text occurs in its type
+    mutable bool m_allObjects = false; // the source lists every object (CandidatesModel::ListMode)
+    // Per item of the source (CandidatesModel::itemAt()): whether the filter text occurs in its type
     // or repr. Filled in one pass in object order, which reads the repr blob front to back; rows of a
     // sorted model would read it in random order. Kept across changes of the other filters, and in
     // part across a text change that narrows or widens the previous text.

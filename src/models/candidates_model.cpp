@@ -27,30 +27,62 @@ void CandidatesModel::setSnapshot(SnapshotPtr snapshot)
     setSnapshot(analyzeSnapshot(std::move(snapshot)));
 }
 
+CandidatesModel::Rows CandidatesModel::rowsOf(const AnalyzedSnapshot& analyzed, ListMode mode)
+{
+    const Snapshot& snapshot = analyzed.snapshot();
+    const auto& candidates = analyzed.analysis().candidates();
+    const auto& explanations = snapshot.columns().explanations;
+    const CandidateGroups& groups = analyzed.groups();
+    Rows rows;
+    if (mode == ListMode::Candidates) {
+        rows.objects = candidates;
+        rows.candidate.resize(candidates.size());
+        std::iota(rows.candidate.begin(), rows.candidate.end(), 0u);
+        rows.group.resize(candidates.size());
+        for (std::size_t k = 0; k < candidates.size(); ++k)
+            rows.group[k] = groups.groupOf(k);
+    } else {
+        rows.objects.resize(snapshot.objectCount());
+        std::iota(rows.objects.begin(), rows.objects.end(), ObjectIndex(0));
+        rows.group.assign(snapshot.objectCount(), kNoGroup);
+        for (std::size_t k = 0; k < candidates.size(); ++k)
+            rows.group[candidates[k]] = groups.groupOf(k);
+    }
+    // Explanations are the candidates' (CandidateGroups reads them the same way). Both lists are
+    // sorted by object index: one merge pass instead of a binary search per row.
+    rows.explanation.assign(rows.objects.size(), kNoExplanation);
+    std::size_t e = 0;
+    for (std::size_t row = 0; row < rows.objects.size(); ++row) {
+        if (rows.group[row] == kNoGroup)
+            continue;
+        while (e < explanations.size() && explanations[e].object < rows.objects[row])
+            ++e;
+        if (e < explanations.size() && explanations[e].object == rows.objects[row])
+            rows.explanation[row] = static_cast<std::uint32_t>(e);
+    }
+    return rows;
+}
+
+void CandidatesModel::takeRows(Rows rows)
+{
+    m_objects = std::move(rows.objects);
+    m_candidate = std::move(rows.candidate);
+    m_group = std::move(rows.group);
+    m_explanation = std::move(rows.explanation);
+    if (m_sortColumn >= 0 && m_analyzed)
+        permuteRows(sortedOrder(m_sortColumn, m_sortOrder));
+    ++m_generation;
+}
+
 void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
 {
     // Per-row and per-type tables are built before the reset so the model is never half-filled.
-    std::vector<ObjectIndex> objects;
-    std::vector<std::uint32_t> candidateOfRow;
-    std::vector<std::uint32_t> explanationOfRow;
+    Rows rows;
     std::vector<std::uint32_t> typeRank;
     std::vector<std::uint32_t> libraryRank;
     if (analyzed) {
         const Snapshot& snapshot = analyzed->snapshot();
-        const auto& candidates = analyzed->analysis().candidates();
-        const auto& explanations = snapshot.columns().explanations;
-        objects = candidates;
-        candidateOfRow.resize(candidates.size());
-        std::iota(candidateOfRow.begin(), candidateOfRow.end(), 0u);
-        // Both are sorted by object index: one merge pass instead of a binary search per row.
-        explanationOfRow.assign(candidates.size(), kNoExplanation);
-        std::size_t e = 0;
-        for (std::size_t row = 0; row < candidates.size(); ++row) {
-            while (e < explanations.size() && explanations[e].object < candidates[row])
-                ++e;
-            if (e < explanations.size() && explanations[e].object == candidates[row])
-                explanationOfRow[row] = static_cast<std::uint32_t>(e);
-        }
+        rows = rowsOf(*analyzed, m_mode);
         std::vector<TypeIndex> byName(snapshot.typeCount());
         std::iota(byName.begin(), byName.end(), TypeIndex(0));
         std::stable_sort(byName.begin(), byName.end(),
@@ -77,17 +109,25 @@ void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
     m_analyzed = std::move(analyzed);
     m_snapshot = m_analyzed ? &m_analyzed->snapshot() : nullptr;
     m_analysis = m_analyzed ? &m_analyzed->analysis() : nullptr;
-    m_objects = std::move(objects);
-    m_candidate = std::move(candidateOfRow);
-    m_group.resize(m_candidate.size());
-    for (std::size_t row = 0; row < m_candidate.size(); ++row)
-        m_group[row] = m_analyzed->groups().groupOf(m_candidate[row]);
-    m_explanation = std::move(explanationOfRow);
     m_typeRank = std::move(typeRank);
     m_libraryRank = std::move(libraryRank);
-    if (m_sortColumn >= 0)
-        permuteRows(sortedOrder(m_sortColumn, m_sortOrder));
-    ++m_generation;
+    takeRows(std::move(rows));
+    endResetModel();
+}
+
+void CandidatesModel::setListMode(ListMode mode)
+{
+    if (mode == m_mode)
+        return;
+    if (!m_analyzed) {
+        m_mode = mode;
+        ++m_generation;
+        return;
+    }
+    Rows rows = rowsOf(*m_analyzed, mode);
+    beginResetModel();
+    m_mode = mode;
+    takeRows(std::move(rows));
     endResetModel();
 }
 

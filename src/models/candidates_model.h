@@ -14,15 +14,29 @@
 
 namespace leakscope {
 
-// The leak candidates of one snapshot, suspects and explained ones alike, one row each: in the
-// analysis' order (by object index) until sort(). Every data() call is O(1) and converts only the
-// text it returns; reprs stay UTF-8 in the snapshot until a view asks for one. Numbers are shown in
-// the default QLocale of the time the model was made.
+// The leak candidates of one snapshot, suspects and explained ones alike, one row each — or, in
+// AllObjects mode, every object of the snapshot, candidates or not: in object index order until
+// sort(). Every data() call is O(1) and converts only the text it returns; reprs stay UTF-8 in the
+// snapshot until a view asks for one. Numbers are shown in the default QLocale of the time the model
+// was made.
+//
+// Objects that are not candidates (AllObjects only) are in no group of the analysis' CandidateGroups
+// (groupAt() is kNoGroup), are no suspects and show an empty Explanation: what explanations and rules
+// say is about candidates.
 class CandidatesModel final : public QAbstractTableModel
 {
     Q_OBJECT
 
 public:
+    enum class ListMode {
+        Candidates, // HeapAnalysis::candidates(): objects nothing in the snapshot refers to
+        AllObjects, // every object of the snapshot, as a memory profiler lists instances
+    };
+    Q_ENUM(ListMode)
+
+    // groupAt() of a row whose object is not a candidate.
+    static constexpr std::uint32_t kNoGroup = UINT32_MAX;
+
     enum Column {
         AddressColumn,
         TypeColumn,
@@ -46,8 +60,13 @@ public:
     void setSnapshot(SnapshotPtr snapshot);
     void setSnapshot(AnalyzedSnapshotPtr analyzed);
     const AnalyzedSnapshotPtr& analyzedSnapshot() const { return m_analyzed; }
-    // Changes on every setSnapshot(), so caches keyed on it notice a new snapshot.
+    // Changes on every setSnapshot() and setListMode(), so caches keyed on it notice new rows.
     quint64 generation() const { return m_generation; }
+
+    // Which objects are rows; a reset when it changes (the rows are others), keeping the sort order.
+    // O(rows) plus the sort. Candidates by default.
+    void setListMode(ListMode mode);
+    ListMode listMode() const { return m_mode; }
 
     int rowCount(const QModelIndex& parent = {}) const final;
     int columnCount(const QModelIndex& parent = {}) const final;
@@ -64,17 +83,28 @@ public:
 
     // Row-level access for proxies and views, no QVariant involved. row must be in range.
     ObjectIndex objectAt(int row) const { return m_objects[static_cast<std::size_t>(row)]; }
-    // The row that shows object, or -1 when it is not a candidate. O(rows).
+    // The row that shows object, or -1 when it is not listed. O(rows).
     int rowOfObject(ObjectIndex object) const;
-    // The row's position in analysis().candidates(), which does not change with sorting.
-    std::uint32_t candidateAt(int row) const { return m_candidate[static_cast<std::size_t>(row)]; }
+    // Names the row's object among the rows independently of the sort order, in [0, rowCount()): its
+    // position in analysis().candidates() (Candidates), or its object index (AllObjects). Ordered as
+    // the objects are, so a pass over items in order reads the snapshot front to back.
+    std::uint32_t itemAt(int row) const
+    {
+        return m_mode == ListMode::AllObjects ? objectAt(row) : m_candidate[static_cast<std::size_t>(row)];
+    }
+    // The object of item (see itemAt()).
+    ObjectIndex objectOfItem(std::uint32_t item) const
+    {
+        return m_mode == ListMode::AllObjects ? item : m_analysis->candidates()[item];
+    }
     // HeapAnalysis::isSuspect() of the row's object: no explanation and no ignore rule.
     bool isSuspectRow(int row) const { return groupAt(row) == CandidateGroups::kSuspects; }
-    // The row's group in analyzedSnapshot()->groups().
+    // The row's group in analyzedSnapshot()->groups(); kNoGroup when its object is not a candidate.
     // Kept per row, permuted with the rows: the filter proxy reads it for every row, and reading the
-    // analysis' per-candidate array through candidateAt() would be a cache miss per row once sorted.
+    // analysis' per-candidate array would be a cache miss per row once sorted.
     std::uint32_t groupAt(int row) const { return m_group[static_cast<std::size_t>(row)]; }
-    // The row's explanation, null for suspects and for candidates only a rule covers.
+    // The row's explanation, null for suspects, for candidates only a rule covers and for objects that
+    // are not candidates.
     const ExplanationRecord* explanationAt(int row) const;
     // The rule that covers a candidate without an explanation, else null (see CandidateGroups).
     const IgnoreRule* ignoringRuleAt(int row) const;
@@ -92,12 +122,25 @@ private:
     QString explanationString(int row) const;
     QString explanationToolTip(int row) const;
 
+    // The rows of mode for analyzed, in item order, and their per-row columns; the model's own
+    // tables are left alone, so it can be built before a reset.
+    struct Rows
+    {
+        std::vector<ObjectIndex> objects;
+        std::vector<std::uint32_t> candidate;
+        std::vector<std::uint32_t> group;
+        std::vector<std::uint32_t> explanation;
+    };
+    static Rows rowsOf(const AnalyzedSnapshot& analyzed, ListMode mode);
+    void takeRows(Rows rows);
+
     AnalyzedSnapshotPtr m_analyzed;
     const Snapshot* m_snapshot = nullptr;
     const HeapAnalysis* m_analysis = nullptr;
+    ListMode m_mode = ListMode::Candidates;
     std::vector<ObjectIndex> m_objects;       // per row, in the current sort order
-    std::vector<std::uint32_t> m_candidate;   // per row: position in the analysis' candidates
-    std::vector<std::uint32_t> m_group;       // per row: its group in the analysis' CandidateGroups
+    std::vector<std::uint32_t> m_candidate;   // per row: position in the analysis' candidates; empty for AllObjects
+    std::vector<std::uint32_t> m_group;       // per row: its group in the analysis' CandidateGroups, or kNoGroup
     std::vector<std::uint32_t> m_explanation; // per row: index into the explanations, or kNoExplanation
     std::vector<std::uint32_t> m_typeRank;    // per type: position of its name in sorted order
     std::vector<std::uint32_t> m_libraryRank; // per type: position of its library's file name in sorted order

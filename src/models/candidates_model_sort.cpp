@@ -21,18 +21,27 @@ struct SortEntry
     std::uint32_t row;
 };
 
+// A text's first sixteen bytes as two keys: reprs of one type share their first eight ("Session(").
+struct TextSortEntry
+{
+    std::uint64_t key;
+    std::uint64_t nextKey;
+    ObjectIndex object;
+    std::uint32_t row;
+};
+
 // Ties go by object index in both directions, so an order never depends on the one before it.
-template<typename Less>
-std::vector<std::uint32_t> rowsInOrder(std::vector<SortEntry>& entries, Qt::SortOrder order, Less less)
+template<typename Entry, typename Less>
+std::vector<std::uint32_t> rowsInOrder(std::vector<Entry>& entries, Qt::SortOrder order, Less less)
 {
     if (order == Qt::AscendingOrder) {
-        std::sort(entries.begin(), entries.end(), [&](const SortEntry& a, const SortEntry& b) {
+        std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
             if (less(a, b))
                 return true;
             return !less(b, a) && a.object < b.object;
         });
     } else {
-        std::sort(entries.begin(), entries.end(), [&](const SortEntry& a, const SortEntry& b) {
+        std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
             if (less(b, a))
                 return true;
             return !less(a, b) && a.object < b.object;
@@ -46,10 +55,10 @@ std::vector<std::uint32_t> rowsInOrder(std::vector<SortEntry>& entries, Qt::Sort
 
 // The first eight bytes, big-endian, zero-padded: comparing prefixes orders texts as their bytes do,
 // except that equal prefixes need the whole texts.
-std::uint64_t prefixKey(std::string_view text)
+std::uint64_t prefixKey(std::string_view text, std::size_t offset = 0)
 {
     std::uint64_t key = 0;
-    for (std::size_t k = 0; k < 8; ++k)
+    for (std::size_t k = offset; k < offset + 8; ++k)
         key = (key << 8) | (k < text.size() ? static_cast<unsigned char>(text[k]) : 0u);
     return key;
 }
@@ -88,6 +97,8 @@ void CandidatesModel::sort(int column, Qt::SortOrder order)
 void CandidatesModel::permuteRows(const std::vector<std::uint32_t>& order)
 {
     auto permute = [&](std::vector<std::uint32_t>& column) {
+        if (column.empty())
+            return; // m_candidate in AllObjects mode
         std::vector<std::uint32_t> permuted(order.size());
         for (std::size_t k = 0; k < order.size(); ++k)
             permuted[k] = column[order[k]];
@@ -183,17 +194,23 @@ std::vector<std::uint32_t> CandidatesModel::sortedByRepr(Qt::SortOrder order) co
         composed += repr;
     }
     std::vector<std::string_view> reprs(m_objects.size());
-    std::vector<SortEntry> entries(m_objects.size());
+    std::vector<TextSortEntry> entries(m_objects.size());
     for (std::size_t row = 0; row < m_objects.size(); ++row) {
         const ObjectIndex object = m_objects[row];
         std::string_view repr = s.storedRepr(object);
         if (repr.empty())
             repr = std::string_view(composed).substr(composedSpan[row].first, composedSpan[row].second);
         reprs[row] = repr;
-        entries[row] = {prefixKey(repr), object, static_cast<std::uint32_t>(row)};
+        entries[row] = {prefixKey(repr), prefixKey(repr, 8), object, static_cast<std::uint32_t>(row)};
     }
-    return rowsInOrder(entries, order, [&](const SortEntry& a, const SortEntry& b) {
-        return a.key != b.key ? a.key < b.key : reprs[a.row] < reprs[b.row];
+    // Whole texts are compared only past equal sixteen-byte prefixes: reading them is a cache miss each.
+    return rowsInOrder(entries, order, [&](const TextSortEntry& a, const TextSortEntry& b) {
+        if (a.key != b.key)
+            return a.key < b.key;
+        if (a.nextKey != b.nextKey)
+            return a.nextKey < b.nextKey;
+        return reprs[a.row].size() > 16 && reprs[b.row].size() > 16 ? reprs[a.row].substr(16) < reprs[b.row].substr(16)
+                                                                    : reprs[a.row] < reprs[b.row];
     });
 }
 

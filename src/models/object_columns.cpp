@@ -6,6 +6,8 @@
 
 #include <QtCore/QCoreApplication>
 
+#include <limits>
+
 namespace leakscope {
 
 namespace {
@@ -25,13 +27,27 @@ QVariant sortValue(const HeapAnalysis& analysis, ObjectIndex object, ObjectField
     switch (field) {
     case ObjectField::Type:
     case ObjectField::Library: return fieldText(analysis, object, field, QLocale::c()); // texts sort as shown
-    case ObjectField::Surplus: return QVariant::fromValue<qlonglong>(analysis.surplus(object));
+    case ObjectField::Surplus:
+        return QVariant::fromValue<qlonglong>(analysis.hasImmortalRefcount(object)
+                                                  ? std::numeric_limits<qlonglong>::min()
+                                                  : analysis.surplus(object));
     default: return QVariant::fromValue<qulonglong>(fieldKey(analysis, object, field));
     }
 }
 
-QVariant toolTip(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field)
+bool countsNothing(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field)
 {
+    return (field == ObjectField::Refcount || field == ObjectField::Surplus) && analysis.hasImmortalRefcount(object);
+}
+
+QVariant toolTip(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, const QLocale& locale)
+{
+    if (countsNothing(analysis, object, field)) {
+        return fieldTr("Refcount %1: a statically allocated or immortal object (CPython 3.11 starts its static "
+                       "objects at 999,999,999; 3.12 and later give immortal ones 2³⁰ − 1 or more). Its "
+                       "refcount counts no references, so it has no meaningful surplus.")
+            .arg(locale.toString(static_cast<qulonglong>(analysis.snapshot().refcount(object))));
+    }
     if (field != ObjectField::Library)
         return {};
     const std::string_view path = libraryPathOf(analysis.snapshot(), object);
@@ -49,6 +65,8 @@ QVariant rightAligned()
 QString fieldText(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, const QLocale& locale)
 {
     const Snapshot& snapshot = analysis.snapshot();
+    if (countsNothing(analysis, object, field))
+        return fieldTr("immortal");
     switch (field) {
     case ObjectField::Address: return addressText(snapshot.address(object));
     case ObjectField::Type: return toQString(snapshot.typeNameOf(object));
@@ -85,7 +103,9 @@ QString fieldToolTip(ObjectField field)
     case ObjectField::Refcount: return fieldTr("References the program holds to the object");
     case ObjectField::Referrers: return fieldTr("References from other objects in the snapshot");
     case ObjectField::Surplus:
-        return fieldTr("References no object in the snapshot accounts for: held by C code, or leaked");
+        return fieldTr("References no object in the snapshot accounts for: held by C code, or leaked. "
+                       "“immortal” for static and immortal objects, whose refcount counts nothing; they "
+                       "sort below every other surplus");
     case ObjectField::Referents: return fieldTr("Objects this one refers to");
     }
     return {};
@@ -115,7 +135,7 @@ QVariant fieldData(const HeapAnalysis& analysis, ObjectIndex object, ObjectField
     switch (role) {
     case Qt::DisplayRole: return fieldText(analysis, object, field, locale);
     case SortRole: return sortValue(analysis, object, field);
-    case Qt::ToolTipRole: return toolTip(analysis, object, field);
+    case Qt::ToolTipRole: return toolTip(analysis, object, field, locale);
     case Qt::TextAlignmentRole: return isNumericField(field) ? rightAligned() : QVariant();
     default: return {};
     }

@@ -36,17 +36,22 @@ bool isNumericField(ObjectField field);
 // A field's column header for role: its title, tooltip and alignment; null for other roles.
 QVariant fieldHeaderData(ObjectField field, int role);
 
-// What a field's cell shows for object: counts in locale, the address in hex, the texts as they are.
+// What a field's cell shows for object: counts in locale, the address in hex, the texts as they are;
+// "immortal" as the Refcount and the Surplus of an object whose refcount counts nothing
+// (HeapAnalysis::hasImmortalRefcount(): 3.11's static objects, 3.12's immortal ones).
 QString fieldText(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, const QLocale& locale);
 
-// A field's cell for object and role: DisplayRole (counts in locale, the address in hex), SortRole
-// (qulonglong; qlonglong for Surplus; QString for the texts), ToolTipRole (the library's full path)
-// and TextAlignmentRole; null for other roles. O(1).
+// A field's cell for object and role: DisplayRole (fieldText()), SortRole (qulonglong; qlonglong for
+// Surplus; QString for the texts), ToolTipRole (the library's full path; for an immortal object's
+// Refcount and Surplus, its refcount and why it counts nothing) and TextAlignmentRole; null for other
+// roles. An immortal object's Surplus sorts as the lowest of all (LLONG_MIN): unknown, not a billion
+// references leaked. O(1).
 QVariant fieldData(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, int role,
                    const QLocale& locale);
 
-// A numeric field's value as a key that orders as the value does (Surplus with its sign bit flipped),
-// for sorting many rows without a QVariant each; 0 for the text fields.
+// A numeric field's value as a key that orders as the SortRole value does (Surplus with its sign bit
+// flipped, 0 for an immortal object's), for sorting many rows without a QVariant each; 0 for the text
+// fields.
 inline std::uint64_t fieldKey(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field)
 {
     const Snapshot& snapshot = analysis.snapshot();
@@ -55,7 +60,10 @@ inline std::uint64_t fieldKey(const HeapAnalysis& analysis, ObjectIndex object, 
     case ObjectField::Size: return snapshot.size(object);
     case ObjectField::Refcount: return snapshot.refcount(object);
     case ObjectField::Referrers: return analysis.referrerCount(object);
-    case ObjectField::Surplus: return static_cast<std::uint64_t>(analysis.surplus(object)) ^ (1ULL << 63);
+    case ObjectField::Surplus:
+        if (analysis.hasImmortalRefcount(object))
+            return 0;
+        return static_cast<std::uint64_t>(analysis.surplus(object)) ^ (1ULL << 63);
     case ObjectField::Referents: return snapshot.referents(object).size();
     case ObjectField::Type:
     case ObjectField::Library: break;

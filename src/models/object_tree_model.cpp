@@ -12,6 +12,18 @@ namespace {
 
 // Reprs longer than this are cut in the Object cell; the tooltip and SortRole keep the whole text.
 constexpr qsizetype kDisplayedReprLength = 80;
+// Type names longer than this are cut in their middle in the Object cell, keeping the module's start
+// and the class's name, so that a long one leaves room for the repr.
+constexpr qsizetype kDisplayedTypeLength = 40;
+
+QString middleElided(QString text, qsizetype maxLength)
+{
+    if (text.size() <= maxLength)
+        return text;
+    const qsizetype tail = maxLength * 2 / 3;
+    const qsizetype head = maxLength - tail - 1;
+    return text.left(head) + QChar(0x2026) + text.right(tail);
+}
 
 // The columns the trees share with every object model; nullopt for the object and the edge.
 std::optional<ObjectField> fieldOf(int column)
@@ -296,9 +308,16 @@ QVariant ObjectTreeModel::edgeData(const Node& node, int role) const
 QString ObjectTreeModel::objectText(ObjectIndex object, bool elide) const
 {
     // The default "<module.Type at 0x…>" already names the type; a stored repr gets it in front.
-    if (m_snapshot->storedRepr(object).empty())
-        return reprText(*m_snapshot, object, -1, m_scratch);
+    if (m_snapshot->storedRepr(object).empty()) {
+        if (!elide || m_snapshot->typeNameOf(object).size() <= static_cast<std::size_t>(kDisplayedTypeLength))
+            return reprText(*m_snapshot, object, -1, m_scratch);
+        return QStringLiteral("<%1 at %2>")
+            .arg(middleElided(toQString(m_snapshot->typeNameOf(object)), kDisplayedTypeLength),
+                 addressText(m_snapshot->address(object)));
+    }
     QString text = fieldText(*m_analysis, object, ObjectField::Type, m_locale);
+    if (elide)
+        text = middleElided(std::move(text), kDisplayedTypeLength);
     text += QLatin1Char(' ');
     text += reprText(*m_snapshot, object, elide ? kDisplayedReprLength : -1, m_scratch);
     return text;

@@ -1,5 +1,7 @@
 #include "root_path.h"
 
+#include "model_text.h"
+
 #include <QtCore/QCoreApplication>
 
 #include <algorithm>
@@ -93,6 +95,47 @@ RootPaths rootPaths(const AnalyzedSnapshot& analyzed, const ReferrerIndex& refer
         result.status = RootPaths::Found;
     }
     return result;
+}
+
+QString stepEdgeText(const Snapshot& snapshot, const std::vector<ObjectIndex>& path, std::size_t k)
+{
+    if (k == 0 || k >= path.size())
+        return {};
+    const std::uint32_t edge = snapshot.edgeTo(path[k - 1], path[k]);
+    return toQString(edgeName(snapshot, path[k - 1], edge));
+}
+
+QString objectLineText(const Snapshot& snapshot, ObjectIndex object)
+{
+    if (object >= snapshot.objectCount())
+        return {};
+    std::string scratch;
+    QString line = addressText(snapshot.address(object));
+    line += QLatin1Char(' ');
+    line += toQString(snapshot.typeNameOf(object));
+    line += QLatin1Char(' ');
+    line += toQString(displayRepr(snapshot, object, scratch));
+    return line;
+}
+
+QString rootPathText(const AnalyzedSnapshot& analyzed, const RootPaths& found, ObjectIndex target)
+{
+    const Snapshot& snapshot = analyzed.snapshot();
+    if (found.paths.empty()) {
+        const QString line = objectLineText(snapshot, target);
+        return line.isEmpty() ? found.reason : line + QLatin1Char('\n') + found.reason;
+    }
+    const std::vector<ObjectIndex>& path = found.paths.front();
+    QString text;
+    for (std::size_t k = 0; k < path.size(); ++k) {
+        if (k > 0) {
+            text += QStringLiteral("\n  ");
+            if (const QString via = stepEdgeText(snapshot, path, k); !via.isEmpty())
+                text += via + QStringLiteral(" \u2192 ");
+        }
+        text += objectLineText(snapshot, path[k]);
+    }
+    return text;
 }
 
 } // namespace leakscope

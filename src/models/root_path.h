@@ -36,4 +36,16 @@ RootPaths rootPaths(const AnalyzedSnapshot& analyzed, ObjectIndex target, std::s
 RootPaths rootPaths(const AnalyzedSnapshot& analyzed, const ReferrerIndex& referrers, ObjectIndex target,
                     std::size_t maxPaths = 1);
 
+// How step k of path is held by step k - 1, where the snapshot says: "['key']", ".attr", "[3]"; empty
+// for the first step and where it does not.
+QString stepEdgeText(const Snapshot& snapshot, const std::vector<ObjectIndex>& path, std::size_t k);
+
+// One object on one line, for the clipboard: "0x7f… module.Type repr" (the repr whole).
+QString objectLineText(const Snapshot& snapshot, ObjectIndex object);
+
+// The first path of found as text, root first, one step a line (objectLineText()), each after the
+// first indented and led by how the one above holds it; without a path, target's line and why there
+// is none.
+QString rootPathText(const AnalyzedSnapshot& analyzed, const RootPaths& found, ObjectIndex target);
+
 } // namespace leakscope

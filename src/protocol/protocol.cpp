@@ -81,6 +81,8 @@ void visitFields(M& m, V&& visit)
     } else if constexpr (std::is_same_v<T, DescribeRequest>) {
         visit(m.requestId, "requestId");
         visit(m.address, "address");
+        visit(m.typeAddress, "typeAddress");
+        visit(m.typeName, "typeName");
     } else if constexpr (std::is_same_v<T, Progress>) {
         visit(m.requestId, "requestId");
         visit(m.permille, "permille");
@@ -101,6 +103,7 @@ void visitFields(M& m, V&& visit)
         visit(m.repr, "repr");
         visit(m.attributes, "attributes");
         visit(m.error, "error");
+        visit(m.typeName, "typeName");
     } else if constexpr (std::is_same_v<T, Error>) {
         visit(m.requestId, "requestId");
         visit(m.message, "message");

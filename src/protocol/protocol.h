@@ -15,7 +15,7 @@
 
 namespace leakscope::protocol {
 
-inline constexpr std::uint32_t kProtocolVersion = 1;
+inline constexpr std::uint32_t kProtocolVersion = 2;
 inline constexpr std::size_t kHeaderSize = 8;
 
 enum class MessageType : std::uint16_t {
@@ -69,6 +69,11 @@ struct DescribeRequest
 {
     std::uint32_t requestId = 0;
     std::uint64_t address = 0;
+    // The type the object had in the snapshot it was chosen in: the host describes the object only if
+    // the one living at address now has exactly this type (address of the type object), since the
+    // address may have been freed and reused by another object since.
+    std::uint64_t typeAddress = 0;
+    std::string typeName; // "module.qualname", for the answer's error text
 };
 struct Progress
 {
@@ -93,10 +98,11 @@ struct ObjectDescription
 {
     std::uint32_t requestId = 0;
     std::uint64_t address = 0;
-    bool found = false;                  // false: no live object at that address
+    bool found = false;                  // false: no live object of the expected type at that address
     std::string repr;                    // repr(obj), cut to a bounded length
     std::vector<std::string> attributes; // dir(obj)
-    std::string error;                   // what went wrong running the object's code, if anything
+    std::string error;                   // why not found, or what went wrong running the object's code
+    std::string typeName;                // type of the live object at address ("module.qualname"); empty: none
 };
 struct Error
 {

@@ -2,7 +2,16 @@
 
 #include "support/background_work.h"
 
+#include <QtCore/QFileInfo>
+
 namespace leakscope {
+
+namespace {
+
+// Output kept per run; past it, the oldest output goes first.
+constexpr qsizetype kMaxRunOutputChars = 8 * 1024 * 1024;
+
+} // namespace
 
 Session::Session(QObject* parent)
     : QObject(parent)
@@ -13,6 +22,8 @@ Session::Session(QObject* parent)
     // Targets may hand these over between threads.
     qRegisterMetaType<SnapshotPtr>();
     qRegisterMetaType<LiveObject>();
+    m_interruptTimer.setSingleShot(true);
+    connect(&m_interruptTimer, &QTimer::timeout, this, &Session::onInterruptGraceOver);
 }
 
 Session::~Session()
@@ -41,10 +52,10 @@ void Session::setTargetFactory(TargetFactory factory)
 
 void Session::run(const RunRequest& request)
 {
-    start(m_targetFactory(request), describeRun(request));
+    start(m_targetFactory(request), describeRun(request), QFileInfo(request.script).absoluteFilePath());
 }
 
-void Session::start(std::unique_ptr<Target> target, const QString& description)
+void Session::start(std::unique_ptr<Target> target, const QString& description, const QString& script)
 {
     if (m_target) {
         m_target->disconnect(this);
@@ -52,7 +63,13 @@ void Session::start(std::unique_ptr<Target> target, const QString& description)
         m_target.release()->deleteLater(); // let it finish terminating on its own
     }
     m_pendingDescribe = 0;
+    m_interruptTimer.stop();
     setPendingSnapshot(0);
+    RunRecord record;
+    record.description = description;
+    record.script = script;
+    m_runs.push_back(std::move(record));
+    keepOutput(OutputPiece::Kind::Notice, description);
     Q_EMIT runStarted(description);
     m_target = std::move(target);
     connectTarget();
@@ -63,23 +80,40 @@ void Session::start(std::unique_ptr<Target> target, const QString& description)
 void Session::connectTarget()
 {
     Target* target = m_target.get();
-    connect(target, &Target::ready, this, [target] { target->runScript(); });
-    connect(target, &Target::stateChanged, this, &Session::stateChanged);
-    connect(target, &Target::outputReceived, this, [this](Target::Channel channel, const QByteArray& text) {
-        Q_EMIT outputReceived(channel, QString::fromUtf8(text));
+    connect(target, &Target::ready, this, [this, target] {
+        m_runs.back().pid = target->pid();
+        target->runScript();
+    });
+    connect(target, &Target::stateChanged, this, [this](Target::State state) {
+        if (state != Target::State::Running)
+            m_interruptTimer.stop(); // the interrupt worked (or the script waits or is gone)
+        Q_EMIT stateChanged(state);
+    });
+    connect(target, &Target::outputReceived, this, [this](Target::Channel channel, const QByteArray& bytes) {
+        const QString text = QString::fromUtf8(bytes);
+        keepOutput(channel == Target::Channel::Stderr ? OutputPiece::Kind::Stderr : OutputPiece::Kind::Stdout, text);
+        Q_EMIT outputReceived(channel, text);
     });
     connect(target, &Target::progress, this, [this](quint32 id, int permille, const QString& message) {
         if (id == 0 || id == m_pendingSnapshot)
             Q_EMIT captureProgress(permille, message);
     });
     connect(target, &Target::snapshotReady, this, &Session::onSnapshotReady);
-    connect(target, &Target::scriptFinished, this, [this](int exitCode, const QString& outcome, const QString&) {
-        Q_EMIT notice(tr("Script %1 (exit status %2)").arg(outcome).arg(exitCode));
+    connect(target, &Target::scriptFinished, this, [this](int exitCode, const QString& outcome, const QString& why) {
+        if (outcome == QLatin1String("not-run")) {
+            // Nothing of the script is in the heap: a snapshot would show the interpreter alone. Why it
+            // did not run came with its output (a SyntaxError with its line), and comes here too.
+            say(tr("The script did not run (exit status %1): %2. No end-of-script snapshot is taken.")
+                    .arg(exitCode)
+                    .arg(why.trimmed()));
+            return;
+        }
+        say(tr("Script %1 (exit status %2)").arg(outcome).arg(exitCode));
         // The heap as the script left it: what `leakscope SCRIPT` promises.
         setPendingSnapshot(m_target->requestSnapshot(tr("end of script")));
     });
     connect(target, &Target::requestFailed, this, [this](quint32 id, const QString& message) {
-        Q_EMIT notice(tr("Request failed: %1").arg(message));
+        say(tr("Request failed: %1").arg(message));
         if (id == m_pendingSnapshot)
             setPendingSnapshot(0);
     });
@@ -90,7 +124,7 @@ void Session::connectTarget()
         Q_EMIT objectDescribed(object);
     });
     connect(target, &Target::lost, this, [this](const QString& reason, const QByteArray&) {
-        Q_EMIT notice(tr("The interpreter is gone: %1. Snapshots taken so far are kept.").arg(reason));
+        say(tr("The interpreter is gone: %1. Snapshots taken so far are kept.").arg(reason));
         Q_EMIT targetLost(reason);
         setPendingSnapshot(0);
     });
@@ -108,7 +142,7 @@ bool Session::requestSnapshot()
 {
     if (!m_target || m_pendingSnapshot)
         return false;
-    setPendingSnapshot(m_target->requestSnapshot(tr("snapshot %1").arg(m_snapshots.size() + 1)));
+    setPendingSnapshot(m_target->requestSnapshot(tr("snapshot %1").arg(m_runs.back().snapshotsReceived + 1)));
     return true;
 }
 
@@ -125,8 +159,21 @@ void Session::continueScript()
 
 void Session::interrupt()
 {
-    if (m_target)
-        m_target->interrupt();
+    if (!m_target)
+        return;
+    const Target::State before = m_target->state();
+    m_target->interrupt();
+    if (before == Target::State::Running || before == Target::State::Paused)
+        m_interruptTimer.start(m_interruptGraceMs);
+}
+
+void Session::onInterruptGraceOver()
+{
+    if (state() != Target::State::Running)
+        return;
+    say(tr("The script did not stop on the interrupt: it may be busy in C code, or catch KeyboardInterrupt. "
+           "Run ▸ Terminate ends it."));
+    Q_EMIT interruptIgnored();
 }
 
 void Session::terminate()
@@ -135,10 +182,21 @@ void Session::terminate()
         m_target->terminate();
 }
 
-void Session::describeObject(quint64 address)
+bool Session::describeObject(int snapshotIndex, ObjectIndex object)
+{
+    const AnalyzedSnapshotPtr analyzed = analyzedSnapshot(snapshotIndex);
+    if (!analyzed || !isFromCurrentTarget(snapshotIndex) || object >= analyzed->snapshot().objectCount())
+        return false;
+    const Snapshot& s = analyzed->snapshot();
+    const TypeRecord& type = s.type(s.typeOf(object));
+    describeObject(s.address(object), type.address, QString::fromUtf8(s.typeNameOf(object)));
+    return true;
+}
+
+void Session::describeObject(quint64 address, quint64 typeAddress, const QString& typeName)
 {
     if (m_target)
-        m_pendingDescribe = m_target->describeObject(address);
+        m_pendingDescribe = m_target->describeObject(address, typeAddress, typeName);
 }
 
 void Session::onSnapshotReady(quint32 requestId, const QString& label, bool paused, const SnapshotPtr& snapshot)
@@ -148,21 +206,30 @@ void Session::onSnapshotReady(quint32 requestId, const QString& label, bool paus
     const QString shownLabel = (label.isEmpty() ? tr("snapshot") : label) + (paused ? tr(" (paused)") : QString());
     Q_EMIT snapshotReceived(shownLabel);
     ++m_arrivingSnapshots; // before the request ends, so that the session never looks settled meanwhile
+    ++m_runs.back().snapshotsReceived;
     if (requestId == m_pendingSnapshot)
         setPendingSnapshot(0);
+    // The snapshot's run is the current one now; another may have started when its analysis is done.
+    const int run = runCount();
+    const qint64 pid = m_target->pid() ? m_target->pid() : snapshot->info().pid;
     // The analysis is O(N + E): off the GUI thread.
     runInBackground(
         this, [snapshot, rules = m_rules] { return analyzeSnapshot(snapshot, rules); },
-        [this, shownLabel](AnalyzedSnapshotPtr analyzed) {
+        [this, shownLabel, run, pid](AnalyzedSnapshotPtr analyzed) {
             --m_arrivingSnapshots;
             if (analyzed)
-                addSnapshot(shownLabel, std::move(analyzed));
+                addSnapshot(shownLabel, run, pid, std::move(analyzed));
         });
 }
 
-void Session::addSnapshot(const QString& label, AnalyzedSnapshotPtr analyzed)
+void Session::addSnapshot(const QString& label, int run, qint64 pid, AnalyzedSnapshotPtr analyzed)
 {
-    m_snapshots.push_back({label, std::move(analyzed)});
+    StoredSnapshot stored;
+    stored.label = label;
+    stored.run = run;
+    stored.pid = pid;
+    stored.analyzed = std::move(analyzed);
+    m_snapshots.push_back(std::move(stored));
     const int index = snapshotCount() - 1;
     Q_EMIT snapshotAdded(index);
     showSnapshot(index);
@@ -171,6 +238,91 @@ void Session::addSnapshot(const QString& label, AnalyzedSnapshotPtr analyzed)
 QString Session::snapshotLabel(int index) const
 {
     return index >= 0 && index < snapshotCount() ? m_snapshots[static_cast<std::size_t>(index)].label : QString();
+}
+
+SnapshotOrigin Session::snapshotOrigin(int index) const
+{
+    if (index < 0 || index >= snapshotCount())
+        return {};
+    const StoredSnapshot& stored = m_snapshots[static_cast<std::size_t>(index)];
+    const RunRecord& run = m_runs[static_cast<std::size_t>(stored.run - 1)];
+    return {stored.run, run.script, run.description, stored.pid};
+}
+
+bool Session::isFromCurrentTarget(int index) const
+{
+    if (index < 0 || index >= snapshotCount() || !m_target)
+        return false;
+    const Target::State now = m_target->state();
+    return m_snapshots[static_cast<std::size_t>(index)].run == runCount() && now != Target::State::Lost
+        && now != Target::State::Idle;
+}
+
+QString Session::snapshotTitle(int index) const
+{
+    const SnapshotOrigin origin = snapshotOrigin(index);
+    if (origin.run == 0)
+        return {};
+    const QString what = origin.script.isEmpty() ? origin.description : QFileInfo(origin.script).fileName();
+    return tr("%1 · run %2 · %3").arg(what).arg(origin.run).arg(snapshotLabel(index));
+}
+
+QList<Session::OutputPiece> Session::runOutputPieces(int run) const
+{
+    if (run < 1 || run > runCount())
+        return {};
+    const RunRecord& record = m_runs[static_cast<std::size_t>(run - 1)];
+    if (!record.outputCut)
+        return record.output;
+    QList<OutputPiece> pieces{{OutputPiece::Kind::Notice, tr("The start of this run's output is not kept.")}};
+    return pieces + record.output;
+}
+
+QString Session::runOutput(int run) const
+{
+    QString text;
+    for (const OutputPiece& piece : runOutputPieces(run)) {
+        if (piece.kind == OutputPiece::Kind::Notice) {
+            if (!text.isEmpty() && !text.endsWith(u'\n'))
+                text += u'\n';
+            text += QStringLiteral("— ") + piece.text + u'\n';
+        } else {
+            text += piece.text;
+        }
+    }
+    return text;
+}
+
+void Session::say(const QString& text)
+{
+    keepOutput(OutputPiece::Kind::Notice, text);
+    Q_EMIT notice(text);
+}
+
+void Session::keepOutput(OutputPiece::Kind kind, const QString& text)
+{
+    if (m_runs.empty() || text.isEmpty())
+        return;
+    RunRecord& run = m_runs.back();
+    // Output of one kind in a row is one piece: a script printing line by line makes few pieces.
+    if (kind != OutputPiece::Kind::Notice && !run.output.isEmpty() && run.output.last().kind == kind)
+        run.output.last().text += text;
+    else
+        run.output.append({kind, text});
+    run.outputChars += text.size();
+    // A script that prints without end must not fill the memory: its oldest output goes.
+    while (run.outputChars > kMaxRunOutputChars && run.output.size() > 1) {
+        const qsizetype excess = run.outputChars - kMaxRunOutputChars;
+        OutputPiece& first = run.output.first();
+        if (first.text.size() <= excess) {
+            run.outputChars -= first.text.size();
+            run.output.removeFirst();
+        } else {
+            first.text.remove(0, excess);
+            run.outputChars -= excess;
+        }
+        run.outputCut = true;
+    }
 }
 
 AnalyzedSnapshotPtr Session::analyzedSnapshot(int index) const

@@ -4,14 +4,25 @@
 #include "session/run_request.h"
 #include "target/target.h"
 
+#include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QString>
+#include <QtCore/QTimer>
 
 #include <functional>
 #include <memory>
 #include <vector>
 
 namespace leakscope {
+
+// Where a stored snapshot comes from: which run of the session, of what, in which process.
+struct SnapshotOrigin
+{
+    int run = 0;         // 1-based: the session's first run is run 1; 0 for a bad index
+    QString script;      // the script's full path; empty when the run was started without one
+    QString description; // what runs, as runStarted() said it
+    qint64 pid = 0;      // the interpreter's process id; 0 when it was not known
+};
 
 // One inspection session: the target running the user's script, the snapshots it sent (every one
 // kept, also after the target is gone or replaced), and their analyses with the current ignore rules.
@@ -34,8 +45,9 @@ public:
     // Runs request's script in a new target made by the factory, as start() does.
     void run(const RunRequest& request);
     // Replaces the target by target (the previous one is terminated, its snapshots kept) and starts
-    // it; the script runs once it is ready. description says what runs, as the output shows it.
-    void start(std::unique_ptr<Target> target, const QString& description);
+    // it, as a new run; the script runs once it is ready. description says what runs, as the output
+    // shows it; script is the script's path, for the snapshots' titles (empty: description names it).
+    void start(std::unique_ptr<Target> target, const QString& description, const QString& script = {});
     // The current target, or null before the first start().
     Target* target() const { return m_target.get(); }
     // The target's state; Idle without one.
@@ -49,11 +61,25 @@ public:
     void cancelPendingSnapshot();
     bool isSnapshotPending() const { return m_pendingSnapshot != 0; }
     void continueScript();
+    // Raises KeyboardInterrupt in the script. When the script still runs interruptGrace() later (C code
+    // that never returns to the interpreter, a script that catches KeyboardInterrupt), the session says
+    // so in the output and emits interruptIgnored(): only terminate() ends it then.
     void interrupt();
     void terminate();
-    // Runs the object's own repr() and dir() in the interpreter; the answer comes as objectDescribed()
-    // unless another object is asked for meanwhile.
-    void describeObject(quint64 address);
+    // True from interrupt() until the script stops, pauses or is found to ignore it (interruptIgnored()).
+    bool isInterruptPending() const { return m_interruptTimer.isActive(); }
+    static constexpr int kInterruptGraceMs = 3000;
+    void setInterruptGrace(int ms) { m_interruptGraceMs = ms; }
+    int interruptGrace() const { return m_interruptGraceMs; }
+
+    // Runs the object's own repr() and dir() in the interpreter, if the object living at its address
+    // is still of the type it has in snapshot snapshotIndex (else the answer says found = false and
+    // what lives there now, and nothing runs). The answer comes as objectDescribed() unless another
+    // object is asked for meanwhile. False, and nothing asked, when the snapshot is not from the
+    // current target (isFromCurrentTarget()) or object is not in it.
+    bool describeObject(int snapshotIndex, ObjectIndex object);
+    // The same for an object given by its address and its snapshot's type (address and name).
+    void describeObject(quint64 address, quint64 typeAddress, const QString& typeName);
 
     // The rules to analyse with (null: none). Setting other rules analyses the shown snapshot again.
     void setRules(IgnoreRulesPtr rules);
@@ -65,8 +91,36 @@ public:
     bool isSettled() const;
 
     int snapshotCount() const { return static_cast<int>(m_snapshots.size()); }
-    // "snapshot 2", "end of script", "checkpoint (paused)": as the target named it.
+    // "snapshot 2", "end of script", "checkpoint (paused)": as the target named it. The snapshots
+    // asked for (requestSnapshot()) are numbered within their run, from 1, counting every snapshot
+    // the run sent before them.
     QString snapshotLabel(int index) const;
+    // The run snapshot index comes from; a default SnapshotOrigin (run 0) for a bad index.
+    SnapshotOrigin snapshotOrigin(int index) const;
+    // True when snapshot index comes from the current target and that target's interpreter is still
+    // there: only then do its addresses mean anything live (describeObject()). False for a snapshot of
+    // an earlier run (its process was terminated when the next run started) and, once the target is
+    // lost (crashed, exited, terminated), for every snapshot.
+    bool isFromCurrentTarget(int index) const;
+    // "leaky_service.py · run 2 · snapshot 1": the script's file name (or the run's description), the
+    // run and the label, for choosing among the snapshots of several runs. Empty for a bad index.
+    QString snapshotTitle(int index) const;
+
+    // Runs started in this session (run numbers go from 1 to runCount()); the current one is the last.
+    int runCount() const { return static_cast<int>(m_runs.size()); }
+    // What a run put in the output, in order: its description, what the script wrote on stdout and
+    // stderr, and the session's notices. The output of every run is kept (the first part of a very long
+    // one is dropped, as said in its place), so that the output of the run of the snapshot chosen can
+    // be shown.
+    struct OutputPiece
+    {
+        enum class Kind { Stdout, Stderr, Notice };
+        Kind kind = Kind::Stdout;
+        QString text; // a notice without its line end
+    };
+    QList<OutputPiece> runOutputPieces(int run) const;
+    // The same as plain text, each notice on a line of its own after "— "; empty for a bad run.
+    QString runOutput(int run) const;
     // The latest analysis of snapshot index (with the rules of its time); null for a bad index.
     AnalyzedSnapshotPtr analyzedSnapshot(int index) const;
     // Shows snapshot index, and analyses it with the current rules if it was analysed with others.
@@ -104,11 +158,25 @@ Q_SIGNALS:
     void reanalysed(int index);
     // The answer of the last describeObject().
     void objectDescribed(const leakscope::LiveObject& object);
+    // The script still runs interruptGrace() after interrupt(): terminate() is what ends it.
+    void interruptIgnored();
 
 private:
+    struct RunRecord
+    {
+        QString description;
+        QString script;
+        qint64 pid = 0;
+        int snapshotsReceived = 0; // names the next one asked for
+        QList<OutputPiece> output;
+        qsizetype outputChars = 0;
+        bool outputCut = false;
+    };
     struct StoredSnapshot
     {
         QString label;
+        int run = 0; // 1-based
+        qint64 pid = 0;
         AnalyzedSnapshotPtr analyzed; // with the rules of the time; never null
         bool analysing = false; // a new analysis with analysingRules runs
         IgnoreRulesPtr analysingRules;
@@ -117,7 +185,11 @@ private:
     void connectTarget();
     void setPendingSnapshot(quint32 requestId);
     void onSnapshotReady(quint32 requestId, const QString& label, bool paused, const SnapshotPtr& snapshot);
-    void addSnapshot(const QString& label, AnalyzedSnapshotPtr analyzed);
+    void addSnapshot(const QString& label, int run, qint64 pid, AnalyzedSnapshotPtr analyzed);
+    // Says text in the output (notice()), and keeps it in the current run's output.
+    void say(const QString& text);
+    void keepOutput(OutputPiece::Kind kind, const QString& text);
+    void onInterruptGraceOver();
     // Analyses snapshot index again when its analysis used other rules than the current ones.
     void refreshAnalysis(int index);
     void onReanalysed(int index, AnalyzedSnapshotPtr analyzed);
@@ -130,6 +202,9 @@ private:
     quint32 m_pendingSnapshot = 0; // request whose answer is awaited; 0: none
     quint32 m_pendingDescribe = 0;
     int m_arrivingSnapshots = 0; // received, being analysed, not stored yet
+    std::vector<RunRecord> m_runs;
+    int m_interruptGraceMs = kInterruptGraceMs;
+    QTimer m_interruptTimer;
 };
 
 } // namespace leakscope

@@ -1,8 +1,28 @@
 #include "analysis.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace leakscope {
+
+namespace {
+
+// Whether version ("3.11.2", "3.12.0rc1") names a Python older than 3.11, the first with static
+// objects; an empty or unreadable version is taken as a recent one.
+bool olderThan311(std::string_view version)
+{
+    unsigned major = 0;
+    unsigned minor = 0;
+    const char* end = version.data() + version.size();
+    auto [afterMajor, majorError] = std::from_chars(version.data(), end, major);
+    if (majorError != std::errc() || afterMajor == end || *afterMajor != '.')
+        return false;
+    if (std::from_chars(afterMajor + 1, end, minor).ec != std::errc())
+        return false;
+    return major < 3 || (major == 3 && minor < 11);
+}
+
+} // namespace
 
 HeapAnalysis::HeapAnalysis(const Snapshot& snapshot)
     : HeapAnalysis(snapshot, nullptr)
@@ -12,6 +32,7 @@ HeapAnalysis::HeapAnalysis(const Snapshot& snapshot)
 HeapAnalysis::HeapAnalysis(const Snapshot& snapshot, const IgnoreRules* rules)
     : m_snapshot(snapshot)
     , m_rules(rules)
+    , m_immortalRefcount(olderThan311(snapshot.info().pythonVersion) ? UINT64_MAX : kImmortalRefcount)
     , m_inDegree(snapshot.objectCount(), 0)
 {
     for (ObjectIndex target : snapshot.columns().edges)

@@ -9,6 +9,13 @@
 
 namespace leakscope {
 
+// Refcounts from this value up count no references. CPython 3.11 allocates some objects statically
+// (small ints, the empty bytes and str, one-character strings, the empty tuple...) with a refcount of
+// 999,999,999 that references then move a little either way; 3.12 made such objects immortal, with
+// refcounts of 2^30 - 1 (3.12), 2^32 - 1 (3.13) or 3 * 2^30 (3.14) that never come down. 2^29 sits
+// well below all of them and far above any count real references reach (it takes 4 GiB of pointers).
+inline constexpr std::uint64_t kImmortalRefcount = 1ULL << 29;
+
 struct TypeSummaryRow
 {
     TypeIndex type = 0;
@@ -39,6 +46,9 @@ public:
     {
         return static_cast<std::int64_t>(m_snapshot.refcount(i)) - static_cast<std::int64_t>(m_inDegree[i]);
     }
+    // A statically allocated or immortal object (see kImmortalRefcount): its refcount, and so its
+    // surplus, says nothing about who holds it. Never true for a snapshot of a Python older than 3.11.
+    bool hasImmortalRefcount(ObjectIndex i) const { return m_snapshot.refcount(i) >= m_immortalRefcount; }
 
     const std::vector<ObjectIndex>& candidates() const { return m_candidates; } // by object index
     bool isCandidate(ObjectIndex i) const { return m_snapshot.isGcTracked(i) && m_inDegree[i] == 0; }
@@ -64,6 +74,7 @@ private:
 
     const Snapshot& m_snapshot;
     const IgnoreRules* m_rules = nullptr;
+    std::uint64_t m_immortalRefcount = kImmortalRefcount; // UINT64_MAX before Python 3.11
     std::vector<std::uint32_t> m_inDegree;
     std::vector<ObjectIndex> m_candidates;
     std::vector<IgnoreMatch> m_ignored; // by object, like m_candidates

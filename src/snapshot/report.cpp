@@ -135,6 +135,10 @@ void appendAllocatedAt(std::string& out, const Snapshot& s, ObjectIndex i)
         appendStringField(out, "file", s.string(frames[k].file));
         out += ", ";
         appendField(out, "line", frames[k].line);
+        if (frames[k].function != 0) {
+            out += ", ";
+            appendStringField(out, "function", s.string(frames[k].function));
+        }
         out += '}';
     }
     out += ']';

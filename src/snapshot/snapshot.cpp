@@ -169,7 +169,7 @@ std::string Snapshot::validate(const SnapshotColumns& c)
             return "allocation offsets decrease";
     }
     for (const AllocationFrame& frame : c.allocFrames) {
-        if (frame.file >= strings)
+        if (frame.file >= strings || frame.function >= strings)
             return "allocation frame refers to a missing string";
     }
     return {};

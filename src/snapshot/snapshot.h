@@ -37,11 +37,15 @@ struct TypeRecord
     StringId source = 0;  // "file:line" of that symbol's function (tp_dealloc) from debug information
 };
 
-// One frame of the traceback of an object's allocation, as tracemalloc recorded it.
+// One frame of the traceback of an object's allocation, as tracemalloc recorded it (file and line),
+// with the function the capture found that line in.
 struct AllocationFrame
 {
     StringId file = 0;
     std::uint32_t line = 0;
+    // Qualified name of the function (or class body) the line belongs to: "Cache.add",
+    // "main.<locals>.worker", "<module>" at a module's top level; 0 (the empty string) when unknown.
+    StringId function = 0;
 
     friend bool operator==(const AllocationFrame&, const AllocationFrame&) = default;
 };

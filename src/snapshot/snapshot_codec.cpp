@@ -1,4 +1,5 @@
-// The binary snapshot format, version 1; the layout is documented in docs/snapshot-format.md.
+// The binary snapshot format, version 2 (version 1 is still read); the layout is documented in
+// docs/snapshot-format.md.
 //
 // Arrays are written as their in-memory bytes, so both directions run at memcpy speed: a heap of
 // millions of objects crosses the host socket or hits the disk in tens of milliseconds. The decoder
@@ -39,7 +40,7 @@ struct SectionSpec
     std::uint32_t elementSize;
 };
 
-// Version 1 has exactly these sections, in this order.
+// Versions 1 and 2 have exactly these sections, in this order; they differ in AFRM alone.
 constexpr SectionSpec kInfo{"INFO", 32};          // f64 captureSeconds, i64 capturedAtMs, i64 pid, u32 tracemalloc depth, u32 reserved
 constexpr SectionSpec kPythonVersion{"PYVR", 1};
 constexpr SectionSpec kLabel{"LABL", 1};
@@ -59,7 +60,8 @@ constexpr SectionSpec kLabelStarts{"LSTA", 4};
 constexpr SectionSpec kEdgeLabels{"ELBL", 4};
 constexpr SectionSpec kAllocOwners{"AOWN", 4};
 constexpr SectionSpec kAllocOffsets{"AOFF", 4};
-constexpr SectionSpec kAllocFrames{"AFRM", 8};     // u32 file string id, u32 line
+constexpr SectionSpec kAllocFrames{"AFRM", 12};    // u32 file string id, u32 line, u32 function string id
+constexpr SectionSpec kAllocFramesV1{"AFRM", 8};   // version 1: u32 file string id, u32 line
 constexpr SectionSpec kTypes{"TYPS", 36};         // u64 address, u32 name, module, qualname, library, symbol, source, u8 flags, 3 reserved
 constexpr SectionSpec kExplanations{"EXPL", 20};  // u32 object, kind, detail, holder, holder offset
 constexpr SectionSpec kStringOffsets{"SOFF", 4};
@@ -223,9 +225,23 @@ public:
                      + std::to_string(kSnapshotFormatVersion) + ")");
         const auto sections = get<std::uint32_t>(12);
         if (sections != kSectionCount)
-            fail(12, "format version 1 has " + std::to_string(kSectionCount) + " sections, the header says "
-                     + std::to_string(sections));
+            fail(12, "format version " + std::to_string(version) + " has " + std::to_string(kSectionCount)
+                     + " sections, the header says " + std::to_string(sections));
+        m_version = version;
         m_pos = kHeaderBytes;
+    }
+
+    std::uint32_t version() const { return m_version; }
+
+    // Version 1's frames have no function: read field by field into the wider records.
+    void allocFramesV1(std::vector<AllocationFrame>& out)
+    {
+        const Section s = section(kAllocFramesV1);
+        out.resize(s.count);
+        for (std::size_t k = 0; k < s.count; ++k) {
+            const std::size_t at = offsetOf(s, k);
+            out[k] = {get<std::uint32_t>(at), get<std::uint32_t>(at + 4), 0};
+        }
     }
 
     Section section(const SectionSpec& spec)
@@ -371,6 +387,7 @@ private:
 
     std::string_view m_bytes;
     std::size_t m_pos = 0;
+    std::uint32_t m_version = 0;
 };
 
 } // namespace
@@ -468,7 +485,10 @@ SnapshotPtr decodeSnapshot(std::string_view bytes)
     d.array<kEdgeLabels>(c.labels);
     const std::size_t allocOwners = d.array<kAllocOwners>(c.allocOwners).count;
     d.array<kAllocOffsets>(c.allocOffsets, allocOwners + 1, "one per allocation owner, plus one");
-    d.array<kAllocFrames>(c.allocFrames);
+    if (d.version() == 1)
+        d.allocFramesV1(c.allocFrames);
+    else
+        d.array<kAllocFrames>(c.allocFrames);
     d.types(c.types);
     d.explanations(c.explanations);
 

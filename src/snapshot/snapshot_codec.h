@@ -13,7 +13,7 @@
 
 namespace leakscope {
 
-inline constexpr std::uint32_t kSnapshotFormatVersion = 1;
+inline constexpr std::uint32_t kSnapshotFormatVersion = 2;
 
 class SnapshotFormatError : public std::runtime_error
 {

@@ -249,6 +249,7 @@ void HostProcessTarget::handle(protocol::Message&& message)
                 for (const std::string& name : m.attributes)
                     object.attributes.append(fromStd(name));
                 object.error = fromStd(m.error);
+                object.typeName = fromStd(m.typeName);
                 Q_EMIT objectDescribed(m.requestId, object);
             } else if constexpr (std::is_same_v<T, protocol::Error>) {
                 Q_EMIT requestFailed(m.requestId, fromStd(m.message));
@@ -295,7 +296,7 @@ quint32 HostProcessTarget::requestSnapshot(const QString& label)
     return id;
 }
 
-quint32 HostProcessTarget::describeObject(quint64 address)
+quint32 HostProcessTarget::describeObject(quint64 address, quint64 typeAddress, const QString& typeName)
 {
     const quint32 id = nextRequestId();
     if (!m_handshakeDone || state() == State::Lost) {
@@ -303,7 +304,7 @@ quint32 HostProcessTarget::describeObject(quint64 address)
             this, [this, id] { Q_EMIT requestFailed(id, tr("the interpreter is not connected")); }, Qt::QueuedConnection);
         return id;
     }
-    send(protocol::DescribeRequest{id, address});
+    send(protocol::DescribeRequest{id, address, typeAddress, typeName.left(1024).toStdString()});
     return id;
 }
 

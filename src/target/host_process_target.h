@@ -47,7 +47,7 @@ public:
     void start() override;
     void runScript() override;
     quint32 requestSnapshot(const QString& label) override;
-    quint32 describeObject(quint64 address) override;
+    quint32 describeObject(quint64 address, quint64 typeAddress, const QString& typeName) override;
     void continueScript() override;
     void interrupt() override;
     void terminate() override;

@@ -14,10 +14,13 @@ namespace leakscope {
 struct LiveObject
 {
     quint64 address = 0;
-    bool found = false; // false: nothing lives at that address any more
+    // false: no object of the snapshot's type lives at that address any more (nothing does, or another
+    // object took the address: typeName says which); nothing ran.
+    bool found = false;
     QString repr;
     QStringList attributes;
-    QString error; // what the object's code raised, if it did
+    QString error;    // why it was not found, or what the object's code raised
+    QString typeName; // "module.qualname" of the object living at the address; empty: none
 };
 
 // A Python interpreter the GUI inspects, however it is reached: a leakscope-host child process, a
@@ -53,7 +56,9 @@ public:
     virtual void runScript() = 0;
     // Snapshot and describe requests return an id that their answer (or requestFailed) carries.
     virtual quint32 requestSnapshot(const QString& label) = 0;
-    virtual quint32 describeObject(quint64 address) = 0;
+    // Describes the object at address only if its type is still the type object at typeAddress
+    // (typeName names it in the answer's error): the snapshot's type of the object.
+    virtual quint32 describeObject(quint64 address, quint64 typeAddress, const QString& typeName) = 0;
     virtual void continueScript() = 0;
     virtual void interrupt() = 0;
     virtual void terminate() = 0;

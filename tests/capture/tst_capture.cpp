@@ -384,6 +384,45 @@ private Q_SLOTS:
         QVERIFY(stopped);
     }
 
+    // Each frame names the function its line is in, from the code of the live functions of its file:
+    // a method, a function nested in another (whose function object is gone, its code kept by the
+    // outer one's), and a module's top level.
+    void allocationFramesNameTheirFunction()
+    {
+        QVERIFY(testing::run("import tracemalloc\ntracemalloc.start(5)\n"
+                             "lab_source = '''\n"
+                             "class LabCache:\n"
+                             "    def add(self):\n"
+                             "        return plantleak.leak_instance()\n"
+                             "def lab_outer():\n"
+                             "    def inner():\n"
+                             "        return plantleak.leak_instance()\n"
+                             "    return inner()\n"
+                             "LabCache().add()\n"
+                             "lab_outer()\n"
+                             "plantleak.leak_instance()\n"
+                             "'''\n"
+                             "exec(compile(lab_source, 'lab_functions.py', 'exec'), globals())\n"));
+        const SnapshotPtr traced = collectAndCapture();
+        const bool stopped = testing::run("tracemalloc.stop()\n");
+        std::set<std::string> innermost;
+        std::string callerOfInner;
+        const HeapAnalysis analysis(*traced);
+        for (ObjectIndex i : analysis.candidates()) {
+            const auto frames = traced->allocationSite(i);
+            if (traced->typeNameOf(i) != "plantleak.Leaky" || frames.empty()
+                || traced->string(frames[0].file) != "lab_functions.py")
+                continue;
+            const std::string name(traced->string(frames[0].function));
+            innermost.insert(name + ":" + std::to_string(frames[0].line));
+            if (name == "lab_outer.<locals>.inner" && frames.size() > 1)
+                callerOfInner = std::string(traced->string(frames[1].function)) + ":" + std::to_string(frames[1].line);
+        }
+        QCOMPARE(innermost, (std::set<std::string>{"LabCache.add:4", "lab_outer.<locals>.inner:7", "<module>:11"}));
+        QCOMPARE(callerOfInner, std::string("lab_outer:8"));
+        QVERIFY(stopped);
+    }
+
     void noUserCodeRuns()
     {
         QVERIFY(testing::run(

@@ -63,6 +63,8 @@ void TestCli::originsAndAllocationSites()
     QVERIFY2(!frames.isEmpty(), "no allocation traceback");
     QCOMPARE(frames.first().toObject().value(u"file"_s).toString(), script);
     QCOMPARE(frames.first().toObject().value(u"line"_s).toInt(), lineStartingWith(script, "plantleak.leak_instance()"));
+    // The script's top level, which has no function.
+    QCOMPARE(frames.first().toObject().value(u"function"_s).toString(), u"<module>"_s);
 
     // By library: the fixture's one suspect.
     bool fixtureRow = false;

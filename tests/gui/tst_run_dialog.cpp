@@ -11,11 +11,47 @@
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
+#include <QtWidgets/QAbstractButton>
 #include <QtWidgets/QCheckBox>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QSpinBox>
 
 using namespace leakscope;
+
+namespace {
+
+// The mnemonic of a widget's text ("&Run" -> 'R', "Brows&e…" -> 'E'), upper case; null when it has
+// none. "&&" is an ampersand, not a mnemonic.
+QChar mnemonicOf(const QString& text)
+{
+    for (qsizetype k = 0; k + 1 < text.size(); ++k) {
+        if (text[k] != u'&')
+            continue;
+        if (text[k + 1] != u'&')
+            return text[k + 1].toUpper();
+        ++k;
+    }
+    return {};
+}
+
+// Every mnemonic under root, with the texts that carry it: labels with a buddy and buttons of every
+// kind (check boxes, push buttons, the button box's).
+QMultiMap<QChar, QString> mnemonicsIn(const QWidget& root)
+{
+    QMultiMap<QChar, QString> mnemonics;
+    for (const QLabel* label : root.findChildren<QLabel*>()) {
+        if (const QChar key = mnemonicOf(label->text()); !key.isNull() && label->buddy())
+            mnemonics.insert(key, label->text());
+    }
+    for (const QAbstractButton* button : root.findChildren<QAbstractButton*>()) {
+        if (const QChar key = mnemonicOf(button->text()); !key.isNull())
+            mnemonics.insert(key, button->text());
+    }
+    return mnemonics;
+}
+
+} // namespace
 
 class TestRunDialog : public QObject
 {
@@ -67,6 +103,32 @@ private Q_SLOTS:
         QVERIFY(ignoreEnvironment->isEnabled());
         QVERIFY(!dialog.request().isolated);
         QVERIFY(!dialog.request().ignoreEnvironment);
+    }
+
+    // Each Alt+letter of the dialog reaches one control: the script, its arguments, its folder, both
+    // Browse buttons, the run options and Run.
+    void mnemonicsAreUnique()
+    {
+        QVERIFY(mnemonicOf(QStringLiteral("Save && &quit")) == u'Q');
+        QVERIFY(mnemonicOf(QStringLiteral("A && B")).isNull());
+        RunDialog dialog({}, RunRequest());
+        const QMultiMap<QChar, QString> mnemonics = mnemonicsIn(dialog);
+        QVERIFY(mnemonics.size() >= 9);
+        for (const QChar key : mnemonics.uniqueKeys()) {
+            const QStringList texts = mnemonics.values(key);
+            QVERIFY2(texts.size() == 1,
+                     qPrintable(QStringLiteral("Alt+%1 is used by %2").arg(key, texts.join(QStringLiteral(", ")))));
+        }
+        // Alt+A was both Arguments and Track allocations; it now goes to the arguments alone.
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        auto* track = dialog.findChild<QCheckBox*>(QStringLiteral("trackAllocations"));
+        QVERIFY(track);
+        QTest::keyClick(&dialog, Qt::Key_A, Qt::AltModifier);
+        QTRY_COMPARE(QApplication::focusWidget(), dialog.findChild<QWidget*>(QStringLiteral("arguments")));
+        QVERIFY(!track->isChecked());
+        QTest::keyClick(&dialog, mnemonicOf(track->text()).toLatin1(), Qt::AltModifier);
+        QTRY_VERIFY(track->isChecked());
     }
 
     // -I and -E: shown as last chosen, given back, passed on to the host; -I implies -E.

@@ -84,7 +84,7 @@ private Q_SLOTS:
         QSignalSpy described(&target, &Target::objectDescribed);
         target.start();
         QTRY_COMPARE(target.state(), Target::State::Ready);
-        const quint32 id = target.describeObject(0x1234);
+        const quint32 id = target.describeObject(0x1234, 0x5678, QStringLiteral("pkg.Leak"));
         QVERIFY(described.wait(1000));
         QCOMPARE(described.at(0).at(0).toUInt(), id);
         const LiveObject got = described.at(0).at(1).value<LiveObject>();

@@ -1,6 +1,7 @@
 // HostProcessTarget with a real leakscope-host: lifecycle, snapshots while the script runs or pauses,
 // interrupts, crashes, hosts that never connect or misbehave, and the interpreter's start-up (with
 // HostLaunch's -I and -E) against python3's.
+#include "session/session.h"
 #include "snapshot/analysis.h"
 #include "target/host_process_target.h"
 
@@ -17,6 +18,7 @@
 
 #include <csignal>
 #include <optional>
+#include <pthread.h>
 #include <set>
 
 using namespace leakscope;
@@ -576,23 +578,141 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 1, 15000);
         const SnapshotPtr snapshot = snapshots.at(0).at(3).value<SnapshotPtr>();
         quint64 orphan = 0;
-        for (ObjectIndex i = 0; i < snapshot->objectCount() && !orphan; ++i) {
-            if (snapshot->repr(i).rfind("{'plantleak': 'orphan-dict'", 0) == 0)
+        quint64 dictType = 0, listType = 0;
+        for (ObjectIndex i = 0; i < snapshot->objectCount(); ++i) {
+            if (!orphan && snapshot->repr(i).rfind("{'plantleak': 'orphan-dict'", 0) == 0) {
                 orphan = snapshot->address(i);
+                dictType = snapshot->type(snapshot->typeOf(i)).address;
+            }
+            if (snapshot->typeNameOf(i) == "builtins.list")
+                listType = snapshot->type(snapshot->typeOf(i)).address;
         }
-        QVERIFY(orphan);
-        const quint32 id = target.describeObject(orphan);
+        QVERIFY(orphan && dictType && listType);
+        const quint32 id = target.describeObject(orphan, dictType, QStringLiteral("builtins.dict"));
         QTRY_COMPARE_WITH_TIMEOUT(described.size(), 1, 15000);
         QCOMPARE(described.at(0).at(0).toUInt(), id);
         const LiveObject live = described.at(0).at(1).value<LiveObject>();
         QVERIFY(live.found);
         QVERIFY2(live.repr.startsWith(QStringLiteral("{'plantleak': 'orphan-dict'")), qPrintable(live.repr));
         QVERIFY(live.attributes.contains(QStringLiteral("keys")));
+        QCOMPARE(live.typeName, QStringLiteral("builtins.dict"));
+        QVERIFY(live.error.isEmpty());
 
         // An address with nothing alive there is answered, not dereferenced.
-        target.describeObject(0x10);
+        target.describeObject(0x10, dictType, QStringLiteral("builtins.dict"));
         QTRY_COMPARE_WITH_TIMEOUT(described.size(), 2, 15000);
-        QVERIFY(!described.at(1).at(1).value<LiveObject>().found);
+        const LiveObject nothing = described.at(1).at(1).value<LiveObject>();
+        QVERIFY(!nothing.found);
+        QVERIFY(nothing.typeName.isEmpty());
+        QVERIFY2(nothing.error.contains(QStringLiteral("no live object")), qPrintable(nothing.error));
+
+        // Another object at the address than the snapshot's (its type says so): refused before
+        // anything of it runs.
+        target.describeObject(orphan, listType, QStringLiteral("builtins.list"));
+        QTRY_COMPARE_WITH_TIMEOUT(described.size(), 3, 15000);
+        const LiveObject other = described.at(2).at(1).value<LiveObject>();
+        QVERIFY(!other.found);
+        QVERIFY(other.repr.isEmpty() && other.attributes.isEmpty());
+        QCOMPARE(other.typeName, QStringLiteral("builtins.dict"));
+        QCOMPARE(other.error,
+                 QStringLiteral("the object at this address is now a builtins.dict, not the builtins.list of the snapshot"));
+    }
+
+    // A type check that runs no code of the object: the host compares the type object's address only,
+    // so a hostile __class__ or __repr__ never runs when the type differs.
+    void describeRunsNothingOfAnotherType()
+    {
+        Watched watched(launch(script("describe_types.py")));
+        HostProcessTarget& target = watched.target;
+        QVERIFY(watched.startAndRun());
+        QTRY_COMPARE_WITH_TIMEOUT(watched.finished.size(), 1, 15000);
+        QCOMPARE(watched.finished.at(0).at(0).toInt(), 0);
+        const auto printed = QRegularExpression(QStringLiteral("hostile 0x([0-9a-f]+) type 0x([0-9a-f]+) list type 0x([0-9a-f]+)"))
+                                 .match(QString::fromUtf8(allOutput(watched.output)));
+        QVERIFY2(printed.hasMatch(), allOutput(watched.output).constData());
+        const quint64 hostile = printed.captured(1).toULongLong(nullptr, 16);
+        const quint64 hostileType = printed.captured(2).toULongLong(nullptr, 16);
+        const quint64 listType = printed.captured(3).toULongLong(nullptr, 16);
+
+        target.describeObject(hostile, listType, QStringLiteral("builtins.list"));
+        QTRY_COMPARE_WITH_TIMEOUT(watched.described.size(), 1, 15000);
+        const LiveObject refused = watched.described.at(0).at(1).value<LiveObject>();
+        QVERIFY(!refused.found);
+        QCOMPARE(refused.typeName, QStringLiteral("__main__.Hostile"));
+        QCOMPARE(refused.error,
+                 QStringLiteral("the object at this address is now a __main__.Hostile, not the builtins.list of the snapshot"));
+
+        // Its own type: now its repr runs, and says how many times it ran.
+        target.describeObject(hostile, hostileType, QStringLiteral("__main__.Hostile"));
+        QTRY_COMPARE_WITH_TIMEOUT(watched.described.size(), 2, 15000);
+        const LiveObject described = watched.described.at(1).at(1).value<LiveObject>();
+        QVERIFY(described.found);
+        QCOMPARE(described.repr, QStringLiteral("<Hostile, repr called 1 times>"));
+    }
+
+    // Started from a shell as a background job (`leakscope &`), the application has SIGINT ignored,
+    // and the host inherits that: it must still give the interpreter its KeyboardInterrupt handler.
+    void interruptWhenTheParentIgnoresSigint()
+    {
+#if defined(__SANITIZE_THREAD__)
+        QSKIP("the interrupt of a pure-bytecode loop cannot be delivered under ThreadSanitizer");
+#endif
+        Watched watched(launch(script("host_loop.py")));
+        HostProcessTarget& target = watched.target;
+        struct sigaction ignore = {}, previous = {};
+        ignore.sa_handler = SIG_IGN;
+        sigemptyset(&ignore.sa_mask);
+        QCOMPARE(sigaction(SIGINT, &ignore, &previous), 0);
+        sigset_t blocked, previousMask;
+        sigemptyset(&blocked);
+        sigaddset(&blocked, SIGINT);
+        QCOMPARE(pthread_sigmask(SIG_BLOCK, &blocked, &previousMask), 0);
+        target.start(); // the host is forked and executed here, inheriting both
+        pthread_sigmask(SIG_SETMASK, &previousMask, nullptr);
+        sigaction(SIGINT, &previous, nullptr);
+
+        QVERIFY(watched.ready.wait(15000));
+        target.runScript();
+        QTRY_VERIFY_WITH_TIMEOUT(allOutput(watched.output).contains("looping"), 15000);
+        // The loop never ends by itself: finishing at all is the interrupt's doing.
+        target.interrupt();
+        QTRY_COMPARE_WITH_TIMEOUT(watched.finished.size(), 1, 15000);
+        QCOMPARE(watched.finished.at(0).at(1).toString(), QStringLiteral("interrupted"));
+        QVERIFY(watched.finished.at(0).at(2).toString().contains(QStringLiteral("KeyboardInterrupt")));
+        QCOMPARE(target.state(), Target::State::Finished);
+    }
+
+    // A script that does not compile: its SyntaxError, with file, line and caret, comes with the
+    // output, and the session takes no snapshot of a heap the script never touched.
+    void syntaxErrorIsShownAndNothingIsCaptured()
+    {
+        Session session;
+        QSignalSpy output(&session, &Session::outputReceived);
+        QSignalSpy notices(&session, &Session::notice);
+        QSignalSpy received(&session, &Session::snapshotReceived);
+        const QString path = script("syntax_error.py");
+        session.start(std::make_unique<HostProcessTarget>(launch(path)), QStringLiteral("Running syntax_error.py"), path);
+        QTRY_VERIFY_WITH_TIMEOUT(session.state() == Target::State::Finished, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.runOutput(1).contains(QStringLiteral("SyntaxError: invalid syntax\n")), 15000);
+        QString text;
+        for (const auto& args : output)
+            text += args.at(1).toString();
+        QVERIFY2(text.contains(QStringLiteral("File \"") + path + QStringLiteral("\", line 2\n")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("    def broken(:\n")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("^\nSyntaxError: invalid syntax")), qPrintable(text));
+        QVERIFY(output.at(0).at(0).value<Target::Channel>() == Target::Channel::Stderr);
+        QVERIFY(!notices.isEmpty());
+        const QString notice = notices.last().at(0).toString();
+        QVERIFY2(notice.contains(path + QStringLiteral(":2: SyntaxError: invalid syntax")), qPrintable(notice));
+        QVERIFY(!session.isSnapshotPending());
+        QVERIFY(session.isSettled());
+        // The host still answers: a snapshot asked for now arrives, so none was taken before.
+        QSignalSpy added(&session, &Session::snapshotAdded);
+        QVERIFY(session.requestSnapshot());
+        QVERIFY(added.wait(15000));
+        QCOMPARE(received.size(), 1);
+        QCOMPARE(session.snapshotCount(), 1);
+        QCOMPARE(session.snapshotLabel(0), QStringLiteral("snapshot 1"));
     }
 
     void emptySlots()
@@ -642,12 +762,12 @@ private Q_SLOTS:
         QCOMPARE(snapshot->repr(*tuple), std::string("(<NULL>, <NULL>)"));
 
         // Python's own repr() of them, on request, writes the empty slots alike.
-        target.describeObject(listAddress);
+        target.describeObject(listAddress, snapshot->type(snapshot->typeOf(*list)).address, QStringLiteral("builtins.list"));
         QTRY_COMPARE_WITH_TIMEOUT(described.size(), 1, 15000);
         const LiveObject live = described.at(0).at(1).value<LiveObject>();
         QVERIFY(live.found);
         QCOMPARE(live.repr, QStringLiteral("[<NULL>, <NULL>, ['null-slots-item'], <NULL>]"));
-        target.describeObject(tupleAddress);
+        target.describeObject(tupleAddress, snapshot->type(snapshot->typeOf(*tuple)).address, QStringLiteral("builtins.tuple"));
         QTRY_COMPARE_WITH_TIMEOUT(described.size(), 2, 15000);
         QCOMPARE(described.at(1).at(1).value<LiveObject>().repr, QStringLiteral("(<NULL>, <NULL>)"));
         QVERIFY(watched.lost.isEmpty());

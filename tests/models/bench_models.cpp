@@ -1,5 +1,6 @@
 // bench_models: times the candidates model and proxy on a synthetic snapshot of a million candidates
-// (mixed types, ~40-character reprs, a third of them explained). Not a CTest test; run it by hand:
+// (mixed types, ~40-character reprs, a third of them explained), then All objects on a snapshot of a
+// million objects of which a third are candidates. Not a CTest test; run it by hand:
 //   bench_models [candidates] [--incremental N]
 // --incremental N also times QSortFilterProxyModel's incremental filter change on N rows, to show
 // why large models get a layout change instead.
@@ -154,6 +155,56 @@ int main(int argc, char** argv)
     proxy.sort(CandidatesModel::SizeColumn);
     timeFilterChanges(proxy);
     proxy.sort(-1);
+
+    // All objects: the same model and proxy listing every object of a heap where most are referenced.
+    {
+        timer.restart();
+        const SnapshotPtr graph = bench::syntheticObjectGraph(count);
+        const AnalyzedSnapshotPtr analyzedGraph = analyzeSnapshot(graph);
+        std::printf("all objects: %zu objects, %zu candidates, %zu edges, built and analysed in %.0f ms\n",
+                    graph->objectCount(), analyzedGraph->analysis().candidates().size(), graph->edgeCount(),
+                    static_cast<double>(timer.elapsed()));
+        CandidatesModel all;
+        CandidatesFilterProxy allShown;
+        allShown.setSourceModel(&all);
+        all.setSnapshot(analyzedGraph);
+        timeToggle(
+            allShown, "setListMode(AllObjects) + rowCount",
+            [&] { all.setListMode(CandidatesModel::ListMode::AllObjects); }, "setListMode(Candidates) + rowCount",
+            [&] { all.setListMode(CandidatesModel::ListMode::Candidates); });
+        all.setSnapshot(AnalyzedSnapshotPtr());
+        all.setListMode(CandidatesModel::ListMode::AllObjects);
+        timeToggle(
+            allShown, "setSnapshot(AnalyzedSnapshotPtr), all objects, + rowCount",
+            [&] { all.setSnapshot(analyzedGraph); }, "setSnapshot(nullptr)",
+            [&] { all.setSnapshot(AnalyzedSnapshotPtr()); });
+        all.sort(CandidatesModel::SizeColumn, Qt::DescendingOrder);
+        timeToggle(
+            allShown, "setSnapshot(AnalyzedSnapshotPtr), all objects sorted by Size, + rowCount",
+            [&] { all.setSnapshot(analyzedGraph); }, "setSnapshot(nullptr)",
+            [&] { all.setSnapshot(AnalyzedSnapshotPtr()); });
+        all.setSnapshot(analyzedGraph);
+        all.sort(-1);
+        std::printf("all objects, sorting:\n");
+        for (int column : {int(CandidatesModel::SurplusColumn), int(CandidatesModel::SizeColumn),
+                           int(CandidatesModel::RefcountColumn), int(CandidatesModel::ReferrersColumn),
+                           int(CandidatesModel::TypeColumn), int(CandidatesModel::ExplanationColumn),
+                           int(CandidatesModel::ReprColumn)}) {
+            const std::string name = all.headerData(column, Qt::Horizontal).toString().toStdString();
+            timeToggle(
+                allShown, "sort by " + name + " descending", [&] { allShown.sort(column, Qt::DescendingOrder); },
+                "sort by " + name + " ascending", [&] { allShown.sort(column, Qt::AscendingOrder); });
+        }
+        allShown.sort(CandidatesModel::SurplusColumn, Qt::DescendingOrder);
+        std::printf("all objects, sorted by Surplus (top: %s, surplus %s):\n",
+                    allShown.index(0, CandidatesModel::TypeColumn).data().toString().toStdString().c_str(),
+                    allShown.index(0, CandidatesModel::SurplusColumn).data().toString().toStdString().c_str());
+        timeFilterChanges(allShown);
+        const auto groupKey = CandidateGroupKey{};
+        timeToggle(
+            allShown, "group filter {suspects}", [&] { allShown.setGroupFilter({groupKey}); }, "group filter {}",
+            [&] { allShown.setGroupFilter({}); });
+    }
 
     if (incremental > 0) {
         std::printf("%d candidates, filter change as rows removed and inserted vs as a layout change:\n",

@@ -473,6 +473,126 @@ private Q_SLOTS:
             QVERIFY(layouts.count() >= 10);
     }
 
+    // All objects: every object passes whatever "show explained" says, the type, size and text
+    // filters apply to them all, and chosen groups let through only their candidates.
+    void allObjects_data() { addPaths(); }
+    void allObjects()
+    {
+        applyPath();
+        proxy().setFilterText(QStringLiteral("leaky"), false);
+        QCOMPARE(rows(), (Objects{0, 2}));
+        QSignalSpy resets(m_model.get(), &QAbstractItemModel::modelReset);
+        m_model->setListMode(C::ListMode::AllObjects);
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(rows(), (Objects{0, 1, 2})); // the held Leaky too; the dict by its repr
+        proxy().setFilterText(QString(), false);
+        QCOMPARE(rows(), (Objects{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        proxy().setShowExplained(true);
+        QCOMPARE(rows(), (Objects{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        proxy().setShowExplained(false);
+        proxy().setTypeFilter({Leaky, Str});
+        QCOMPARE(rows(), (Objects{1, 2, 4}));
+        proxy().setTypeFilter({});
+        proxy().setMinimumSize(50);
+        QCOMPARE(rows(), (Objects{0, 3, 4, 6, 9}));
+        proxy().setFilterText(QStringLiteral("hello"), false);
+        QCOMPARE(rows(), (Objects{4}));
+        proxy().setMinimumSize(0);
+        proxy().setFilterText(QStringLiteral("^<"), true);
+        QCOMPARE(rows(), (Objects{1, 2, 8})); // the default reprs
+        proxy().setFilterText(QStringLiteral("int"), false);
+        QCOMPARE(rows(), (Objects{8}));
+        proxy().setFilterText(QString(), false);
+
+        // Groups sort candidates: choosing some leaves out every object that is not one.
+        proxy().setGroupFilter({Key{}});
+        QCOMPARE(rows(), (Objects{0, 2, 3, 6, 9}));
+        proxy().setGroupFilter({Key::explained("module-state")});
+        QCOMPARE(rows(), (Objects{7}));
+        proxy().setGroupFilter({});
+
+        // Sorted by Surplus: the int the tuple refers to three times, with a refcount of 10, comes
+        // third, ahead of most candidates.
+        proxy().sort(C::SurplusColumn, Qt::DescendingOrder);
+        QCOMPARE(rows(), (Objects{5, 0, 8, 9, 7, 2, 3, 1, 6, 4}));
+        proxy().setTypeFilter({Int, Tuple});
+        QCOMPARE(rows(), (Objects{8, 7}));
+        proxy().setTypeFilter({});
+
+        // Back to the candidates: suspects only again, in the same order.
+        m_model->setListMode(C::ListMode::Candidates);
+        QCOMPARE(rows(), (Objects{0, 9, 2, 3, 6}));
+        QCOMPARE(resets.count(), 2);
+    }
+
+    void allObjectsFilterChangesNeverReset_data() { addPaths(); }
+    void allObjectsFilterChangesNeverReset()
+    {
+        applyPath();
+        QFETCH(int, incrementalLimit);
+        m_model->setListMode(C::ListMode::AllObjects);
+        proxy().sort(C::TypeColumn);
+        QSignalSpy sourceResets(m_model.get(), &QAbstractItemModel::modelAboutToBeReset);
+        QSignalSpy proxyResets(m_proxy.get(), &QAbstractItemModel::modelAboutToBeReset);
+        QSignalSpy layouts(m_proxy.get(), &QAbstractItemModel::layoutChanged);
+        proxy().setFilterText(QStringLiteral("leaky"), false);
+        proxy().setTypeFilter({Leaky, Dict});
+        proxy().setMinimumSize(48);
+        proxy().setGroupFilter({Key{}});
+        proxy().sort(C::SurplusColumn, Qt::DescendingOrder);
+        proxy().setFilterText(QString(), false);
+        proxy().setTypeFilter({});
+        proxy().setMinimumSize(0);
+        proxy().setGroupFilter({});
+        QCOMPARE(rows(), (Objects{5, 0, 8, 9, 7, 2, 3, 1, 6, 4}));
+        QCOMPARE(sourceResets.count(), 0);
+        QCOMPARE(proxyResets.count(), 0);
+        if (incrementalLimit == 0)
+            QCOMPARE(layouts.count(), 9); // eight filter changes and a sort
+    }
+
+    // What each filter alone keeps out, for saying why nothing is listed.
+    void countAcceptedWithout_data() { addPaths(); }
+    void countAcceptedWithout()
+    {
+        applyPath();
+        using P = CandidatesFilterProxy;
+        QCOMPARE(proxy().countAcceptedWithout(0), 5);
+        QCOMPARE(proxy().countAcceptedWithout(P::GroupCriterion), 7);
+
+        proxy().setFilterText(QStringLiteral("hello"), false); // only the str, which is no candidate
+        QCOMPARE(proxy().rowCount(), 0);
+        QCOMPARE(proxy().countAcceptedWithout(0), 0);
+        QCOMPARE(proxy().countAcceptedWithout(P::TextCriterion), 5);
+        QCOMPARE(proxy().countAcceptedWithout(P::GroupCriterion), 0);
+        m_model->setListMode(C::ListMode::AllObjects);
+        QCOMPARE(proxy().countAcceptedWithout(0), 1);
+        m_model->setListMode(C::ListMode::Candidates);
+        proxy().setFilterText(QString(), false);
+
+        proxy().setTypeFilter({Tuple}); // the tuple is explained
+        QCOMPARE(proxy().rowCount(), 0);
+        QCOMPARE(proxy().countAcceptedWithout(P::GroupCriterion), 1);
+        QCOMPARE(proxy().countAcceptedWithout(P::TypeCriterion), 5);
+
+        // Types and libraries are one cache: lifting one still applies the other.
+        proxy().setTypeFilter({Leaky});
+        proxy().setLibraryFilter({0}); // no library: ext.Other
+        QCOMPARE(proxy().rowCount(), 0);
+        QCOMPARE(proxy().countAcceptedWithout(P::TypeCriterion), 1);
+        QCOMPARE(proxy().countAcceptedWithout(P::LibraryCriterion), 1);
+        QCOMPARE(proxy().countAcceptedWithout(P::TypeCriterion | P::LibraryCriterion), 5);
+        proxy().setLibraryFilter({});
+
+        proxy().setMinimumSize(2000);
+        QCOMPARE(proxy().rowCount(), 0);
+        QCOMPARE(proxy().countAcceptedWithout(P::SizeCriterion), 1);
+        QCOMPARE(proxy().countAcceptedWithout(P::SizeCriterion | P::TypeCriterion), 5);
+        // Counting changes no filter and tells no view.
+        QCOMPARE(proxy().rowCount(), 0);
+        QCOMPARE(proxy().minimumSize(), 2000u);
+    }
+
     void otherSourcesPassUnfiltered()
     {
         TypeSummaryModel types;

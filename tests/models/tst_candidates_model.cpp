@@ -9,6 +9,8 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <limits>
+
 using namespace leakscope;
 using namespace leakscope::test;
 
@@ -25,6 +27,28 @@ QString text(const CandidatesModel& model, ObjectIndex object, int column, int r
 QVariant value(const CandidatesModel& model, ObjectIndex object, int column, int role = SortRole)
 {
     return model.index(rowOf(model, object), column).data(role);
+}
+
+// Objects whose refcounts count nothing, among ordinary ones, as a Python of version captured them:
+//   0 *  Holder  rc 1               -> 1, 2, 3
+//   1    int     rc 999,999,990     a 3.11 static object, e.g. a small int, held by 0 (and by C code)
+//   2    bytes   rc 2^29            the threshold itself, held by 0
+//   3    str     rc 2^29 - 1        just below it: a (huge) real count, held by 0
+//   4 *  int     rc 4,294,967,295   3.13's immortal refcount: spills to the large refcounts, no referrer
+//   5 *  Leaky   rc 3               a candidate with a surplus of 3
+SnapshotPtr immortalSnapshot(const char* version)
+{
+    GraphSpec spec;
+    spec.pythonVersion = version;
+    spec.objects = {
+        {.type = "app.Holder", .refcount = 1, .edges = {1, 2, 3}},
+        {.type = "builtins.int", .gc = false, .refcount = 999999990},
+        {.type = "builtins.bytes", .gc = false, .refcount = kImmortalRefcount},
+        {.type = "builtins.str", .gc = false, .refcount = kImmortalRefcount - 1},
+        {.type = "builtins.int", .refcount = 4294967295ULL},
+        {.type = "ext.Leaky", .refcount = 3},
+    };
+    return std::make_shared<const Snapshot>(buildColumns(spec));
 }
 
 } // namespace
@@ -184,18 +208,25 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("column");
         QTest::addColumn<Qt::SortOrder>("order");
-        for (int column = 0; column < C::ColumnCount; ++column) {
-            const QByteArray name = C::staticMetaObject.enumerator(0).valueToKey(column);
-            QTest::newRow(name + " ascending") << column << Qt::AscendingOrder;
-            QTest::newRow(name + " descending") << column << Qt::DescendingOrder;
+        QTest::addColumn<C::ListMode>("mode");
+        const QMetaEnum columns = QMetaEnum::fromType<C::Column>();
+        for (C::ListMode mode : {C::ListMode::Candidates, C::ListMode::AllObjects}) {
+            const QByteArray prefix = mode == C::ListMode::AllObjects ? "all objects, " : "";
+            for (int column = 0; column < C::ColumnCount; ++column) {
+                const QByteArray name = prefix + columns.valueToKey(column);
+                QTest::newRow(name + " ascending") << column << Qt::AscendingOrder << mode;
+                QTest::newRow(name + " descending") << column << Qt::DescendingOrder << mode;
+            }
         }
     }
     void sortsItselfOnSortValues()
     {
         QFETCH(int, column);
         QFETCH(Qt::SortOrder, order);
+        QFETCH(C::ListMode, mode);
         CandidatesModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setListMode(mode);
         model.setSnapshot(fixtureSnapshot());
         const QPersistentModelIndex list(model.index(rowOf(model, 3), C::ReprColumn));
         QSignalSpy layouts(&model, &QAbstractItemModel::layoutChanged);
@@ -223,8 +254,121 @@ private Q_SLOTS:
         model.setSnapshot(fixtureSnapshot());
         QCOMPARE(objectsOf(model), sorted);
         model.sort(-1);
-        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{0, 2, 3, 5, 6, 7, 9}));
+        QCOMPARE(objectsOf(model), mode == C::ListMode::AllObjects
+                                       ? (std::vector<ObjectIndex>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+                                       : (std::vector<ObjectIndex>{0, 2, 3, 5, 6, 7, 9}));
         QCOMPARE(model.sortColumn(), -1);
+    }
+
+    // Every object of the snapshot, one row each; the ones that are not candidates are in no group,
+    // no suspects, and explain nothing.
+    void allObjects()
+    {
+        CandidatesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.listMode(), C::ListMode::Candidates);
+        model.setSnapshot(analyzedFixture("type ext.Leaky"));
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        const quint64 before = model.generation();
+        model.setListMode(C::ListMode::AllObjects);
+        QCOMPARE(resets.count(), 1);
+        QVERIFY(model.generation() != before);
+        QCOMPARE(model.listMode(), C::ListMode::AllObjects);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        for (ObjectIndex object : {1u, 4u, 8u}) {
+            const int row = rowOf(model, object);
+            QCOMPARE(model.groupAt(row), C::kNoGroup);
+            QVERIFY(!model.isSuspectRow(row));
+            QVERIFY(!model.explanationAt(row));
+            QVERIFY(!model.ignoringRuleAt(row));
+            QCOMPARE(model.itemAt(row), object);
+            QCOMPARE(model.objectOfItem(object), object);
+            QCOMPARE(text(model, object, C::ExplanationColumn), QString());
+            QCOMPARE(value(model, object, 0, IsSuspectRole).toBool(), false);
+        }
+        // Candidates keep their groups, explanations and rules.
+        QCOMPARE(model.groupAt(rowOf(model, 0)), CandidateGroups::kSuspects);
+        QCOMPARE(model.groupAt(rowOf(model, 2)), CandidateGroups::kIgnored);
+        QCOMPARE(text(model, 2, C::ExplanationColumn), QStringLiteral("ignored: type ext.Leaky"));
+        QCOMPARE(text(model, 7, C::ExplanationColumn), QStringLiteral("module-state: held by ext"));
+        QCOMPARE(text(model, 8, C::ReferrersColumn), QStringLiteral("3"));
+        QCOMPARE(text(model, 8, C::SurplusColumn), QStringLiteral("7"));
+        QCOMPARE(model.rowOfObject(4), rowOf(model, 4));
+
+        // Sorted by Surplus, the int that three references of the tuple do not account for comes up
+        // among the candidates, although something refers to it.
+        model.sort(C::SurplusColumn, Qt::DescendingOrder);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{5, 0, 8, 9, 7, 2, 3, 1, 6, 4}));
+        QCOMPARE(model.groupAt(rowOf(model, 2)), CandidateGroups::kIgnored); // permuted with the rows
+        QCOMPARE(model.groupAt(rowOf(model, 8)), C::kNoGroup);
+
+        // Back to the candidates, in the same order; the same mode again changes nothing.
+        model.setListMode(C::ListMode::Candidates);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{5, 0, 9, 7, 2, 3, 6}));
+        QCOMPARE(model.itemAt(rowOf(model, 9)), 6u); // the 7th candidate
+        QCOMPARE(model.objectOfItem(6), 9u);
+        QCOMPARE(model.rowOfObject(8), -1);
+        model.setListMode(C::ListMode::Candidates);
+        QCOMPARE(resets.count(), 2);
+
+        // The mode survives a new snapshot, and can be chosen before any.
+        model.setListMode(C::ListMode::AllObjects);
+        model.setSnapshot(otherSnapshot());
+        QCOMPARE(model.rowCount(), 2);
+        CandidatesModel empty;
+        empty.setListMode(C::ListMode::AllObjects);
+        QCOMPARE(empty.rowCount(), 0);
+        empty.setSnapshot(fixtureSnapshot());
+        QCOMPARE(empty.rowCount(), 10);
+    }
+
+    // A refcount of 2^29 or more counts no references: "immortal" in the Refcount and Surplus cells,
+    // the number in their tooltips, and a surplus below every other one rather than a billion leaked.
+    void immortalRefcounts()
+    {
+        CandidatesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setListMode(C::ListMode::AllObjects);
+        model.setSnapshot(immortalSnapshot("3.11.2"));
+        const HeapAnalysis& analysis = model.analyzedSnapshot()->analysis();
+        QCOMPARE(kImmortalRefcount, 536870912ULL);
+        QVERIFY(analysis.hasImmortalRefcount(1));
+        QVERIFY(analysis.hasImmortalRefcount(2));
+        QVERIFY(!analysis.hasImmortalRefcount(3));
+        QVERIFY(analysis.hasImmortalRefcount(4));
+        QVERIFY(!analysis.hasImmortalRefcount(0));
+
+        for (ObjectIndex object : {1u, 2u, 4u}) {
+            QCOMPARE(text(model, object, C::RefcountColumn), QStringLiteral("immortal"));
+            QCOMPARE(text(model, object, C::SurplusColumn), QStringLiteral("immortal"));
+            QCOMPARE(value(model, object, C::SurplusColumn).toLongLong(), std::numeric_limits<qlonglong>::min());
+        }
+        QVERIFY(text(model, 1, C::RefcountColumn, Qt::ToolTipRole).startsWith(QStringLiteral("Refcount 999,999,990:")));
+        QVERIFY(text(model, 4, C::SurplusColumn, Qt::ToolTipRole).startsWith(QStringLiteral("Refcount 4,294,967,295:")));
+        QVERIFY(value(model, 5, C::SurplusColumn, Qt::ToolTipRole).isNull());
+        // The raw refcount still sorts the Refcount column.
+        QCOMPARE(value(model, 1, C::RefcountColumn).toULongLong(), 999999990ULL);
+        QCOMPARE(text(model, 3, C::RefcountColumn), QStringLiteral("536,870,911"));
+        QCOMPARE(text(model, 3, C::SurplusColumn), QStringLiteral("536,870,910"));
+        QCOMPARE(text(model, 5, C::SurplusColumn), QStringLiteral("3"));
+
+        model.sort(C::SurplusColumn, Qt::DescendingOrder);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{3, 5, 0, 1, 2, 4}));
+        model.sort(C::SurplusColumn, Qt::AscendingOrder);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{1, 2, 4, 0, 5, 3}));
+        model.sort(C::RefcountColumn, Qt::DescendingOrder);
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{4, 1, 2, 3, 5, 0}));
+
+        // Before 3.11 no object was static: every refcount counts.
+        model.setSnapshot(immortalSnapshot("3.10.12"));
+        QVERIFY(!model.analyzedSnapshot()->analysis().hasImmortalRefcount(1));
+        QCOMPARE(text(model, 1, C::RefcountColumn), QStringLiteral("999,999,990"));
+        QCOMPARE(text(model, 1, C::SurplusColumn), QStringLiteral("999,999,989"));
+        // A version that cannot be read is taken as a recent one.
+        model.setSnapshot(immortalSnapshot(""));
+        QVERIFY(model.analyzedSnapshot()->analysis().hasImmortalRefcount(1));
+        model.setSnapshot(immortalSnapshot("3.12.0rc1"));
+        QVERIFY(model.analyzedSnapshot()->analysis().hasImmortalRefcount(2));
     }
 
     void setSnapshotIsTheOnlyReset()

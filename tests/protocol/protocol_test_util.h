@@ -26,13 +26,13 @@ inline auto fields(const SnapshotRequest& m) { return std::tie(m.requestId, m.la
 inline auto fields(const Continue&) { return std::tie(); }
 inline auto fields(const Interrupt&) { return std::tie(); }
 inline auto fields(const Terminate&) { return std::tie(); }
-inline auto fields(const DescribeRequest& m) { return std::tie(m.requestId, m.address); }
+inline auto fields(const DescribeRequest& m) { return std::tie(m.requestId, m.address, m.typeAddress, m.typeName); }
 inline auto fields(const Progress& m) { return std::tie(m.requestId, m.permille, m.message); }
 inline auto fields(const SnapshotReady& m) { return std::tie(m.requestId, m.label, m.paused, m.snapshot); }
 inline auto fields(const ScriptFinished& m) { return std::tie(m.exitCode, m.outcome, m.message); }
 inline auto fields(const ObjectDescription& m)
 {
-    return std::tie(m.requestId, m.address, m.found, m.repr, m.attributes, m.error);
+    return std::tie(m.requestId, m.address, m.found, m.repr, m.attributes, m.error, m.typeName);
 }
 inline auto fields(const Error& m) { return std::tie(m.requestId, m.message); }
 
@@ -113,8 +113,9 @@ inline std::vector<Message> sampleMessages(bool large)
         Continue{},
         Interrupt{},
         Terminate{},
-        DescribeRequest{42, 0x7f86add34450},
-        DescribeRequest{0, UINT64_MAX},
+        DescribeRequest{42, 0x7f86add34450, 0x55d0c0a8e2a0, "__main__.Request"},
+        DescribeRequest{0, UINT64_MAX, UINT64_MAX, snake},
+        DescribeRequest{1, 0, 0, ""},
         Progress{3, 0, ""},
         Progress{0, 1000, "walking objects\xe2\x80\xa6"},
         SnapshotReady{0, "after warm-up", true, allBytes() + allBytes()},
@@ -124,8 +125,11 @@ inline std::vector<Message> sampleMessages(bool large)
         ScriptFinished{Limits32::min(), "raised", "Traceback (most recent call last):\n  ...\nValueError: " + snake},
         ScriptFinished{Limits32::max(), "not-run", ""},
         ObjectDescription{9, 0x7f86add34450, true, "<Request at 0x7f86add34450>",
-                          {"__class__", "", snake, allBytes()}, ""},
+                          {"__class__", "", snake, allBytes()}, "", "__main__.Request"},
         ObjectDescription{10, 0, false, "", {}, "no live object at 0x0"},
+        ObjectDescription{11, 0x7f86add34450, false, "", {},
+                          "the object at this address is now a builtins.dict, not the __main__.Request of the snapshot",
+                          "builtins.dict"},
         ObjectDescription{UINT32_MAX, UINT64_MAX, true, "", {""}, snake},
         Error{0, "unknown request"},
         Error{UINT32_MAX, ""},

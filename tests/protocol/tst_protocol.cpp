@@ -69,9 +69,10 @@ private Q_SLOTS:
             << 2 << QByteArray::fromHex("11000000150000000403020101000000" "4c" "01" "03000000" "78797a");
         QTest::newRow("ObjectDescription")
             << 3
-            << Bytes().u32(36).u16(23).u16(0).u32(5).u64(0x1122334455667788).u8(0).str("r").u32(2).str("a").str("")
-                   .str("e").data;
+            << Bytes().u32(41).u16(23).u16(0).u32(5).u64(0x1122334455667788).u8(0).str("r").u32(2).str("a").str("")
+                   .str("e").str("t").data;
         QTest::newRow("ScriptFinished") << 4 << QByteArray::fromHex("0d00000016000000ffffffff0000000001000000" "6d");
+        QTest::newRow("Describe") << 5 << Bytes().u32(29).u16(15).u16(0).u32(7).u64(0x10).u64(0x20).str("pkg.T").data;
     }
     void wireFormat()
     {
@@ -81,8 +82,9 @@ private Q_SLOTS:
             Hello{1, "ab", "3.11", -2},
             Run{},
             SnapshotReady{0x01020304, "L", true, "xyz"},
-            ObjectDescription{5, 0x1122334455667788, false, "r", {"a", ""}, "e"},
+            ObjectDescription{5, 0x1122334455667788, false, "r", {"a", ""}, "e", "t"},
             ScriptFinished{-1, "", "m"},
+            DescribeRequest{7, 0x10, 0x20, "pkg.T"},
         };
         const Message& message = messages[sample];
         QCOMPARE(toBytes(encode(message)).toHex(), bytes.toHex());

@@ -135,6 +135,22 @@ private Q_SLOTS:
             << frame(MessageType::ObjectDescription,
                      Bytes().u32(1).u64(2).u8(1).str("r").u32(2).str("a").u32(5).raw("bc").data)
             << u"ObjectDescription message: string 'attributes' of 5 bytes runs past"_s << false;
+        QTest::newRow("Describe of version 1, no type")
+            << frame(MessageType::Describe, Bytes().u32(1).u64(2).data)
+            << u"Describe message: payload ends inside the 8-byte field 'typeAddress'"_s << false;
+        QTest::newRow("Describe, type address cut")
+            << frame(MessageType::Describe, Bytes().u32(1).u64(2).u32(3).data)
+            << u"Describe message: payload ends inside the 8-byte field 'typeAddress'"_s << false;
+        QTest::newRow("Describe, type name past the end")
+            << frame(MessageType::Describe, Bytes().u32(1).u64(2).u64(3).u32(50).raw("ab").data)
+            << u"Describe message: string 'typeName' of 50 bytes runs past the end of the payload (2 bytes left)"_s
+            << false;
+        QTest::newRow("Describe, byte left over")
+            << frame(MessageType::Describe, Bytes().u32(1).u64(2).u64(3).str("t").u8(0).data)
+            << u"Describe message: 1 bytes left over after the last field"_s << false;
+        QTest::newRow("ObjectDescription, type name missing")
+            << frame(MessageType::ObjectDescription, Bytes().u32(1).u64(2).u8(0).str("").u32(0).str("e").data)
+            << u"ObjectDescription message: payload ends inside the 4-byte field 'typeName'"_s << false;
         QTest::newRow("error field missing")
             << frame(MessageType::ObjectDescription, Bytes().u32(1).u64(2).u8(1).str("r").u32(0).data)
             << u"ObjectDescription message: payload ends inside the 4-byte field 'error'"_s << false;

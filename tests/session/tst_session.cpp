@@ -304,11 +304,160 @@ private Q_SLOTS:
         description.repr = QStringLiteral("<Leak>");
         fake->setDescription(description);
         QSignalSpy described(&session, &Session::objectDescribed);
-        session.describeObject(0x1234);
+        session.describeObject(0x1234, 0x5678, QStringLiteral("pkg.Leak"));
         QVERIFY(described.wait(kTimeoutMs));
         const auto object = described.at(0).at(0).value<LiveObject>();
         QCOMPARE(object.address, quint64(0x1234));
         QCOMPARE(object.repr, QStringLiteral("<Leak>"));
+        QCOMPARE(fake->describedTypeAddress(), quint64(0x5678));
+        QCOMPARE(fake->describedTypeName(), QStringLiteral("pkg.Leak"));
+    }
+
+    // An interrupt the script does not stop on is said after the grace, once; one it stops on is not.
+    void interruptThatDoesNotStopTheScript()
+    {
+        Session session;
+        QCOMPARE(session.interruptGrace(), Session::kInterruptGraceMs);
+        session.setInterruptGrace(20);
+        FakeTarget* fake = startFake(session);
+        QVERIFY(fake);
+        fake->setIgnoresInterrupts(true);
+        QSignalSpy ignored(&session, &Session::interruptIgnored);
+        QSignalSpy notices(&session, &Session::notice);
+        session.interrupt();
+        QVERIFY(session.isInterruptPending());
+        QVERIFY(ignored.wait(kTimeoutMs));
+        QCOMPARE(ignored.size(), 1);
+        QCOMPARE(fake->interruptCount(), 1);
+        QCOMPARE(session.state(), Target::State::Running);
+        QVERIFY(!session.isInterruptPending());
+        QVERIFY(notices.last().at(0).toString().contains(QStringLiteral("did not stop")));
+        QVERIFY(notices.last().at(0).toString().contains(QStringLiteral("Run ▸ Terminate")));
+        QVERIFY(session.runOutput(1).contains(QStringLiteral("Run ▸ Terminate")));
+
+        // Interrupted from a pause, it runs on: the same.
+        fake->pauseScript(QStringLiteral("checkpoint"));
+        QCOMPARE(session.state(), Target::State::Paused);
+        session.interrupt();
+        QVERIFY(ignored.wait(kTimeoutMs));
+        QCOMPARE(ignored.size(), 2);
+
+        // A script that stops: the session waits no more once it has ended.
+        fake->setIgnoresInterrupts(false);
+        QSignalSpy states(&session, &Session::stateChanged);
+        session.interrupt();
+        QVERIFY(session.isInterruptPending());
+        while (session.state() != Target::State::Finished && states.wait(kTimeoutMs)) { }
+        QCOMPARE(session.state(), Target::State::Finished);
+        QVERIFY(!session.isInterruptPending());
+        QCOMPARE(ignored.size(), 2);
+    }
+
+    // A script that never ran (a SyntaxError) says why, and leaves no end-of-script snapshot.
+    void scriptThatDidNotRunHasNoSnapshot()
+    {
+        Session session;
+        int asked = 0;
+        FakeTarget* fake = startFake(session, [&asked](const QString&) {
+            ++asked;
+            return threeCandidates();
+        });
+        QVERIFY(fake);
+        QSignalSpy notices(&session, &Session::notice);
+        fake->emitOutput(Target::Channel::Stderr,
+                         "  File \"/x/syntax_error.py\", line 2\n    def broken(:\n               ^\n"
+                         "SyntaxError: invalid syntax\n");
+        fake->finishScript(2, QStringLiteral("not-run"), QStringLiteral("/x/syntax_error.py:2: SyntaxError: invalid syntax"));
+        QCOMPARE(session.state(), Target::State::Finished);
+        QVERIFY(!session.isSnapshotPending());
+        QVERIFY(session.isSettled());
+        QCOMPARE(notices.size(), 1);
+        const QString notice = notices.at(0).at(0).toString();
+        QVERIFY2(notice.contains(QStringLiteral("/x/syntax_error.py:2: SyntaxError: invalid syntax")), qPrintable(notice));
+        QVERIFY2(notice.contains(QStringLiteral("exit status 2")), qPrintable(notice));
+        finishBackgroundWork();
+        QCOMPARE(asked, 0);
+        QCOMPARE(session.snapshotCount(), 0);
+        QVERIFY(session.runOutput(1).contains(QStringLiteral("def broken(:\n               ^\nSyntaxError")));
+    }
+
+    // Every snapshot knows its run: number, script, process; the requested ones are counted per run;
+    // only the current target's, while it lives, can be asked about live objects.
+    void snapshotsKnowTheirRun()
+    {
+        Session session;
+        QCOMPARE(session.runCount(), 0);
+        auto first = std::make_unique<FakeTarget>();
+        FakeTarget* one = first.get();
+        one->setSnapshotSource([](const QString&) { return threeCandidates(); });
+        QSignalSpy states(&session, &Session::stateChanged);
+        session.start(std::move(first), QStringLiteral("Running leaky_service.py"), QStringLiteral("/srv/demo/leaky_service.py"));
+        while (session.state() != Target::State::Running && states.wait(kTimeoutMs)) { }
+        QCOMPARE(session.runCount(), 1);
+        one->emitOutput(Target::Channel::Stdout, "served 3 requests\n");
+        QVERIFY(finishAndWaitForSnapshot(session, *one));
+        QSignalSpy shown(&session, &Session::shownSnapshotChanged);
+        QVERIFY(session.requestSnapshot());
+        QVERIFY(shown.wait(kTimeoutMs));
+        QCOMPARE(session.snapshotLabel(1), QStringLiteral("snapshot 2"));
+
+        const SnapshotOrigin origin = session.snapshotOrigin(0);
+        QCOMPARE(origin.run, 1);
+        QCOMPARE(origin.script, QStringLiteral("/srv/demo/leaky_service.py"));
+        QCOMPARE(origin.description, QStringLiteral("Running leaky_service.py"));
+        QCOMPARE(origin.pid, qint64(4242));
+        QCOMPARE(session.snapshotTitle(0), QStringLiteral("leaky_service.py · run 1 · end of script"));
+        QCOMPARE(session.snapshotTitle(1), QStringLiteral("leaky_service.py · run 1 · snapshot 2"));
+        QVERIFY(session.isFromCurrentTarget(0) && session.isFromCurrentTarget(1));
+        QCOMPARE(session.runOutput(1),
+                 QStringLiteral("— Running leaky_service.py\nserved 3 requests\n— Script completed (exit status 0)\n"));
+        const QList<Session::OutputPiece> pieces = session.runOutputPieces(1);
+        QCOMPARE(pieces.size(), 3);
+        QCOMPARE(pieces.at(1).kind, Session::OutputPiece::Kind::Stdout);
+
+        // A second run, of a target started without a script path: its description names it.
+        FakeTarget* two = startFake(session);
+        QVERIFY(two);
+        QCOMPARE(session.runCount(), 2);
+        QVERIFY(!session.isFromCurrentTarget(0));
+        QVERIFY(!session.isFromCurrentTarget(1));
+        QVERIFY(!session.describeObject(0, 1)); // its process is gone: nothing is asked
+        QVERIFY(session.requestSnapshot());
+        QVERIFY(shown.wait(kTimeoutMs));
+        QCOMPARE(session.snapshotCount(), 3);
+        QCOMPARE(session.snapshotLabel(2), QStringLiteral("snapshot 1")); // counted in its own run
+        QCOMPARE(session.snapshotOrigin(2).run, 2);
+        QCOMPARE(session.snapshotOrigin(2).script, QString());
+        QCOMPARE(session.snapshotTitle(2), QStringLiteral("Running fake.py · run 2 · snapshot 1"));
+        QVERIFY(session.isFromCurrentTarget(2));
+        QCOMPARE(session.runOutput(1),
+                 QStringLiteral("— Running leaky_service.py\nserved 3 requests\n— Script completed (exit status 0)\n"));
+        QCOMPARE(session.runOutput(2), QStringLiteral("— Running fake.py\n"));
+
+        // The object's type in its snapshot goes with the request.
+        QSignalSpy described(&session, &Session::objectDescribed);
+        QVERIFY(session.describeObject(2, 1));
+        QCOMPARE(two->describedTypeName(), QStringLiteral("pkg.Leak"));
+        const Snapshot& s = session.analyzedSnapshot(2)->snapshot();
+        QCOMPARE(two->describedTypeAddress(), s.type(s.typeOf(1)).address);
+        QVERIFY(two->describedTypeAddress() != 0);
+        QVERIFY(described.wait(kTimeoutMs));
+        QCOMPARE(described.at(0).at(0).value<LiveObject>().address, s.address(1));
+        QVERIFY(!session.describeObject(2, 99)); // no such object
+
+        // Lost, the target's snapshots are no longer live.
+        QSignalSpy lost(&session, &Session::targetLost);
+        two->crash(QStringLiteral("host crashed: SIGSEGV"));
+        QCOMPARE(lost.size(), 1);
+        QVERIFY(!session.isFromCurrentTarget(2));
+        QVERIFY(!session.describeObject(2, 1));
+        QVERIFY(session.runOutput(2).endsWith(
+            QStringLiteral("— The interpreter is gone: host crashed: SIGSEGV. Snapshots taken so far are kept.\n")));
+
+        QCOMPARE(session.snapshotOrigin(3).run, 0);
+        QCOMPARE(session.snapshotTitle(-1), QString());
+        QCOMPARE(session.runOutput(0), QString());
+        QCOMPARE(session.runOutput(3), QString());
     }
 
     // Terminated, the target is lost; the snapshots stay, and a later request fails with a notice.

@@ -103,6 +103,8 @@ SnapshotColumns featureColumns()
     c.info.capturedAtMs = 1764139038123;
     c.info.pid = 424242;
     c.info.tracemallocDepth = 25;
+    // The innermost frame of object 0 ran in the body of class Klass; the other's function is unknown.
+    c.allocFrames[0].function = c.types[c.type[4]].qualname;
     return c;
 }
 
@@ -260,6 +262,8 @@ private Q_SLOTS:
         QCOMPARE(s.allocationSite(0).size(), std::size_t(2));
         QCOMPARE(std::string(s.string(s.allocationSite(0)[0].file)), std::string("/srv/app/jobs.py"));
         QCOMPARE(s.allocationSite(0)[1].line, 7u);
+        QCOMPARE(std::string(s.string(s.allocationSite(0)[0].function)), std::string("Klass"));
+        QCOMPARE(s.allocationSite(0)[1].function, StringId(0));
         QVERIFY(s.allocationSite(4).empty());
         QVERIFY(s.allocationSite(1).empty());
         QCOMPARE(std::string(s.string(s.type(s.typeOf(1)).symbol)), std::string("Big_Type"));
@@ -431,13 +435,64 @@ private Q_SLOTS:
     void versions()
     {
         std::string bytes = encoded(featureColumns());
-        poke<std::uint32_t>(bytes, 8, 2);
-        QCOMPARE(rejection(bytes), std::string("byte 8: snapshot format version 2 is newer than this LeakScope supports (1)"));
+        poke<std::uint32_t>(bytes, 8, 3);
+        QCOMPARE(rejection(bytes), std::string("byte 8: snapshot format version 3 is newer than this LeakScope supports (2)"));
         poke<std::uint32_t>(bytes, 8, 0);
         QCOMPARE(rejection(bytes), std::string("byte 8: snapshot format version 0 does not exist"));
-        poke<std::uint32_t>(bytes, 8, 1);
+        poke<std::uint32_t>(bytes, 8, 2);
         poke<std::uint32_t>(bytes, 12, 25);
-        QCOMPARE(rejection(bytes), std::string("byte 12: format version 1 has 24 sections, the header says 25"));
+        QCOMPARE(rejection(bytes), std::string("byte 12: format version 2 has 24 sections, the header says 25"));
+        // Version 2's 12-byte frames under a version 1 header: refused where the frames start.
+        poke<std::uint32_t>(bytes, 12, 24);
+        poke<std::uint32_t>(bytes, 8, 1);
+        QVERIFY2(rejection(bytes).find("section AFRM has 12-byte elements, expected 8") != std::string::npos,
+                 rejection(bytes).c_str());
+    }
+
+    // A version 1 encoding (frames of file and line, 8 bytes) still decodes, every function unknown.
+    void readsVersion1()
+    {
+        const SnapshotColumns original = featureColumns();
+        const std::string v2 = encoded(original);
+        // Rewrites the version and the AFRM section the way version 1 wrote them.
+        std::string v1 = v2.substr(0, kHeader);
+        poke<std::uint32_t>(v1, 8, 1);
+        std::size_t at = kHeader;
+        while (at < v2.size()) {
+            const std::string tag = v2.substr(at, 4);
+            const auto size = peek<std::uint32_t>(v2, at + 4);
+            const auto count = static_cast<std::size_t>(peek<std::uint64_t>(v2, at + 8));
+            const std::size_t bytes = size * count;
+            const std::size_t padded = (bytes + 7) / 8 * 8;
+            if (tag == "AFRM") {
+                QCOMPARE(size, 12u);
+                std::string frames;
+                for (std::size_t k = 0; k < count; ++k)
+                    frames += v2.substr(at + kSectionHeader + 12 * k, 8);
+                frames.resize((frames.size() + 7) / 8 * 8, '\0');
+                std::string header = v2.substr(at, kSectionHeader);
+                poke<std::uint32_t>(header, 4, 8);
+                v1 += header + frames;
+            } else {
+                v1 += v2.substr(at, kSectionHeader + padded);
+            }
+            at += kSectionHeader + padded;
+        }
+        QVERIFY(v1.size() < v2.size());
+        SnapshotPtr decoded;
+        try {
+            decoded = decodeSnapshot(v1);
+        } catch (const SnapshotFormatError& e) {
+            QFAIL(e.what());
+        }
+        SnapshotColumns expected = original;
+        for (AllocationFrame& frame : expected.allocFrames)
+            frame.function = 0;
+        compareColumns(decoded->columns(), expected);
+        QCOMPARE(decoded->allocationSite(0)[0].line, 42u);
+        QCOMPARE(decoded->allocationSite(0)[0].function, StringId(0));
+        // Written again, it is version 2.
+        QCOMPARE(peek<std::uint32_t>(encodeSnapshot(*decoded), 8), 2u);
     }
 
     void trailingBytesRejected()

@@ -103,6 +103,8 @@ const Corruption kCorruptions[] = {
     {"allocation offsets decrease", "allocation offsets decrease", [](SnapshotColumns& c) { c.allocOffsets = {0, 4, 3}; }},
     {"allocation file missing", "allocation frame refers to a missing string",
      [](SnapshotColumns& c) { c.allocFrames[0].file = static_cast<StringId>(c.strings.size()); }},
+    {"allocation function missing", "allocation frame refers to a missing string",
+     [](SnapshotColumns& c) { c.allocFrames[1].function = static_cast<StringId>(c.strings.size()); }},
     {"label starts missing", "edge label owners and starts differ", [](SnapshotColumns& c) { c.labelStarts.clear(); }},
     {"label owner past last object", "edge label owners are not sorted",
      [](SnapshotColumns& c) { c.labelOwners[0] = 3; }},

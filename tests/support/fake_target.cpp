@@ -35,9 +35,11 @@ quint32 FakeTarget::requestSnapshot(const QString& label)
     return id;
 }
 
-quint32 FakeTarget::describeObject(quint64 address)
+quint32 FakeTarget::describeObject(quint64 address, quint64 typeAddress, const QString& typeName)
 {
     const quint32 id = ++m_lastRequestId;
+    m_describedTypeAddress = typeAddress;
+    m_describedTypeName = typeName;
     later([this, id, address] {
         if (!alive()) {
             Q_EMIT requestFailed(id, tr("the interpreter is not connected"));
@@ -61,6 +63,10 @@ void FakeTarget::interrupt()
     if (state() != State::Running && state() != State::Paused)
         return;
     ++m_interrupts;
+    if (m_ignoresInterrupts) {
+        setState(State::Running); // out of a pause, if it was in one, as the host does
+        return;
+    }
     later([this] { finishScript(130, QStringLiteral("interrupted"), QStringLiteral("KeyboardInterrupt\n")); });
 }
 

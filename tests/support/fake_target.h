@@ -19,11 +19,13 @@ public:
     // Makes the snapshot each request returns; without one, requests fail.
     void setSnapshotSource(std::function<SnapshotPtr(const QString& label)> source) { m_source = std::move(source); }
     void setDescription(const LiveObject& object) { m_description = object; }
+    // A script that catches KeyboardInterrupt (or is stuck in C code): interrupt() leaves it running.
+    void setIgnoresInterrupts(bool ignores) { m_ignoresInterrupts = ignores; }
 
     void start() override;
     void runScript() override;
     quint32 requestSnapshot(const QString& label) override;
-    quint32 describeObject(quint64 address) override;
+    quint32 describeObject(quint64 address, quint64 typeAddress, const QString& typeName) override;
     void continueScript() override;
     void interrupt() override;
     void terminate() override;
@@ -35,6 +37,9 @@ public:
     void crash(const QString& reason, const QByteArray& lastOutput = {});
 
     int interruptCount() const { return m_interrupts; }
+    // The type the last describeObject() expected at its address.
+    quint64 describedTypeAddress() const { return m_describedTypeAddress; }
+    QString describedTypeName() const { return m_describedTypeName; }
 
 private:
     template<typename F>
@@ -48,6 +53,9 @@ private:
     LiveObject m_description;
     quint32 m_lastRequestId = 0;
     int m_interrupts = 0;
+    bool m_ignoresInterrupts = false;
+    quint64 m_describedTypeAddress = 0;
+    QString m_describedTypeName;
 };
 
 } // namespace leakscope
