@@ -164,7 +164,20 @@ void MainWindow::connectSession()
         if (!m_session->isSnapshotPending())
             hideProgress();
     });
-    connect(m_session, &Session::shownSnapshotChanged, this, [this](int, bool keepView) { showAnalysis(keepView); });
+    connect(m_session, &Session::shownSnapshotChanged, this, [this](int index, bool keepView) {
+        // The title names the script of the snapshot shown, which may be an earlier run's.
+        const SnapshotOrigin origin = m_session->snapshotOrigin(index);
+        if (origin.run > 0) {
+            const QString script = origin.script.isEmpty() ? origin.description : QFileInfo(origin.script).fileName();
+            setWindowTitle(tr("%1 (run %2) — LeakScope").arg(script).arg(origin.run));
+        }
+        showAnalysis(keepView);
+    });
+    connect(m_session, &Session::interruptIgnored, this, [this] {
+        statusBar()->showMessage(
+            tr("The script did not stop on the interrupt: %1 ends it.").arg(m_ui->actionTerminate->shortcut().toString(QKeySequence::NativeText)),
+            20000);
+    });
 }
 
 void MainWindow::connectPages()
@@ -391,7 +404,10 @@ void MainWindow::updateActions()
     m_ui->actionInterrupt->setEnabled(state == Target::State::Running || state == Target::State::Paused);
     m_ui->actionTerminate->setEnabled(
         m_session->target() && state != Target::State::Lost && state != Target::State::Idle);
-    m_ui->actionIgnoreLike->setEnabled(candidate && !m_rulesFile->path().isEmpty());
+    // In the All objects mode the current row may be referenced: rules only ever apply to candidates.
+    const AnalyzedSnapshotPtr shown = m_session->shownSnapshot();
+    const bool isCandidate = candidate && shown && shown->analysis().isCandidate(*candidate);
+    m_ui->actionIgnoreLike->setEnabled(isCandidate && !m_rulesFile->path().isEmpty());
     m_stateLabel->setText(stateText(state));
 }
 

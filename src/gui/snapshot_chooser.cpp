@@ -29,7 +29,9 @@ void SnapshotChooser::addSnapshot(int index)
     const qint64 capturedAt = m_session->analyzedSnapshot(index)->snapshot().info().capturedAtMs;
     const QString time = QDateTime::fromMSecsSinceEpoch(capturedAt).toString(QStringLiteral("HH:mm:ss"));
     const QSignalBlocker quiet(this); // the session shows it next
-    insertItem(index, tr("%1 — %2").arg(m_session->snapshotLabel(index), time));
+    // Named after its script and run: snapshots of every run of the session stay listed together.
+    const QString title = m_session->snapshotTitle(index);
+    insertItem(index, tr("%1 — %2").arg(title.isEmpty() ? m_session->snapshotLabel(index) : title, time));
 }
 
 } // namespace leakscope

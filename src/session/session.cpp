@@ -172,7 +172,7 @@ void Session::onInterruptGraceOver()
     if (state() != Target::State::Running)
         return;
     say(tr("The script did not stop on the interrupt: it may be busy in C code, or catch KeyboardInterrupt. "
-           "Run ▸ Terminate ends it."));
+           "Session ▸ Terminate Interpreter ends it."));
     Q_EMIT interruptIgnored();
 }
 

@@ -332,8 +332,8 @@ private Q_SLOTS:
         QCOMPARE(session.state(), Target::State::Running);
         QVERIFY(!session.isInterruptPending());
         QVERIFY(notices.last().at(0).toString().contains(QStringLiteral("did not stop")));
-        QVERIFY(notices.last().at(0).toString().contains(QStringLiteral("Run ▸ Terminate")));
-        QVERIFY(session.runOutput(1).contains(QStringLiteral("Run ▸ Terminate")));
+        QVERIFY(notices.last().at(0).toString().contains(QStringLiteral("Session ▸ Terminate Interpreter")));
+        QVERIFY(session.runOutput(1).contains(QStringLiteral("Session ▸ Terminate Interpreter")));
 
         // Interrupted from a pause, it runs on: the same.
         fake->pauseScript(QStringLiteral("checkpoint"));
