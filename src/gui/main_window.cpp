@@ -21,6 +21,7 @@
 #include <QtGui/QMouseEvent>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QProgressBar>
@@ -202,8 +203,20 @@ void MainWindow::connectPages()
 void MainWindow::chooseAndRun()
 {
     RunDialog dialog(m_runs.recentScripts(), m_runs.lastRun(), this);
-    if (dialog.exec() == QDialog::Accepted)
+    if (dialog.exec() == QDialog::Accepted && confirmEndingRun())
         runScript(dialog.request());
+}
+
+bool MainWindow::confirmEndingRun()
+{
+    const Target::State state = m_session->state();
+    if (state == Target::State::Idle || state == Target::State::Finished || state == Target::State::Lost)
+        return true;
+    // The snapshots taken are kept either way; what is lost is the script still running.
+    return QMessageBox::question(this, tr("Run Script"),
+               tr("A script is still running. Running another one terminates it (its snapshots are kept).\n\nGo on?"),
+               QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+        == QMessageBox::Yes;
 }
 
 void MainWindow::runScript(const RunRequest& request)
@@ -434,7 +447,10 @@ void MainWindow::rebuildRecentMenu()
 {
     m_ui->menuRecent->clear();
     for (const QString& script : m_runs.recentScripts())
-        m_ui->menuRecent->addAction(script, this, [this, script] { runScript(m_runs.runOf(script)); });
+        m_ui->menuRecent->addAction(script, this, [this, script] {
+            if (confirmEndingRun())
+                runScript(m_runs.runOf(script));
+        });
     m_ui->menuRecent->setEnabled(!m_runs.recentScripts().isEmpty());
 }
 

@@ -67,6 +67,9 @@ private:
     void connectSession();
     void connectPages();
     void chooseAndRun();
+    // Asks before a new run ends a script that is still running; true when there is none, or the
+    // user agrees. runScript() itself does not ask: it is what the user (or a test) chose.
+    bool confirmEndingRun();
     // Gives the pages the analysis the session shows; keepView (the same snapshot, other rules) keeps
     // the current object. A new snapshot goes to its first listed candidate. The chosen types and
     // groups are kept by name either way.

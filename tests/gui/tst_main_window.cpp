@@ -27,6 +27,8 @@
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
 #include <QtGui/QTextBlock>
@@ -730,6 +732,49 @@ private Q_SLOTS:
 
     // A bad line in the rules file the window starts with is reported by number; the other rules
     // apply, and an edit made outside the window is followed.
+    void newRunAsksBeforeEndingARunningScript()
+    {
+        MainWindow window;
+        FakeTarget* fake = nullptr;
+        window.session()->setTargetFactory([&](const RunRequest&) -> std::unique_ptr<Target> {
+            auto target = std::make_unique<FakeTarget>();
+            fake = target.get();
+            return target;
+        });
+        RunRequest request;
+        request.script = QStringLiteral("still_running.py");
+        window.runScript(request);
+        QTRY_VERIFY(fake && fake->state() == Target::State::Running);
+        Target* running = window.session()->target();
+        auto* recent = window.findChild<QMenu*>(QStringLiteral("menuRecent"));
+        QVERIFY(recent && !recent->actions().isEmpty());
+
+        // Answered Cancel: the running script goes on.
+        bool asked = false;
+        QTimer::singleShot(0, this, [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            asked = box != nullptr;
+            if (box)
+                box->button(QMessageBox::Cancel)->click();
+        });
+        recent->actions().first()->trigger();
+        QVERIFY(asked);
+        QCOMPARE(window.session()->target(), running);
+        QCOMPARE(fake->state(), Target::State::Running);
+
+        // Answered Yes: the new run replaces it.
+        asked = false;
+        QTimer::singleShot(0, this, [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            asked = box != nullptr;
+            if (box)
+                box->button(QMessageBox::Yes)->click();
+        });
+        recent->actions().first()->trigger();
+        QVERIFY(asked);
+        QVERIFY(window.session()->target() != running);
+    }
+
     void malformedRulesFileReportsTheLine()
     {
         writeFile(m_rulesPath, "type pkg.Cache\ntypo pkg.Leak\n# a comment\n");
