@@ -141,12 +141,20 @@ void MainWindow::connectActions()
 void MainWindow::connectSession()
 {
     OutputPane* output = m_ui->output;
-    connect(m_session, &Session::runStarted, output, [output](const QString& description) {
+    // The output shows one run: the latest as it goes, or the run of an earlier snapshot chosen.
+    connect(m_session, &Session::runStarted, output, [this, output](const QString& description) {
+        m_outputRun = m_session->runCount();
         output->clear();
         output->appendNotice(description);
     });
-    connect(m_session, &Session::outputReceived, output, &OutputPane::appendOutput);
-    connect(m_session, &Session::notice, output, &OutputPane::appendNotice);
+    connect(m_session, &Session::outputReceived, output, [this, output](Target::Channel channel, const QString& text) {
+        if (m_outputRun == m_session->runCount())
+            output->appendOutput(channel, text);
+    });
+    connect(m_session, &Session::notice, output, [this, output](const QString& text) {
+        if (m_outputRun == m_session->runCount())
+            output->appendNotice(text);
+    });
     connect(m_session, &Session::targetLost, this,
         [this](const QString& reason) { statusBar()->showMessage(reason, 10000); });
     connect(m_session, &Session::stateChanged, this, [this] {
@@ -168,6 +176,8 @@ void MainWindow::connectSession()
     connect(m_session, &Session::shownSnapshotChanged, this, [this](int index, bool keepView) {
         // The title names the script of the snapshot shown, which may be an earlier run's.
         const SnapshotOrigin origin = m_session->snapshotOrigin(index);
+        if (origin.run > 0 && origin.run != m_outputRun)
+            showRunOutput(origin.run);
         if (origin.run > 0) {
             const QString script = origin.script.isEmpty() ? origin.description : QFileInfo(origin.script).fileName();
             setWindowTitle(tr("%1 (run %2) — LeakScope").arg(script).arg(origin.run));
@@ -205,6 +215,20 @@ void MainWindow::chooseAndRun()
     RunDialog dialog(m_runs.recentScripts(), m_runs.lastRun(), this);
     if (dialog.exec() == QDialog::Accepted && confirmEndingRun())
         runScript(dialog.request());
+}
+
+void MainWindow::showRunOutput(int run)
+{
+    OutputPane* output = m_ui->output;
+    m_outputRun = run;
+    output->clear();
+    for (const Session::OutputPiece& piece : m_session->runOutputPieces(run)) {
+        switch (piece.kind) {
+        case Session::OutputPiece::Kind::Stdout: output->appendOutput(Target::Channel::Stdout, piece.text); break;
+        case Session::OutputPiece::Kind::Stderr: output->appendOutput(Target::Channel::Stderr, piece.text); break;
+        case Session::OutputPiece::Kind::Notice: output->appendNotice(piece.text); break;
+        }
+    }
 }
 
 bool MainWindow::confirmEndingRun()

@@ -70,6 +70,8 @@ private:
     // Asks before a new run ends a script that is still running; true when there is none, or the
     // user agrees. runScript() itself does not ask: it is what the user (or a test) chose.
     bool confirmEndingRun();
+    // Shows the output kept of run (1-based) in the Output pane, which then follows that run.
+    void showRunOutput(int run);
     // Gives the pages the analysis the session shows; keepView (the same snapshot, other rules) keeps
     // the current object. A new snapshot goes to its first listed candidate. The chosen types and
     // groups are kept by name either way.
@@ -129,6 +131,7 @@ private:
     QToolButton* m_cancelProgress;
 
     RunHistory m_runs;
+    int m_outputRun = 0; // the run whose output the Output pane shows
     QPointer<IgnoreLikeDialog> m_ignoreLikeDialog;
     QPointer<IgnoreRulesDialog> m_rulesDialog;
     NavigationHistory* m_history;

@@ -29,6 +29,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
 #include <QtGui/QTextBlock>
@@ -773,6 +774,45 @@ private Q_SLOTS:
         recent->actions().first()->trigger();
         QVERIFY(asked);
         QVERIFY(window.session()->target() != running);
+    }
+
+    void earlierSnapshotShowsItsRunsOutput()
+    {
+        MainWindow window;
+        test::GraphSpec spec;
+        spec.objects.push_back({.type = "demo.Leak"});
+        const SnapshotPtr snapshot = std::make_shared<const Snapshot>(test::buildColumns(spec));
+        FakeTarget* fake = nullptr;
+        window.session()->setTargetFactory([&](const RunRequest&) -> std::unique_ptr<Target> {
+            auto target = std::make_unique<FakeTarget>();
+            target->setSnapshotSource([snapshot](const QString&) { return snapshot; });
+            fake = target.get();
+            return target;
+        });
+        auto* output = window.findChild<QPlainTextEdit*>(QStringLiteral("output"));
+        QVERIFY(output);
+        for (const char* line : {"first run says hello", "second run says goodbye"}) {
+            RunRequest request;
+            request.script = QStringLiteral("run.py");
+            fake = nullptr;
+            window.runScript(request);
+            QTRY_VERIFY(fake && fake->state() == Target::State::Running);
+            const int before = window.session()->snapshotCount();
+            fake->emitOutput(Target::Channel::Stdout, QByteArray(line) + '\n');
+            fake->finishScript(0);
+            QTRY_COMPARE(window.session()->snapshotCount(), before + 1);
+            QTRY_COMPARE(window.session()->shownIndex(), before);
+        }
+        QTRY_VERIFY(output->toPlainText().contains(QStringLiteral("second run says goodbye")));
+        QVERIFY(!output->toPlainText().contains(QStringLiteral("first run says hello")));
+
+        window.session()->showSnapshot(0);
+        QTRY_VERIFY2(output->toPlainText().contains(QStringLiteral("first run says hello")), qPrintable(output->toPlainText()));
+        QVERIFY(!output->toPlainText().contains(QStringLiteral("second run says goodbye")));
+        QVERIFY2(window.windowTitle().contains(QStringLiteral("run 1")), qPrintable(window.windowTitle()));
+        window.session()->showSnapshot(1);
+        QTRY_VERIFY(output->toPlainText().contains(QStringLiteral("second run says goodbye")));
+        QVERIFY(window.windowTitle().contains(QStringLiteral("run 2")));
     }
 
     void malformedRulesFileReportsTheLine()
