@@ -11,11 +11,13 @@
 #include "gui/snapshot_chooser.h"
 #include "gui/summaries_panel.h"
 #include "models/candidates_filter_proxy.h"
+#include "models/candidates_model.h"
 #include "session/session.h"
 #include "ui_main_window.h"
 
 #include <QtCore/QFileInfo>
 #include <QtCore/QScopedValueRollback>
+#include <QtCore/QMetaEnum>
 #include <QtCore/QSettings>
 #include <QtGui/QCloseEvent>
 #include <QtGui/QMouseEvent>
@@ -487,6 +489,11 @@ void MainWindow::readSettings()
     m_ui->filterBar->setShowExplained(settings.value(QStringLiteral("filter/showExplained"), false).toBool());
     m_ui->filterBar->setRegex(settings.value(QStringLiteral("filter/regex"), false).toBool());
     m_ui->filterBar->setMinimumSize(settings.value(QStringLiteral("filter/minimumSize"), 0).toLongLong());
+    // By name, so a future mode or a renumbering reads back as the default.
+    const QByteArray mode = settings.value(QStringLiteral("filter/listMode")).toByteArray();
+    bool known = false;
+    const int value = QMetaEnum::fromType<CandidatesModel::ListMode>().keyToValue(mode.constData(), &known);
+    m_ui->candidatesView->setListMode(known ? static_cast<CandidatesModel::ListMode>(value) : CandidatesModel::ListMode::Candidates);
     rebuildRecentMenu();
 }
 
@@ -499,6 +506,9 @@ void MainWindow::writeSettings() const
     settings.setValue(QStringLiteral("filter/showExplained"), m_ui->filterBar->showExplained());
     settings.setValue(QStringLiteral("filter/regex"), m_ui->filterBar->regex());
     settings.setValue(QStringLiteral("filter/minimumSize"), m_ui->filterBar->minimumSize());
+    settings.setValue(QStringLiteral("filter/listMode"),
+        QString::fromLatin1(QMetaEnum::fromType<CandidatesModel::ListMode>().valueToKey(
+            static_cast<int>(m_ui->candidatesView->listMode()))));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

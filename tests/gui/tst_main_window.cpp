@@ -1,6 +1,7 @@
 // The path a user takes: run the demo, wait for its snapshot, filter by type, pick a suspect, read
 // its details; group the candidates by explanation; ignore objects like a suspect and edit the
 // rules. Set LEAKSCOPE_SCREENSHOT=FILE.png to save the window as the README shows it.
+#include "gui/candidates_view.h"
 #include "gui/filter_bar.h"
 #include "gui/ignore_like_dialog.h"
 #include "gui/ignore_rules_dialog.h"
@@ -813,6 +814,28 @@ private Q_SLOTS:
         window.session()->showSnapshot(1);
         QTRY_VERIFY(output->toPlainText().contains(QStringLiteral("second run says goodbye")));
         QVERIFY(window.windowTitle().contains(QStringLiteral("run 2")));
+    }
+
+    void listModeIsRemembered()
+    {
+        {
+            MainWindow window;
+            auto* view = window.findChild<CandidatesView*>(QStringLiteral("candidatesView"));
+            QVERIFY(view);
+            QCOMPARE(view->listMode(), CandidatesModel::ListMode::Candidates);
+            view->setListMode(CandidatesModel::ListMode::AllObjects);
+            window.close();
+        }
+        {
+            MainWindow window;
+            auto* view = window.findChild<CandidatesView*>(QStringLiteral("candidatesView"));
+            QCOMPARE(view->listMode(), CandidatesModel::ListMode::AllObjects);
+            view->setListMode(CandidatesModel::ListMode::Candidates); // as the other tests expect
+            window.close();
+        }
+        MainWindow window;
+        QCOMPARE(window.findChild<CandidatesView*>(QStringLiteral("candidatesView"))->listMode(),
+                 CandidatesModel::ListMode::Candidates);
     }
 
     void malformedRulesFileReportsTheLine()
