@@ -194,6 +194,20 @@ private:
         QVERIFY(!displayed.isEmpty() || displayed.wait());
     }
 
+    // Triggers action and answers the question it asks with button; false when it asked none.
+    bool triggerAnswering(QAction* action, QMessageBox::StandardButton button)
+    {
+        bool asked = false;
+        QTimer::singleShot(0, this, [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            asked = box != nullptr;
+            if (box)
+                box->button(button)->click();
+        });
+        action->trigger();
+        return asked;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -752,27 +766,13 @@ private Q_SLOTS:
         QVERIFY(recent && !recent->actions().isEmpty());
 
         // Answered Cancel: the running script goes on.
-        bool asked = false;
-        QTimer::singleShot(0, this, [&] {
-            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-            asked = box != nullptr;
-            if (box)
-                box->button(QMessageBox::Cancel)->click();
-        });
-        recent->actions().first()->trigger();
+        bool asked = triggerAnswering(recent->actions().first(), QMessageBox::Cancel);
         QVERIFY(asked);
         QCOMPARE(window.session()->target(), running);
         QCOMPARE(fake->state(), Target::State::Running);
 
         // Answered Yes: the new run replaces it.
-        asked = false;
-        QTimer::singleShot(0, this, [&] {
-            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-            asked = box != nullptr;
-            if (box)
-                box->button(QMessageBox::Yes)->click();
-        });
-        recent->actions().first()->trigger();
+        asked = triggerAnswering(recent->actions().first(), QMessageBox::Yes);
         QVERIFY(asked);
         QVERIFY(window.session()->target() != running);
     }
