@@ -1,9 +1,12 @@
 // leakscope: the desktop application. `leakscope [--tracemalloc[=DEPTH]] [-I] [-E] [--screenshot FILE]
-// [--geometry WxH] [SCRIPT [ARGS...]]` runs SCRIPT at once.
+// [--geometry WxH] [SCRIPT [ARGS...]]` runs SCRIPT at once; `leakscope FILE.lssnap [FILE2...]` opens
+// snapshot files instead.
 #include "gui/main_window.h"
 #include "session/session.h"
+#include "snapshot/snapshot_file.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSettings>
@@ -13,6 +16,7 @@
 #include <QtWidgets/QApplication>
 
 #include <cstdio>
+#include <memory>
 #include <optional>
 
 namespace {
@@ -20,14 +24,23 @@ namespace {
 // --screenshot: once the session has settled (the script ended, every snapshot analysed and shown),
 // saves the window to file and quits. Checked after each event that can settle it, from the event
 // loop, so the window has laid out what it shows.
-void takeScreenshotWhenSettled(leakscope::MainWindow& window, const QString& file)
+void takeScreenshotWhenSettled(leakscope::MainWindow& window, const QString& file, bool openingFiles)
 {
     leakscope::Session* session = window.session();
-    auto check = [&window, session, file] {
-        if (!session->isSettled())
+    auto taken = std::make_shared<bool>(false); // several checks may be queued when it settles
+    auto check = [&window, session, file, openingFiles, taken] {
+        if (*taken)
             return;
+        // Snapshot files opened: settled once every one is opened (or failed) and the last is shown.
+        const bool settled = openingFiles
+            ? !session->isOpeningFiles() && !session->isApplyingRules()
+            : session->isSettled();
+        if (!settled)
+            return;
+        *taken = true;
         if (session->snapshotCount() == 0) {
-            std::fprintf(stderr, "leakscope: the script left no snapshot to show; no picture saved\n");
+            std::fprintf(stderr, openingFiles ? "leakscope: no snapshot file could be opened; no picture saved\n"
+                                              : "leakscope: the script left no snapshot to show; no picture saved\n");
             QCoreApplication::exit(1);
             return;
         }
@@ -44,6 +57,14 @@ void takeScreenshotWhenSettled(leakscope::MainWindow& window, const QString& fil
     QObject::connect(session, &leakscope::Session::stateChanged, checkLater);
     QObject::connect(session, &leakscope::Session::snapshotPendingChanged, checkLater);
     QObject::connect(session, &leakscope::Session::targetLost, checkLater);
+    QObject::connect(session, &leakscope::Session::filesOpened, checkLater);
+}
+
+// The positional arguments are snapshot files to open (rather than a script and its arguments) when
+// the first one is: by its .lssnap suffix, or its header.
+bool opensSnapshotFiles(const QStringList& positional)
+{
+    return !positional.isEmpty() && leakscope::isSnapshotFile(QFile::encodeName(positional.first()).toStdString());
 }
 
 // "WxH", each between 320 and 16384; an invalid size otherwise.
@@ -93,8 +114,8 @@ int main(int argc, char** argv)
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QStringLiteral("Run SCRIPT, and once it has ended and the heap it left is shown, save a picture of the "
-                       "window to FILE (PNG) and quit: exit status 0, or 1 when the script left no snapshot or "
-                       "the picture could not be saved. For documentation and for checking an installation; "
+                       "window to FILE (PNG) and quit: exit status 0, 1 when the script left no snapshot or "
+                       "the picture could not be saved, 2 when SCRIPT is not there. For documentation and for checking an installation; "
                        "works without a display with QT_QPA_PLATFORM=offscreen."),
         QStringLiteral("FILE"));
     const QCommandLineOption geometry(
@@ -107,8 +128,11 @@ int main(int argc, char** argv)
     parser.addOption(ignoreEnvironment);
     parser.addOption(screenshot);
     parser.addOption(geometry);
-    parser.addPositionalArgument(QStringLiteral("script"), QStringLiteral("Python script to run at once"),
-                                 QStringLiteral("[SCRIPT [ARGS...]]"));
+    parser.addPositionalArgument(
+        QStringLiteral("script"),
+        QStringLiteral("Python script to run at once, with its arguments; or snapshot files to open (FILE.lssnap "
+                       "[FILE2...]: when the first one is a snapshot file, every one is opened, none is run)"),
+        QStringLiteral("[SCRIPT [ARGS...] | FILE.lssnap [FILE2...]]"));
     // Everything after the script belongs to the script, options included.
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     QStringList arguments = QApplication::arguments();
@@ -123,8 +147,18 @@ int main(int argc, char** argv)
     const QStringList positional = parser.positionalArguments();
     const QString screenshotFile = parser.value(screenshot);
     if (!screenshotFile.isEmpty() && positional.isEmpty()) {
-        std::fprintf(stderr, "leakscope: --screenshot needs a SCRIPT to run\n");
+        std::fprintf(stderr, "leakscope: --screenshot needs a SCRIPT to run or a snapshot FILE to open\n");
         return 2;
+    }
+    // A picture waits for the script's snapshot: say at once that there will be none. (Without
+    // --screenshot the window shows why the run failed.)
+    if (!screenshotFile.isEmpty()) {
+        const QFileInfo script(positional.first());
+        const char* problem = !script.exists() ? "no such file" : !script.isFile() ? "not a file" : nullptr;
+        if (problem) {
+            std::fprintf(stderr, "leakscope: cannot run %s: %s\n", qPrintable(script.absoluteFilePath()), problem);
+            return 2;
+        }
     }
 
     QSize windowSize;
@@ -158,9 +192,12 @@ int main(int argc, char** argv)
         if (QAction* resetLayout = window.findChild<QAction*>(QStringLiteral("actionResetLayout")))
             resetLayout->trigger();
     }
+    const bool openFiles = opensSnapshotFiles(positional);
     if (!screenshotFile.isEmpty())
-        takeScreenshotWhenSettled(window, QFileInfo(screenshotFile).absoluteFilePath());
-    if (!positional.isEmpty()) {
+        takeScreenshotWhenSettled(window, QFileInfo(screenshotFile).absoluteFilePath(), openFiles);
+    if (openFiles) {
+        window.openSnapshotFiles(positional);
+    } else if (!positional.isEmpty()) {
         request.script = QFileInfo(positional.first()).absoluteFilePath();
         request.arguments = positional.mid(1);
         request.isolated = parser.isSet(isolated);

@@ -8,6 +8,7 @@
 #include "pyobject_access.h"
 #include "runtime_state.h"
 #include "static_data.h"
+#include "snapshot/text.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -300,13 +301,13 @@ std::string Scan::detail(const Hit& hit) const
     if (hit.kind == HitKind::ModuleState) {
         PyModuleDef* def = PyModule_GetDef(holder);
         const std::string name = def && def->m_name ? def->m_name : "?";
-        return "held by module state +" + std::to_string(hit.offset) + " of module " + name + where
+        return "held by module state " + formatOffset(hit.offset) + " of module " + name + where
             + (def && def->m_traverse ? ", which its m_traverse does not report" : ", which has no m_traverse");
     }
     std::string module, qualname;
     typeNames(Py_TYPE(holder), module, qualname);
     const bool tracked = hit.holder < m_context.listed().size();
-    std::string text = "held by C field +" + std::to_string(hit.offset) + " of " + module + "." + qualname + where
+    std::string text = "held by C field " + formatOffset(hit.offset) + " of " + module + "." + qualname + where
         + (tracked ? ", which its tp_traverse does not report" : ", which the collector does not track");
     if (const ExplainContext::Reached* reached = reachedHolder(hit))
         text += " (not in the snapshot: " + reached->via + ")";

@@ -1,5 +1,7 @@
 #include "static_data.h"
 
+#include "snapshot/text.h"
+
 #include <dlfcn.h>
 #include <link.h>
 #include <unistd.h>
@@ -149,14 +151,10 @@ StaticData writableStaticData(const void* ownCode, std::uintptr_t excludeBegin, 
 
 std::string describeStaticAddress(std::uintptr_t address, const StaticLibrary& library)
 {
-    char text[64];
     Dl_info info{};
-    if (dladdr(reinterpret_cast<void*>(address), &info) && info.dli_sname && info.dli_saddr) {
-        std::snprintf(text, sizeof text, "+0x%" PRIxPTR, address - reinterpret_cast<std::uintptr_t>(info.dli_saddr));
-        return info.dli_sname + std::string(text);
-    }
-    std::snprintf(text, sizeof text, "+0x%" PRIxPTR, address - library.loadBias);
-    return text;
+    if (dladdr(reinterpret_cast<void*>(address), &info) && info.dli_sname && info.dli_saddr)
+        return info.dli_sname + formatOffset(address - reinterpret_cast<std::uintptr_t>(info.dli_saddr));
+    return formatOffset(address - library.loadBias);
 }
 
 } // namespace leakscope::capture

@@ -34,8 +34,8 @@ struct StaticData
 // statics), minus the bytes [excludeBegin, excludeEnd).
 StaticData writableStaticData(const void* ownCode, std::uintptr_t excludeBegin, std::uintptr_t excludeEnd);
 
-// "SYMBOL+0xOFF" when the dynamic symbol table names the object that contains address, else "+0xOFF"
-// from the library's load address (as nm and addr2line count).
+// "SYMBOL+8 (0x8)" when the dynamic symbol table names the object that contains address, else
+// "+1937472 (0x1d9040)" from the library's load address (as nm and addr2line count); see formatOffset().
 std::string describeStaticAddress(std::uintptr_t address, const StaticLibrary& library);
 
 } // namespace leakscope::capture

@@ -5,6 +5,7 @@
 #include "address_table.h"
 #include "held_by_check.h"
 #include "pyobject_access.h"
+#include "snapshot/text.h"
 
 #include <algorithm>
 #include <cstring>
@@ -356,7 +357,7 @@ private:
             forEachArrayItem(m_numpy, object, [&](PyObject* item, const Py_ssize_t* index, int nd, Py_ssize_t offset) {
                 reference(holder, item, [&] {
                     const std::string element = "element " + indexText(index, nd);
-                    return offset == 0 ? element : "the object field at +" + std::to_string(offset) + " of " + element;
+                    return offset == 0 ? element : "the object field at " + formatOffset(static_cast<std::uint64_t>(offset)) + " of " + element;
                 }, true);
             });
             if (PyObject* base = reinterpret_cast<const ArrayFields*>(object)->base)

@@ -5,6 +5,9 @@
 #include "capture/heap_capture.h"
 #include "capture/interpreter.h"
 #include "snapshot/analysis.h"
+#include "snapshot/checksum.h"
+#include "snapshot/snapshot_codec.h"
+#include "snapshot/snapshot_file.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +17,9 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace leakscope::cli {
 
 namespace {
@@ -22,12 +28,15 @@ using Clock = std::chrono::steady_clock;
 
 const char kBenchUsage[] =
     "Usage: leakscope-cli bench [--objects N[,N...]] [--heap records|documents] [--repeat K]\n"
-    "                           [--no-objgraph] [--phases]\n"
+    "                           [--no-objgraph] [--phases] [--zstd-level L] [--zstd-workers W]\n"
     "\n"
     "Builds a heap of about N gc-tracked objects in the embedded Python and prints, per size: objects,\n"
     "references, the capture's seconds (heap walk to finished analysis), the seconds of a\n"
     "gc.collect() on the same heap, their ratio, objgraph.get_leaking_objects() seconds when objgraph\n"
-    "imports, and snapshot bytes per object. Several sizes grow one heap step by step, which shows\n"
+    "imports, and snapshot bytes per object. A second line per size gives the snapshot file's size\n"
+    "stored as is and zstd-compressed, the seconds to save each (encode, compress, write, fsync,\n"
+    "rename) and to load each with its analysis (read, checksum, decompress, decode, HeapAnalysis),\n"
+    "medians of K runs, and the seconds of the checksum alone. Several sizes grow one heap step by step, which shows\n"
     "how the capture scales. The capture and gc.collect() run in turn K times (default 3); times\n"
     "are medians and the ratio is the median of the K pairwise ratios. objgraph runs once.\n"
     "\n"
@@ -39,6 +48,8 @@ const char kBenchUsage[] =
     "  --repeat K       runs per measurement (default 3)\n"
     "  --no-objgraph    skip the objgraph comparison\n"
     "  --phases         also print where the capture spent its time\n"
+    "  --zstd-level L   zstd level of the compressed file (default: the saving default)\n"
+    "  --zstd-workers W zstd threads (default 0: the calling thread)\n"
     "  -h, --help       this help\n";
 
 // Two heap shapes, each defining bench_grow(n) to add about n gc objects.
@@ -172,6 +183,65 @@ double timeObjgraph()
     return seconds;
 }
 
+// A private folder for the snapshot files, removed with what it holds.
+class ScratchFolder
+{
+public:
+    ScratchFolder()
+    {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/leakscope-bench-XXXXXX";
+        if (::mkdtemp(pattern.data()))
+            m_path = pattern;
+    }
+    ~ScratchFolder()
+    {
+        for (const std::string& file : m_files)
+            ::unlink(file.c_str());
+        if (!m_path.empty())
+            ::rmdir(m_path.c_str());
+    }
+    ScratchFolder(const ScratchFolder&) = delete;
+    ScratchFolder& operator=(const ScratchFolder&) = delete;
+
+    bool ok() const { return !m_path.empty(); }
+    std::string file(const std::string& name)
+    {
+        m_files.push_back(m_path + "/" + name);
+        return m_files.back();
+    }
+
+private:
+    std::string m_path;
+    std::vector<std::string> m_files;
+};
+
+struct FileFigures
+{
+    double bytes = 0;
+    double saveSeconds = 0;
+    double loadSeconds = 0;
+};
+
+FileFigures measureFile(const Snapshot& snapshot, const std::string& path, const SnapshotSaveOptions& options,
+                        int repeat)
+{
+    std::vector<double> saves, loads;
+    for (int k = 0; k < repeat; ++k) {
+        saves.push_back(seconds([&] { saveSnapshotFile(snapshot, path, options); }));
+        loads.push_back(seconds([&] {
+            const SnapshotPtr loaded = loadSnapshotFile(path);
+            const HeapAnalysis analysis(*loaded);
+        }));
+    }
+    struct stat info;
+    FileFigures figures;
+    figures.bytes = ::stat(path.c_str(), &info) == 0 ? static_cast<double>(info.st_size) : 0;
+    figures.saveSeconds = median(saves);
+    figures.loadSeconds = median(loads);
+    return figures;
+}
+
 } // namespace
 
 int benchCommand(int argc, char** argv)
@@ -181,6 +251,7 @@ int benchCommand(int argc, char** argv)
     bool objgraph = true;
     bool showPhases = false;
     const char* heapShape = "records";
+    SnapshotSaveOptions zstdOptions;
     for (int i = 0; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "-h" || arg == "--help") {
@@ -197,6 +268,16 @@ int benchCommand(int argc, char** argv)
                 std::fprintf(stderr, "leakscope-cli bench: --heap takes records or documents\n");
                 return kUsageError;
             }
+        } else if ((arg == "--zstd-level" || arg == "--zstd-workers") && i + 1 < argc) {
+            char* end = nullptr;
+            const long value = std::strtol(argv[++i], &end, 10);
+            const bool level = arg == "--zstd-level";
+            if (!end || *end || *argv[i] == '\0' || (level ? value < -100 || value > 22 : value < 0 || value > 64)) {
+                std::fprintf(stderr, "leakscope-cli bench: %s takes %s\n", level ? "--zstd-level" : "--zstd-workers",
+                             level ? "-100 to 22" : "0 to 64");
+                return kUsageError;
+            }
+            (level ? zstdOptions.zstdLevel : zstdOptions.zstdWorkers) = static_cast<int>(value);
         } else if ((arg == "--objects" || arg == "--repeat") && i + 1 < argc) {
             const std::string_view value = argv[++i];
             if (arg == "--repeat") {
@@ -240,6 +321,7 @@ int benchCommand(int argc, char** argv)
             std::fprintf(stderr, "leakscope-cli bench: cannot build the heap: %s\n", error.c_str());
             return kUsageError;
         }
+        ScratchFolder files;
         std::printf("Python %s, %s heap, median of %d runs\n", capture::pythonVersion().c_str(), heapShape, repeat);
         std::printf("%10s %10s %10s %10s %10s %7s %11s %9s %9s %9s %9s\n", "gc_objs", "objects", "edges",
                     "capture_s", "gc_s", "ratio", "objgraph_s", "x_faster", "ns/obj", "B/obj", "repr_B/obj");
@@ -288,10 +370,26 @@ int benchCommand(int argc, char** argv)
                             "reprs+merge+explain %.4f s, type origins %.4f s, allocation sites %.4f s, build %.4f s\n",
                             "", phases.listSeconds, phases.walkSeconds, phases.outsideSeconds, phases.originSeconds,
                             phases.allocationSeconds, phases.buildSeconds);
+            if (!files.ok()) {
+                std::fprintf(stderr, "leakscope-cli bench: cannot create a scratch folder for the snapshot files\n");
+                return kUsageError;
+            }
+            const std::string encoded = encodeSnapshot(s);
+            const double checksumSeconds = seconds([&] { static_cast<void>(xxh64(encoded)); });
+            SnapshotSaveOptions asIs;
+            asIs.compression = SnapshotCompression::None;
+            const FileFigures plain = measureFile(s, files.file("as-is.lssnap"), asIs, repeat);
+            const FileFigures packed = measureFile(s, files.file("zstd.lssnap"), zstdOptions, repeat);
+            std::printf("%10s file: %.1f MB as is, %.1f MB zstd level %d (%.2fx smaller); save %.4f s as is, %.4f s zstd; "
+                        "load+analysis %.4f s as is, %.4f s zstd; checksum %.4f s\n",
+                        "", plain.bytes / 1e6, packed.bytes / 1e6, zstdOptions.zstdLevel,
+                        packed.bytes > 0 ? plain.bytes / packed.bytes : 0.0, plain.saveSeconds, packed.saveSeconds,
+                        plain.loadSeconds, packed.loadSeconds, checksumSeconds);
             std::fflush(stdout);
         }
         std::printf("ratio = median of capture/gc.collect() over alternating runs; x_faster = objgraph_s / capture_s;\n"
-                    "B/obj = snapshot bytes per object without repr text (repr_B/obj).\n");
+                    "B/obj = snapshot bytes per object without repr text (repr_B/obj); file: .lssnap files saved\n"
+                    "to and loaded from $TMPDIR (load times are from the page cache).\n");
         return interpreter.finalize();
     } catch (const std::exception& error) {
         std::fprintf(stderr, "leakscope-cli bench: %s\n", error.what());

@@ -18,7 +18,10 @@ const char kUsage[] =
     "Find CPython objects that nothing refers to: references leaked by C code.\n"
     "\n"
     "Commands:\n"
-    "  report   run a script, capture its heap, report the leak candidates\n"
+    "  report   run a script, capture its heap, report the leak candidates; or report a saved\n"
+    "           snapshot (FILE.lssnap)\n"
+    "  run      run a script and save its snapshots and its final state as .lssnap files\n"
+    "  diff     compare two .lssnap snapshots: type counts, new suspects, leaked references\n"
     "  bench    time the capture against gc.collect() and objgraph on a synthetic heap\n"
     "\n"
     "Options:\n"
@@ -44,6 +47,10 @@ int run(int argc, char** argv)
     }
     if (command == "report")
         return reportCommand(argc - 2, argv + 2);
+    if (command == "run")
+        return runCommand(argc - 2, argv + 2);
+    if (command == "diff")
+        return diffCommand(argc - 2, argv + 2);
     if (command == "bench")
         return benchCommand(argc - 2, argv + 2);
     std::fprintf(stderr, "leakscope-cli: unknown command '%s'\n\n%s", argv[1], kUsage);

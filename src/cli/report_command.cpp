@@ -1,15 +1,11 @@
 #include "cli.h"
 
-#include "capture/explainers.h"
-#include "capture/heap_capture.h"
-#include "capture/interpreter.h"
-#include "capture/script_module.h"
-#include "snapshot/analysis.h"
-#include "snapshot/ignore_rules.h"
-#include "snapshot/report.h"
-#include "snapshot/tracemalloc_option.h"
+#include "script_command.h"
 
-#include <charconv>
+#include "snapshot/analysis.h"
+#include "snapshot/report.h"
+#include "snapshot/snapshot_file.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -26,28 +22,35 @@ namespace {
 
 const char kReportUsage[] =
     "Usage: leakscope-cli report [OPTIONS] [--] SCRIPT [ARGS...]\n"
+    "       leakscope-cli report [--format FORMAT] [--output FILE] [--ignore FILE] SNAPSHOT.lssnap\n"
     "\n"
     "Runs SCRIPT as __main__ in an embedded Python, exactly as `python3 SCRIPT ARGS` would, then\n"
     "collects garbage, captures the heap and reports the leak candidates: gc-tracked objects that no\n"
     "other object refers to. Suspects are the candidates no explanation covers and no ignore rule\n"
-    "matches.\n"
+    "matches. Each leakscope.snapshot() the script takes is summarised on stderr.\n"
+    "\n"
+    "Given a snapshot file instead (a name ending in .lssnap, or a file that starts as one does;\n"
+    "`leakscope-cli run` and leakscope.save() write them), reports that snapshot. After `--` the\n"
+    "argument is always a script.\n"
     "\n"
     "Options:\n"
     "  --format FORMAT   table (default; the suspects, for terminals), json or csv (every candidate)\n"
     "  --output FILE     write the report to FILE instead of standard output\n"
-    "  --no-collect      capture without running gc.collect() first\n"
+    "  --no-collect      capture without running gc.collect() first (a script only)\n"
     "  --tracemalloc[=DEPTH]\n"
     "                    trace allocations from the start (as python3 -X tracemalloc=DEPTH; DEPTH\n"
     "                    frames, default 10, 1 to 65535): each candidate's report then says where\n"
-    "                    it was allocated, innermost frame first. Slows the script and costs memory\n"
+    "                    it was allocated, innermost frame first. Slows the script and costs memory.\n"
+    "                    A script only: a snapshot file keeps the sites its capture recorded\n"
     "  --ignore FILE     ignore rules (repeatable; the first rule that matches wins): a candidate a\n"
     "                    rule matches is reported with that rule and is not a suspect. One rule a\n"
     "                    line, e.g. `type builtins.tuple repr \"(<built-in function from_param>*\"`\n"
     "                    (docs/ignore-rules.md); a bad line is skipped with a warning\n"
     "  -I                isolate the script from its environment, as python3 -I: ignore the PYTHON*\n"
     "                    variables and the user's site-packages, and leave the script's folder off\n"
-    "                    sys.path\n"
+    "                    sys.path (a script only)\n"
     "  -E                ignore the PYTHON* variables (PYTHONPATH, PYTHONHOME...), as python3 -E\n"
+    "                    (a script only)\n"
     "  -h, --help        this help\n"
     "\n"
     "Without -I or -E, the environment counts as it does for python3: PYTHONPATH, the user's\n"
@@ -56,18 +59,15 @@ const char kReportUsage[] =
     "\n"
     "Exit status: the script's (0, sys.exit(n), 1 for an uncaught exception, 130 for Ctrl+C);\n"
     "2 when the script cannot run (missing, unreadable, syntax error), an --ignore file cannot be read,\n"
-    "or on a usage error.\n";
+    "a snapshot file cannot be read, or on a usage error. A snapshot file's report exits with 0.\n";
 
 struct ReportArguments
 {
     ReportFormat format = ReportFormat::Table;
     std::string output;
-    bool collect = true;
-    unsigned tracemallocDepth = 0;
-    bool isolated = false;          // -I
-    bool ignoreEnvironment = false; // -E
-    std::vector<std::string> ignoreFiles; // in the order given: earlier files' rules come first
-    std::vector<std::string> argv;        // script and its arguments
+    ScriptOptions script;
+    std::string snapshotFile; // set instead of script.argv when a saved snapshot is reported
+    std::string scriptOnlyOption; // the first option given that only a script run can honour
 };
 
 int usageError(const std::string& message)
@@ -80,6 +80,7 @@ int usageError(const std::string& message)
 int parse(int argc, char** argv, ReportArguments& args)
 {
     int i = 0;
+    bool dashDash = false;
     for (; i < argc; ++i) {
         const std::string_view arg = argv[i];
         auto value = [&](std::string& out) {
@@ -95,22 +96,20 @@ int parse(int argc, char** argv, ReportArguments& args)
         };
         if (arg == "--") {
             ++i;
+            dashDash = true;
             break;
         }
         if (arg == "-h" || arg == "--help") {
             std::fputs(kReportUsage, stdout);
             return 0;
         }
-        if (arg == "--no-collect") {
-            args.collect = false;
-        } else if (arg == "-I") {
-            args.isolated = true;
-        } else if (arg == "-E") {
-            args.ignoreEnvironment = true;
-        } else if (const std::optional<unsigned> depth = parseTracemallocOption(arg)) {
-            if (*depth == 0)
-                return usageError(tracemallocDepthError(arg));
-            args.tracemallocDepth = *depth;
+        std::string error;
+        const OptionResult taken = takeScriptOption(arg, value, args.script, error);
+        if (taken == OptionResult::Error)
+            return usageError(error);
+        if (taken == OptionResult::Taken) {
+            if (args.scriptOnlyOption.empty() && arg.rfind("--ignore", 0) != 0)
+                args.scriptOnlyOption = std::string(arg);
         } else if (arg == "--format" || arg.rfind("--format=", 0) == 0) {
             std::string name;
             if (!value(name))
@@ -122,21 +121,27 @@ int parse(int argc, char** argv, ReportArguments& args)
         } else if (arg == "--output" || arg.rfind("--output=", 0) == 0) {
             if (!value(args.output) || args.output.empty())
                 return usageError("--output needs a file name");
-        } else if (arg == "--ignore" || arg.rfind("--ignore=", 0) == 0) {
-            std::string file;
-            if (!value(file) || file.empty())
-                return usageError("--ignore needs a file name");
-            args.ignoreFiles.push_back(std::move(file));
         } else if (arg.size() > 1 && arg[0] == '-') {
             return usageError("unknown option '" + std::string(arg) + "'");
         } else {
-            break; // the script: everything from here belongs to it
+            break; // the script or the snapshot file: everything after a script belongs to it
         }
     }
+    if (i >= argc)
+        return usageError("no script or snapshot file given");
+    // After "--" it is always a script, as it always was.
+    if (!dashDash && isSnapshotFile(argv[i])) {
+        args.snapshotFile = argv[i];
+        if (i + 1 < argc)
+            return usageError("'" + args.snapshotFile + "' is a snapshot file, which takes no arguments (got '"
+                              + argv[i + 1] + "')");
+        if (!args.scriptOnlyOption.empty())
+            return usageError(args.scriptOnlyOption + " applies to running a script, and '" + args.snapshotFile
+                              + "' is a snapshot file");
+        return -1;
+    }
     for (; i < argc; ++i)
-        args.argv.emplace_back(argv[i]);
-    if (args.argv.empty())
-        return usageError("no script given");
+        args.script.argv.emplace_back(argv[i]);
     return -1;
 }
 
@@ -177,58 +182,58 @@ std::string writeFile(const std::string& output, const std::string& text)
     return {};
 }
 
-// Reads the --ignore files before the script runs, so a wrong path fails at once. A file that cannot
-// be read stops the run (false, after one line on stderr); a bad line only costs its own rule.
-bool loadIgnoreRules(const std::vector<std::string>& files, IgnoreRules& rules)
+// Writes the report to --output or standard output; false after saying why on stderr.
+bool writeReport(const ReportArguments& args, const HeapAnalysis& analysis, double seconds)
 {
-    for (const std::string& file : files) {
-        try {
-            ParsedIgnoreRules parsed = readIgnoreRulesFile(file);
-            for (const RuleError& error : parsed.errors)
-                std::fprintf(stderr, "leakscope-cli: warning: %s; line skipped\n", formatRuleError(error).c_str());
-            rules.append(std::move(parsed.rules));
-        } catch (const std::exception& error) {
-            std::fprintf(stderr, "leakscope-cli: %s\n", error.what());
-            return false;
-        }
+    const std::string text = formatReport(analysis, args.format, seconds);
+    if (args.output.empty()) {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+    } else if (auto error = writeFile(args.output, text); !error.empty()) {
+        std::fprintf(stderr, "leakscope-cli: %s\n", error.c_str());
+        return false;
     }
     return true;
 }
 
-// leakscope.snapshot()/pause() in a reported script: each capture is summarised on stderr (saving
-// them to files comes with snapshot files); a pause cannot wait for anyone and goes on at once.
-class ReportHooks : public capture::ScriptHooks
+// The report of the heap as the script left it.
+class ReportCommand : public ScriptCommand
 {
 public:
-    ReportHooks(const capture::Baseline& baseline, const IgnoreRules* rules)
-        : m_baseline(baseline)
-        , m_rules(rules)
+    ReportCommand(const ReportArguments& args, const IgnoreRules* rules)
+        : ScriptCommand(args.script, rules)
+        , m_args(args)
     {
     }
 
-    bool snapshot(const std::string& label, bool pause, std::string& error, bool&) override
+protected:
+    bool finish(const SnapshotPtr&, const HeapAnalysis& analysis, double seconds) override
     {
-        try {
-            capture::CaptureOptions options;
-            options.label = label;
-            options.baseline = &m_baseline;
-            const SnapshotPtr snapshot = capture::captureHeap(options);
-            const HeapAnalysis analysis(*snapshot, m_rules);
-            std::fprintf(stderr, "leakscope: %s '%s': %zu objects, %zu candidates, %zu suspects%s\n",
-                         pause ? "pause" : "snapshot", label.c_str(), snapshot->objectCount(),
-                         analysis.candidates().size(), analysis.suspectCount(),
-                         pause ? " (leakscope-cli does not stop; the script goes on)" : "");
-            return true;
-        } catch (const std::exception& e) {
-            error = std::string("leakscope: capture failed: ") + e.what();
-            return false;
-        }
+        return writeReport(m_args, analysis, seconds);
     }
 
 private:
-    const capture::Baseline& m_baseline;
-    const IgnoreRules* m_rules;
+    const ReportArguments& m_args;
 };
+
+// A saved snapshot: its capture time as recorded, plus this analysis.
+int reportSnapshotFile(const ReportArguments& args, const IgnoreRules* rules)
+{
+    SnapshotPtr snapshot;
+    try {
+        snapshot = loadSnapshotFile(args.snapshotFile);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "leakscope-cli: %s\n", error.what());
+        return kUsageError;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const HeapAnalysis analysis(*snapshot, rules);
+    if (rules)
+        warnRuleLimits(analysis, *rules);
+    const double seconds = snapshot->info().captureSeconds
+        + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return writeReport(args, analysis, seconds) ? 0 : kUsageError;
+}
 
 } // namespace
 
@@ -248,57 +253,13 @@ int reportCommand(int argc, char** argv)
         }
     }
     IgnoreRules rules;
-    if (!loadIgnoreRules(args.ignoreFiles, rules))
+    if (!loadIgnoreRules(args.script.ignoreFiles, rules))
         return kUsageError;
-    const IgnoreRules* ignoreRules = args.ignoreFiles.empty() ? nullptr : &rules;
-
-    try {
-        capture::InterpreterOptions interpreterOptions;
-        interpreterOptions.argv = args.argv;
-        interpreterOptions.tracemallocDepth = args.tracemallocDepth;
-        interpreterOptions.isolated = args.isolated;
-        interpreterOptions.ignoreEnvironment = args.ignoreEnvironment;
-        capture::Interpreter interpreter(interpreterOptions);
-        // What is unreferenced before the script runs belongs to the interpreter, not to the script.
-        interpreter.collectGarbage();
-        const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap(capture::baselineCaptureOptions()));
-        ReportHooks hooks(baseline, ignoreRules);
-        capture::setScriptHooks(&hooks);
-        const capture::ScriptOutcome outcome = interpreter.runMainScript();
-        capture::setScriptHooks(nullptr);
-        if (outcome.kind == capture::ScriptOutcome::Kind::NotRun) {
-            std::fprintf(stderr, "leakscope-cli: %s\n", outcome.message.c_str());
-            interpreter.finalize();
-            return kUsageError;
-        }
-        interpreter.flushStdio();
-        if (args.collect)
-            interpreter.collectGarbage();
-
-        const auto start = std::chrono::steady_clock::now();
-        capture::CaptureOptions options;
-        options.baseline = &baseline;
-        const SnapshotPtr snapshot = capture::captureHeap(options);
-        const HeapAnalysis analysis(*snapshot, ignoreRules);
-        for (const RuleLimitHit& hit : analysis.ruleLimitHits())
-            std::fprintf(stderr, "leakscope-cli: warning: %s\n", formatRuleLimitHit(rules.rules()[hit.rule], hit).c_str());
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-        const std::string text = formatReport(analysis, args.format, seconds);
-        if (args.output.empty()) {
-            std::fwrite(text.data(), 1, text.size(), stdout);
-            std::fflush(stdout);
-        } else if (auto error = writeFile(args.output, text); !error.empty()) {
-            std::fprintf(stderr, "leakscope-cli: %s\n", error.c_str());
-            interpreter.finalize();
-            return kUsageError;
-        }
-        const int finalStatus = interpreter.finalize();
-        return outcome.exitCode != 0 ? outcome.exitCode : finalStatus;
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "leakscope-cli: %s\n", error.what());
-        return kUsageError;
-    }
+    const IgnoreRules* ignoreRules = args.script.ignoreFiles.empty() ? nullptr : &rules;
+    if (!args.snapshotFile.empty())
+        return reportSnapshotFile(args, ignoreRules);
+    ReportCommand command(args, ignoreRules);
+    return command.run();
 }
 
 } // namespace leakscope::cli

@@ -61,13 +61,10 @@ void DetailsPanel::updateFetchButton()
     const int shown = m_session ? m_session->shownIndex() : -1;
     const bool live = m_object && m_session->isFromCurrentTarget(shown);
     m_ui->fetchLiveRepr->setEnabled(live && m_session->isConnected());
-    // Why not, when the button cannot say it by itself: the process is another one, or gone.
+    // Why not, when the button cannot say it by itself: a file, another process, or one gone.
     QString why;
-    if (m_object && !live) {
-        why = m_session->snapshotOrigin(shown).run < m_session->runCount()
-            ? tr("This snapshot comes from an earlier run: its process is gone.")
-            : tr("The interpreter that took this snapshot is gone: there is no live object to ask about.");
-    }
+    if (m_object && !live)
+        why = m_session->whyNotLive(shown);
     m_ui->fetchNote->setText(why);
     m_ui->fetchNote->setVisible(!why.isEmpty());
     m_ui->fetchLiveRepr->setToolTip(why.isEmpty()

@@ -88,6 +88,7 @@ MainWindow::MainWindow(QWidget* parent)
     connectSession();
     connectPages();
     connectRules();
+    setUpFiles();
 
     readSettings();
     updateRulesStatus(true);
@@ -171,8 +172,10 @@ void MainWindow::connectSession()
         m_progress->show();
     });
     connect(m_session, &Session::snapshotReceived, this, [this] { m_progress->setFormat(tr("analysing")); });
-    connect(m_session, &Session::snapshotAdded, this, [this] {
-        if (!m_session->isSnapshotPending())
+    // However the capture ends (stored, failed, cancelled, the interpreter gone, a new run), the
+    // progress goes with it.
+    connect(m_session, &Session::captureUnderwayChanged, this, [this](bool underway) {
+        if (!underway)
             hideProgress();
     });
     connect(m_session, &Session::shownSnapshotChanged, this, [this](int index, bool keepView) {
@@ -183,6 +186,10 @@ void MainWindow::connectSession()
         if (origin.run > 0) {
             const QString script = origin.script.isEmpty() ? origin.description : QFileInfo(origin.script).fileName();
             setWindowTitle(tr("%1 (run %2) — LeakScope").arg(script).arg(origin.run));
+        } else if (origin.isFromFile()) {
+            setWindowTitle(tr("%1 — LeakScope").arg(QFileInfo(origin.file).fileName()));
+        } else if (index < 0) {
+            setWindowTitle(tr("LeakScope")); // every snapshot closed
         }
         showAnalysis(keepView);
     });
@@ -415,8 +422,11 @@ void MainWindow::requestSnapshot()
 void MainWindow::showPendingCapture(bool pending)
 {
     m_cancelProgress->setVisible(pending);
-    if (!pending)
+    if (!pending) {
+        if (!m_session->isCaptureUnderway())
+            hideProgress();
         return; // the progress stays while the snapshot that arrived is analysed
+    }
     m_progress->setValue(0);
     m_progress->setFormat(tr("capturing"));
     m_progress->show();
@@ -513,6 +523,10 @@ void MainWindow::writeSettings() const
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (!confirmClose()) {
+        event->ignore();
+        return;
+    }
     writeSettings();
     m_session->terminate();
     event->accept();

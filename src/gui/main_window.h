@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gui/recent_files.h"
 #include "gui/run_history.h"
 #include "models/navigation_history.h"
 #include "target/target.h"
@@ -10,6 +11,9 @@
 #include <memory>
 #include <optional>
 
+class QDragEnterEvent;
+class QDragMoveEvent;
+class QDropEvent;
 class QLabel;
 class QProgressBar;
 class QSettings;
@@ -50,13 +54,34 @@ public:
     // The target, the snapshots and their analyses.
     Session* session() const { return m_session; }
 
+    // main_window_files.cpp: snapshot files.
+    // Opens snapshot files (.lssnap) in the session, in order, off the GUI thread; one message names
+    // those that could not be opened. What File ▸ Open Snapshot…, Open Recent, a drop and the command
+    // line do.
+    void openSnapshotFiles(const QStringList& paths);
+    // Save Snapshot As… for snapshot index: asks where (in the last folder used, named after its
+    // label), then saves it off the GUI thread. False when nothing is saved (the user cancelled).
+    bool saveSnapshotAs(int index);
+    // Closes the snapshots (session indexes); asks first when one of them is not saved.
+    void closeSnapshots(const QList<int>& indexes);
+    // The snapshot files opened or saved lately, most recent first (File ▸ Open Recent).
+    const QStringList& recentFiles() const { return m_recentFiles.files(); }
+
 Q_SIGNALS:
     // The analysis the session shows is in the pages: the candidates listed and the current one's
     // details. Emitted for each snapshot shown and each new analysis of it (other ignore rules).
     void analysisDisplayed();
+    // View ▸ Compare Snapshots… (or Compare in the snapshot list): the user wants snapshot before
+    // compared with snapshot after (session indexes, before < after). Whoever shows comparisons
+    // connects here.
+    void compareRequested(int before, int after);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    // Snapshot files dropped on the window open.
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
     // The mouse's back and forward buttons, over any widget of the window.
     bool eventFilter(QObject* watched, QEvent* event) override;
     void showEvent(QShowEvent* event) override;
@@ -99,6 +124,23 @@ private:
     void rebuildRecentMenu();
     void readSettings();
     void writeSettings() const;
+    // main_window_files.cpp: Open, Save As, Open Recent, the snapshot list, Compare, the file progress.
+    void setUpFiles();
+    void chooseAndOpen();
+    void rememberFile(const QString& path);
+    void rebuildRecentFilesMenu();
+    void openRecentFile(const QString& path);
+    void updateFileActions();
+    void updateFileProgress();
+    void requestCompare();
+    // A message about files that does not stop the window (the user reads it when done).
+    void showFileMessage(const QString& title, const QString& text);
+    // Before the window closes: true when nothing unsaved would be lost, or the user says to discard
+    // it. Save All… saves them and closes the window once they are saved.
+    bool confirmClose();
+    // Saves the snapshots, asking where: a file for one, a folder for several; false when the user
+    // cancelled.
+    bool saveAll(const QList<int>& indexes);
     // main_window_rules.cpp: the rules file, its status, the rules editor and "Ignore Objects Like This".
     void connectRules();
     // Shows the rules' status; announce: their first problem in the status bar as well.
@@ -141,6 +183,11 @@ private:
     std::optional<NavigationEntry> m_pendingEntry; // Back or Forward into another snapshot, shown with it
     bool m_syncingTable = false; // the table's row moves now follow the current object, not the user
     bool m_firstRunLayoutPending = false; // applied at the first show
+    RecentFiles m_recentFiles;
+    QString m_lastFolder; // where the last snapshot file was opened or saved
+    QProgressBar* m_fileProgress = nullptr; // busy while a file is opened or saved
+    bool m_closeAfterSaving = false; // Save All… on closing: close once the saves are done
+    bool m_closeConfirmed = false;
 };
 
 } // namespace leakscope

@@ -196,6 +196,11 @@ void MainWindow::applyFirstRunLayout()
     m_ui->outputDock->setFloating(false);
     addDockWidget(Qt::BottomDockWidgetArea, m_ui->outputDock);
     m_ui->outputDock->show();
+    // The snapshot list beside the output, a third of the width.
+    m_ui->snapshotListDock->setFloating(false);
+    splitDockWidget(m_ui->outputDock, m_ui->snapshotListDock, Qt::Horizontal);
+    m_ui->snapshotListDock->show();
+    resizeDocks({m_ui->outputDock, m_ui->snapshotListDock}, {width() * 2 / 3, width() / 3}, Qt::Horizontal);
     addToolBar(Qt::TopToolBarArea, m_ui->toolBar);
     m_ui->toolBar->show();
 

@@ -2,6 +2,7 @@
 
 #include "models/model_text.h"
 #include "snapshot/findings.h"
+#include "snapshot/text.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFileInfo>
@@ -144,7 +145,7 @@ QString objectLink(ObjectIndex object)
 
 QString offsetText(std::uint64_t offset)
 {
-    return QStringLiteral("+%1 (0x%2)").arg(offset).arg(offset, 0, 16);
+    return QString::fromStdString(formatOffset(offset));
 }
 
 QUrl sourceLink(const QString& file, int line)
@@ -224,10 +225,17 @@ QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
                               QString::fromStdString(formatAddress(type.address)))
                    + QStringLiteral("</small>"));
     html += row(tr("Size"), tr("%L1 bytes").arg(s.size(object)));
-    html += row(tr("Refcount"), QString::number(s.refcount(object)));
+    // A static or immortal object's refcount counts no references: its surplus would be a billion
+    // references that nobody leaked.
+    const bool immortal = a.hasImmortalRefcount(object);
+    html += row(tr("Refcount"), immortal ? tr("immortal <small>(%L1: a statically allocated or immortal object, whose "
+                                              "refcount counts no references)</small>").arg(s.refcount(object))
+                                         : QString::number(s.refcount(object)));
     html += row(tr("Referrers found"), QString::number(a.referrerCount(object)));
-    html += row(tr("Surplus"), QString::number(a.surplus(object)) + QStringLiteral(" <small>")
-                   + tr("(references that no object in the snapshot accounts for)") + QStringLiteral("</small>"));
+    html += row(tr("Surplus"), immortal ? tr("immortal <small>(none to measure: its refcount counts no references)</small>")
+                                        : QString::number(a.surplus(object)) + QStringLiteral(" <small>")
+                                              + tr("(references that no object in the snapshot accounts for)")
+                                              + QStringLiteral("</small>"));
     html += row(tr("Referents"), QString::number(s.referents(object).size()));
     if (!s.isGcTracked(object))
         html += row(tr("Tracking"), tr("not tracked by the collector: never a candidate"));

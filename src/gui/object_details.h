@@ -20,7 +20,7 @@ namespace leakscope {
 // source line when that file exists here) are links that sourceOfLink() reads back.
 QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object);
 
-// An offset into an object's memory, as the details write every one: "+136 (0x88)".
+// An offset into an object's memory, as the details write every one: formatOffset(), "+136 (0x88)".
 QString offsetText(std::uint64_t offset);
 
 // The link to an object that objectOfLink() reads back: "object:12".

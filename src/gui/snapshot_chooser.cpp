@@ -17,6 +17,12 @@ void SnapshotChooser::setSession(Session* session)
 {
     m_session = session;
     connect(session, &Session::snapshotAdded, this, &SnapshotChooser::addSnapshot);
+    connect(session, &Session::snapshotChanged, this, [this](int index) { setItemText(index, textOf(index)); });
+    connect(session, &Session::snapshotRemoved, this, [this](int index) {
+        const QSignalBlocker quiet(this); // the session has chosen what it shows next
+        removeItem(index);
+        setCurrentIndex(m_session->shownIndex());
+    });
     connect(session, &Session::shownSnapshotChanged, this, [this](int index) {
         const QSignalBlocker quiet(this); // the session knows already
         setCurrentIndex(index);
@@ -24,14 +30,20 @@ void SnapshotChooser::setSession(Session* session)
     connect(this, &QComboBox::currentIndexChanged, session, &Session::showSnapshot);
 }
 
-void SnapshotChooser::addSnapshot(int index)
+QString SnapshotChooser::textOf(int index) const
 {
     const qint64 capturedAt = m_session->analyzedSnapshot(index)->snapshot().info().capturedAtMs;
     const QString time = QDateTime::fromMSecsSinceEpoch(capturedAt).toString(QStringLiteral("HH:mm:ss"));
-    const QSignalBlocker quiet(this); // the session shows it next
-    // Named after its script and run: snapshots of every run of the session stay listed together.
+    // Named after its script and run (or its file): snapshots of every run of the session stay listed
+    // together.
     const QString title = m_session->snapshotTitle(index);
-    insertItem(index, tr("%1 — %2").arg(title.isEmpty() ? m_session->snapshotLabel(index) : title, time));
+    return tr("%1 — %2").arg(title.isEmpty() ? m_session->snapshotLabel(index) : title, time);
+}
+
+void SnapshotChooser::addSnapshot(int index)
+{
+    const QSignalBlocker quiet(this); // the session shows it next
+    insertItem(index, textOf(index));
 }
 
 } // namespace leakscope

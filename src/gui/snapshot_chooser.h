@@ -7,7 +7,7 @@ namespace leakscope {
 class Session;
 
 // The snapshots of a session, each named with the time it was captured, the one shown current:
-// choosing another asks the session to show it.
+// choosing another asks the session to show it. Renamed and closed snapshots follow.
 class SnapshotChooser : public QComboBox
 {
     Q_OBJECT
@@ -19,6 +19,7 @@ public:
 
 private:
     void addSnapshot(int index);
+    QString textOf(int index) const;
 
     Session* m_session = nullptr;
 };

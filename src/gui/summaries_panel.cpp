@@ -9,8 +9,10 @@
 #include <QtCore/QSortFilterProxyModel>
 #include <QtGui/QKeyEvent>
 #include <QtWidgets/QHeaderView>
+#include <QtWidgets/QStyle>
 
 #include <algorithm>
+#include <array>
 
 namespace leakscope {
 
@@ -56,7 +58,12 @@ SummariesPanel::SummariesPanel(QWidget* parent)
     m_typesSorted->setSortRole(SortRole);
     m_ui->typesView->setModel(m_typesSorted);
     m_ui->typesView->sortByColumn(TypeSummaryModel::SuspectsColumn, Qt::DescendingOrder);
-    m_ui->typesView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_ui->typesView->setTextElideMode(Qt::ElideMiddle); // "builtins…Request": module and class both show
+    QHeaderView* typesHeader = m_ui->typesView->horizontalHeader();
+    typesHeader->setTextElideMode(Qt::ElideRight);
+    typesHeader->setSectionResizeMode(QHeaderView::Interactive);
+    typesHeader->setSectionResizeMode(TypeSummaryModel::TypeColumn, QHeaderView::Stretch);
+    m_ui->typesView->viewport()->installEventFilter(this); // fitted again as the pane's width changes
     m_ui->explanationsView->setModel(m_explanations);
     m_ui->explanationsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_ui->explanationsView->horizontalHeader()->setSectionResizeMode(
@@ -140,8 +147,55 @@ void SummariesPanel::setAnalysis(AnalyzedSnapshotPtr analyzed)
     m_explanations->setSnapshot(analyzed);
     m_libraries->setSnapshot(std::move(analyzed));
     restoreChoice(typeNames, groups, libraryPaths);
-    m_ui->typesView->resizeColumnsToContents();
-    m_ui->typesView->setColumnWidth(TypeSummaryModel::TypeColumn, std::min(m_ui->typesView->columnWidth(0), 170));
+    fitTypeColumns();
+}
+
+bool SummariesPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_ui->typesView->viewport() && event->type() == QEvent::Resize)
+        fitTypeColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+void SummariesPanel::fitTypeColumns()
+{
+    QTableView* view = m_ui->typesView;
+    QHeaderView* header = view->horizontalHeader();
+    // As the item delegate pads a cell's text, plus the grid line.
+    const int padding = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1) + 2;
+    const QFontMetrics cells(view->font());
+    const QFontMetrics titles(header->font());
+    // Each count column's numbers in full, over every row (one per type: a few hundred at most), not
+    // only those in view: a wider number further down must not be cut when the table scrolls.
+    constexpr int kCounts = TypeSummaryModel::ColumnCount - TypeSummaryModel::CountColumn;
+    std::array<int, kCounts> least{};
+    std::array<int, kCounts> full{};
+    int leastSum = 0;
+    int fullSum = 0;
+    for (int k = 0; k < kCounts; ++k) {
+        const int column = TypeSummaryModel::CountColumn + k;
+        int numbers = 0;
+        for (int row = 0; row < m_types->rowCount(); ++row)
+            numbers = std::max(numbers, cells.horizontalAdvance(m_types->index(row, column).data().toString()));
+        // At least the first letters of the title: "Cand…" rather than a bare "…".
+        const QString title = m_types->headerData(column, Qt::Horizontal).toString();
+        least[k] = std::max(numbers, titles.horizontalAdvance(title.left(4) + QChar(0x2026))) + padding;
+        full[k] = std::max({least[k], numbers + padding, header->sectionSizeHint(column)});
+        leastSum += least[k];
+        fullSum += full[k];
+    }
+    const int available = view->viewport()->width();
+    const int typeLeast = std::max(header->minimumSectionSize(), cells.horizontalAdvance(QStringLiteral("builtins.dict")));
+    // Full titles when they fit beside the least type width; else each count column gets its numbers
+    // and a share of what is left in proportion to what its title lacks.
+    const int spare = std::max(0, available - typeLeast - leastSum);
+    const int lacking = fullSum - leastSum;
+    for (int k = 0; k < kCounts; ++k) {
+        const int width = spare >= lacking || lacking == 0
+            ? full[k]
+            : least[k] + static_cast<int>(static_cast<qint64>(full[k] - least[k]) * spare / lacking);
+        header->resizeSection(TypeSummaryModel::CountColumn + k, width);
+    }
 }
 
 void SummariesPanel::restoreChoice(

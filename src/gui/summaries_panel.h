@@ -64,12 +64,19 @@ public:
     void clearChosenGroups();
     void clearChosenLibraries();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 Q_SIGNALS:
     void typesChosen(const QSet<leakscope::TypeIndex>& types);
     void groupsChosen(const std::vector<leakscope::CandidateGroupKey>& groups);
     void librariesChosen(const QSet<leakscope::StringId>& libraries);
 
 private:
+    // The Types table fits its pane, however narrow: every count column shows its numbers in full
+    // (and its title when there is room, else as much of it as fits, the rest in its tooltip), and the
+    // type names take the width left, elided in the middle with the full name as tooltip.
+    void fitTypeColumns();
     QSet<TypeIndex> chosenTypes() const;
     std::vector<CandidateGroupKey> chosenGroups() const;
     QSet<StringId> chosenLibraries() const;

@@ -121,17 +121,16 @@ public:
             quickExit(0); // the GUI side is gone
     }
 
-    bool snapshot(const std::string& label, bool pause, std::string& error, bool& interrupted) override
+    // leakscope.snapshot(), pause() and save() in the script (which saved the file already, when asked).
+    SnapshotPtr capture(const std::string& label) override { return capture(0, label); }
+
+    bool deliver(const capture::ScriptSnapshot& request, const SnapshotPtr& snapshot, capture::ScriptError& error) override
     {
-        SnapshotPtr snapshot;
-        try {
-            snapshot = capture(0, label);
-        } catch (const std::exception& e) {
-            error = std::string("capture failed: ") + e.what();
-            return false;
-        }
+        const bool pause = request.kind == capture::ScriptSnapshot::Kind::Pause;
+        bool interrupted = false;
         Py_BEGIN_ALLOW_THREADS // encoding and sending need no GIL; a pause waits without it
-        send(SnapshotReady{0, label, pause, encodeSnapshot(*snapshot)});
+        // A saved snapshot goes to the GUI too, named after its file: the user sees what was saved.
+        send(SnapshotReady{0, request.label, pause, encodeSnapshot(*snapshot)});
         if (pause) {
             std::unique_lock lock(m_mutex);
             m_paused = true;
@@ -141,6 +140,8 @@ public:
             interrupted = m_interrupt;
         }
         Py_END_ALLOW_THREADS
+        if (interrupted)
+            error.kind = capture::ScriptError::Kind::Interrupt;
         return !interrupted;
     }
 

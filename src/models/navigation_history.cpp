@@ -56,6 +56,30 @@ void NavigationHistory::clear()
     Q_EMIT changed();
 }
 
+void NavigationHistory::removeSnapshot(int snapshot)
+{
+    if (m_entries.empty())
+        return;
+    std::vector<NavigationEntry> kept;
+    kept.reserve(m_entries.size());
+    std::size_t current = kNone;
+    for (std::size_t k = 0; k < m_entries.size(); ++k) {
+        NavigationEntry entry = m_entries[k];
+        if (entry.snapshot != snapshot) {
+            if (entry.snapshot > snapshot)
+                --entry.snapshot;
+            // Two entries that the removed ones kept apart may be the same now: one is enough.
+            if (kept.empty() || !(kept.back() == entry))
+                kept.push_back(entry);
+        }
+        if (k <= m_current && !kept.empty())
+            current = kept.size() - 1;
+    }
+    m_entries = std::move(kept);
+    m_current = m_entries.empty() ? kNone : (current == kNone ? 0 : current);
+    Q_EMIT changed();
+}
+
 void NavigationHistory::setLimit(std::size_t limit)
 {
     m_limit = std::max<std::size_t>(limit, 1);

@@ -44,6 +44,9 @@ public:
     std::optional<NavigationEntry> current() const;
     const std::vector<NavigationEntry>& entries() const { return m_entries; }
     void clear();
+    // Snapshot snapshot is gone and the later ones moved down by one: its entries are dropped (the
+    // current one becomes the nearest entry before it that is left) and the later ones renumbered.
+    void removeSnapshot(int snapshot);
 
     void setLimit(std::size_t limit);
     std::size_t limit() const { return m_limit; }

@@ -7,10 +7,16 @@ namespace leakscope {
 TypeSummaryModel::TypeSummaryModel(QObject* parent)
     : SummaryTableModel(
         {
-            textColumn(tr("Type"), {},
-                       [](const AnalyzedSnapshot& analyzed, const TypeSummaryRow& row) {
-                           return toQString(analyzed.snapshot().typeName(row.type));
-                       }),
+            // The full name as tooltip too: a narrow table elides it.
+            textColumn(
+                tr("Type"), {},
+                [](const AnalyzedSnapshot& analyzed, const TypeSummaryRow& row) {
+                    return toQString(analyzed.snapshot().typeName(row.type));
+                },
+                {},
+                [](const AnalyzedSnapshot& analyzed, const TypeSummaryRow& row) {
+                    return toQString(analyzed.snapshot().typeName(row.type));
+                }),
             countColumn(tr("Count"), tr("Objects of the type in the snapshot"),
                         [](const TypeSummaryRow& row) { return row.count; }),
             countColumn(tr("Bytes"), tr("Bytes those objects occupy themselves"),

@@ -5,7 +5,7 @@
 namespace leakscope {
 
 // One row per type present in a snapshot (HeapAnalysis::typeSummary(), by type index): how many
-// objects and bytes, how many leak candidates and suspects.
+// objects and bytes, how many leak candidates and suspects. The type's name is its tooltip as well.
 class TypeSummaryModel final : public SummaryTableModel<TypeSummaryRow>
 {
     Q_OBJECT

@@ -64,6 +64,7 @@ void Session::start(std::unique_ptr<Target> target, const QString& description, 
     }
     m_pendingDescribe = 0;
     m_interruptTimer.stop();
+    m_scriptCapturing = false; // the old target's capture is for no one now
     setPendingSnapshot(0);
     RunRecord record;
     record.description = description;
@@ -95,6 +96,10 @@ void Session::connectTarget()
         Q_EMIT outputReceived(channel, text);
     });
     connect(target, &Target::progress, this, [this](quint32 id, int permille, const QString& message) {
+        if (id == 0 && !m_scriptCapturing) {
+            m_scriptCapturing = true;
+            updateCaptureUnderway();
+        }
         if (id == 0 || id == m_pendingSnapshot)
             Q_EMIT captureProgress(permille, message);
     });
@@ -114,8 +119,11 @@ void Session::connectTarget()
     });
     connect(target, &Target::requestFailed, this, [this](quint32 id, const QString& message) {
         say(tr("Request failed: %1").arg(message));
+        if (id == 0)
+            m_scriptCapturing = false;
         if (id == m_pendingSnapshot)
             setPendingSnapshot(0);
+        updateCaptureUnderway();
     });
     connect(target, &Target::objectDescribed, this, [this](quint32 id, const LiveObject& object) {
         if (id != m_pendingDescribe)
@@ -126,7 +134,9 @@ void Session::connectTarget()
     connect(target, &Target::lost, this, [this](const QString& reason, const QByteArray&) {
         say(tr("The interpreter is gone: %1. Snapshots taken so far are kept.").arg(reason));
         Q_EMIT targetLost(reason);
+        m_scriptCapturing = false;
         setPendingSnapshot(0);
+        updateCaptureUnderway();
     });
 }
 
@@ -136,6 +146,16 @@ void Session::setPendingSnapshot(quint32 requestId)
     m_pendingSnapshot = requestId;
     if (was != isSnapshotPending())
         Q_EMIT snapshotPendingChanged(isSnapshotPending());
+    updateCaptureUnderway();
+}
+
+void Session::updateCaptureUnderway()
+{
+    const bool underway = isSnapshotPending() || m_scriptCapturing || m_arrivingSnapshots > 0;
+    if (underway == m_captureUnderway)
+        return;
+    m_captureUnderway = underway;
+    Q_EMIT captureUnderwayChanged(underway);
 }
 
 bool Session::requestSnapshot()
@@ -206,9 +226,12 @@ void Session::onSnapshotReady(quint32 requestId, const QString& label, bool paus
     const QString shownLabel = (label.isEmpty() ? tr("snapshot") : label) + (paused ? tr(" (paused)") : QString());
     Q_EMIT snapshotReceived(shownLabel);
     ++m_arrivingSnapshots; // before the request ends, so that the session never looks settled meanwhile
+    if (requestId == 0)
+        m_scriptCapturing = false;
     ++m_runs.back().snapshotsReceived;
     if (requestId == m_pendingSnapshot)
         setPendingSnapshot(0);
+    updateCaptureUnderway();
     // The snapshot's run is the current one now; another may have started when its analysis is done.
     const int run = runCount();
     const qint64 pid = m_target->pid() ? m_target->pid() : snapshot->info().pid;
@@ -219,15 +242,21 @@ void Session::onSnapshotReady(quint32 requestId, const QString& label, bool paus
             --m_arrivingSnapshots;
             if (analyzed)
                 addSnapshot(shownLabel, run, pid, std::move(analyzed));
+            updateCaptureUnderway();
         });
 }
 
-void Session::addSnapshot(const QString& label, int run, qint64 pid, AnalyzedSnapshotPtr analyzed)
+void Session::addSnapshot(const QString& label, int run, qint64 pid, AnalyzedSnapshotPtr analyzed,
+                          const QString& openedFrom)
 {
     StoredSnapshot stored;
+    stored.id = m_nextId++;
     stored.label = label;
     stored.run = run;
     stored.pid = pid;
+    stored.openedFrom = openedFrom;
+    stored.file = openedFrom;
+    stored.saved = !openedFrom.isEmpty();
     stored.analyzed = std::move(analyzed);
     m_snapshots.push_back(std::move(stored));
     const int index = snapshotCount() - 1;
@@ -245,8 +274,10 @@ SnapshotOrigin Session::snapshotOrigin(int index) const
     if (index < 0 || index >= snapshotCount())
         return {};
     const StoredSnapshot& stored = m_snapshots[static_cast<std::size_t>(index)];
+    if (stored.run == 0)
+        return {0, {}, tr("opened from %1").arg(stored.openedFrom), stored.pid, stored.openedFrom};
     const RunRecord& run = m_runs[static_cast<std::size_t>(stored.run - 1)];
-    return {stored.run, run.script, run.description, stored.pid};
+    return {stored.run, run.script, run.description, stored.pid, {}};
 }
 
 bool Session::isFromCurrentTarget(int index) const
@@ -254,13 +285,16 @@ bool Session::isFromCurrentTarget(int index) const
     if (index < 0 || index >= snapshotCount() || !m_target)
         return false;
     const Target::State now = m_target->state();
-    return m_snapshots[static_cast<std::size_t>(index)].run == runCount() && now != Target::State::Lost
+    const int run = m_snapshots[static_cast<std::size_t>(index)].run;
+    return run > 0 && run == runCount() && now != Target::State::Lost
         && now != Target::State::Idle;
 }
 
 QString Session::snapshotTitle(int index) const
 {
     const SnapshotOrigin origin = snapshotOrigin(index);
+    if (origin.isFromFile())
+        return tr("%1 · %2").arg(QFileInfo(origin.file).fileName(), snapshotLabel(index));
     if (origin.run == 0)
         return {};
     const QString what = origin.script.isEmpty() ? origin.description : QFileInfo(origin.script).fileName();
@@ -374,11 +408,15 @@ void Session::refreshAnalysis(int index)
     Q_EMIT reanalysisStarted(index);
     runInBackground(
         this, [snapshot = stored.analyzed->snapshotPtr(), rules = m_rules] { return analyzeSnapshot(snapshot, rules); },
-        [this, index](AnalyzedSnapshotPtr analyzed) { onReanalysed(index, std::move(analyzed)); });
+        [this, id = stored.id](AnalyzedSnapshotPtr analyzed) { onReanalysed(id, std::move(analyzed)); });
 }
 
-void Session::onReanalysed(int index, AnalyzedSnapshotPtr analyzed)
+void Session::onReanalysed(quint64 id, AnalyzedSnapshotPtr analyzed)
 {
+    // Found by its id: snapshots closed meanwhile have moved it, or it is closed itself.
+    const int index = indexOfId(id);
+    if (index < 0)
+        return;
     StoredSnapshot& stored = m_snapshots[static_cast<std::size_t>(index)];
     if (stored.analysing && stored.analysingRules == analyzed->ignoreRules())
         stored.analysing = false;

@@ -7,6 +7,7 @@
 #include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 #include <QtCore/QTimer>
 
 #include <functional>
@@ -22,6 +23,9 @@ struct SnapshotOrigin
     QString script;      // the script's full path; empty when the run was started without one
     QString description; // what runs, as runStarted() said it
     qint64 pid = 0;      // the interpreter's process id; 0 when it was not known
+    QString file;        // a snapshot opened from a file: that file's full path (run is 0 then); else empty
+
+    bool isFromFile() const { return !file.isEmpty(); }
 };
 
 // One inspection session: the target running the user's script, the snapshots it sent (every one
@@ -60,6 +64,11 @@ public:
     // Stops waiting for the awaited snapshot: the host finishes it, and its answer is ignored.
     void cancelPendingSnapshot();
     bool isSnapshotPending() const { return m_pendingSnapshot != 0; }
+    // True while a capture is under way: a snapshot is awaited (isSnapshotPending()), the script is
+    // taking one of its own (its progress came, the snapshot not yet), or one arrived and is being
+    // analysed. Every way a capture can end clears it: the snapshot stored, the request failed or
+    // cancelled, the interpreter lost, a new run started.
+    bool isCaptureUnderway() const { return m_captureUnderway; }
     void continueScript();
     // Raises KeyboardInterrupt in the script. When the script still runs interruptGrace() later (C code
     // that never returns to the interpreter, a script that catches KeyboardInterrupt), the session says
@@ -80,6 +89,9 @@ public:
     bool describeObject(int snapshotIndex, ObjectIndex object);
     // The same for an object given by its address and its snapshot's type (address and name).
     void describeObject(quint64 address, quint64 typeAddress, const QString& typeName);
+    // Why snapshot index has no live process to ask (describeObject()), in a sentence for the user:
+    // opened from a file, of an earlier run, its interpreter gone. Empty when it has one.
+    QString whyNotLive(int index) const;
 
     // The rules to analyse with (null: none). Setting other rules analyses the shown snapshot again.
     void setRules(IgnoreRulesPtr rules);
@@ -125,10 +137,40 @@ public:
     AnalyzedSnapshotPtr analyzedSnapshot(int index) const;
     // Shows snapshot index, and analyses it with the current rules if it was analysed with others.
     void showSnapshot(int index);
-    // -1 before the first snapshot.
+    // -1 before the first snapshot, and once every snapshot is closed.
     int shownIndex() const { return m_shownIndex; }
     // The analysis of the snapshot shown; null before the first snapshot.
     AnalyzedSnapshotPtr shownSnapshot() const { return analyzedSnapshot(m_shownIndex); }
+
+    // Snapshot files (session_files.cpp). A snapshot opened from a file behaves as a captured one,
+    // except that it has no live process: its origin names the file and no run.
+    //
+    // Opens each file in turn, in the order given: loaded and analysed off the GUI thread, then stored
+    // (snapshotAdded()) and shown. A file that cannot be opened is said (fileOpenFailed()) and the
+    // others still open; filesOpened() sums up once none is left to open. A file already open is shown
+    // again rather than opened twice. The label is the one stored in the file, else the file's name.
+    void openSnapshotFiles(const QStringList& paths);
+    // True from openSnapshotFiles() until filesOpened().
+    bool isOpeningFiles() const { return m_openingFile || !m_openQueue.isEmpty(); }
+    // Saves snapshot index to path off the GUI thread (atomically: a failure leaves what was at path);
+    // snapshotSaved() or snapshotSaveFailed() follows. The snapshot then knows its file and is saved.
+    void saveSnapshot(int index, const QString& path);
+    // True while a save is under way.
+    bool isSaving() const { return m_savesUnderway > 0; }
+    // The file snapshot index was opened from or last saved to; empty when it has none.
+    QString snapshotFile(int index) const;
+    // True when snapshot index is in its file: opened from it or saved to it. A captured snapshot is
+    // unsaved until it is saved.
+    bool isSnapshotSaved(int index) const;
+    // The snapshots that closing the session would lose, in order.
+    QList<int> unsavedSnapshots() const;
+    // Gives snapshot index another label (blank: unchanged). The label names it in the session; the file
+    // keeps the label it was captured with.
+    void renameSnapshot(int index, const QString& label);
+    // Removes snapshot index from the session (whether saved or not: asking is the caller's business).
+    // The snapshots after it move down by one (snapshotRemoved()); when it was shown, the next one is
+    // shown (the previous one when it was the last; none when it was the only one).
+    void closeSnapshot(int index);
 
 Q_SIGNALS:
     // A target replaced the previous one; description says what it runs.
@@ -137,6 +179,8 @@ Q_SIGNALS:
     void stateChanged(leakscope::Target::State state);
     // isSnapshotPending() changed.
     void snapshotPendingChanged(bool pending);
+    // isCaptureUnderway() changed.
+    void captureUnderwayChanged(bool underway);
     void outputReceived(leakscope::Target::Channel channel, const QString& text);
     // What the session itself has to say in the output: the script ended, a request failed.
     void notice(const QString& text);
@@ -160,6 +204,24 @@ Q_SIGNALS:
     void objectDescribed(const leakscope::LiveObject& object);
     // The script still runs interruptGrace() after interrupt(): terminate() is what ends it.
     void interruptIgnored();
+    // Snapshot index's label, file or saved state changed.
+    void snapshotChanged(int index);
+    // Snapshot index was closed: those that came after it are one index lower now. When it was shown,
+    // shownSnapshotChanged() follows (with -1 when none is left).
+    void snapshotRemoved(int index);
+    // The file at path is being loaded and analysed; queued more wait after it.
+    void fileOpening(const QString& path, int queued);
+    // The file at path could not be opened; error names it and says why.
+    void fileOpenFailed(const QString& path, const QString& error);
+    // Every file asked for is opened or failed: opened of them were opened (or shown again), errors says
+    // why the others were not, one line each.
+    void filesOpened(int opened, const QStringList& errors);
+    // A save is under way (path) or, with an empty path, none is any more.
+    void savingChanged(const QString& path);
+    // Snapshot index is saved in path. (index is -1 when it was closed meanwhile.)
+    void snapshotSaved(int index, const QString& path);
+    // Snapshot index was not saved to path; error says why. What was at path is untouched.
+    void snapshotSaveFailed(int index, const QString& path, const QString& error);
 
 private:
     struct RunRecord
@@ -174,8 +236,12 @@ private:
     };
     struct StoredSnapshot
     {
+        quint64 id = 0; // unique in the session: finds it again after the indexes have moved
         QString label;
-        int run = 0; // 1-based
+        int run = 0; // 1-based; 0 for a snapshot opened from a file
+        QString openedFrom; // the file it was opened from; empty for a captured snapshot
+        QString file;       // the file it was opened from or last saved to
+        bool saved = false;
         qint64 pid = 0;
         AnalyzedSnapshotPtr analyzed; // with the rules of the time; never null
         bool analysing = false; // a new analysis with analysingRules runs
@@ -184,15 +250,24 @@ private:
 
     void connectTarget();
     void setPendingSnapshot(quint32 requestId);
+    // Emits captureUnderwayChanged() when isCaptureUnderway() is no longer what it was.
+    void updateCaptureUnderway();
     void onSnapshotReady(quint32 requestId, const QString& label, bool paused, const SnapshotPtr& snapshot);
-    void addSnapshot(const QString& label, int run, qint64 pid, AnalyzedSnapshotPtr analyzed);
+    // Stores and shows a new snapshot; openedFrom: the file it comes from (then saved, run 0).
+    void addSnapshot(const QString& label, int run, qint64 pid, AnalyzedSnapshotPtr analyzed,
+                     const QString& openedFrom = {});
+    // The index of the stored snapshot whose id is id; -1 when it was closed.
+    int indexOfId(quint64 id) const;
+    void openNextFile();
+    struct OpenedFile;
+    void onFileOpened(const QString& path, OpenedFile opened);
     // Says text in the output (notice()), and keeps it in the current run's output.
     void say(const QString& text);
     void keepOutput(OutputPiece::Kind kind, const QString& text);
     void onInterruptGraceOver();
     // Analyses snapshot index again when its analysis used other rules than the current ones.
     void refreshAnalysis(int index);
-    void onReanalysed(int index, AnalyzedSnapshotPtr analyzed);
+    void onReanalysed(quint64 id, AnalyzedSnapshotPtr analyzed);
 
     TargetFactory m_targetFactory;
     std::unique_ptr<Target> m_target;
@@ -202,9 +277,17 @@ private:
     quint32 m_pendingSnapshot = 0; // request whose answer is awaited; 0: none
     quint32 m_pendingDescribe = 0;
     int m_arrivingSnapshots = 0; // received, being analysed, not stored yet
+    bool m_scriptCapturing = false; // the script's own capture sent progress, not its snapshot yet
+    bool m_captureUnderway = false;
     std::vector<RunRecord> m_runs;
     int m_interruptGraceMs = kInterruptGraceMs;
     QTimer m_interruptTimer;
+    quint64 m_nextId = 1;
+    QStringList m_openQueue;  // files waiting to be opened, in order
+    bool m_openingFile = false; // one is being loaded and analysed
+    int m_filesOpened = 0;      // of the files asked for since the queue was last empty
+    QStringList m_openErrors;   // the same, the errors
+    int m_savesUnderway = 0;
 };
 
 } // namespace leakscope

@@ -46,6 +46,13 @@ void appendField(std::string& out, const char* key, Integer value)
     out += std::to_string(value);
 }
 
+// The surplus as the CSV and table reports write it: "immortal" for an object whose refcount counts
+// no references (HeapAnalysis::hasImmortalRefcount()).
+std::string surplusText(const HeapAnalysis& analysis, ObjectIndex i)
+{
+    return analysis.hasImmortalRefcount(i) ? std::string("immortal") : std::to_string(analysis.surplus(i));
+}
+
 void appendStringField(std::string& out, const char* key, std::string_view value)
 {
     out += '"';
@@ -203,6 +210,41 @@ std::vector<ObjectIndex> reportOrder(const HeapAnalysis& analysis)
     return order;
 }
 
+void appendJsonCandidateFields(std::string& out, const HeapAnalysis& analysis, ObjectIndex i)
+{
+    const Snapshot& s = analysis.snapshot();
+    appendStringField(out, "address", formatAddress(s.address(i)));
+    out += ", ";
+    appendStringField(out, "type", s.typeNameOf(i));
+    out += ", ";
+    appendField(out, "size", s.size(i));
+    out += ", ";
+    appendField(out, "refcount", s.refcount(i));
+    // An immortal object's refcount counts no references: it has no surplus to report.
+    const bool immortal = analysis.hasImmortalRefcount(i);
+    out += immortal ? ", \"immortal\": true, " : ", \"immortal\": false, ";
+    appendField(out, "referrers", analysis.referrerCount(i));
+    out += ", ";
+    if (immortal)
+        out += "\"surplus\": null";
+    else
+        appendField(out, "surplus", analysis.surplus(i));
+    out += ", ";
+    appendField(out, "referents", s.referents(i).size());
+    out += ", \"suspect\": ";
+    out += analysis.isSuspect(i) ? "true" : "false";
+    out += ", ";
+    appendExplanation(out, s, i);
+    out += ", ";
+    appendIgnoredBy(out, analysis, i);
+    out += ", ";
+    appendOrigin(out, s, s.typeOf(i));
+    out += ", ";
+    appendAllocatedAt(out, s, i);
+    out += ", ";
+    appendStringField(out, "repr", s.repr(i));
+}
+
 std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
 {
     const Snapshot& s = analysis.snapshot();
@@ -284,60 +326,66 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
     for (ObjectIndex i : reportOrder(analysis)) {
         out += first ? "\n  {" : ",\n  {";
         first = false;
-        appendStringField(out, "address", formatAddress(s.address(i)));
-        out += ", ";
-        appendStringField(out, "type", s.typeNameOf(i));
-        out += ", ";
-        appendField(out, "size", s.size(i));
-        out += ", ";
-        appendField(out, "refcount", s.refcount(i));
-        out += ", ";
-        appendField(out, "referrers", analysis.referrerCount(i));
-        out += ", ";
-        appendField(out, "surplus", analysis.surplus(i));
-        out += ", ";
-        appendField(out, "referents", s.referents(i).size());
-        out += ", \"suspect\": ";
-        out += analysis.isSuspect(i) ? "true" : "false";
-        out += ", ";
-        appendExplanation(out, s, i);
-        out += ", ";
-        appendIgnoredBy(out, analysis, i);
-        out += ", ";
-        appendOrigin(out, s, s.typeOf(i));
-        out += ", ";
-        appendAllocatedAt(out, s, i);
-        out += ", ";
-        appendStringField(out, "repr", s.repr(i));
+        appendJsonCandidateFields(out, analysis, i);
         out += '}';
     }
     out += "]}\n";
     return out;
 }
 
-std::string csvReport(const HeapAnalysis& analysis)
+std::string_view csvCandidateHeader()
+{
+    return "address,type,size,refcount,referrers,surplus,referents,suspect,explanation_kind,explanation_detail,"
+           "repr,ignored_by";
+}
+
+void appendCsvCandidateFields(std::string& out, const HeapAnalysis& analysis, ObjectIndex i)
 {
     const Snapshot& s = analysis.snapshot();
-    std::string out = "address,type,size,refcount,referrers,surplus,referents,suspect,explanation_kind,"
-                      "explanation_detail,repr,ignored_by\n";
+    const ExplanationRecord* e = s.explanation(i);
+    out += formatAddress(s.address(i));
+    out += ',';
+    appendCsvField(out, s.typeNameOf(i));
+    out += ',' + std::to_string(s.size(i)) + ',' + std::to_string(s.refcount(i)) + ','
+        + std::to_string(analysis.referrerCount(i)) + ',' + surplusText(analysis, i) + ','
+        + std::to_string(s.referents(i).size()) + ',' + (analysis.isSuspect(i) ? "true" : "false") + ',';
+    appendCsvField(out, e ? s.string(e->kind) : std::string_view());
+    out += ',';
+    appendCsvField(out, e ? s.string(e->detail) : std::string_view());
+    out += ',';
+    appendCsvField(out, s.repr(i));
+    out += ',';
+    appendCsvField(out, ruleWithLocation(analysis.ignoredBy(i)));
+}
+
+std::string csvReport(const HeapAnalysis& analysis)
+{
+    std::string out(csvCandidateHeader());
+    out += '\n';
     for (ObjectIndex i : reportOrder(analysis)) {
-        const ExplanationRecord* e = s.explanation(i);
-        out += formatAddress(s.address(i));
-        out += ',';
-        appendCsvField(out, s.typeNameOf(i));
-        out += ',' + std::to_string(s.size(i)) + ',' + std::to_string(s.refcount(i)) + ','
-            + std::to_string(analysis.referrerCount(i)) + ',' + std::to_string(analysis.surplus(i)) + ','
-            + std::to_string(s.referents(i).size()) + ',' + (analysis.isSuspect(i) ? "true" : "false") + ',';
-        appendCsvField(out, e ? s.string(e->kind) : std::string_view());
-        out += ',';
-        appendCsvField(out, e ? s.string(e->detail) : std::string_view());
-        out += ',';
-        appendCsvField(out, s.repr(i));
-        out += ',';
-        appendCsvField(out, ruleWithLocation(analysis.ignoredBy(i)));
+        appendCsvCandidateFields(out, analysis, i);
         out += '\n';
     }
     return out;
+}
+
+std::string tableCell(std::string_view text, std::size_t width, bool right)
+{
+    return padded(printable(text), width, right);
+}
+
+std::string tableCandidateHeader()
+{
+    return padded("ADDRESS", 18) + "  " + padded("TYPE", 28) + "  " + padded("SIZE", 7, true) + "  "
+        + padded("REFS", 5, true) + "  " + padded("SURPLUS", 8, true) + "  REPR";
+}
+
+std::string tableCandidateRow(const HeapAnalysis& analysis, ObjectIndex i)
+{
+    const Snapshot& s = analysis.snapshot();
+    return padded(formatAddress(s.address(i)), 18) + "  " + padded(printable(s.typeNameOf(i)), 28) + "  "
+        + padded(std::to_string(s.size(i)), 7, true) + "  " + padded(std::to_string(s.refcount(i)), 5, true) + "  "
+        + padded(surplusText(analysis, i), 8, true) + "  " + printable(elideUtf8(s.repr(i), 80));
 }
 
 std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std::size_t maxRows)
@@ -357,8 +405,7 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
     }
     if (analysis.suspectCount() > 0) {
         out += '\n';
-        out += padded("ADDRESS", 18) + "  " + padded("TYPE", 28) + "  " + padded("SIZE", 7, true) + "  "
-            + padded("REFS", 5, true) + "  " + padded("SURPLUS", 7, true) + "  REPR\n";
+        out += tableCandidateHeader() + '\n';
         std::size_t shown = 0;
         for (ObjectIndex i : reportOrder(analysis)) {
             if (!analysis.isSuspect(i))
@@ -368,10 +415,7 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
                     + " more suspects (use --format json or csv for all)\n";
                 break;
             }
-            out += padded(formatAddress(s.address(i)), 18) + "  " + padded(printable(s.typeNameOf(i)), 28) + "  "
-                + padded(std::to_string(s.size(i)), 7, true) + "  " + padded(std::to_string(s.refcount(i)), 5, true)
-                + "  " + padded(std::to_string(analysis.surplus(i)), 7, true) + "  "
-                + printable(elideUtf8(s.repr(i), 80)) + '\n';
+            out += tableCandidateRow(analysis, i) + '\n';
         }
         out += "\nSuspects by the library behind their type:\n";
         for (const LibraryRow& row : candidatesByLibrary(analysis)) {
@@ -389,8 +433,8 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
         out += "\nC fields that hold objects their traverse function does not report (cycles through them are\n"
                "never collected; the objects they hold are explained, not leaked):\n";
         for (const UntraversedField& field : fields) {
-            out += "  " + std::to_string(field.objects) + (field.objects == 1 ? " object" : " objects") + " held at +"
-                + std::to_string(field.offset) + " of ";
+            out += "  " + std::to_string(field.objects) + (field.objects == 1 ? " object" : " objects") + " held at "
+                + formatOffset(field.offset) + " of ";
             out += field.kind == ExplanationKind::ModuleState ? "the module state of " + printable(elideUtf8(s.repr(field.module), 60))
                                                 : std::to_string(field.holders) + " " + printable(s.typeName(field.holderType))
                                                       + (field.holders == 1 ? " object" : " objects");

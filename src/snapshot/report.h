@@ -30,4 +30,16 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
 
 std::string formatReport(const HeapAnalysis& analysis, ReportFormat format, double captureSeconds);
 
+// One candidate as every report writes it, for other reports that list candidates (the diff's new
+// suspects). JSON: the candidate object's fields without its braces, so a caller may add its own.
+void appendJsonCandidateFields(std::string& out, const HeapAnalysis& analysis, ObjectIndex i);
+// CSV: the header and one candidate's fields, neither with a line end.
+std::string_view csvCandidateHeader();
+void appendCsvCandidateFields(std::string& out, const HeapAnalysis& analysis, ObjectIndex i);
+// Table: the header and one row, neither with a line end.
+std::string tableCandidateHeader();
+std::string tableCandidateRow(const HeapAnalysis& analysis, ObjectIndex i);
+// A table cell: control characters shown as '?', elided or padded to width code points.
+std::string tableCell(std::string_view text, std::size_t width, bool right = false);
+
 } // namespace leakscope

@@ -13,6 +13,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -392,7 +393,8 @@ private:
 
 } // namespace
 
-void encodeSnapshot(const Snapshot& snapshot, std::string& out)
+void encodeSnapshot(const Snapshot& snapshot, const std::function<void(std::uint64_t)>& begin,
+                    const EncodeSink& sink)
 {
     const SnapshotColumns& c = snapshot.columns();
     const std::string info = encodeInfo(c.info);
@@ -429,25 +431,38 @@ void encodeSnapshot(const Snapshot& snapshot, std::string& out)
     };
     static_assert(std::size(pieces) == kSectionCount);
 
-    // One reservation, then appends: the big columns are copied exactly once.
     std::size_t total = kHeaderBytes;
     for (const Piece& p : pieces) {
         const std::size_t bytes = p.count * p.spec->elementSize;
         total += kSectionHeaderBytes + bytes + paddingFor(bytes);
     }
-    out.reserve(out.size() + total);
+    begin(total);
 
-    out.append(kMagic, sizeof kMagic);
-    put<std::uint32_t>(out, kSnapshotFormatVersion);
-    put<std::uint32_t>(out, kSectionCount);
+    // The columns go to the sink where they are; only headers and padding are assembled here.
+    static constexpr char kZeros[kAlign] = {};
+    std::string header(kMagic, sizeof kMagic);
+    put<std::uint32_t>(header, kSnapshotFormatVersion);
+    put<std::uint32_t>(header, kSectionCount);
+    sink(header);
     for (const Piece& p : pieces) {
         const std::size_t bytes = p.count * p.spec->elementSize;
-        out.append(p.spec->tag, 4);
-        put<std::uint32_t>(out, p.spec->elementSize);
-        put<std::uint64_t>(out, p.count);
-        out.append(static_cast<const char*>(p.data), bytes);
-        out.append(paddingFor(bytes), '\0');
+        header.assign(p.spec->tag, 4);
+        put<std::uint32_t>(header, p.spec->elementSize);
+        put<std::uint64_t>(header, p.count);
+        sink(header);
+        if (bytes != 0)
+            sink(std::string_view(static_cast<const char*>(p.data), bytes));
+        if (paddingFor(bytes) != 0)
+            sink(std::string_view(kZeros, paddingFor(bytes)));
     }
+}
+
+void encodeSnapshot(const Snapshot& snapshot, std::string& out)
+{
+    // One reservation, then appends: the big columns are copied exactly once.
+    encodeSnapshot(
+        snapshot, [&](std::uint64_t total) { out.reserve(out.size() + total); },
+        [&](std::string_view piece) { out.append(piece); });
 }
 
 std::string encodeSnapshot(const Snapshot& snapshot)

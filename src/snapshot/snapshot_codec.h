@@ -6,6 +6,7 @@
 #include "snapshot.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,12 @@ public:
 // Appends the encoded snapshot to out.
 void encodeSnapshot(const Snapshot& snapshot, std::string& out);
 std::string encodeSnapshot(const Snapshot& snapshot);
+
+// Streams the same bytes without building them in memory, for writers that compress or write as
+// they go: begin(total length) is called once, then sink with each piece in order (the big columns
+// straight from the snapshot's memory).
+using EncodeSink = std::function<void(std::string_view piece)>;
+void encodeSnapshot(const Snapshot& snapshot, const std::function<void(std::uint64_t)>& begin, const EncodeSink& sink);
 
 // Decodes bytes that come from outside (a socket, a file): every count and offset is checked, memory
 // allocated is bounded by the input's size, and a bad input throws SnapshotFormatError saying what is

@@ -138,4 +138,12 @@ void appendCsvField(std::string& out, std::string_view text)
     out += '"';
 }
 
+std::string formatOffset(std::uint64_t offset)
+{
+    char text[48];
+    std::snprintf(text, sizeof text, "+%llu (0x%llx)", static_cast<unsigned long long>(offset),
+                  static_cast<unsigned long long>(offset));
+    return text;
+}
+
 } // namespace leakscope

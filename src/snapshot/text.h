@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,10 @@ std::string clipUtf8(std::string text, std::size_t maxBytes);
 
 // Appends text as a JSON string literal; invalid UTF-8 bytes become U+FFFD so the output stays valid.
 void appendJsonString(std::string& out, std::string_view text);
+
+// A byte offset into an object, a module's state or a symbol, as every explanation and report writes
+// it: "+136 (0x88)" (decimal, then hex).
+std::string formatOffset(std::uint64_t offset);
 
 // Appends text as one CSV field (RFC 4180 quoting when needed).
 void appendCsvField(std::string& out, std::string_view text);

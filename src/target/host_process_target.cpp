@@ -2,6 +2,7 @@
 
 #include "snapshot/snapshot_codec.h"
 #include "support/background_work.h"
+#include "support/process_start.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
@@ -128,7 +129,7 @@ void HostProcessTarget::start()
     if (!m_launch.workingDirectory.isEmpty())
         m_process.setWorkingDirectory(m_launch.workingDirectory);
     m_connectTimer.start(m_launch.connectTimeoutMs);
-    m_process.start();
+    startProcess(m_process);
 }
 
 void HostProcessTarget::onNewConnection()

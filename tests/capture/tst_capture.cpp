@@ -39,9 +39,10 @@ PyMethodDef captureMethod = {"capture_from_python", captureFromPython, METH_NOAR
 class KeepingHooks : public capture::ScriptHooks
 {
 public:
-    bool snapshot(const std::string& label, bool, std::string&, bool&) override
+    SnapshotPtr capture(const std::string&) override { return capture::captureHeap(); }
+    bool deliver(const capture::ScriptSnapshot& request, const SnapshotPtr& snapshot, capture::ScriptError&) override
     {
-        kept.emplace_back(label, capture::captureHeap());
+        kept.emplace_back(request.label, snapshot);
         return true;
     }
     std::vector<std::pair<std::string, SnapshotPtr>> kept;

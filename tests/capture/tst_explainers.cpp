@@ -6,6 +6,7 @@
 #include "capture/explainers.h"
 #include "capture/heap_capture.h"
 #include "snapshot/analysis.h"
+#include "snapshot/text.h"
 
 #include <QtTest/QtTest>
 
@@ -204,7 +205,7 @@ private Q_SLOTS:
         QVERIFY(holder);
         QCOMPARE(e->holder, *holder);
         QCOMPARE(static_cast<std::int64_t>(e->holderOffset), testing::evalInt("plantleak.HIDER_HIDDEN_OFFSET"));
-        const std::string expected = "held by C field +" + std::to_string(e->holderOffset) + " of plantleak.Hider at "
+        const std::string expected = "held by C field " + formatOffset(e->holderOffset) + " of plantleak.Hider at "
             + formatAddress(addressOf("field_holder")) + ", which its tp_traverse does not report";
         QCOMPARE(std::string(snapshot->string(e->detail)), expected);
         QVERIFY(!analysis.isSuspect(held[0]));
@@ -225,7 +226,7 @@ private Q_SLOTS:
         QVERIFY(library.rfind("plantleak.", 0) == 0);
         // plantleak_static_refs[1]: the second pointer of the exported array.
         QCOMPARE(std::string(snapshot->string(e->detail)),
-                 "held by static data of " + library + " (plantleak_static_refs+0x8)");
+                 "held by static data of " + library + " (plantleak_static_refs+8 (0x8))");
         QVERIFY(!analysis.isSuspect(held[0]));
     }
 
@@ -243,9 +244,8 @@ private Q_SLOTS:
         QVERIFY(module);
         QCOMPARE(e->holder, *module);
         QCOMPARE(static_cast<std::int64_t>(e->holderOffset), testing::evalInt("plantleak.STATEFUL_HIDDEN_OFFSET"));
-        const std::string offset = std::to_string(e->holderOffset);
         QCOMPARE(std::string(snapshot->string(e->detail)),
-                 "held by module state +" + offset + " of module plantleak.stateful at "
+                 "held by module state " + formatOffset(e->holderOffset) + " of module plantleak.stateful at "
                      + formatAddress(addressOf("plantleak.stateful")) + ", which its m_traverse does not report");
     }
 

@@ -83,7 +83,7 @@ private Q_SLOTS:
         QVERIFY2(startsWith(e, "array-item: held by element [1, 2] of numpy.ndarray"), e.c_str());
         QCOMPARE(holderAddressOf(*snapshot, gridItem), static_cast<std::uint64_t>(evalInt("id(grid)")));
         const std::string field = explanationAt(*snapshot, static_cast<std::uint64_t>(evalInt("rec_id")));
-        QVERIFY2(startsWith(field, "array-item: held by the object field at +8 of element [1] of numpy.ndarray"),
+        QVERIFY2(startsWith(field, "array-item: held by the object field at +8 (0x8) of element [1] of numpy.ndarray"),
                  field.c_str());
         QVERIFY(testing::run("del arr, grid, grid_t, rec\n"));
     }

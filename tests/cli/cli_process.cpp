@@ -1,5 +1,7 @@
 #include "cli_process.h"
 
+#include "support/process_start.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -79,7 +81,7 @@ Run runProgram(const QString& program, const QStringList& arguments, const RunOp
         });
     }
     Run run;
-    process.start();
+    leakscope::startProcess(process);
     run.started = process.waitForStarted(kTimeoutMs);
     if (run.started && !process.waitForFinished(kTimeoutMs)) {
         process.kill();

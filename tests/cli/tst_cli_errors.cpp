@@ -1,6 +1,7 @@
 #include "tst_cli.h"
 
 #include "report_checks.h"
+#include "support/process_start.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -92,7 +93,7 @@ void TestCli::interrupted()
     process.setArguments(
         {u"report"_s, u"--format"_s, u"json"_s, u"--output"_s, tmpPath(u"report.json"_s), scriptPath(u"waits.py"_s)});
     process.setStandardInputFile(QProcess::nullDevice());
-    process.start();
+    leakscope::startProcess(process);
     QVERIFY2(process.waitForStarted(), qPrintable(process.errorString()));
     QByteArray err;
     QTRY_VERIFY_WITH_TIMEOUT((err += process.readAllStandardError()).contains("ready\n"), 120'000);

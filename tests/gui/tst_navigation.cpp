@@ -4,6 +4,8 @@
 // visited, across snapshots. Fetch live repr asks about the object shown, and not for another run's
 // snapshot. The copy actions, and the trees' columns on small screens. Set LEAKSCOPE_SCREENSHOT=FILE.png
 // to save the window with the path and the referrers.
+#include "gui_test_support.h"
+
 #include "gui/details_panel.h"
 #include "gui/filter_bar.h"
 #include "gui/main_window.h"
@@ -33,37 +35,10 @@
 #include <QtWidgets/QTreeView>
 
 using namespace leakscope;
+using namespace leakscope::guitest;
 
 namespace {
 
-template <typename T> T* part(const QObject& window, const char* name)
-{
-    T* found = window.findChild<T*>(QString::fromLatin1(name));
-    if (!found)
-        qFatal("The window has no %s named %s", T::staticMetaObject.className(), name);
-    return found;
-}
-
-QTableView* candidatesView(const MainWindow& window)
-{
-    return part<QTableView>(window, "candidatesView");
-}
-QTextBrowser* detailsView(const MainWindow& window)
-{
-    return part<QTextBrowser>(window, "details");
-}
-QTreeView* referentsView(const MainWindow& window)
-{
-    return part<QTreeView>(window, "referentsView");
-}
-QTreeView* referrersView(const MainWindow& window)
-{
-    return part<QTreeView>(window, "referrersView");
-}
-QTextBrowser* pathView(const MainWindow& window)
-{
-    return part<QTextBrowser>(window, "pathView");
-}
 QAction* backAction(const MainWindow& window)
 {
     return part<QAction>(window, "actionBack");
@@ -121,39 +96,6 @@ QModelIndex fetchedChild(const QTreeView* tree, ObjectIndex object, const QModel
         }))
         qWarning("No child shows object %u", object);
     return found;
-}
-
-QStringList linksOf(const QTextBrowser& browser)
-{
-    QStringList links;
-    for (QTextBlock block = browser.document()->begin(); block.isValid(); block = block.next()) {
-        for (auto it = block.begin(); !it.atEnd(); ++it) {
-            const QTextCharFormat format = it.fragment().charFormat();
-            if (format.isAnchor() && (links.isEmpty() || links.last() != format.anchorHref()))
-                links << format.anchorHref();
-        }
-    }
-    return links;
-}
-
-// Clicks the link whose href is href with the mouse; false when there is none.
-bool clickLink(QTextBrowser& browser, const QString& href)
-{
-    for (QTextBlock block = browser.document()->begin(); block.isValid(); block = block.next()) {
-        for (auto it = block.begin(); !it.atEnd(); ++it) {
-            const QTextFragment fragment = it.fragment();
-            if (!fragment.charFormat().isAnchor() || fragment.charFormat().anchorHref() != href)
-                continue;
-            QTextCursor cursor(browser.document());
-            cursor.setPosition(fragment.position() + 1);
-            browser.setTextCursor(cursor);
-            browser.ensureCursorVisible();
-            const QPoint point = browser.cursorRect(cursor).center() - QPoint(2, 0);
-            QTest::mouseClick(browser.viewport(), Qt::LeftButton, {}, point);
-            return true;
-        }
-    }
-    return false;
 }
 
 // The steps of the path view's list.
@@ -249,42 +191,10 @@ class TestNavigation : public QObject
 private:
     QTemporaryDir m_config;
 
-    // The window on a FakeTarget whose snapshot is spec's, shown once the script ends; the target.
-    static FakeTarget* runFake(MainWindow& window, const test::GraphSpec& spec)
-    {
-        const SnapshotPtr snapshot = std::make_shared<const Snapshot>(test::buildColumns(spec));
-        FakeTarget* fake = nullptr;
-        window.session()->setTargetFactory([&](const RunRequest&) -> std::unique_ptr<Target> {
-            auto target = std::make_unique<FakeTarget>();
-            target->setSnapshotSource([snapshot](const QString&) { return snapshot; });
-            fake = target.get();
-            return target;
-        });
-        RunRequest request;
-        request.script = QStringLiteral("fake.py");
-        window.runScript(request);
-        if (!QTest::qWaitFor([&] { return fake && fake->state() == Target::State::Running; }))
-            return nullptr;
-        QSignalSpy displayed(&window, &MainWindow::analysisDisplayed);
-        fake->finishScript(0);
-        return displayed.wait() ? fake : nullptr;
-    }
-
     // Runs the demo in a real leakscope-host and waits for its snapshot to be shown.
     static void runDemo(MainWindow& window)
     {
-        window.session()->setTargetFactory([](const RunRequest& request) -> std::unique_ptr<Target> {
-            HostLaunch launch;
-            launch.program = QStringLiteral(LEAKSCOPE_HOST);
-            launch.script = request.script;
-            return std::make_unique<HostProcessTarget>(launch);
-        });
-        const int before = window.session()->snapshotCount();
-        RunRequest request;
-        request.script = QStringLiteral(LEAKSCOPE_DEMO);
-        window.runScript(request);
-        QTRY_COMPARE_WITH_TIMEOUT(window.session()->snapshotCount(), before + 1, 30000);
-        QTRY_COMPARE(window.session()->shownIndex(), before);
+        QVERIFY(runHostScript(window, demoScript()));
         QTRY_COMPARE(window.session()->state(), Target::State::Finished);
     }
 
@@ -313,10 +223,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("LeakScopeTest"));
         QVERIFY(m_config.isValid());
-        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path())); // no ignore rules of the user's
+        isolateSettings(m_config, QStringLiteral("LeakScopeTest")); // no settings or ignore rules of the user's
     }
 
     void aClickPreviewsAndActivatingGoes()
@@ -732,8 +640,6 @@ private Q_SLOTS:
         QVERIFY(!fetchNote(window)->isVisible());
     }
 
-private:
-    static FilterBar* filterBar(const MainWindow& window) { return part<FilterBar>(window, "filterBar"); }
 };
 
 QTEST_MAIN(TestNavigation)

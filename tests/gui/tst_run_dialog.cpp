@@ -6,6 +6,7 @@
 #include "gui/run_dialog.h"
 #include "session/session.h"
 #include "support/fake_target.h"
+#include "support/process_start.h"
 
 #include <QtCore/QProcess>
 #include <QtCore/QStandardPaths>
@@ -317,7 +318,7 @@ private Q_SLOTS:
         environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         QProcess help;
         help.setProcessEnvironment(environment);
-        help.start(QStringLiteral(LEAKSCOPE_APP), {QStringLiteral("--help")});
+        startProcess(help, QStringLiteral(LEAKSCOPE_APP), {QStringLiteral("--help")});
         QVERIFY(help.waitForFinished(15000));
         QCOMPARE(help.exitCode(), 0);
         const QByteArray usage = help.readAllStandardOutput();
@@ -328,7 +329,7 @@ private Q_SLOTS:
 
         QProcess bad;
         bad.setProcessEnvironment(environment);
-        bad.start(QStringLiteral(LEAKSCOPE_APP), {QStringLiteral("--tracemalloc=0"), m_script});
+        startProcess(bad, QStringLiteral(LEAKSCOPE_APP), {QStringLiteral("--tracemalloc=0"), m_script});
         QVERIFY(bad.waitForFinished(15000));
         QCOMPARE(bad.exitCode(), 2);
         QVERIFY2(bad.readAllStandardError().contains("leakscope: --tracemalloc takes a depth from 1 to 65535, not '0'"),

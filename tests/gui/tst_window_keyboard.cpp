@@ -3,7 +3,10 @@
 // panes in order, Alt+1…Alt+6 and F6 go to them, and the pane with the focus shows it; the View menu
 // brings back every dock; a first run at 1024×700, 1280×800 and 1920×1080 fits and is proportioned;
 // the end-of-script capture can be cancelled from the status bar like a requested one.
+#include "gui_test_support.h"
+
 #include "gui/main_window.h"
+#include "models/type_summary_model.h"
 #include "session/session.h"
 #include "snapshot/test_graph.h"
 #include "support/fake_target.h"
@@ -18,11 +21,13 @@
 #include <QtWidgets/QAbstractButton>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QDockWidget>
+#include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QScrollBar>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QStatusBar>
@@ -34,19 +39,10 @@
 #include <QtWidgets/QTreeView>
 
 using namespace leakscope;
+using namespace leakscope::guitest;
 
 namespace {
 
-template<typename T>
-T* part(const QObject& window, const char* name)
-{
-    T* found = window.findChild<T*>(QString::fromLatin1(name));
-    if (!found)
-        qFatal("The window has no %s named %s", T::staticMetaObject.className(), name);
-    return found;
-}
-
-QAction* action(const MainWindow& window, const char* name) { return part<QAction>(window, name); }
 QPlainTextEdit* outputView(const MainWindow& window) { return part<QPlainTextEdit>(window, "output"); }
 QDockWidget* outputDock(const MainWindow& window) { return part<QDockWidget>(window, "outputDock"); }
 QLineEdit* filterText(const MainWindow& window)
@@ -160,27 +156,6 @@ class TestWindowKeyboard : public QObject
 private:
     QTemporaryDir m_config;
 
-    // The window runs a FakeTarget; the script ends and the snapshot that source makes is shown.
-    // Returns the target, which the window's session owns.
-    static FakeTarget* runFake(MainWindow& window, std::function<SnapshotPtr(const QString&)> source, bool finish)
-    {
-        FakeTarget* fake = nullptr;
-        window.session()->setTargetFactory([&fake, source](const RunRequest&) -> std::unique_ptr<Target> {
-            auto target = std::make_unique<FakeTarget>();
-            target->setSnapshotSource(source);
-            fake = target.get();
-            return target;
-        });
-        RunRequest request;
-        request.script = QStringLiteral("fake.py");
-        window.runScript(request);
-        if (!QTest::qWaitFor([&fake] { return fake && fake->state() == Target::State::Running; }))
-            return nullptr;
-        if (finish)
-            fake->finishScript(0);
-        return fake;
-    }
-
     // Taken by the FakeTarget's process, whose objects can be asked about while it lives.
     static SnapshotPtr leakSnapshot()
     {
@@ -205,24 +180,17 @@ private:
     // A window running script from tests/scripts in a real leakscope-host.
     static void runHost(MainWindow& window, const QString& script)
     {
-        window.session()->setTargetFactory([](const RunRequest& request) -> std::unique_ptr<Target> {
-            HostLaunch launch;
-            launch.program = QStringLiteral(LEAKSCOPE_HOST);
-            launch.script = request.script;
-            return std::make_unique<HostProcessTarget>(launch);
-        });
+        useHost(window);
         RunRequest request;
-        request.script = QStringLiteral(LEAKSCOPE_TEST_SCRIPTS "/") + script;
+        request.script = testScript(script);
         window.runScript(request);
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true); // settings of the test, not the user's
-        QCoreApplication::setOrganizationName(QStringLiteral("LeakScopeKeyboardTest"));
         QVERIFY(m_config.isValid());
-        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path())); // and the test's ignore rules
+        isolateSettings(m_config, QStringLiteral("LeakScopeKeyboardTest")); // settings and ignore rules of the test
     }
 
     // Each test starts as a first run: no saved layout.
@@ -490,6 +458,69 @@ private Q_SLOTS:
         const QList<int> heights = part<QSplitter>(fresh, "centerSplitter")->sizes();
         QVERIFY2(heights[0] > heights[1] && heights[1] * 100 >= (heights[0] + heights[1]) * 35,
                  qPrintable(QStringLiteral("%1 %2").arg(heights[0]).arg(heights[1])));
+    }
+
+    // The Types table fits its pane on a first run: every column in view (no horizontal scrolling),
+    // every count in full however many digits it has; a type name too long for the rest is elided,
+    // with the full name in its tooltip.
+    void typesTableFitsItsPane_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1280x800") << QSize(1280, 800);
+    }
+
+    void typesTableFitsItsPane()
+    {
+        QFETCH(QSize, size);
+        const std::string longType = "very.long.module.path.that.goes.on.ALongClassNameIndeed";
+        test::GraphSpec spec;
+        spec.objects = {{.type = longType, .size = 987654321},
+                        {.type = "builtins.dict", .size = 123456789, .edges = {2}},
+                        {.type = "builtins.list", .size = 88}};
+        for (int k = 0; k < 40; ++k) // enough rows for a vertical scroll bar at these sizes
+            spec.objects.push_back({.type = "pkg.Type" + std::to_string(k), .size = 1000000u + static_cast<std::uint64_t>(k)});
+        MainWindow window;
+        window.resize(size);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(runFake(window, spec));
+        QCOMPARE(window.size(), size);
+
+        auto* types = part<QTableView>(window, "typesView");
+        QVERIFY(types->isVisible());
+        QHeaderView* header = types->horizontalHeader();
+        QAbstractItemModel* model = types->model();
+        QCOMPARE(model->rowCount(), 43); // one row per type
+        QTRY_VERIFY2(header->length() <= types->viewport()->width(),
+                     qPrintable(QStringLiteral("%1 > %2").arg(header->length()).arg(types->viewport()->width())));
+        QVERIFY(!types->horizontalScrollBar()->isVisible());
+        const QFontMetrics metrics(types->font());
+        for (int column = 0; column < model->columnCount(); ++column) {
+            const QString name = model->headerData(column, Qt::Horizontal).toString();
+            QVERIFY2(!header->isSectionHidden(column) && header->sectionSize(column) > 0, qPrintable(name));
+            const int right = header->sectionViewportPosition(column) + header->sectionSize(column);
+            QVERIFY2(header->sectionViewportPosition(column) >= 0 && right <= types->viewport()->width(),
+                     qPrintable(QStringLiteral("%1 ends at %2 of %3").arg(name).arg(right).arg(types->viewport()->width())));
+            if (column == TypeSummaryModel::TypeColumn)
+                continue;
+            for (int row = 0; row < model->rowCount(); ++row) { // the numbers in full
+                const QString text = model->index(row, column).data().toString();
+                QVERIFY2(metrics.horizontalAdvance(text) + 4 <= header->sectionSize(column),
+                         qPrintable(QStringLiteral("%1: %2 in %3 px").arg(name, text).arg(header->sectionSize(column))));
+            }
+        }
+        // The long name is cut in the cell, whole in its tooltip.
+        int longRow = -1;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->index(row, TypeSummaryModel::TypeColumn).data().toString() == QString::fromStdString(longType))
+                longRow = row;
+        }
+        QVERIFY(longRow >= 0);
+        QVERIFY(metrics.horizontalAdvance(QString::fromStdString(longType)) > header->sectionSize(TypeSummaryModel::TypeColumn));
+        QCOMPARE(model->index(longRow, TypeSummaryModel::TypeColumn).data(Qt::ToolTipRole).toString(),
+                 QString::fromStdString(longType));
+        QCOMPARE(types->textElideMode(), Qt::ElideMiddle);
     }
 
     void savedLayoutComesBack()

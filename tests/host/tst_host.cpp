@@ -3,6 +3,7 @@
 // HostLaunch's -I and -E) against python3's.
 #include "session/session.h"
 #include "snapshot/analysis.h"
+#include "support/process_start.h"
 #include "target/host_process_target.h"
 
 #include "cli_process.h"
@@ -364,8 +365,9 @@ private Q_SLOTS:
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("LEAKSCOPE_HOST_TOKEN"), QStringLiteral("t"));
         host.setProcessEnvironment(environment);
-        host.start(QStringLiteral(LEAKSCOPE_HOST),
-                   {QStringLiteral("--connect"), server.fullServerName(), QStringLiteral("--"), script("host_loop.py")});
+        startProcess(host, QStringLiteral(LEAKSCOPE_HOST),
+                     {QStringLiteral("--connect"), server.fullServerName(), QStringLiteral("--"),
+                      script("host_loop.py")});
         QVERIFY(server.waitForNewConnection(15000));
         QLocalSocket* socket = server.nextPendingConnection();
         QTRY_VERIFY_WITH_TIMEOUT(socket->bytesAvailable() > 0, 15000); // its Hello
@@ -381,8 +383,9 @@ private Q_SLOTS:
         QLocalServer server;
         QVERIFY(server.listen(directory.filePath(QStringLiteral("s"))));
         QProcess host;
-        host.start(QStringLiteral(LEAKSCOPE_HOST),
-                   {QStringLiteral("--connect"), server.fullServerName(), QStringLiteral("--"), script("host_loop.py")});
+        startProcess(host, QStringLiteral(LEAKSCOPE_HOST),
+                     {QStringLiteral("--connect"), server.fullServerName(), QStringLiteral("--"),
+                      script("host_loop.py")});
         QVERIFY(server.waitForNewConnection(15000));
         QLocalSocket* socket = server.nextPendingConnection();
         QTRY_VERIFY_WITH_TIMEOUT(socket->bytesAvailable() > 0, 15000);
@@ -409,8 +412,9 @@ private Q_SLOTS:
         const SnapshotPtr snapshot = snapshots.at(0).at(3).value<SnapshotPtr>();
 
         QProcess cli;
-        cli.start(QStringLiteral(LEAKSCOPE_CLI), {QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("json"),
-                                                  script("planted.py"), QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)});
+        startProcess(cli, QStringLiteral(LEAKSCOPE_CLI),
+                     {QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("json"), script("planted.py"),
+                      QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR)});
         QVERIFY(cli.waitForFinished(30000));
         const QJsonArray candidates = QJsonDocument::fromJson(cli.readAllStandardOutput()).object().value(QStringLiteral("candidates")).toArray();
         std::multiset<std::string> expected;
@@ -490,8 +494,9 @@ private Q_SLOTS:
         QFETCH(QString, option);
         QFETCH(int, exitCode);
         QProcess host;
-        host.start(QStringLiteral(LEAKSCOPE_HOST), {QStringLiteral("--connect"), QStringLiteral("/nonexistent/socket"),
-                                                    option, QStringLiteral("--"), script("host_hello.py")});
+        startProcess(host, QStringLiteral(LEAKSCOPE_HOST),
+                     {QStringLiteral("--connect"), QStringLiteral("/nonexistent/socket"), option, QStringLiteral("--"),
+                      script("host_hello.py")});
         QVERIFY(host.waitForFinished(10000));
         QCOMPARE(host.exitStatus(), QProcess::NormalExit);
         QCOMPARE(host.exitCode(), exitCode);

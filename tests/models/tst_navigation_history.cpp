@@ -141,6 +141,39 @@ private Q_SLOTS:
         QCOMPARE(history.limit(), std::size_t(1));
         QCOMPARE(changed.size(), 1);
     }
+
+    // A closed snapshot: its entries go, the later snapshots' move down, the current entry stays on
+    // the object it was on (or the nearest one before it that is left).
+    void removedSnapshotTakesItsEntries()
+    {
+        NavigationHistory history;
+        history.visit(entry(0, 1));
+        history.visit(entry(1, 2));
+        history.visit(entry(0, 1 + 2));
+        history.visit(entry(2, 4));
+        history.visit(entry(1, 5));
+        QCOMPARE(history.back(), entry(2, 4));
+        QSignalSpy changed(&history, &NavigationHistory::changed);
+        history.removeSnapshot(1);
+        QCOMPARE(changed.size(), 1);
+        const std::vector<NavigationEntry> left{entry(0, 1), entry(0, 3), entry(1, 4)};
+        QCOMPARE(history.entries(), left);
+        QCOMPARE(history.current(), entry(1, 4));
+        QVERIFY(history.canGoBack());
+        QVERIFY(!history.canGoForward());
+        // The current one's snapshot: the entry before it becomes current.
+        history.removeSnapshot(1);
+        QCOMPARE(history.current(), entry(0, 3));
+        // Entries that are alike once those between them are gone count once.
+        history.visit(entry(1, 9));
+        history.visit(entry(0, 3));
+        history.removeSnapshot(1);
+        QCOMPARE(history.entries().size(), 2u);
+        QCOMPARE(history.current(), entry(0, 3));
+        history.removeSnapshot(0);
+        QVERIFY(!history.current());
+        QVERIFY(!history.canGoBack());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNavigationHistory)

@@ -68,6 +68,9 @@ private Q_SLOTS:
         QCOMPARE(model.index(1, T::BytesColumn).data(SortRole).metaType(), QMetaType::fromType<qulonglong>());
         QCOMPARE(model.index(1, T::BytesColumn).data(SortRole).toULongLong(), 1000000ULL);
         QCOMPARE(model.index(5, T::TypeColumn).data(SortRole).toString(), QStringLiteral("ext.Leaky"));
+        // The full name as tooltip, for a table too narrow to show it; the counts need none.
+        QCOMPARE(model.index(5, T::TypeColumn).data(Qt::ToolTipRole).toString(), QStringLiteral("ext.Leaky"));
+        QVERIFY(!model.index(5, T::BytesColumn).data(Qt::ToolTipRole).isValid());
         QCOMPARE(model.headerData(T::SuspectsColumn, Qt::Horizontal).toString(), QStringLiteral("Suspects"));
     }
 

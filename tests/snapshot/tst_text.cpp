@@ -1,5 +1,5 @@
 // text.h: UTF-8 length and elision, JSON string literals (checked against QJsonDocument, an
-// independent parser), CSV field quoting.
+// independent parser), CSV field quoting, offsets.
 
 #include "snapshot/text.h"
 
@@ -231,6 +231,25 @@ private Q_SLOTS:
         std::string out = "x,";
         appendCsvField(out, text.toStdString());
         QCOMPARE(bytes(out), "x," + expected);
+    }
+
+    // Every offset an explanation or a report writes: decimal, then hex.
+    void formatOffset_data()
+    {
+        QTest::addColumn<quint64>("offset");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::newRow("zero") << quint64(0) << QByteArray("+0 (0x0)");
+        QTest::newRow("one word") << quint64(8) << QByteArray("+8 (0x8)");
+        QTest::newRow("a C field") << quint64(136) << QByteArray("+136 (0x88)");
+        QTest::newRow("hex letters") << quint64(0x1d9040) << QByteArray("+1937472 (0x1d9040)");
+        QTest::newRow("largest") << quint64(UINT64_MAX) << QByteArray("+18446744073709551615 (0xffffffffffffffff)");
+    }
+
+    void formatOffset()
+    {
+        QFETCH(quint64, offset);
+        QFETCH(QByteArray, expected);
+        QCOMPARE(bytes(leakscope::formatOffset(offset)), expected);
     }
 };
 

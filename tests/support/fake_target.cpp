@@ -23,16 +23,33 @@ void FakeTarget::runScript()
 quint32 FakeTarget::requestSnapshot(const QString& label)
 {
     const quint32 id = ++m_lastRequestId;
-    later([this, id, label] {
-        SnapshotPtr snapshot = alive() && m_source ? m_source(label) : nullptr;
-        if (!snapshot) {
-            Q_EMIT requestFailed(id, alive() ? tr("no snapshot to give") : tr("the interpreter is not connected"));
-            return;
-        }
-        Q_EMIT progress(id, 1000, QStringLiteral("done"));
-        Q_EMIT snapshotReady(id, label, false, snapshot);
-    });
+    if (m_holdsSnapshots && alive()) {
+        later([this, id] { Q_EMIT progress(id, 100, QStringLiteral("walking the heap")); });
+        return id;
+    }
+    later([this, id, label] { answerSnapshot(id, label); });
     return id;
+}
+
+void FakeTarget::answerSnapshot(quint32 id, const QString& label)
+{
+    SnapshotPtr snapshot = alive() && m_source ? m_source(label) : nullptr;
+    if (!snapshot) {
+        Q_EMIT requestFailed(id, alive() ? tr("no snapshot to give") : tr("the interpreter is not connected"));
+        return;
+    }
+    Q_EMIT progress(id, 1000, QStringLiteral("done"));
+    Q_EMIT snapshotReady(id, label, false, snapshot);
+}
+
+void FakeTarget::emitProgress(quint32 id, int permille, const QString& message)
+{
+    Q_EMIT progress(id, permille, message);
+}
+
+void FakeTarget::failRequest(quint32 id, const QString& message)
+{
+    Q_EMIT requestFailed(id, message);
 }
 
 quint32 FakeTarget::describeObject(quint64 address, quint64 typeAddress, const QString& typeName)

@@ -21,6 +21,11 @@ public:
     void setDescription(const LiveObject& object) { m_description = object; }
     // A script that catches KeyboardInterrupt (or is stuck in C code): interrupt() leaves it running.
     void setIgnoresInterrupts(bool ignores) { m_ignoresInterrupts = ignores; }
+    // A capture that takes its time: snapshot requests get no answer until answerSnapshot() or
+    // failRequest() (or the target is lost).
+    void setHoldsSnapshots(bool holds) { m_holdsSnapshots = holds; }
+    // The id of the last request made (snapshot or describe); 0 before any.
+    quint32 lastRequestId() const { return m_lastRequestId; }
 
     void start() override;
     void runScript() override;
@@ -35,6 +40,11 @@ public:
     void pauseScript(const QString& label);
     void finishScript(int exitCode, const QString& outcome = QStringLiteral("completed"), const QString& message = {});
     void crash(const QString& reason, const QByteArray& lastOutput = {});
+    // How far a capture has come: request id's, or the script's own (id 0).
+    void emitProgress(quint32 id, int permille, const QString& message);
+    // Answers a held snapshot request with the source's snapshot (or fails it, without one).
+    void answerSnapshot(quint32 id, const QString& label);
+    void failRequest(quint32 id, const QString& message);
 
     int interruptCount() const { return m_interrupts; }
     // The type the last describeObject() expected at its address.
@@ -54,6 +64,7 @@ private:
     quint32 m_lastRequestId = 0;
     int m_interrupts = 0;
     bool m_ignoresInterrupts = false;
+    bool m_holdsSnapshots = false;
     quint64 m_describedTypeAddress = 0;
     QString m_describedTypeName;
 };

@@ -1,0 +1,318 @@
+#include "cli.h"
+
+#include "script_command.h"
+
+#include "snapshot/analysis.h"
+#include "snapshot/snapshot_file.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+#include <vector>
+
+namespace leakscope::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const char kRunUsage[] =
+    "Usage: leakscope-cli run [OPTIONS] [--] SCRIPT [ARGS...]\n"
+    "\n"
+    "Runs SCRIPT as `leakscope-cli report` does and saves its snapshots as files instead of reporting:\n"
+    "each leakscope.snapshot(label) and leakscope.pause(label) the script takes, as it happens, and the\n"
+    "heap after the script ended (after gc.collect()), as DIR/NN-LABEL.lssnap. NN numbers the files in\n"
+    "order (01, 02, ... more digits past 99); LABEL is the label with every character but letters,\n"
+    "digits, '.', '_' and '-' made '_', cut to 64, \"snapshot\" when empty, and \"end\" for the final\n"
+    "state. In a folder that already holds such files, numbering goes on after the highest NN there:\n"
+    "no file is ever replaced. Each path is printed on standard output, on a line of its own, once\n"
+    "the file is complete; a summary of each snapshot goes to stderr. `leakscope-cli report FILE`\n"
+    "reports a file, the application opens it.\n"
+    "\n"
+    "Options:\n"
+    "  --output-dir DIR  where the files go, created if missing (default: a new folder\n"
+    "                    leakscope-YYYYMMDD-HHMMSS, the local time, in the current folder)\n"
+    "  --no-collect      capture without running gc.collect() first\n"
+    "  --tracemalloc[=DEPTH]\n"
+    "                    trace allocations from the start (as python3 -X tracemalloc=DEPTH; DEPTH\n"
+    "                    frames, default 10, 1 to 65535): the snapshots then say where candidates were\n"
+    "                    allocated\n"
+    "  --ignore FILE     ignore rules for the suspects counted in the summaries (repeatable); the files\n"
+    "                    hold every object, whatever the rules\n"
+    "  -I                isolate the script from its environment, as python3 -I\n"
+    "  -E                ignore the PYTHON* variables, as python3 -E\n"
+    "  -h, --help        this help\n"
+    "\n"
+    "Exit status: the script's (0, sys.exit(n), 1 for an uncaught exception, 130 for Ctrl+C; the\n"
+    "final state is saved in each case); 2 when the script cannot run (missing, unreadable, syntax\n"
+    "error), DIR cannot be made or written, an --ignore file cannot be read, a snapshot could not be\n"
+    "saved (the script gets leakscope.SnapshotFileError; the others are still saved), or on a usage\n"
+    "error.\n";
+
+constexpr std::size_t kMaxLabelLength = 64;
+
+struct RunArguments
+{
+    std::string outputDir;
+    ScriptOptions script;
+};
+
+int usageError(const std::string& message)
+{
+    std::fprintf(stderr, "leakscope-cli run: %s\nTry 'leakscope-cli run --help'.\n", message.c_str());
+    return kUsageError;
+}
+
+// Fills args; returns -1 to go on, or the exit status to stop with.
+int parse(int argc, char** argv, RunArguments& args)
+{
+    int i = 0;
+    for (; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        auto value = [&](std::string& out) {
+            const auto equals = arg.find('=');
+            if (equals != std::string_view::npos) {
+                out = std::string(arg.substr(equals + 1));
+                return true;
+            }
+            if (i + 1 >= argc)
+                return false;
+            out = argv[++i];
+            return true;
+        };
+        if (arg == "--") {
+            ++i;
+            break;
+        }
+        if (arg == "-h" || arg == "--help") {
+            std::fputs(kRunUsage, stdout);
+            return 0;
+        }
+        std::string error;
+        const OptionResult taken = takeScriptOption(arg, value, args.script, error);
+        if (taken == OptionResult::Error)
+            return usageError(error);
+        if (taken == OptionResult::Taken)
+            continue;
+        if (arg == "--output-dir" || arg.rfind("--output-dir=", 0) == 0) {
+            if (!value(args.outputDir) || args.outputDir.empty())
+                return usageError("--output-dir needs a folder name");
+        } else if (arg.size() > 1 && arg[0] == '-') {
+            return usageError("unknown option '" + std::string(arg) + "'");
+        } else {
+            break; // the script: everything from here belongs to it
+        }
+    }
+    for (; i < argc; ++i)
+        args.script.argv.emplace_back(argv[i]);
+    if (args.script.argv.empty())
+        return usageError("no script given");
+    return -1;
+}
+
+// The label as a safe part of a file name: ASCII letters, digits, '.', '_' and '-' stay, any other
+// character (a multi-byte UTF-8 one counts once) becomes '_'.
+std::string fileNameLabel(std::string_view label)
+{
+    std::string out;
+    for (std::size_t i = 0; i < label.size() && out.size() < kMaxLabelLength; ++i) {
+        const auto c = static_cast<unsigned char>(label[i]);
+        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+            || c == '_' || c == '-';
+        if (safe)
+            out += static_cast<char>(c);
+        else if ((c & 0xC0) != 0x80) // continuation bytes belong to a character already replaced
+            out += '_';
+    }
+    return out.empty() ? std::string("snapshot") : out;
+}
+
+// 1 + the highest NN of the NN-*.lssnap files in folder (1 when there are none).
+unsigned firstFreeNumber(const fs::path& folder)
+{
+    unsigned highest = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        std::size_t digits = 0;
+        while (digits < name.size() && digits < 9 && name[digits] >= '0' && name[digits] <= '9')
+            ++digits;
+        if (digits == 0 || digits >= name.size() || name[digits] != '-'
+            || !name.ends_with(kSnapshotFileSuffix))
+            continue;
+        highest = std::max(highest, static_cast<unsigned>(std::stoul(name.substr(0, digits))));
+    }
+    return highest + 1;
+}
+
+std::string defaultFolderName()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char name[64];
+    std::strftime(name, sizeof name, "leakscope-%Y%m%d-%H%M%S", &local);
+    return name;
+}
+
+// Makes the output folder (and its parents) before the script runs, so a long run never ends with
+// nowhere to write. Empty on success, else why not.
+std::string prepareFolder(const fs::path& folder, bool& created)
+{
+    std::error_code ec;
+    if (fs::exists(folder, ec) && !fs::is_directory(folder, ec))
+        return "cannot save snapshots in '" + folder.string() + "': it is not a folder";
+    created = fs::create_directories(folder, ec);
+    if (ec)
+        return "cannot create the folder '" + folder.string() + "': " + ec.message();
+    if (::access(folder.c_str(), W_OK | X_OK) != 0)
+        return "cannot save snapshots in '" + folder.string() + "': " + std::strerror(errno);
+    return {};
+}
+
+class RunCommand : public ScriptCommand
+{
+public:
+    RunCommand(const RunArguments& args, const IgnoreRules* rules, fs::path folder)
+        : ScriptCommand(args.script, rules)
+        , m_folder(std::move(folder))
+        , m_next(firstFreeNumber(m_folder))
+    {
+        m_finalLabel = "end";
+    }
+
+    std::size_t savedCount() const { return m_saved; }
+    std::size_t failedCount() const { return m_failed; }
+
+protected:
+    bool snapshotTaken(const capture::ScriptSnapshot& request, const SnapshotPtr& snapshot, const std::string& summary,
+                       capture::ScriptError& error) override
+    {
+        // The script chose where leakscope.save() goes; that file is not copied.
+        if (request.kind == capture::ScriptSnapshot::Kind::Save)
+            return ScriptCommand::snapshotTaken(request, snapshot, summary, error);
+        const char* kind = request.kind == capture::ScriptSnapshot::Kind::Pause ? "pause" : "snapshot";
+        std::string path;
+        if (!save(*snapshot, request.label, path, error.message)) {
+            error.kind = capture::ScriptError::Kind::SnapshotFile;
+            return false;
+        }
+        std::string line = "leakscope: " + std::string(kind) + " '" + request.label + "': " + summary + "; saved to ";
+        line += request.path.empty() ? path : request.path + " and " + path;
+        if (request.kind == capture::ScriptSnapshot::Kind::Pause)
+            line += " (leakscope-cli does not stop; the script goes on)";
+        std::fprintf(stderr, "%s\n", line.c_str());
+        announce(path);
+        return true;
+    }
+
+    bool finish(const SnapshotPtr& snapshot, const HeapAnalysis& analysis, double) override
+    {
+        std::string path, error;
+        const bool saved = save(*snapshot, m_finalLabel, path, error);
+        if (saved) {
+            std::fprintf(stderr, "leakscope: final state: %s; saved to %s\n", summaryOf(*snapshot, analysis).c_str(),
+                         path.c_str());
+            announce(path);
+        }
+        std::string summary = "leakscope-cli run: " + std::to_string(m_saved) + (m_saved == 1 ? " snapshot" : " snapshots")
+            + " saved in " + m_folder.string();
+        if (m_failed > 0)
+            summary += "; " + std::to_string(m_failed) + " could not be saved";
+        std::fprintf(stderr, "%s\n", summary.c_str());
+        return m_failed == 0;
+    }
+
+private:
+    // Saves under the next free number; a name is taken by creating the file exclusively first, so
+    // another run writing the same folder cannot be overwritten either.
+    bool save(const Snapshot& snapshot, const std::string& label, std::string& path, std::string& error)
+    {
+        const std::string name = fileNameLabel(label) + std::string(kSnapshotFileSuffix);
+        for (;;) {
+            std::string number = std::to_string(m_next++);
+            if (number.size() < 2)
+                number.insert(0, 2 - number.size(), '0');
+            path = (m_folder / (number + "-" + name)).string();
+            const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            if (fd >= 0) {
+                ::close(fd);
+                break;
+            }
+            if (errno != EEXIST) {
+                error = "cannot save the snapshot to '" + path + "': " + std::strerror(errno);
+                return fail(error);
+            }
+        }
+        try {
+            saveSnapshotFile(snapshot, path);
+        } catch (const std::exception& e) {
+            ::unlink(path.c_str());
+            error = e.what();
+            return fail(error);
+        }
+        ++m_saved;
+        return true;
+    }
+
+    bool fail(const std::string& error)
+    {
+        ++m_failed;
+        std::fprintf(stderr, "leakscope-cli: %s\n", error.c_str());
+        return false;
+    }
+
+    // The path on stdout, after what the script printed so far.
+    void announce(const std::string& path)
+    {
+        flushScriptOutput();
+        std::fflush(stdout);
+        std::printf("%s\n", path.c_str());
+        std::fflush(stdout);
+    }
+
+    const fs::path m_folder;
+    unsigned m_next;
+    std::size_t m_saved = 0;
+    std::size_t m_failed = 0;
+};
+
+} // namespace
+
+int runCommand(int argc, char** argv)
+{
+    RunArguments args;
+    if (int status = parse(argc, argv, args); status >= 0)
+        return status;
+    // Relative to where the user ran us, even if the script changes directory.
+    std::error_code ec;
+    fs::path folder = fs::absolute(args.outputDir.empty() ? defaultFolderName() : args.outputDir, ec);
+    if (ec)
+        return usageError("cannot resolve the folder '" + args.outputDir + "': " + ec.message());
+    folder = folder.lexically_normal();
+    if (folder.has_filename() == false && folder.has_parent_path())
+        folder = folder.parent_path(); // "dir/" names dir
+    IgnoreRules rules;
+    if (!loadIgnoreRules(args.script.ignoreFiles, rules))
+        return kUsageError;
+    bool created = false;
+    if (const std::string error = prepareFolder(folder, created); !error.empty()) {
+        std::fprintf(stderr, "leakscope-cli: %s\n", error.c_str());
+        return kUsageError;
+    }
+    RunCommand command(args, args.script.ignoreFiles.empty() ? nullptr : &rules, folder);
+    const int status = command.run();
+    // A script that could not run leaves no empty folder behind (remove() keeps a folder with files).
+    if (created && command.savedCount() == 0 && fs::is_directory(fs::symlink_status(folder, ec)))
+        fs::remove(folder, ec);
+    return command.failedCount() > 0 ? kUsageError : status;
+}
+
+} // namespace leakscope::cli

@@ -1,0 +1,166 @@
+#include "script_command.h"
+
+#include "cli.h"
+
+#include "capture/explainers.h"
+#include "capture/interpreter.h"
+#include "snapshot/analysis.h"
+#include "snapshot/tracemalloc_option.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace leakscope::cli {
+
+OptionResult takeScriptOption(
+    std::string_view arg, const std::function<bool(std::string&)>& value, ScriptOptions& options, std::string& error)
+{
+    if (arg == "--no-collect") {
+        options.collect = false;
+    } else if (arg == "-I") {
+        options.isolated = true;
+    } else if (arg == "-E") {
+        options.ignoreEnvironment = true;
+    } else if (const std::optional<unsigned> depth = parseTracemallocOption(arg)) {
+        if (*depth == 0) {
+            error = tracemallocDepthError(arg);
+            return OptionResult::Error;
+        }
+        options.tracemallocDepth = *depth;
+    } else if (arg == "--ignore" || arg.rfind("--ignore=", 0) == 0) {
+        std::string file;
+        if (!value(file) || file.empty()) {
+            error = "--ignore needs a file name";
+            return OptionResult::Error;
+        }
+        options.ignoreFiles.push_back(std::move(file));
+    } else {
+        return OptionResult::NotMine;
+    }
+    return OptionResult::Taken;
+}
+
+bool loadIgnoreRules(const std::vector<std::string>& files, IgnoreRules& rules)
+{
+    for (const std::string& file : files) {
+        try {
+            ParsedIgnoreRules parsed = readIgnoreRulesFile(file);
+            for (const RuleError& error : parsed.errors)
+                std::fprintf(stderr, "leakscope-cli: warning: %s; line skipped\n", formatRuleError(error).c_str());
+            rules.append(std::move(parsed.rules));
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "leakscope-cli: %s\n", error.what());
+            return false;
+        }
+    }
+    return true;
+}
+
+void warnRuleLimits(const HeapAnalysis& analysis, const IgnoreRules& rules)
+{
+    for (const RuleLimitHit& hit : analysis.ruleLimitHits())
+        std::fprintf(stderr, "leakscope-cli: warning: %s\n", formatRuleLimitHit(rules.rules()[hit.rule], hit).c_str());
+}
+
+std::string summaryOf(const Snapshot& snapshot, const HeapAnalysis& analysis)
+{
+    return std::to_string(snapshot.objectCount()) + " objects, " + std::to_string(analysis.candidates().size())
+        + " candidates, " + std::to_string(analysis.suspectCount()) + " suspects";
+}
+
+ScriptCommand::ScriptCommand(const ScriptOptions& options, const IgnoreRules* rules)
+    : m_options(options)
+    , m_rules(rules)
+{
+}
+
+SnapshotPtr ScriptCommand::capture(const std::string& label)
+{
+    // As the application's host does, so a snapshot means the same wherever it was taken.
+    if (m_options.collect && m_interpreter)
+        m_interpreter->collectGarbage();
+    capture::CaptureOptions options;
+    options.label = label;
+    options.baseline = m_baseline;
+    return capture::captureHeap(options);
+}
+
+bool ScriptCommand::deliver(
+    const capture::ScriptSnapshot& request, const SnapshotPtr& snapshot, capture::ScriptError& error)
+{
+    const HeapAnalysis analysis(*snapshot, m_rules);
+    return snapshotTaken(request, snapshot, summaryOf(*snapshot, analysis), error);
+}
+
+bool ScriptCommand::snapshotTaken(
+    const capture::ScriptSnapshot& request, const SnapshotPtr&, const std::string& summary, capture::ScriptError&)
+{
+    using Kind = capture::ScriptSnapshot::Kind;
+    const char* kind = request.kind == Kind::Pause ? "pause" : request.kind == Kind::Save ? "save" : "snapshot";
+    std::string line = "leakscope: " + std::string(kind) + " '" + request.label + "': " + summary;
+    if (!request.path.empty())
+        line += "; saved to " + request.path;
+    if (request.kind == Kind::Pause)
+        line += " (leakscope-cli does not stop; the script goes on)";
+    std::fprintf(stderr, "%s\n", line.c_str());
+    return true;
+}
+
+void ScriptCommand::flushScriptOutput()
+{
+    if (m_interpreter)
+        m_interpreter->flushStdio();
+}
+
+int ScriptCommand::run()
+{
+    try {
+        capture::InterpreterOptions interpreterOptions;
+        interpreterOptions.argv = m_options.argv;
+        interpreterOptions.tracemallocDepth = m_options.tracemallocDepth;
+        interpreterOptions.isolated = m_options.isolated;
+        interpreterOptions.ignoreEnvironment = m_options.ignoreEnvironment;
+        capture::Interpreter interpreter(interpreterOptions);
+        // What is unreferenced before the script runs belongs to the interpreter, not to the script.
+        interpreter.collectGarbage();
+        const capture::Baseline baseline
+            = capture::baselineOf(*capture::captureHeap(capture::baselineCaptureOptions()));
+        m_baseline = &baseline;
+        m_interpreter = &interpreter;
+        capture::setScriptHooks(this);
+        const capture::ScriptOutcome outcome = interpreter.runMainScript();
+        capture::setScriptHooks(nullptr);
+        if (outcome.kind == capture::ScriptOutcome::Kind::NotRun) {
+            std::fprintf(stderr, "leakscope-cli: %s\n", outcome.message.c_str());
+            m_interpreter = nullptr;
+            interpreter.finalize();
+            return kUsageError;
+        }
+        interpreter.flushStdio();
+        if (m_options.collect)
+            interpreter.collectGarbage();
+
+        const auto start = std::chrono::steady_clock::now();
+        capture::CaptureOptions options;
+        options.label = m_finalLabel;
+        options.baseline = &baseline;
+        const SnapshotPtr snapshot = capture::captureHeap(options);
+        const HeapAnalysis analysis(*snapshot, m_rules);
+        if (m_rules)
+            warnRuleLimits(analysis, *m_rules);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const bool finished = finish(snapshot, analysis, seconds);
+        m_interpreter = nullptr;
+        const int finalStatus = interpreter.finalize();
+        if (!finished)
+            return kUsageError;
+        return outcome.exitCode != 0 ? outcome.exitCode : finalStatus;
+    } catch (const std::exception& error) {
+        capture::setScriptHooks(nullptr);
+        m_interpreter = nullptr;
+        std::fprintf(stderr, "leakscope-cli: %s\n", error.what());
+        return kUsageError;
+    }
+}
+
+} // namespace leakscope::cli

@@ -1,0 +1,93 @@
+#pragma once
+
+// What the window's tests share: settings of their own, the window's parts found by name, the details'
+// links, runs on a FakeTarget or on a real leakscope-host, and questions answered.
+
+#include "gui/main_window.h"
+#include "snapshot/test_graph.h"
+#include "support/fake_target.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+#include <QtWidgets/QMessageBox>
+
+#include <cstdint>
+#include <functional>
+
+class QAbstractItemModel;
+class QAction;
+class QTableView;
+class QTemporaryDir;
+class QTextBrowser;
+class QTreeView;
+
+namespace leakscope {
+
+class FilterBar;
+
+namespace guitest {
+
+// The test's own settings (QStandardPaths' test mode, under organization) and ignore rules (the
+// window reads $XDG_CONFIG_HOME/leakscope/ignore-rules: config's), not the user's.
+void isolateSettings(const QTemporaryDir& config, const QString& organization);
+
+// A widget, action or object of the window, found by its objectName; a fatal error when there is none,
+// so that a renamed part fails loudly rather than as a null pointer further on.
+template<typename T>
+T* part(const QObject& window, const char* name)
+{
+    T* found = window.findChild<T*>(QString::fromLatin1(name));
+    if (!found)
+        qFatal("The window has no %s named %s", T::staticMetaObject.className(), name);
+    return found;
+}
+
+QAction* action(const MainWindow& window, const char* name);
+QTableView* candidatesView(const MainWindow& window);
+QTableView* typesView(const MainWindow& window);
+QTableView* explanationsView(const MainWindow& window);
+QTableView* librariesView(const MainWindow& window);
+QTextBrowser* detailsView(const MainWindow& window);
+QTreeView* referentsView(const MainWindow& window);
+QTreeView* referrersView(const MainWindow& window);
+QTextBrowser* pathView(const MainWindow& window);
+FilterBar* filterBar(const MainWindow& window);
+
+// A file's text (empty when it cannot be read); writes a file, its folders made as needed.
+QString readFile(const QString& path);
+bool writeFile(const QString& path, const QByteArray& text);
+// The row of a model whose first column reads text, or -1.
+int rowNamed(const QAbstractItemModel& model, const QString& text);
+
+// The hrefs of a text browser's links, in document order.
+QStringList linksOf(const QTextBrowser& browser);
+// Clicks the link whose href is href with the mouse, as a user would; false when there is none.
+bool clickLink(QTextBrowser& browser, const QString& href);
+
+// The snapshot spec describes, as if taken with tracemalloc keeping tracemallocDepth frames.
+SnapshotPtr snapshotOf(const test::GraphSpec& spec, std::uint32_t tracemallocDepth = 0);
+
+// Runs "fake.py" on a FakeTarget whose snapshot requests source answers, and returns the target (the
+// window's session owns it) once the script runs; null when it never does. With finish, the script
+// ends and the call returns once the window has displayed the end-of-script snapshot (null when it
+// never does).
+FakeTarget* runFake(MainWindow& window, std::function<SnapshotPtr(const QString& label)> source, bool finish = true);
+// The same with spec's snapshot for every request, finished.
+FakeTarget* runFake(MainWindow& window, const test::GraphSpec& spec, std::uint32_t tracemallocDepth = 0);
+
+// The leakscope-host built beside the tests, the demo, and a script of tests/scripts.
+QString hostProgram();
+QString demoScript();
+QString testScript(const QString& name);
+// From now on the window runs scripts in a real leakscope-host.
+void useHost(MainWindow& window);
+// Runs script in a real leakscope-host; true once it has sent `snapshots` more snapshots than before and
+// the last is shown, within timeoutMs.
+bool runHostScript(MainWindow& window, const QString& script, int snapshots = 1, int timeoutMs = 30000);
+
+// Triggers action and answers the question it asks with button; false when it asked none.
+bool triggerAnswering(QAction* action, QMessageBox::StandardButton button);
+
+} // namespace guitest
+} // namespace leakscope
