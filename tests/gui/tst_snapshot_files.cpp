@@ -18,6 +18,7 @@
 #include <QtTest/QtTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
+#include <QtWidgets/QLineEdit>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMessageBox>
@@ -306,7 +307,11 @@ private Q_SLOTS:
         answer.setInterval(20);
         connect(&answer, &QTimer::timeout, this, [path] {
             if (auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget())) {
-                dialog->selectFile(path);
+                // Typed as a user would: selectFile() keeps the proposed name once the dialog shows its folder.
+                dialog->setDirectory(QFileInfo(path).absolutePath());
+                auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+                QVERIFY(name);
+                name->setText(QFileInfo(path).fileName());
                 static_cast<QDialog*>(dialog)->accept();
             }
         });
