@@ -57,4 +57,17 @@ int run(int argc, char** argv)
     return kUsageError;
 }
 
+bool optionValue(std::string_view arg, int argc, char** argv, int& i, std::string& out)
+{
+    const auto equals = arg.find('=');
+    if (equals != std::string_view::npos) {
+        out = std::string(arg.substr(equals + 1));
+        return true;
+    }
+    if (i + 1 >= argc)
+        return false;
+    out = argv[++i];
+    return true;
+}
+
 } // namespace leakscope::cli

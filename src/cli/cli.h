@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+#include <string_view>
+
 namespace leakscope::cli {
 
 // Entry point of leakscope-cli; returns the process exit status.
@@ -10,6 +13,10 @@ int reportCommand(int argc, char** argv);
 int runCommand(int argc, char** argv);
 int diffCommand(int argc, char** argv);
 int benchCommand(int argc, char** argv);
+
+// The value of option arg, argv[i]: after its '=' ("--name=VALUE"), else the next argument (i moves
+// past it). False when there is none.
+bool optionValue(std::string_view arg, int argc, char** argv, int& i, std::string& out);
 
 // Exit status for LeakScope's own errors (bad arguments, a script that cannot run, capture failure,
 // a snapshot file that cannot be read or written).

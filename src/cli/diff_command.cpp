@@ -77,17 +77,7 @@ int parse(int argc, char** argv, DiffArguments& args)
     bool optionsEnded = false;
     for (int i = 0; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        auto value = [&](std::string& out) {
-            const auto equals = arg.find('=');
-            if (equals != std::string_view::npos) {
-                out = std::string(arg.substr(equals + 1));
-                return true;
-            }
-            if (i + 1 >= argc)
-                return false;
-            out = argv[++i];
-            return true;
-        };
+        auto value = [&](std::string& out) { return optionValue(arg, argc, argv, i, out); };
         auto is = [&](std::string_view name) {
             return arg == name || (arg.size() > name.size() && arg.substr(0, name.size()) == name && arg[name.size()] == '=');
         };

@@ -83,17 +83,7 @@ int parse(int argc, char** argv, ReportArguments& args)
     bool dashDash = false;
     for (; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        auto value = [&](std::string& out) {
-            const auto equals = arg.find('=');
-            if (equals != std::string_view::npos) {
-                out = std::string(arg.substr(equals + 1));
-                return true;
-            }
-            if (i + 1 >= argc)
-                return false;
-            out = argv[++i];
-            return true;
-        };
+        auto value = [&](std::string& out) { return optionValue(arg, argc, argv, i, out); };
         if (arg == "--") {
             ++i;
             dashDash = true;

@@ -101,15 +101,7 @@ void appendJsonSnapshot(std::string& out, const HeapAnalysis& analysis, const st
     out += ", ";
     appendField(out, "pid", s.info().pid);
     out += ", ";
-    appendField(out, "objects", s.objectCount());
-    out += ", ";
-    appendField(out, "gc_objects", s.gcObjectCount());
-    out += ", ";
-    appendField(out, "edges", s.edgeCount());
-    out += ", ";
-    appendField(out, "candidates", analysis.candidates().size());
-    out += ", ";
-    appendField(out, "suspects", analysis.suspectCount());
+    appendJsonHeapCounts(out, analysis);
     out += '}';
 }
 

@@ -245,6 +245,20 @@ void appendJsonCandidateFields(std::string& out, const HeapAnalysis& analysis, O
     appendStringField(out, "repr", s.repr(i));
 }
 
+void appendJsonHeapCounts(std::string& out, const HeapAnalysis& analysis)
+{
+    const Snapshot& s = analysis.snapshot();
+    appendField(out, "objects", s.objectCount());
+    out += ", ";
+    appendField(out, "gc_objects", s.gcObjectCount());
+    out += ", ";
+    appendField(out, "edges", s.edgeCount());
+    out += ", ";
+    appendField(out, "candidates", analysis.candidates().size());
+    out += ", ";
+    appendField(out, "suspects", analysis.suspectCount());
+}
+
 std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
 {
     const Snapshot& s = analysis.snapshot();
@@ -257,15 +271,7 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
     out += ", ";
     appendField(out, "tracemalloc_depth", s.info().tracemallocDepth);
     out += ",\n \"summary\": {";
-    appendField(out, "objects", s.objectCount());
-    out += ", ";
-    appendField(out, "gc_objects", s.gcObjectCount());
-    out += ", ";
-    appendField(out, "edges", s.edgeCount());
-    out += ", ";
-    appendField(out, "candidates", analysis.candidates().size());
-    out += ", ";
-    appendField(out, "suspects", analysis.suspectCount());
+    appendJsonHeapCounts(out, analysis);
     out += ", ";
     appendField(out, "ignored", analysis.ignoredCount());
     out += ", \"capture_seconds\": ";

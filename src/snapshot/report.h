@@ -30,6 +30,9 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
 
 std::string formatReport(const HeapAnalysis& analysis, ReportFormat format, double captureSeconds);
 
+// The JSON fields "objects", "gc_objects", "edges", "candidates", "suspects" of an analysis, comma-separated.
+void appendJsonHeapCounts(std::string& out, const HeapAnalysis& analysis);
+
 // One candidate as every report writes it, for other reports that list candidates (the diff's new
 // suspects). JSON: the candidate object's fields without its braces, so a caller may add its own.
 void appendJsonCandidateFields(std::string& out, const HeapAnalysis& analysis, ObjectIndex i);

@@ -9,6 +9,8 @@
 #include "snapshot/snapshot_codec.h"
 #include "snapshot/snapshot_file.h"
 #include "synthetic_heap.h"
+#include "counting_allocator.h"
+#include "feature_columns.h"
 #include "test_graph.h"
 
 #include <QtCore/QDir>
@@ -33,40 +35,6 @@ using namespace leakscope;
 using namespace leakscope::test;
 using namespace Qt::StringLiterals;
 
-// Counts what operator new hands out while a test asks for it, so "refuses without allocating" is
-// measured. The scalar forms are all replaced, so that under ASan nothing its own operator new made
-// is released by ours.
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<std::size_t> g_allocated{0};
-
-void* countedAlloc(std::size_t size) noexcept
-{
-    if (g_counting.load(std::memory_order_relaxed))
-        g_allocated.fetch_add(size, std::memory_order_relaxed);
-    return std::malloc(size ? size : 1);
-}
-} // namespace
-
-void* operator new(std::size_t size)
-{
-    if (void* p = countedAlloc(size))
-        return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size)
-{
-    if (void* p = countedAlloc(size))
-        return p;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return countedAlloc(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-
 namespace {
 
 // The header as docs/snapshot-format.md lays it out.
@@ -78,21 +46,6 @@ constexpr std::size_t kDecodedAt = 32;
 constexpr std::size_t kDataSumAt = 40;
 constexpr std::size_t kHeaderSumAt = 48;
 const std::string kMagic("\x89LeakScope\r\n\x1a\n", 14);
-
-template<typename F>
-std::size_t allocatedDuring(F&& f)
-{
-    g_allocated = 0;
-    g_counting = true;
-    try {
-        f();
-    } catch (...) {
-        g_counting = false;
-        throw;
-    }
-    g_counting = false;
-    return g_allocated;
-}
 
 template<typename T>
 T peek(const std::string& bytes, std::size_t at)
@@ -125,74 +78,6 @@ std::string craftFile(std::uint8_t compression, std::string_view data, std::uint
     poke<std::uint64_t>(bytes, kDataSumAt, xxh64(data));
     resealHeader(bytes);
     return bytes.append(data);
-}
-
-// Every feature the encoding carries, so that a round trip through a file proves every column.
-SnapshotColumns featureColumns()
-{
-    GraphSpec spec;
-    spec.types = {"builtins.type", "unused.Type"};
-    spec.objects = {
-        {.type = "builtins.list", .refcount = (1ULL << 32) + 5, .edges = {1, 1, 3}, .repr = "['caf\xc3\xa9']"},
-        {.type = "mod.Big", .refcount = 3, .size = (1ULL << 34), .edges = {2}, .labels = {".__dict__"}},
-        {.type = "builtins.dict", .edges = {0, 2}, .labels = {"['k']", ""}, .repr = "{}"},
-        {.type = "builtins.int", .gc = false, .refcount = 1000, .size = 28, .repr = "42"},
-        {.type = "pkg.sub.Klass", .address = 0xfffffffffffffff0ULL},
-    };
-    spec.allocations = {{0, {{"/srv/app/jobs.py", 42}, {"util.py", 7}}}, {4, {{"<string>", 1}}}};
-    spec.origins = {{"mod.Big", "/usr/lib/python3/dist-packages/mod/_big.so", "Big_Type", "src/big.c:120"}};
-    spec.explanations = {{4, "module-state", "held by _pkg's module state", 1, 24}, {0, "root", "sys.modules"}};
-    SnapshotColumns c = buildColumns(spec);
-    c.info.label = "nightly \xe2\x80\x93 run";
-    c.info.captureSeconds = 0.0123;
-    c.info.capturedAtMs = 1764139038123;
-    c.info.pid = 424242;
-    c.info.tracemallocDepth = 25;
-    c.allocFrames[0].function = c.types[c.type[4]].qualname;
-    return c;
-}
-
-void compareColumns(const SnapshotColumns& a, const SnapshotColumns& b)
-{
-    QCOMPARE(a.address, b.address);
-    QCOMPARE(a.type, b.type);
-    QCOMPARE(a.size, b.size);
-    QCOMPARE(a.refcount, b.refcount);
-    QCOMPARE(a.flags, b.flags);
-    QCOMPARE(a.largeSizes, b.largeSizes);
-    QCOMPARE(a.largeRefcounts, b.largeRefcounts);
-    QCOMPARE(a.edgeOffsets, b.edgeOffsets);
-    QCOMPARE(a.edges, b.edges);
-    QCOMPARE(a.reprOffsets, b.reprOffsets);
-    QCOMPARE(a.reprBlob, b.reprBlob);
-    QCOMPARE(a.labelOwners, b.labelOwners);
-    QCOMPARE(a.labelStarts, b.labelStarts);
-    QCOMPARE(a.labels, b.labels);
-    QCOMPARE(a.allocOwners, b.allocOwners);
-    QCOMPARE(a.allocOffsets, b.allocOffsets);
-    QVERIFY(a.allocFrames == b.allocFrames);
-    QCOMPARE(a.types.size(), b.types.size());
-    for (std::size_t t = 0; t < a.types.size(); ++t) {
-        const TypeRecord& x = a.types[t];
-        const TypeRecord& y = b.types[t];
-        QVERIFY(x.name == y.name && x.module == y.module && x.qualname == y.qualname && x.address == y.address
-                && x.flags == y.flags && x.library == y.library && x.symbol == y.symbol && x.source == y.source);
-    }
-    QCOMPARE(a.explanations.size(), b.explanations.size());
-    for (std::size_t k = 0; k < a.explanations.size(); ++k) {
-        const ExplanationRecord& x = a.explanations[k];
-        const ExplanationRecord& y = b.explanations[k];
-        QVERIFY(x.object == y.object && x.kind == y.kind && x.detail == y.detail && x.holder == y.holder
-                && x.holderOffset == y.holderOffset);
-    }
-    QCOMPARE(a.strings.blob(), b.strings.blob());
-    QCOMPARE(a.strings.offsets(), b.strings.offsets());
-    QCOMPARE(a.info.pythonVersion, b.info.pythonVersion);
-    QCOMPARE(a.info.label, b.info.label);
-    QCOMPARE(std::bit_cast<std::uint64_t>(a.info.captureSeconds), std::bit_cast<std::uint64_t>(b.info.captureSeconds));
-    QCOMPARE(a.info.capturedAtMs, b.info.capturedAtMs);
-    QCOMPARE(a.info.pid, b.info.pid);
-    QCOMPARE(a.info.tracemallocDepth, b.info.tracemallocDepth);
 }
 
 std::string readAll(const std::string& path)
