@@ -82,6 +82,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_ui->detailsPanel->setSession(m_session);
     m_snapshotChooser->setSession(m_session);
     setUpStatusBar();
+    setUpCompare(); // before the layout, which lists every dock in the View menu
     setUpLayout();
     setUpNavigation();
     connectActions();

@@ -126,6 +126,7 @@ private:
     void writeSettings() const;
     // main_window_files.cpp: Open, Save As, Open Recent, the snapshot list, Compare, the file progress.
     void setUpFiles();
+    void setUpCompare();
     void chooseAndOpen();
     void rememberFile(const QString& path);
     void rebuildRecentFilesMenu();

@@ -407,12 +407,9 @@ private Q_SLOTS:
         QVERIFY(candidateRow(QStringLiteral("<bound method Worker.run of <Worker(null-slots-worker, initial daemon)>>")) >= 0);
 
         // The first snapshot: the tuple being filled, ten empty slots and no referent.
-        QComboBox* chooser = nullptr;
-        for (QComboBox* box : window.findChildren<QComboBox*>()) {
-            if (box->count() == 2)
-                chooser = box;
-        }
+        auto* chooser = window.findChild<QComboBox*>(QStringLiteral("snapshotChooser"));
         QVERIFY(chooser);
+        QCOMPARE(chooser->count(), 2);
         chooser->setCurrentIndex(0);
         const QString filling = QStringLiteral("(") + QStringList(10, QStringLiteral("<NULL>")).join(QStringLiteral(", "))
                               + QStringLiteral(")");

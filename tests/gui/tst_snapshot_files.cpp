@@ -2,6 +2,7 @@
 // repr, and why), several files with a corrupt one, Save Snapshot As… and opening it again, Open
 // Recent, files dropped on the window, `leakscope FILE.lssnap`, and the question before quitting with
 // unsaved snapshots.
+#include "gui/compare_view.h"
 #include "gui_test_support.h"
 
 #include "session/session.h"
@@ -17,6 +18,7 @@
 #include <QtGui/QDropEvent>
 #include <QtTest/QtTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QDockWidget>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QLabel>
@@ -293,6 +295,32 @@ private Q_SLOTS:
         QCOMPARE(window.session()->snapshotCount(), 2);
         QVERIFY(triggerAnswering(action(window, "actionQuit"), QMessageBox::Discard));
         QVERIFY(!window.isVisible());
+    }
+
+    void compareFromTheWindow()
+    {
+        const QString first = writeSnapshot(m_files, QStringLiteral("before.lssnap"), 1, "before");
+        const QString second = writeSnapshot(m_files, QStringLiteral("after.lssnap"), 3, "after");
+        MainWindow window;
+        window.show();
+        QVERIFY(openAndWait(window, {first, second}));
+        auto* dock = window.findChild<QDockWidget*>(QStringLiteral("compareDock"));
+        auto* compare = window.findChild<CompareView*>(QStringLiteral("compareView"));
+        QVERIFY(dock && compare);
+        QVERIFY(!dock->isVisible());
+        QVERIFY(window.findChild<QDockWidget*>(QStringLiteral("chartDock")));
+        action(window, "actionCompare")->trigger();
+        QVERIFY(dock->isVisible());
+        QCOMPARE(compare->snapshotA(), 0);
+        QCOMPARE(compare->snapshotB(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!compare->isBusy() && compare->comparison(), kTimeoutMs);
+
+        // Choosing an object of the comparison shows it in the newer snapshot, as a step Back undoes.
+        window.session()->showSnapshot(0);
+        QTRY_COMPARE(window.session()->shownIndex(), 0);
+        Q_EMIT compare->objectActivated(1, ObjectIndex(2));
+        QTRY_COMPARE(window.session()->shownIndex(), 1);
+        QVERIFY(action(window, "actionBack")->isEnabled());
     }
 
     void saveAllOnQuitSavesThenCloses()
