@@ -18,7 +18,8 @@ TypeRecord TypeTable::describe(PyTypeObject* type)
     record.qualname = m_strings.intern(qualname);
     record.name = m_strings.intern(module + "." + qualname);
     record.address = reinterpret_cast<std::uintptr_t>(type);
-    record.flags = heap ? HeapType : 0;
+    record.flags = (heap ? HeapType : 0) | (PyType_IS_GC(type) ? GcType : 0)
+        | (PyType_FastSubclass(type, Py_TPFLAGS_TYPE_SUBCLASS) ? Metatype : 0);
     return record;
 }
 

@@ -232,10 +232,14 @@ QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
                                               "refcount counts no references)</small>").arg(s.refcount(object))
                                          : QString::number(s.refcount(object)));
     html += row(tr("Referrers found"), QString::number(a.referrerCount(object)));
+    const SurplusCause surplusCause = a.surplusCause(object);
+    const QString surplusNote = surplusCause == SurplusCause::Unexplained
+        ? tr("(references that no object in the snapshot accounts for)")
+        : tr("(references that no object in the snapshot accounts for; expected: %1)")
+              .arg(escaped(surplusCauseDescription(surplusCause)));
     html += row(tr("Surplus"), immortal ? tr("immortal <small>(none to measure: its refcount counts no references)</small>")
                                         : QString::number(a.surplus(object)) + QStringLiteral(" <small>")
-                                              + tr("(references that no object in the snapshot accounts for)")
-                                              + QStringLiteral("</small>"));
+                                              + surplusNote + QStringLiteral("</small>"));
     html += row(tr("Referents"), QString::number(s.referents(object).size()));
     if (!s.isGcTracked(object))
         html += row(tr("Tracking"), tr("not tracked by the collector: never a candidate"));

@@ -6,8 +6,6 @@
 
 #include <QtCore/QCoreApplication>
 
-#include <limits>
-
 namespace leakscope {
 
 namespace {
@@ -27,10 +25,6 @@ QVariant sortValue(const HeapAnalysis& analysis, ObjectIndex object, ObjectField
     switch (field) {
     case ObjectField::Type:
     case ObjectField::Library: return fieldText(analysis, object, field, QLocale::c()); // texts sort as shown
-    case ObjectField::Surplus:
-        return QVariant::fromValue<qlonglong>(analysis.hasImmortalRefcount(object)
-                                                  ? std::numeric_limits<qlonglong>::min()
-                                                  : analysis.surplus(object));
     default: return QVariant::fromValue<qulonglong>(fieldKey(analysis, object, field));
     }
 }
@@ -47,6 +41,13 @@ QVariant toolTip(const HeapAnalysis& analysis, ObjectIndex object, ObjectField f
                        "objects at 999,999,999; 3.12 and later give immortal ones 2³⁰ − 1 or more). Its "
                        "refcount counts no references, so it has no meaningful surplus.")
             .arg(locale.toString(static_cast<qulonglong>(analysis.snapshot().refcount(object))));
+    }
+    if (field == ObjectField::Surplus) {
+        const SurplusCause cause = analysis.surplusCause(object);
+        if (cause == SurplusCause::Unexplained)
+            return {};
+        return fieldTr("Expected: %1. Sorted below the surpluses nothing explains.")
+            .arg(toQString(surplusCauseDescription(cause)));
     }
     if (field != ObjectField::Library)
         return {};
@@ -104,8 +105,10 @@ QString fieldToolTip(ObjectField field)
     case ObjectField::Referrers: return fieldTr("References from other objects in the snapshot");
     case ObjectField::Surplus:
         return fieldTr("References no object in the snapshot accounts for: held by C code, or leaked. "
-                       "“immortal” for static and immortal objects, whose refcount counts nothing; they "
-                       "sort below every other surplus");
+                       "Sorted most first, surpluses nothing explains come first, then those with a known "
+                       "cause (strings that code objects hold, types their instances hold: see the cell's "
+                       "tooltip), then none; “immortal” for static and immortal objects, whose refcount "
+                       "counts nothing, last");
     case ObjectField::Referents: return fieldTr("Objects this one refers to");
     }
     return {};

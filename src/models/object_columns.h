@@ -11,6 +11,7 @@
 #include <QtCore/QLocale>
 #include <QtCore/QVariant>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -41,17 +42,31 @@ QVariant fieldHeaderData(ObjectField field, int role);
 // (HeapAnalysis::hasImmortalRefcount(): 3.11's static objects, 3.12's immortal ones).
 QString fieldText(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, const QLocale& locale);
 
-// A field's cell for object and role: DisplayRole (fieldText()), SortRole (qulonglong; qlonglong for
-// Surplus; QString for the texts), ToolTipRole (the library's full path; for an immortal object's
-// Refcount and Surplus, its refcount and why it counts nothing) and TextAlignmentRole; null for other
-// roles. An immortal object's Surplus sorts as the lowest of all (LLONG_MIN): unknown, not a billion
-// references leaked. O(1).
+// A field's cell for object and role: DisplayRole (fieldText()), SortRole (qulonglong: fieldKey(),
+// surplusKey() for Surplus; QString for the texts), ToolTipRole (the library's full path; for an
+// immortal object's Refcount and Surplus, its refcount and why it counts nothing; for a surplus with a known cause, the
+// cause) and TextAlignmentRole; null for other roles. Surplus sorts by surplusKey(): an immortal
+// object's lowest of all (unknown, not a billion references leaked), a surplus with a known cause
+// below any without one. O(1).
 QVariant fieldData(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, int role,
                    const QLocale& locale);
 
-// A numeric field's value as a key that orders as the SortRole value does (Surplus with its sign bit
-// flipped, 0 for an immortal object's), for sorting many rows without a QVariant each; 0 for the text
-// fields.
+// Orders surpluses by what they say: immortal objects' (which count nothing) lowest, then surpluses of
+// 0 or less, then positive ones with a known cause (HeapAnalysis::surplusCause()), then positive ones
+// without, the highest: sorted most first, the references nobody accounts for come first. Within
+// each band by the surplus.
+inline std::uint64_t surplusKey(const HeapAnalysis& analysis, ObjectIndex object)
+{
+    if (analysis.hasImmortalRefcount(object))
+        return 0;
+    constexpr std::int64_t kLimit = std::int64_t(1) << 40;
+    const std::int64_t surplus = std::clamp(analysis.surplus(object), -kLimit + 1, kLimit - 1);
+    const std::uint64_t band = surplus <= 0 ? 0 : analysis.surplusCause(object) == SurplusCause::Unexplained ? 2 : 1;
+    return (band << 42) + static_cast<std::uint64_t>(surplus + kLimit);
+}
+
+// A numeric field's value as a key (the SortRole value; surplusKey() for Surplus), for sorting many
+// rows without a QVariant each; 0 for the text fields.
 inline std::uint64_t fieldKey(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field)
 {
     const Snapshot& snapshot = analysis.snapshot();
@@ -60,10 +75,7 @@ inline std::uint64_t fieldKey(const HeapAnalysis& analysis, ObjectIndex object, 
     case ObjectField::Size: return snapshot.size(object);
     case ObjectField::Refcount: return snapshot.refcount(object);
     case ObjectField::Referrers: return analysis.referrerCount(object);
-    case ObjectField::Surplus:
-        if (analysis.hasImmortalRefcount(object))
-            return 0;
-        return static_cast<std::uint64_t>(analysis.surplus(object)) ^ (1ULL << 63);
+    case ObjectField::Surplus: return surplusKey(analysis, object);
     case ObjectField::Referents: return snapshot.referents(object).size();
     case ObjectField::Type:
     case ObjectField::Library: break;

@@ -37,6 +37,8 @@ HeapAnalysis::HeapAnalysis(const Snapshot& snapshot, const IgnoreRules* rules)
 {
     for (ObjectIndex target : snapshot.columns().edges)
         ++m_inDegree[target];
+    for (const TypeRecord& type : snapshot.columns().types)
+        m_typeKindsRecorded = m_typeKindsRecorded || (type.flags & GcType);
     const auto n = static_cast<ObjectIndex>(snapshot.objectCount());
     for (ObjectIndex i = 0; i < n; ++i) {
         if (isCandidate(i)) {
@@ -59,6 +61,54 @@ const IgnoreRule* HeapAnalysis::findIgnored(ObjectIndex i) const
     const auto it = std::lower_bound(m_ignored.begin(), m_ignored.end(), i,
                                      [](const IgnoreMatch& match, ObjectIndex key) { return match.object < key; });
     return it != m_ignored.end() && it->object == i ? &m_rules->rules()[it->rule] : nullptr;
+}
+
+SurplusCause HeapAnalysis::surplusCause(ObjectIndex i) const
+{
+    if (surplus(i) <= 0 || hasImmortalRefcount(i))
+        return SurplusCause::Unexplained;
+    if (isCandidate(i) && m_snapshot.explanation(i))
+        return SurplusCause::Explained;
+    if (!m_typeKindsRecorded)
+        return SurplusCause::Unexplained;
+    const std::uint8_t typeFlags = m_snapshot.type(m_snapshot.typeOf(i)).flags;
+    if (typeFlags & Metatype)
+        return SurplusCause::TypeObject;
+    if (!(typeFlags & GcType))
+        return SurplusCause::HoldsNothing;
+    if (!m_snapshot.isGcTracked(i) && m_snapshot.typeNameOf(i) == "builtins.tuple")
+        return SurplusCause::ConstantTuple;
+    return SurplusCause::Unexplained;
+}
+
+std::string_view surplusCauseName(SurplusCause cause)
+{
+    switch (cause) {
+    case SurplusCause::Unexplained: return "unexplained";
+    case SurplusCause::Explained: return "explained";
+    case SurplusCause::HoldsNothing: return "holds-nothing";
+    case SurplusCause::TypeObject: return "type";
+    case SurplusCause::ConstantTuple: return "constant-tuple";
+    }
+    return "unexplained";
+}
+
+std::string_view surplusCauseDescription(SurplusCause cause)
+{
+    switch (cause) {
+    case SurplusCause::Unexplained: return "no holder the snapshot can see accounts for these references";
+    case SurplusCause::Explained: return "the candidate's explanation names what holds it";
+    case SurplusCause::HoldsNothing:
+        return "objects of this type hold no references and are held routinely by code objects and by containers "
+               "the collector does not track, which the snapshot does not look into";
+    case SurplusCause::TypeObject:
+        return "a type: instances of static types and of many extension types hold their type without reporting "
+               "it, and so do the interpreter's caches";
+    case SurplusCause::ConstantTuple:
+        return "a tuple the collector does not track, as the constants of code objects are: code objects hold "
+               "such tuples, and the snapshot does not look into code objects";
+    }
+    return {};
 }
 
 std::vector<TypeSummaryRow> HeapAnalysis::typeSummary() const

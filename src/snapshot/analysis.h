@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace leakscope {
@@ -15,6 +16,25 @@ namespace leakscope {
 // refcounts of 2^30 - 1 (3.12), 2^32 - 1 (3.13) or 3 * 2^30 (3.14) that never come down. 2^29 sits
 // well below all of them and far above any count real references reach (it takes 4 GiB of pointers).
 inline constexpr std::uint64_t kImmortalRefcount = 1ULL << 29;
+
+// Why an object's surplus (references no referrer in the snapshot accounts for) is what the
+// interpreter's own holders produce, not evidence of a leaked reference. The holders behind these
+// causes are objects the snapshot does not look into.
+enum class SurplusCause : std::uint8_t {
+    Unexplained, // no known cause: a positive surplus is worth a look (also: a surplus of 0 or less)
+    Explained,   // a candidate whose recorded explanation names what holds it
+    HoldsNothing, // an object of a type whose instances hold no references (str, int, bytes...): code
+                  // objects and containers the collector does not track hold such objects unseen
+    TypeObject,  // a type: instances of static types, and of many extension types, hold their type
+                 // without reporting it, as do static subclasses and the interpreter's caches
+    ConstantTuple, // a tuple the collector does not track (it holds only untracked objects), as the
+                   // constants of code objects are
+};
+
+// A stable machine name ("unexplained", "explained", "holds-nothing", "type", "constant-tuple") and a
+// sentence for people, for reports and the window.
+std::string_view surplusCauseName(SurplusCause cause);
+std::string_view surplusCauseDescription(SurplusCause cause);
 
 struct TypeSummaryRow
 {
@@ -49,6 +69,10 @@ public:
     // A statically allocated or immortal object (see kImmortalRefcount): its refcount, and so its
     // surplus, says nothing about who holds it. Never true for a snapshot of a Python older than 3.11.
     bool hasImmortalRefcount(ObjectIndex i) const { return m_snapshot.refcount(i) >= m_immortalRefcount; }
+    // Why object i's positive surplus is expected; Unexplained when it is not, when the surplus is 0
+    // or less, and for immortal objects (whose surplus means nothing: hasImmortalRefcount()).
+    // O(1), O(log explanations) for a candidate.
+    SurplusCause surplusCause(ObjectIndex i) const;
 
     const std::vector<ObjectIndex>& candidates() const { return m_candidates; } // by object index
     bool isCandidate(ObjectIndex i) const { return m_snapshot.isGcTracked(i) && m_inDegree[i] == 0; }
@@ -75,6 +99,7 @@ private:
     const Snapshot& m_snapshot;
     const IgnoreRules* m_rules = nullptr;
     std::uint64_t m_immortalRefcount = kImmortalRefcount; // UINT64_MAX before Python 3.11
+    bool m_typeKindsRecorded = false; // some type has GcType: the snapshot says which types hold nothing
     std::vector<std::uint32_t> m_inDegree;
     std::vector<ObjectIndex> m_candidates;
     std::vector<IgnoreMatch> m_ignored; // by object, like m_candidates

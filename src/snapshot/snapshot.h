@@ -21,6 +21,12 @@ enum ObjectFlag : std::uint8_t {
 
 enum TypeFlag : std::uint8_t {
     HeapType = 1 << 0, // created at run time (class statement, PyType_FromSpec); else a static C type
+    // Its instances may hold references the collector sees (Py_TPFLAGS_HAVE_GC): dict, list, classes'
+    // instances... Without it (str, int, bytes, float) an instance holds no object. Recorded since
+    // snapshot files exist; a snapshot none of whose types has the bit predates it.
+    GcType = 1 << 1,
+    // Its instances are types (type itself and its subclasses, the metaclasses: Py_TPFLAGS_TYPE_SUBCLASS).
+    Metatype = 1 << 2,
 };
 
 struct TypeRecord

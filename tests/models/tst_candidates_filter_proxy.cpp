@@ -227,7 +227,8 @@ private Q_SLOTS:
         QTest::newRow("size") << int(C::SizeColumn) << Objects{5, 7, 2, 6, 0, 9, 3};
         QTest::newRow("refcount") << int(C::RefcountColumn) << Objects{6, 3, 2, 7, 9, 0, 5};
         QTest::newRow("referrers") << int(C::ReferrersColumn) << Objects{0, 2, 3, 5, 6, 7, 9};
-        QTest::newRow("surplus") << int(C::SurplusColumn) << Objects{6, 3, 2, 7, 9, 0, 5};
+        // Surplus: none, then the explained ones (tuple 5, dict 100), then those nothing explains.
+        QTest::newRow("surplus") << int(C::SurplusColumn) << Objects{6, 7, 5, 3, 2, 9, 0};
         QTest::newRow("referents") << int(C::ReferentsColumn) << Objects{2, 5, 9, 0, 6, 3, 7};
         QTest::newRow("explanation") << int(C::ExplanationColumn) << Objects{0, 2, 3, 6, 9, 7, 5};
         QTest::newRow("repr") << int(C::ReprColumn) << Objects{7, 2, 6, 3, 9, 0, 5};
@@ -512,9 +513,10 @@ private Q_SLOTS:
         proxy().setGroupFilter({});
 
         // Sorted by Surplus: the int the tuple refers to three times, with a refcount of 10, comes
-        // third, ahead of most candidates.
+        // second, ahead of most candidates; the explained dict and tuple (whose explanations name
+        // what holds them) follow every surplus nothing explains, whatever their size.
         proxy().sort(C::SurplusColumn, Qt::DescendingOrder);
-        QCOMPARE(rows(), (Objects{5, 0, 8, 9, 7, 2, 3, 1, 6, 4}));
+        QCOMPARE(rows(), (Objects{0, 8, 9, 2, 3, 5, 7, 1, 6, 4}));
         proxy().setTypeFilter({Int, Tuple});
         QCOMPARE(rows(), (Objects{8, 7}));
         proxy().setTypeFilter({});
@@ -544,7 +546,7 @@ private Q_SLOTS:
         proxy().setTypeFilter({});
         proxy().setMinimumSize(0);
         proxy().setGroupFilter({});
-        QCOMPARE(rows(), (Objects{5, 0, 8, 9, 7, 2, 3, 1, 6, 4}));
+        QCOMPARE(rows(), (Objects{0, 8, 9, 2, 3, 5, 7, 1, 6, 4}));
         QCOMPARE(sourceResets.count(), 0);
         QCOMPARE(proxyResets.count(), 0);
         if (incrementalLimit == 0)

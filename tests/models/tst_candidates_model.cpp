@@ -147,8 +147,9 @@ private Q_SLOTS:
         QCOMPARE(value(model, 3, C::SizeColumn).toULongLong(), 1000000ULL);
         QCOMPARE(value(model, 5, C::AddressColumn).toULongLong(), 0xffff0000ffff0000ULL);
         QCOMPARE(value(model, 5, C::RefcountColumn).toULongLong(), 100ULL);
-        QCOMPARE(value(model, 5, C::SurplusColumn).metaType(), QMetaType::fromType<qlonglong>());
-        QCOMPARE(value(model, 5, C::SurplusColumn).toLongLong(), 100LL);
+        QCOMPARE(value(model, 5, C::SurplusColumn).metaType(), QMetaType::fromType<qulonglong>());
+        QCOMPARE(value(model, 5, C::SurplusColumn).toULongLong(), surplusKey(model.analyzedSnapshot()->analysis(), 5));
+        QCOMPARE(text(model, 5, C::SurplusColumn), QStringLiteral("100"));
         QCOMPARE(value(model, 0, C::ReferrersColumn).toULongLong(), 0ULL);
         QCOMPARE(value(model, 3, C::ReferentsColumn).toULongLong(), 2ULL);
         QCOMPARE(value(model, 2, C::TypeColumn).metaType(), QMetaType::fromType<QString>());
@@ -296,15 +297,16 @@ private Q_SLOTS:
         QCOMPARE(model.rowOfObject(4), rowOf(model, 4));
 
         // Sorted by Surplus, the int that three references of the tuple do not account for comes up
-        // among the candidates, although something refers to it.
+        // among the candidates, although something refers to it; the explained candidates' surpluses
+        // (5's 100, 7's 5: their explanations name the holders) come after every unexplained one.
         model.sort(C::SurplusColumn, Qt::DescendingOrder);
-        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{5, 0, 8, 9, 7, 2, 3, 1, 6, 4}));
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{0, 8, 9, 2, 3, 5, 7, 1, 6, 4}));
         QCOMPARE(model.groupAt(rowOf(model, 2)), CandidateGroups::kIgnored); // permuted with the rows
         QCOMPARE(model.groupAt(rowOf(model, 8)), C::kNoGroup);
 
         // Back to the candidates, in the same order; the same mode again changes nothing.
         model.setListMode(C::ListMode::Candidates);
-        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{5, 0, 9, 7, 2, 3, 6}));
+        QCOMPARE(objectsOf(model), (std::vector<ObjectIndex>{0, 9, 2, 3, 5, 7, 6}));
         QCOMPARE(model.itemAt(rowOf(model, 9)), 6u); // the 7th candidate
         QCOMPARE(model.objectOfItem(6), 9u);
         QCOMPARE(model.rowOfObject(8), -1);
@@ -341,7 +343,7 @@ private Q_SLOTS:
         for (ObjectIndex object : {1u, 2u, 4u}) {
             QCOMPARE(text(model, object, C::RefcountColumn), QStringLiteral("immortal"));
             QCOMPARE(text(model, object, C::SurplusColumn), QStringLiteral("immortal"));
-            QCOMPARE(value(model, object, C::SurplusColumn).toLongLong(), std::numeric_limits<qlonglong>::min());
+            QCOMPARE(value(model, object, C::SurplusColumn).toULongLong(), 0ULL); // surplusKey(): the lowest
         }
         QVERIFY(text(model, 1, C::RefcountColumn, Qt::ToolTipRole).startsWith(QStringLiteral("Refcount 999,999,990:")));
         QVERIFY(text(model, 4, C::SurplusColumn, Qt::ToolTipRole).startsWith(QStringLiteral("Refcount 4,294,967,295:")));

@@ -194,6 +194,68 @@ private Q_SLOTS:
         }
         QCOMPARE(total, heap.snapshot.edgeCount());
     }
+    // A surplus has a known cause when the holders behind it are ones the snapshot cannot see into:
+    // strings held by code objects, types held by their instances, constant tuples; an explained
+    // candidate's surplus is its explanation's. Anything else with a surplus stays unexplained.
+    void surplusCauses()
+    {
+        GraphSpec spec;
+        spec.types = {"builtins.dict", "builtins.str", "builtins.type", "builtins.tuple", "ext.Meta"};
+        spec.objects = {
+            {.type = "builtins.dict", .refcount = 3, .edges = {1, 2}}, // 0: holds 1 and 2
+            {.type = "builtins.str", .gc = false, .refcount = 5},     // 1: 3 more than 0 and 6 account for
+            {.type = "builtins.dict", .gc = false, .refcount = 2},    // 2: an untracked dict, 1 leaked
+            {.type = "builtins.type", .refcount = 40},                 // 3: a static type's count
+            {.type = "ext.Meta", .refcount = 2},                       // 4: a type of a metaclass
+            {.type = "builtins.tuple", .gc = false, .refcount = 3},   // 5: a constant tuple
+            {.type = "builtins.tuple", .refcount = 3, .edges = {1, 9}}, // 6: a tracked tuple, 3 unexplained
+            {.type = "builtins.dict", .refcount = 2},                  // 7: an explained candidate
+            {.type = "builtins.str", .gc = false, .refcount = 1000000000}, // 8: static
+            {.type = "builtins.str", .gc = false, .refcount = 1}, // 9: held by 6 alone
+        };
+        spec.explanations = {{7, "static-type-dict", "held by its type"}};
+        SnapshotColumns columns = buildColumns(spec);
+        const auto flagsOf = [](std::string_view name) -> std::uint8_t {
+            if (name == "builtins.str")
+                return 0;
+            if (name == "builtins.type" || name == "ext.Meta")
+                return GcType | Metatype;
+            return GcType;
+        };
+        // Without the type kinds (a snapshot that predates them), only the explanation counts.
+        {
+            const Snapshot old(columns);
+            const HeapAnalysis analysis(old);
+            QCOMPARE(analysis.surplusCause(7), SurplusCause::Explained);
+            for (ObjectIndex i : {1u, 2u, 3u, 4u, 5u, 6u})
+                QCOMPARE(analysis.surplusCause(i), SurplusCause::Unexplained);
+        }
+        for (TypeRecord& type : columns.types)
+            type.flags |= flagsOf(columns.strings.at(type.name));
+        const Snapshot snapshot(std::move(columns));
+        const HeapAnalysis analysis(snapshot);
+        QCOMPARE(analysis.surplus(1), std::int64_t(3));
+        QCOMPARE(analysis.surplusCause(1), SurplusCause::HoldsNothing);
+        QCOMPARE(analysis.surplus(2), std::int64_t(1));
+        QCOMPARE(analysis.surplusCause(2), SurplusCause::Unexplained); // a dict can hold; untracked or not
+        QCOMPARE(analysis.surplusCause(3), SurplusCause::TypeObject);
+        QCOMPARE(analysis.surplusCause(4), SurplusCause::TypeObject);
+        QCOMPARE(analysis.surplusCause(5), SurplusCause::ConstantTuple);
+        QCOMPARE(analysis.surplusCause(6), SurplusCause::Unexplained);
+        QCOMPARE(analysis.surplusCause(7), SurplusCause::Explained);
+        QVERIFY(analysis.hasImmortalRefcount(8));
+        QCOMPARE(analysis.surplusCause(8), SurplusCause::Unexplained); // immortal: no cause to give
+        QCOMPARE(analysis.surplus(9), std::int64_t(0));
+        QCOMPARE(analysis.surplusCause(9), SurplusCause::Unexplained);
+        QCOMPARE(analysis.surplus(0), std::int64_t(3));
+        QCOMPARE(analysis.surplusCause(0), SurplusCause::Unexplained); // a candidate nothing explains
+        for (SurplusCause cause : {SurplusCause::Unexplained, SurplusCause::Explained, SurplusCause::HoldsNothing,
+                                   SurplusCause::TypeObject, SurplusCause::ConstantTuple}) {
+            QVERIFY(!surplusCauseName(cause).empty());
+            QVERIFY(!surplusCauseDescription(cause).empty());
+        }
+        QCOMPARE(surplusCauseName(SurplusCause::HoldsNothing), std::string_view("holds-nothing"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAnalysis)
