@@ -163,6 +163,7 @@ void CandidatesFilterProxy::updateCaches(const CandidatesModel& candidates) cons
             m_typeNameMatches[t] = m_text.matches(snapshot.typeName(t));
     }
     m_allObjects = candidates.listMode() == CandidatesModel::ListMode::AllObjects;
+    m_groupDecides = m_typeAllowed.empty() && !m_minimumSize && m_text.isEmpty();
     if (m_cachedGeneration != candidates.generation()) {
         m_textMatch.clear();
         m_cachedGeneration = candidates.generation();
@@ -227,26 +228,17 @@ void CandidatesFilterProxy::matchTextInObjectOrder(const CandidatesModel& candid
     match(0, items, m_text, m_scratch);
 }
 
-bool CandidatesFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
-{
-    const CandidatesModel* candidates = m_candidates.data();
-    if (!candidates || sourceParent.isValid() || !candidates->analyzedSnapshot())
-        return true;
-    if (!m_cachesValid || m_cachedGeneration != candidates->generation())
-        updateCaches(*candidates);
-    return accepts(*candidates, sourceRow, 0);
-}
-
+template<bool Lifting>
 bool CandidatesFilterProxy::accepts(const CandidatesModel& candidates, int sourceRow, unsigned lifted) const
 {
     // Cheapest tests first; the text test runs only on rows every other filter let through.
-    if (!(lifted & GroupCriterion) && !groupPasses(candidates.groupAt(sourceRow)))
+    if (!(Lifting && (lifted & GroupCriterion)) && !groupPasses(candidates.groupAt(sourceRow)))
         return false;
     const Snapshot& snapshot = candidates.analyzedSnapshot()->snapshot();
     const ObjectIndex object = candidates.objectAt(sourceRow);
     const TypeIndex type = snapshot.typeOf(object);
     if (!m_typeAllowed.empty() && !m_typeAllowed[type]) {
-        if (!(lifted & (TypeCriterion | LibraryCriterion)))
+        if (!Lifting || !(lifted & (TypeCriterion | LibraryCriterion)))
             return false;
         // The cache joins both choices: lifting one asks the other alone.
         const bool typeOk = (lifted & TypeCriterion) || m_types.isEmpty() || m_types.contains(type);
@@ -255,9 +247,9 @@ bool CandidatesFilterProxy::accepts(const CandidatesModel& candidates, int sourc
         if (!typeOk || !libraryOk)
             return false;
     }
-    if (!(lifted & SizeCriterion) && m_minimumSize && snapshot.size(object) < m_minimumSize)
+    if (!(Lifting && (lifted & SizeCriterion)) && m_minimumSize && snapshot.size(object) < m_minimumSize)
         return false;
-    if (m_text.isEmpty() || (lifted & TextCriterion))
+    if (m_text.isEmpty() || (Lifting && (lifted & TextCriterion)))
         return true;
     if (!m_text.isValid())
         return false;
@@ -266,6 +258,18 @@ bool CandidatesFilterProxy::accepts(const CandidatesModel& candidates, int sourc
         match = m_typeNameMatches[type] || m_text.matches(displayRepr(snapshot, object, m_scratch)) ? Matches
                                                                                                     : DoesNotMatch;
     return match == Matches;
+}
+
+bool CandidatesFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+{
+    const CandidatesModel* candidates = m_candidates.data();
+    if (!candidates || sourceParent.isValid() || !candidates->analyzedSnapshot())
+        return true;
+    if (!m_cachesValid || m_cachedGeneration != candidates->generation())
+        updateCaches(*candidates);
+    if (m_groupDecides) // the default filters (suspects only, or every row): no snapshot column read
+        return groupPasses(candidates->groupAt(sourceRow));
+    return accepts<false>(*candidates, sourceRow, 0);
 }
 
 int CandidatesFilterProxy::countAcceptedWithout(unsigned lifted) const
@@ -278,7 +282,7 @@ int CandidatesFilterProxy::countAcceptedWithout(unsigned lifted) const
     int accepted = 0;
     const int rows = candidates->rowCount();
     for (int row = 0; row < rows; ++row)
-        accepted += accepts(*candidates, row, lifted);
+        accepted += accepts<true>(*candidates, row, lifted);
     return accepted;
 }
 

@@ -113,6 +113,9 @@ private:
     void changeFilter(Change&& change);
     void updateCaches(const CandidatesModel& candidates) const;
     void matchTextInObjectOrder(const CandidatesModel& candidates) const;
+    // Whether the row passes every filter but those in lifted (a combination of Criterion). Lifting is
+    // false for the filter pass, which lifts nothing: its tests of lifted fold away.
+    template<bool Lifting>
     bool accepts(const CandidatesModel& candidates, int sourceRow, unsigned lifted) const;
     bool groupPasses(std::uint32_t group) const
     {
@@ -137,6 +140,8 @@ private:
     mutable std::vector<char> m_groupAllowed; // by group of the analysis; empty: no group chosen
     mutable std::vector<char> m_typeNameMatches;
     mutable bool m_allObjects = false; // the source lists every object (CandidatesModel::ListMode)
+    // No type, library, size or text filter: the group alone decides a row (the filter pass's fast path).
+    mutable bool m_groupDecides = true;
     // Per item of the source (CandidatesModel::itemAt()): whether the filter text occurs in its type
     // or repr. Filled in one pass in object order, which reads the repr blob front to back; rows of a
     // sorted model would read it in random order. Kept across changes of the other filters, and in

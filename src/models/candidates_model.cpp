@@ -27,62 +27,76 @@ void CandidatesModel::setSnapshot(SnapshotPtr snapshot)
     setSnapshot(analyzeSnapshot(std::move(snapshot)));
 }
 
-CandidatesModel::Rows CandidatesModel::rowsOf(const AnalyzedSnapshot& analyzed, ListMode mode)
+void CandidatesModel::fillRows(ListMode mode)
 {
-    const Snapshot& snapshot = analyzed.snapshot();
-    const auto& candidates = analyzed.analysis().candidates();
+    const Snapshot& snapshot = m_analyzed->snapshot();
+    const auto& candidates = m_analyzed->analysis().candidates();
     const auto& explanations = snapshot.columns().explanations;
-    const CandidateGroups& groups = analyzed.groups();
-    Rows rows;
-    if (mode == ListMode::Candidates) {
-        rows.objects = candidates;
-        rows.candidate.resize(candidates.size());
-        std::iota(rows.candidate.begin(), rows.candidate.end(), 0u);
-        rows.group.resize(candidates.size());
-        for (std::size_t k = 0; k < candidates.size(); ++k)
-            rows.group[k] = groups.groupOf(k);
-    } else {
-        rows.objects.resize(snapshot.objectCount());
-        std::iota(rows.objects.begin(), rows.objects.end(), ObjectIndex(0));
-        rows.group.assign(snapshot.objectCount(), kNoGroup);
-        for (std::size_t k = 0; k < candidates.size(); ++k)
-            rows.group[candidates[k]] = groups.groupOf(k);
-    }
-    // Explanations are the candidates' (CandidateGroups reads them the same way). Both lists are
-    // sorted by object index: one merge pass instead of a binary search per row.
-    rows.explanation.assign(rows.objects.size(), kNoExplanation);
+    const CandidateGroups& groups = m_analyzed->groups();
+    // resize() keeps the capacity of the tables the rows had before, and writes only past their old
+    // size: a new snapshot of about the same size or a mode change back allocates nothing.
+    const std::size_t rows = mode == ListMode::Candidates ? candidates.size() : snapshot.objectCount();
+    m_objects.resize(rows);
+    m_candidate.resize(mode == ListMode::Candidates ? rows : 0);
+    m_group.resize(rows);
+    m_explanation.resize(rows);
+    // One pass over the rows. Candidates, explanations and (AllObjects) objects are all in object
+    // index order: the explanations are a merge, the candidates among all objects a second one.
     std::size_t e = 0;
-    for (std::size_t row = 0; row < rows.objects.size(); ++row) {
-        if (rows.group[row] == kNoGroup)
-            continue;
-        while (e < explanations.size() && explanations[e].object < rows.objects[row])
+    auto explanationOf = [&](ObjectIndex object) {
+        while (e < explanations.size() && explanations[e].object < object)
             ++e;
-        if (e < explanations.size() && explanations[e].object == rows.objects[row])
-            rows.explanation[row] = static_cast<std::uint32_t>(e);
+        return e < explanations.size() && explanations[e].object == object ? static_cast<std::uint32_t>(e)
+                                                                             : kNoExplanation;
+    };
+    if (mode == ListMode::Candidates) {
+        for (std::size_t k = 0; k < rows; ++k) {
+            const ObjectIndex object = candidates[k];
+            m_objects[k] = object;
+            m_candidate[k] = static_cast<std::uint32_t>(k);
+            m_group[k] = groups.groupOf(k);
+            m_explanation[k] = explanationOf(object);
+        }
+        return;
     }
-    return rows;
+    std::size_t c = 0;
+    for (std::size_t k = 0; k < rows; ++k) {
+        const auto object = static_cast<ObjectIndex>(k);
+        m_objects[k] = object;
+        if (c < candidates.size() && candidates[c] == object) {
+            m_group[k] = groups.groupOf(c++);
+            m_explanation[k] = explanationOf(object); // explanations are the candidates' only
+        } else {
+            m_group[k] = kNoGroup;
+            m_explanation[k] = kNoExplanation;
+        }
+    }
 }
 
-void CandidatesModel::takeRows(Rows rows)
+void CandidatesModel::takeRows(ListMode mode)
 {
-    m_objects = std::move(rows.objects);
-    m_candidate = std::move(rows.candidate);
-    m_group = std::move(rows.group);
-    m_explanation = std::move(rows.explanation);
-    if (m_sortColumn >= 0 && m_analyzed)
-        permuteRows(sortedOrder(m_sortColumn, m_sortOrder));
+    m_mode = mode;
+    if (m_analyzed) {
+        fillRows(mode);
+        if (m_sortColumn >= 0)
+            permuteRows(sortedOrder(m_sortColumn, m_sortOrder));
+    } else { // no rows, and their memory goes back
+        m_objects = {};
+        m_candidate = {};
+        m_group = {};
+        m_explanation = {};
+    }
     ++m_generation;
 }
 
 void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
 {
-    // Per-row and per-type tables are built before the reset so the model is never half-filled.
-    Rows rows;
+    // Per-type tables are built before the reset; the per-row ones reuse the old rows' memory, so they
+    // are filled inside it (nothing reads the model between beginResetModel() and endResetModel()).
     std::vector<std::uint32_t> typeRank;
     std::vector<std::uint32_t> libraryRank;
     if (analyzed) {
         const Snapshot& snapshot = analyzed->snapshot();
-        rows = rowsOf(*analyzed, m_mode);
         std::vector<TypeIndex> byName(snapshot.typeCount());
         std::iota(byName.begin(), byName.end(), TypeIndex(0));
         std::stable_sort(byName.begin(), byName.end(),
@@ -111,7 +125,7 @@ void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
     m_analysis = m_analyzed ? &m_analyzed->analysis() : nullptr;
     m_typeRank = std::move(typeRank);
     m_libraryRank = std::move(libraryRank);
-    takeRows(std::move(rows));
+    takeRows(m_mode);
     endResetModel();
 }
 
@@ -124,10 +138,8 @@ void CandidatesModel::setListMode(ListMode mode)
         ++m_generation;
         return;
     }
-    Rows rows = rowsOf(*m_analyzed, mode);
     beginResetModel();
-    m_mode = mode;
-    takeRows(std::move(rows));
+    takeRows(mode);
     endResetModel();
 }
 

@@ -122,17 +122,11 @@ private:
     QString explanationString(int row) const;
     QString explanationToolTip(int row) const;
 
-    // The rows of mode for analyzed, in item order, and their per-row columns; the model's own
-    // tables are left alone, so it can be built before a reset.
-    struct Rows
-    {
-        std::vector<ObjectIndex> objects;
-        std::vector<std::uint32_t> candidate;
-        std::vector<std::uint32_t> group;
-        std::vector<std::uint32_t> explanation;
-    };
-    static Rows rowsOf(const AnalyzedSnapshot& analyzed, ListMode mode);
-    void takeRows(Rows rows);
+    // Fills the per-row tables with the rows of mode for m_analyzed (not null), in item order, in one
+    // pass that reuses their capacity. Only between beginResetModel() and endResetModel().
+    void fillRows(ListMode mode);
+    // Sets the mode and its rows (none without a snapshot), sorted as the model is; a new generation.
+    void takeRows(ListMode mode);
 
     AnalyzedSnapshotPtr m_analyzed;
     const Snapshot* m_snapshot = nullptr;

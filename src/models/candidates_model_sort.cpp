@@ -96,13 +96,15 @@ void CandidatesModel::sort(int column, Qt::SortOrder order)
 
 void CandidatesModel::permuteRows(const std::vector<std::uint32_t>& order)
 {
+    // One buffer goes round the columns: each column's old storage holds the next one's permutation.
+    std::vector<std::uint32_t> permuted;
     auto permute = [&](std::vector<std::uint32_t>& column) {
         if (column.empty())
             return; // m_candidate in AllObjects mode
-        std::vector<std::uint32_t> permuted(order.size());
+        permuted.resize(order.size());
         for (std::size_t k = 0; k < order.size(); ++k)
             permuted[k] = column[order[k]];
-        column = std::move(permuted);
+        column.swap(permuted);
     };
     permute(m_objects);
     permute(m_candidate);
