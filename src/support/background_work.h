@@ -26,6 +26,15 @@ class BackgroundQueues
 public:
     using Task = std::function<void()>;
 
+    // Answers left when the program ends (the application quit before their queued calls were
+    // delivered) were pushed by pool threads under the mutex: they are destroyed under it too.
+    ~BackgroundQueues()
+    {
+        std::lock_guard lock(m_mutex);
+        m_jobs.clear();
+        m_answers.clear();
+    }
+
     static void pushJob(Task job)
     {
         {
@@ -37,9 +46,10 @@ public:
 
     static void pushAnswer(Task answer)
     {
+        BackgroundQueues& queues = instance();
         {
-            std::lock_guard lock(instance().m_mutex);
-            instance().m_answers.push_back(std::move(answer));
+            std::lock_guard lock(queues.m_mutex);
+            queues.m_answers.push_back(std::move(answer));
         }
         QMetaObject::invokeMethod(
             QCoreApplication::instance(), [] { pop(&BackgroundQueues::m_answers)(); }, Qt::QueuedConnection);
