@@ -31,7 +31,11 @@ const char kDiffUsage[] =
     "  surplus growth  objects in both whose refcount grew more than their referrers did: references\n"
     "                  nothing in the snapshot accounts for, taken in between (a leaked Py_INCREF).\n"
     "                  GROWTH = (refcount in B - refcount in A) - (referrers in B - referrers in A),\n"
-    "                  largest first; objects with an immortal or static refcount never grow\n"
+    "                  largest first; objects with an immortal or static refcount never grow.\n"
+    "                  Growth that objects recording no references may account for is no evidence\n"
+    "                  and is counted apart (discounted growth): that of atomic objects (str, int,\n"
+    "                  float, bytes...), and of untracked objects up to the number of new untracked\n"
+    "                  holders in B (numpy arrays holding their dtype, untracked tuples)\n"
     "An object of A and one of B are the same object when they sit at the same address with the same\n"
     "type and their referents, repr or allocation traceback do not show that the address was reused\n"
     "(docs/diff.md says how, and where that cannot be told).\n"
@@ -43,8 +47,10 @@ const char kDiffUsage[] =
     "                    suspect, in A or in B\n"
     "  --limit N         at most N rows per section (default: 50 in a table, all in json and csv;\n"
     "                    0: all)\n"
-    "  --section NAME    only this section: types, new-suspects or surplus-growth (repeatable). CSV\n"
-    "                    with one section is a single table; with more, each follows a \"# NAME\" line\n"
+    "  --section NAME    only this section: types, new-suspects, surplus-growth or discounted-growth\n"
+    "                    (repeatable). CSV with one section is a single table; with more, each\n"
+    "                    follows a \"# NAME\" line\n"
+    "  --all-growth      add the discounted-growth section to the others\n"
     "  --all-types       list the types whose count and bytes did not change too\n"
     "  -h, --help        this help\n"
     "\n"
@@ -61,6 +67,7 @@ struct DiffArguments
     std::optional<std::size_t> limit;
     unsigned sections = 0;
     bool allTypes = false;
+    bool allGrowth = false;
     std::vector<std::string> ignoreFiles;
     std::vector<std::string> files;
 };
@@ -116,13 +123,16 @@ int parse(int argc, char** argv, DiffArguments& args)
         } else if (is("--section")) {
             std::string name;
             if (!value(name))
-                return usageError("--section needs a name: types, new-suspects or surplus-growth");
+                return usageError("--section needs a name: types, new-suspects, surplus-growth or discounted-growth");
             const auto section = parseDiffSection(name);
             if (!section)
-                return usageError("unknown section '" + name + "' (use types, new-suspects or surplus-growth)");
+                return usageError("unknown section '" + name
+                                  + "' (use types, new-suspects, surplus-growth or discounted-growth)");
             args.sections |= *section;
         } else if (arg == "--all-types") {
             args.allTypes = true;
+        } else if (arg == "--all-growth") {
+            args.allGrowth = true;
         } else {
             return usageError("unknown option '" + std::string(arg) + "'");
         }
@@ -185,7 +195,7 @@ int diffCommand(int argc, char** argv)
         options.nameB = args.files[1];
         options.limit = args.limit.value_or(args.format == ReportFormat::Table ? kDefaultTableLimit : 0);
         options.unchangedTypes = args.allTypes;
-        options.sections = args.sections ? args.sections : DiffAllSections;
+        options.sections = (args.sections ? args.sections : DiffAllSections) | (args.allGrowth ? DiffDiscountedGrowth : 0u);
         const std::string text = formatDiffReport(diff, args.format, options);
         if (args.output.empty()) {
             std::fwrite(text.data(), 1, text.size(), stdout);

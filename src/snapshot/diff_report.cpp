@@ -36,6 +36,7 @@ struct Selection
     std::size_t typesTotal = 0; // before the limit
     std::size_t newSuspects = 0;
     std::size_t surplusGrowth = 0;
+    std::size_t discountedGrowth = 0;
 };
 
 Selection select(const SnapshotDiff& diff, const DiffReportOptions& options)
@@ -51,6 +52,7 @@ Selection select(const SnapshotDiff& diff, const DiffReportOptions& options)
     }
     selection.newSuspects = capped(diff.newSuspects().size());
     selection.surplusGrowth = capped(diff.surplusGrowth().size());
+    selection.discountedGrowth = capped(diff.discountedGrowth().size());
     return selection;
 }
 
@@ -131,13 +133,14 @@ void appendCsvNewSuspects(std::string& out, const SnapshotDiff& diff, const Sele
     }
 }
 
-void appendCsvSurplusGrowth(std::string& out, const SnapshotDiff& diff, const Selection& selection)
+void appendCsvGrowth(std::string& out, const SnapshotDiff& diff, const std::vector<SurplusGrowthRow>& rows,
+                     std::size_t count)
 {
     const HeapAnalysis& a = diff.a();
     const HeapAnalysis& b = diff.b();
-    out += "address,type,refcount_a,refcount_b,referrers_a,referrers_b,growth,repr\n";
-    for (std::size_t k = 0; k < selection.surplusGrowth; ++k) {
-        const SurplusGrowthRow& row = diff.surplusGrowth()[k];
+    out += "address,type,refcount_a,refcount_b,referrers_a,referrers_b,growth,repr,explained,explained_by\n";
+    for (std::size_t k = 0; k < count; ++k) {
+        const SurplusGrowthRow& row = rows[k];
         out += formatAddress(b.snapshot().address(row.b));
         out += ',';
         appendCsvField(out, b.snapshot().typeNameOf(row.b));
@@ -145,7 +148,43 @@ void appendCsvSurplusGrowth(std::string& out, const SnapshotDiff& diff, const Se
             + ',' + std::to_string(a.referrerCount(row.a)) + ',' + std::to_string(b.referrerCount(row.b)) + ','
             + std::to_string(row.growth) + ',';
         appendCsvField(out, b.snapshot().repr(row.b));
+        out += ',' + std::to_string(row.explained) + ',';
+        out += growthDiscountName(row.discount);
         out += '\n';
+    }
+}
+
+void appendJsonGrowth(std::string& out, const SnapshotDiff& diff, const std::vector<SurplusGrowthRow>& rows,
+                      std::size_t count)
+{
+    const HeapAnalysis& a = diff.a();
+    const HeapAnalysis& b = diff.b();
+    for (std::size_t k = 0; k < count; ++k) {
+        const SurplusGrowthRow& row = rows[k];
+        out += k ? ",\n  {" : "\n  {";
+        appendStringField(out, "address", formatAddress(b.snapshot().address(row.b)));
+        out += ", ";
+        appendStringField(out, "type", b.snapshot().typeNameOf(row.b));
+        out += ", ";
+        appendField(out, "refcount_a", a.snapshot().refcount(row.a));
+        out += ", ";
+        appendField(out, "refcount_b", b.snapshot().refcount(row.b));
+        out += ", ";
+        appendField(out, "referrers_a", a.referrerCount(row.a));
+        out += ", ";
+        appendField(out, "referrers_b", b.referrerCount(row.b));
+        out += ", ";
+        appendField(out, "growth", row.growth);
+        out += ", ";
+        appendField(out, "explained", row.explained);
+        out += ", \"explained_by\": ";
+        if (row.discount == GrowthDiscount::None)
+            out += "null";
+        else
+            appendJsonString(out, growthDiscountName(row.discount));
+        out += ", ";
+        appendStringField(out, "repr", b.snapshot().repr(row.b));
+        out += '}';
     }
 }
 
@@ -173,6 +212,29 @@ std::string moreLine(std::size_t shown, std::size_t total)
     return shown < total ? "… " + std::to_string(total - shown) + " more (--limit 0 lists them all)\n" : std::string();
 }
 
+std::string growthHeader(bool reasons)
+{
+    return tableCell("ADDRESS", 18) + "  " + tableCell("TYPE", 28) + "  " + tableCell("REFS A", 7, true) + "  "
+        + tableCell("REFS B", 7, true) + "  " + tableCell("RFRS A", 7, true) + "  " + tableCell("RFRS B", 7, true) + "  "
+        + tableCell("GROWTH", 7, true) + "  " + tableCell("EXPL", 5, true) + "  "
+        + (reasons ? tableCell("REASON", 18) + "  " : std::string()) + "REPR\n";
+}
+
+std::string growthLine(const SnapshotDiff& diff, const SurplusGrowthRow& row, bool reasons)
+{
+    const Snapshot& sa = diff.a().snapshot();
+    const Snapshot& sb = diff.b().snapshot();
+    return tableCell(formatAddress(sb.address(row.b)), 18) + "  " + tableCell(sb.typeNameOf(row.b), 28) + "  "
+        + tableCell(std::to_string(sa.refcount(row.a)), 7, true) + "  "
+        + tableCell(std::to_string(sb.refcount(row.b)), 7, true) + "  "
+        + tableCell(std::to_string(diff.a().referrerCount(row.a)), 7, true) + "  "
+        + tableCell(std::to_string(diff.b().referrerCount(row.b)), 7, true) + "  "
+        + tableCell(signedText(row.growth), 7, true) + "  "
+        + tableCell(row.explained ? std::to_string(row.explained) : std::string(), 5, true) + "  "
+        + (reasons ? tableCell(growthDiscountName(row.discount), 18) + "  " : std::string()) + plain(sb.repr(row.b), 80)
+        + '\n';
+}
+
 } // namespace
 
 std::optional<DiffSection> parseDiffSection(std::string_view name)
@@ -183,6 +245,8 @@ std::optional<DiffSection> parseDiffSection(std::string_view name)
         return DiffNewSuspects;
     if (name == "surplus-growth")
         return DiffSurplusGrowth;
+    if (name == "discounted-growth")
+        return DiffDiscountedGrowth;
     return std::nullopt;
 }
 
@@ -211,6 +275,10 @@ std::string jsonDiffReport(const SnapshotDiff& diff, const DiffReportOptions& op
     appendField(out, "new_suspects", diff.newSuspects().size());
     out += ", ";
     appendField(out, "surplus_growth", diff.surplusGrowth().size());
+    out += ", ";
+    appendField(out, "discounted_growth", diff.discountedGrowth().size());
+    out += ", ";
+    appendField(out, "new_unrecorded_holders", diff.newUnrecordedHolders());
     out += '}';
     if (options.sections & DiffTypes) {
         out += ",\n \"types\": [";
@@ -257,26 +325,12 @@ std::string jsonDiffReport(const SnapshotDiff& diff, const DiffReportOptions& op
     }
     if (options.sections & DiffSurplusGrowth) {
         out += ",\n \"surplus_growth\": [";
-        for (std::size_t k = 0; k < selection.surplusGrowth; ++k) {
-            const SurplusGrowthRow& row = diff.surplusGrowth()[k];
-            out += k ? ",\n  {" : "\n  {";
-            appendStringField(out, "address", formatAddress(b.snapshot().address(row.b)));
-            out += ", ";
-            appendStringField(out, "type", b.snapshot().typeNameOf(row.b));
-            out += ", ";
-            appendField(out, "refcount_a", a.snapshot().refcount(row.a));
-            out += ", ";
-            appendField(out, "refcount_b", b.snapshot().refcount(row.b));
-            out += ", ";
-            appendField(out, "referrers_a", a.referrerCount(row.a));
-            out += ", ";
-            appendField(out, "referrers_b", b.referrerCount(row.b));
-            out += ", ";
-            appendField(out, "growth", row.growth);
-            out += ", ";
-            appendStringField(out, "repr", b.snapshot().repr(row.b));
-            out += '}';
-        }
+        appendJsonGrowth(out, diff, diff.surplusGrowth(), selection.surplusGrowth);
+        out += ']';
+    }
+    if (options.sections & DiffDiscountedGrowth) {
+        out += ",\n \"discounted_growth\": [";
+        appendJsonGrowth(out, diff, diff.discountedGrowth(), selection.discountedGrowth);
         out += ']';
     }
     out += "}\n";
@@ -287,7 +341,7 @@ std::string csvDiffReport(const SnapshotDiff& diff, const DiffReportOptions& opt
 {
     const Selection selection = select(diff, options);
     const bool titled = options.sections != DiffTypes && options.sections != DiffNewSuspects
-        && options.sections != DiffSurplusGrowth;
+        && options.sections != DiffSurplusGrowth && options.sections != DiffDiscountedGrowth;
     std::string out;
     auto begin = [&](const char* name) {
         if (!titled)
@@ -308,7 +362,11 @@ std::string csvDiffReport(const SnapshotDiff& diff, const DiffReportOptions& opt
     }
     if (options.sections & DiffSurplusGrowth) {
         begin("surplus-growth");
-        appendCsvSurplusGrowth(out, diff, selection);
+        appendCsvGrowth(out, diff, diff.surplusGrowth(), selection.surplusGrowth);
+    }
+    if (options.sections & DiffDiscountedGrowth) {
+        begin("discounted-growth");
+        appendCsvGrowth(out, diff, diff.discountedGrowth(), selection.discountedGrowth);
     }
     return out;
 }
@@ -362,28 +420,39 @@ std::string tableDiffReport(const SnapshotDiff& diff, const DiffReportOptions& o
             out += moreLine(selection.newSuspects, total);
         }
     }
+    const std::size_t discounted = diff.discountedGrowth().size();
     if (options.sections & DiffSurplusGrowth) {
         const std::size_t total = diff.surplusGrowth().size();
         if (total == 0) {
             out += "\nNo surplus growth.\n";
         } else {
-            out += "\nSurplus growth: " + std::to_string(total)
-                + (total == 1 ? " object" : " objects")
-                + " in both whose refcount grew more than their referrers (GROWTH = Δrefs − Δreferrers)\n";
-            out += tableCell("ADDRESS", 18) + "  " + tableCell("TYPE", 28) + "  " + tableCell("REFS A", 7, true) + "  "
-                + tableCell("REFS B", 7, true) + "  " + tableCell("RFRS A", 7, true) + "  "
-                + tableCell("RFRS B", 7, true) + "  " + tableCell("GROWTH", 7, true) + "  REPR\n";
-            for (std::size_t k = 0; k < selection.surplusGrowth; ++k) {
-                const SurplusGrowthRow& row = diff.surplusGrowth()[k];
-                const Snapshot& sb = b.snapshot();
-                out += tableCell(formatAddress(sb.address(row.b)), 18) + "  " + tableCell(sb.typeNameOf(row.b), 28)
-                    + "  " + tableCell(std::to_string(a.snapshot().refcount(row.a)), 7, true) + "  "
-                    + tableCell(std::to_string(sb.refcount(row.b)), 7, true) + "  "
-                    + tableCell(std::to_string(a.referrerCount(row.a)), 7, true) + "  "
-                    + tableCell(std::to_string(b.referrerCount(row.b)), 7, true) + "  "
-                    + tableCell(signedText(row.growth), 7, true) + "  " + plain(sb.repr(row.b), 80) + '\n';
-            }
+            out += "\nSurplus growth: " + std::to_string(total) + (total == 1 ? " object" : " objects")
+                + " in both whose refcount grew more than their referrers (GROWTH = Δrefs − Δreferrers; EXPL: the part"
+                  " new objects that record no references may account for)\n";
+            out += growthHeader(false);
+            for (std::size_t k = 0; k < selection.surplusGrowth; ++k)
+                out += growthLine(diff, diff.surplusGrowth()[k], false);
             out += moreLine(selection.surplusGrowth, total);
+        }
+        if (discounted && !(options.sections & DiffDiscountedGrowth)) {
+            out += "Not shown: " + std::to_string(discounted) + (discounted == 1 ? " object" : " objects")
+                + " whose growth objects that record no references account for (atomic objects such as str and int;"
+                  " untracked objects that " + std::to_string(diff.newUnrecordedHolders())
+                + " new untracked holders may hold): no evidence; --section discounted-growth lists them\n";
+        }
+    }
+    if (options.sections & DiffDiscountedGrowth) {
+        if (discounted == 0) {
+            out += "\nNo discounted growth.\n";
+        } else {
+            out += "\nDiscounted growth: " + std::to_string(discounted) + (discounted == 1 ? " object" : " objects")
+                + " whose growth is no evidence (REASON: atomic-object, held routinely by code objects and untracked"
+                  " containers; unrecorded-holders, within the "
+                + std::to_string(diff.newUnrecordedHolders()) + " new objects of B that record no references)\n";
+            out += growthHeader(true);
+            for (std::size_t k = 0; k < selection.discountedGrowth; ++k)
+                out += growthLine(diff, diff.discountedGrowth()[k], true);
+            out += moreLine(selection.discountedGrowth, discounted);
         }
     }
     return out;

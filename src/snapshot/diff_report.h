@@ -19,10 +19,13 @@ enum DiffSection : unsigned {
     DiffTypes = 1 << 0,
     DiffNewSuspects = 1 << 1,
     DiffSurplusGrowth = 1 << 2,
+    // Growth that objects recording no references may account for (SnapshotDiff::discountedGrowth()):
+    // no evidence, so only on request.
+    DiffDiscountedGrowth = 1 << 3,
     DiffAllSections = DiffTypes | DiffNewSuspects | DiffSurplusGrowth,
 };
 
-// "types", "new-suspects" or "surplus-growth".
+// "types", "new-suspects", "surplus-growth" or "discounted-growth".
 std::optional<DiffSection> parseDiffSection(std::string_view name);
 
 struct DiffReportOptions

@@ -176,6 +176,15 @@ PriorState priorState(const HeapAnalysis& a, ObjectIndex i)
     return a.snapshot().explanation(i) ? PriorState::Explained : PriorState::Ignored;
 }
 
+// Per type of s: instances hold no references (isAtomicTypeName()).
+std::vector<bool> atomicTypes(const Snapshot& s)
+{
+    std::vector<bool> atomic(s.typeCount());
+    for (TypeIndex t = 0; t < s.typeCount(); ++t)
+        atomic[t] = isAtomicTypeName(s.typeName(t));
+    return atomic;
+}
+
 std::uint64_t magnitude(std::int64_t value)
 {
     return value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
@@ -198,6 +207,26 @@ std::string_view priorStateName(PriorState state)
     case PriorState::Ignored: return "ignored";
     }
     return "absent";
+}
+
+std::string_view growthDiscountName(GrowthDiscount discount)
+{
+    switch (discount) {
+    case GrowthDiscount::None: return "";
+    case GrowthDiscount::AtomicObject: return "atomic-object";
+    case GrowthDiscount::UnrecordedHolders: return "unrecorded-holders";
+    }
+    return "";
+}
+
+bool isAtomicTypeName(std::string_view name)
+{
+    for (std::string_view atomic : {"builtins.str", "builtins.int", "builtins.float", "builtins.complex",
+                                    "builtins.bytes", "builtins.bool"}) {
+        if (name == atomic)
+            return true;
+    }
+    return false;
 }
 
 bool typeOrder(const TypeDeltaRow& x, const TypeDeltaRow& y, std::string_view nameX, std::string_view nameY)
@@ -240,6 +269,13 @@ SnapshotDiff::SnapshotDiff(const HeapAnalysis& a, const HeapAnalysis& b)
         if (m_matching.bOfA[i] == kNoObject)
             ++names.rows[names.rowOfA[sa.typeOf(i)]].removed;
     }
+    // References from objects that record none (not tracked: no referents in the snapshot) are
+    // invisible; new such objects that can hold references bound the growth they may account for.
+    const std::vector<bool> atomicB = atomicTypes(sb);
+    for (ObjectIndex j = 0; j < sb.objectCount(); ++j) {
+        if (m_matching.aOfB[j] == kNoObject && !sb.isGcTracked(j) && !atomicB[sb.typeOf(j)])
+            ++m_newUnrecordedHolders;
+    }
     std::vector<std::uint64_t> newSuspectsOfRow(names.rows.size(), 0);
     for (ObjectIndex j = 0; j < sb.objectCount(); ++j) {
         const ObjectIndex i = m_matching.aOfB[j];
@@ -249,11 +285,22 @@ SnapshotDiff::SnapshotDiff(const HeapAnalysis& a, const HeapAnalysis& b)
             m_newSuspects.push_back({j, i, priorState(a, i)});
             ++newSuspectsOfRow[names.rowOfB[sb.typeOf(j)]];
         }
-        if (i != kNoObject && !a.hasImmortalRefcount(i) && !b.hasImmortalRefcount(j)) {
-            const std::int64_t growth = b.surplus(j) - a.surplus(i); // = Δrefcount − Δreferrers
-            if (growth > 0)
-                m_surplusGrowth.push_back({i, j, growth});
+        if (i == kNoObject || a.hasImmortalRefcount(i) || b.hasImmortalRefcount(j))
+            continue;
+        SurplusGrowthRow row{i, j, b.surplus(j) - a.surplus(i)}; // growth = Δrefcount − Δreferrers
+        if (row.growth <= 0)
+            continue;
+        if (atomicB[sb.typeOf(j)]) {
+            row.explained = row.growth;
+            row.discount = GrowthDiscount::AtomicObject;
+        } else if (!sb.isGcTracked(j) && m_newUnrecordedHolders > 0 && a.surplus(i) > 0) {
+            // Only an object that something the snapshot cannot see held already in A: the kind of
+            // object such holders hold (a dtype its arrays, a class its instances). One that had no
+            // such reference then gains none legitimately from new objects of the same kinds.
+            row.explained = std::min(row.growth, static_cast<std::int64_t>(m_newUnrecordedHolders));
+            row.discount = GrowthDiscount::UnrecordedHolders;
         }
+        (row.unexplained() > 0 ? m_surplusGrowth : m_discountedGrowth).push_back(row);
     }
 
     // A leak repeats with the work that leaks: the types with the most new suspects first.
@@ -267,10 +314,18 @@ SnapshotDiff::SnapshotDiff(const HeapAnalysis& a, const HeapAnalysis& b)
         return sb.address(x.b) < sb.address(y.b);
     });
     std::sort(m_surplusGrowth.begin(), m_surplusGrowth.end(), [&](const SurplusGrowthRow& x, const SurplusGrowthRow& y) {
+        if (x.unexplained() != y.unexplained())
+            return x.unexplained() > y.unexplained();
         if (x.growth != y.growth)
             return x.growth > y.growth;
         return sb.address(x.b) < sb.address(y.b);
     });
+    std::sort(m_discountedGrowth.begin(), m_discountedGrowth.end(),
+              [&](const SurplusGrowthRow& x, const SurplusGrowthRow& y) {
+                  if (x.growth != y.growth)
+                      return x.growth > y.growth;
+                  return sb.address(x.b) < sb.address(y.b);
+              });
     m_types = std::move(names.rows);
     std::sort(m_types.begin(), m_types.end(), [&](const TypeDeltaRow& x, const TypeDeltaRow& y) {
         return typeOrder(x, y, typeName(x), typeName(y));

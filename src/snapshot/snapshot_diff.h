@@ -77,15 +77,41 @@ struct NewSuspectRow
     PriorState before = PriorState::Absent;
 };
 
+// Why some or all of an object's surplus growth is no evidence of a leak (docs/diff.md, "What growth
+// is not evidence").
+enum class GrowthDiscount : std::uint8_t {
+    None,
+    // The object holds no references (a str, int, float, complex, bytes or bool): code objects,
+    // untracked tuples and dicts, and the interpreter's interned-string table hold such objects
+    // routinely, and none of them records its references in a snapshot.
+    AtomicObject,
+    // The object is not tracked by the collector in B, so objects that record no references can hold
+    // it (an untracked tuple, a numpy array holding its dtype, a code object); such objects held it
+    // already in A (its surplus in A is above 0), and B has new ones: up to one reference each is
+    // accounted for.
+    UnrecordedHolders,
+};
+// "", "atomic-object", "unrecorded-holders".
+std::string_view growthDiscountName(GrowthDiscount discount);
+
 // An object present in both whose refcount grew more than its referrers did: references that no
 // object of the snapshot accounts for were added in between. growth = Δrefcount − Δreferrers, with
 // referrers counted per edge as HeapAnalysis::referrerCount() does; always > 0 in a SnapshotDiff.
+// explained (0..growth) is the part that objects recording no references may account for.
 struct SurplusGrowthRow
 {
     ObjectIndex a = 0;
     ObjectIndex b = 0;
     std::int64_t growth = 0;
+    std::int64_t explained = 0;
+    GrowthDiscount discount = GrowthDiscount::None;
+
+    std::int64_t unexplained() const { return growth - explained; }
 };
+
+// True for the types whose instances hold no references to other objects, by name: builtins.str,
+// int, float, complex, bytes and bool.
+bool isAtomicTypeName(std::string_view name);
 
 // The difference from snapshot A (earlier) to snapshot B (later), computed on construction in
 // O(N_a + N_b + E_a + E_b) (plus sorting the rows). Both analyses must use the same ignore rules to
@@ -104,9 +130,16 @@ public:
     // Suspects of B that were not suspects of A (absent, or something else there), in the order of
     // the report: the types with the most new suspects first, then by type name, then by address.
     const std::vector<NewSuspectRow>& newSuspects() const { return m_newSuspects; }
-    // Objects in both whose surplus grew and whose refcount is not immortal in either snapshot,
-    // largest growth first, then by address in B.
+    // Objects in both whose surplus grew by more than what objects recording no references may
+    // account for, and whose refcount is not immortal in either snapshot: the evidence. Largest
+    // unexplained growth first, then the largest growth, then by address in B.
     const std::vector<SurplusGrowthRow>& surplusGrowth() const { return m_surplusGrowth; }
+    // Objects in both whose whole surplus growth is accounted for that way (explained == growth):
+    // largest growth first, then by address in B.
+    const std::vector<SurplusGrowthRow>& discountedGrowth() const { return m_discountedGrowth; }
+    // Objects of B that no object of A is, that the collector does not track and that can hold
+    // references (not of an atomic type): the holders whose references no snapshot records.
+    std::size_t newUnrecordedHolders() const { return m_newUnrecordedHolders; }
 
     // The name of a row's type.
     std::string_view typeName(const TypeDeltaRow& row) const;
@@ -119,6 +152,8 @@ private:
     std::vector<TypeDeltaRow> m_types;
     std::vector<NewSuspectRow> m_newSuspects;
     std::vector<SurplusGrowthRow> m_surplusGrowth;
+    std::vector<SurplusGrowthRow> m_discountedGrowth;
+    std::size_t m_newUnrecordedHolders = 0;
 };
 
 // The order of SnapshotDiff::types(): the largest count change first (by magnitude; growth before

@@ -195,13 +195,99 @@ private Q_SLOTS:
         QCOMPARE(b.snapshot.address(top.b), std::uint64_t(kLeakyDict));
         QCOMPARE(a.snapshot.address(top.a), std::uint64_t(kLeakyDict));
         QCOMPARE(top.growth, std::int64_t(7));
-        // Everything else is the interned string's one reference from a new code object: the shared
-        // object's new referrers, the static int, the churn and the reused addresses show nothing.
+        QCOMPARE(top.explained, std::int64_t(0));
+        QCOMPARE(top.discount, GrowthDiscount::None);
+        // Nothing else: the shared object's new referrers, the static int, the churn and the reused
+        // addresses show nothing, and the interned string's one reference from a new code object is
+        // an atomic object's growth, no evidence.
         for (std::size_t k = 1; k < diff.surplusGrowth().size(); ++k)
             QVERIFY2(diff.surplusGrowth()[k].growth <= 1, b.snapshot.repr(diff.surplusGrowth()[k].b).c_str());
-        QCOMPARE(diff.surplusGrowth().size(), std::size_t(2));
-        QCOMPARE(b.snapshot.address(diff.surplusGrowth()[1].b), std::uint64_t(kInterned));
-        QCOMPARE(diff.surplusGrowth()[1].growth, std::int64_t(1));
+        QCOMPARE(diff.surplusGrowth().size(), std::size_t(1));
+        QCOMPARE(diff.discountedGrowth().size(), std::size_t(1));
+        const SurplusGrowthRow& interned = diff.discountedGrowth().front();
+        QCOMPARE(b.snapshot.address(interned.b), std::uint64_t(kInterned));
+        QCOMPARE(interned.growth, std::int64_t(1));
+        QCOMPARE(interned.explained, std::int64_t(1));
+        QCOMPARE(interned.discount, GrowthDiscount::AtomicObject);
+    }
+
+    // Objects that record no references (not tracked: an ndarray, an untracked tuple) hold untracked
+    // objects (their dtype) without a referrer in the snapshot. New ones in B account for up to one
+    // reference each; beyond that, growth is evidence. A tracked object's growth never is discounted.
+    void growthWithinNewUnrecordedHoldersIsNoEvidence_data()
+    {
+        QTest::addColumn<int>("newArrays");
+        QTest::addColumn<int>("dtypeGrowth");
+        QTest::addColumn<int>("explained");
+        QTest::newRow("each new array holds the dtype") << 6 << 6 << 6;
+        QTest::newRow("more growth than new arrays") << 6 << 9 << 6;
+        QTest::newRow("no new array") << 0 << 4 << 0;
+        QTest::newRow("fewer references than arrays") << 6 << 2 << 2;
+    }
+
+    void growthWithinNewUnrecordedHoldersIsNoEvidence()
+    {
+        QFETCH(int, newArrays);
+        QFETCH(int, dtypeGrowth);
+        QFETCH(int, explained);
+        constexpr std::uint64_t kDtype = 0x40000, kDict = 0x40100, kName = 0x40200, kArrays = 0x50000;
+        // An untracked dict (its values are atomic) that nothing unseen held in A.
+        constexpr std::uint64_t kUntrackedDict = 0x40300;
+        GraphSpec spec;
+        spec.objects = {
+            {.type = "builtins.list", .edges = {1, 2, 3, 4, 5}, .address = 0x30000},
+            {.type = "numpy.dtype[float64]", .gc = false, .refcount = 3, .address = kDtype},
+            {.type = "builtins.dict", .refcount = 1, .address = kDict},
+            {.type = "builtins.str", .gc = false, .refcount = 4, .repr = "'dtype'", .address = kName},
+            {.type = "numpy.ndarray", .gc = false, .address = kArrays},
+            {.type = "numpy.ndarray", .gc = false, .address = kArrays + 0x100},
+            {.type = "builtins.dict", .gc = false, .refcount = 1, .address = kUntrackedDict},
+        };
+        spec.objects[0].edges.push_back(6);
+        const Heap a(spec);
+        for (int k = 0; k < newArrays; ++k) {
+            spec.objects[0].edges.push_back(static_cast<ObjectIndex>(spec.objects.size()));
+            spec.objects.push_back({.type = "numpy.ndarray", .gc = false, .address = kArrays + 0x1000 + 0x100u * k});
+        }
+        spec.objects[1].refcount += dtypeGrowth;
+        spec.objects[2].refcount += 5; // increfed five times: tracked, so evidence whatever else is new
+        spec.objects[3].refcount += 3; // an attribute name: atomic
+        spec.objects[6].refcount += 4; // untracked, but with no unseen holder in A: evidence
+        const Heap b(spec);
+        const SnapshotDiff diff(a.analysis, b.analysis);
+        QCOMPARE(diff.newUnrecordedHolders(), std::size_t(newArrays));
+
+        auto rowAt = [&](const std::vector<SurplusGrowthRow>& rows, std::uint64_t address) -> const SurplusGrowthRow* {
+            for (const SurplusGrowthRow& row : rows) {
+                if (b.snapshot.address(row.b) == address)
+                    return &row;
+            }
+            return nullptr;
+        };
+        const SurplusGrowthRow* dict = rowAt(diff.surplusGrowth(), kDict);
+        QVERIFY(dict);
+        QCOMPARE(dict->growth, std::int64_t(5));
+        QCOMPARE(dict->explained, std::int64_t(0));
+        QVERIFY(!rowAt(diff.surplusGrowth(), kName));
+        const SurplusGrowthRow* untrackedDict = rowAt(diff.surplusGrowth(), kUntrackedDict);
+        QVERIFY(untrackedDict);
+        QCOMPARE(untrackedDict->growth, std::int64_t(4));
+        QCOMPARE(untrackedDict->explained, std::int64_t(0));
+        const SurplusGrowthRow* name = rowAt(diff.discountedGrowth(), kName);
+        QVERIFY(name);
+        QCOMPARE(name->discount, GrowthDiscount::AtomicObject);
+        QCOMPARE(name->growth, std::int64_t(3));
+
+        const bool evidence = dtypeGrowth > explained;
+        const SurplusGrowthRow* dtype = rowAt(evidence ? diff.surplusGrowth() : diff.discountedGrowth(), kDtype);
+        QVERIFY(dtype);
+        QVERIFY(!rowAt(evidence ? diff.discountedGrowth() : diff.surplusGrowth(), kDtype));
+        QCOMPARE(dtype->growth, std::int64_t(dtypeGrowth));
+        QCOMPARE(dtype->explained, std::int64_t(explained));
+        QCOMPARE(dtype->discount, explained ? GrowthDiscount::UnrecordedHolders : GrowthDiscount::None);
+        // The evidence ranks by what is left unexplained: the dict's 5 before a dtype's 3 of 9.
+        QCOMPARE(b.snapshot.address(diff.surplusGrowth().front().b),
+                 evidence && dtype->unexplained() > 5 ? kDtype : std::uint64_t(kDict));
     }
 
     void matchingFollowsAddressesNotIndices()
@@ -286,11 +372,12 @@ private Q_SLOTS:
         const SnapshotDiff diff(a.analysis, b.analysis);
         QCOMPARE(diff.matching().bOfA[1] == 1, same);
         QCOMPARE(diff.matching().reusedAddresses, std::size_t(same ? 0 : 1));
-        const bool grew = std::any_of(diff.surplusGrowth().begin(), diff.surplusGrowth().end(),
-                                      [](const SurplusGrowthRow& row) { return row.b == 1; });
+        // A float is atomic: its growth is listed as discounted, a node's as evidence.
+        const auto& rows = leaf ? diff.discountedGrowth() : diff.surplusGrowth();
+        const bool grew = std::any_of(rows.begin(), rows.end(), [](const SurplusGrowthRow& row) { return row.b == 1; });
         QCOMPARE(grew, same);
         if (same)
-            QCOMPARE(diff.surplusGrowth().front().growth, std::int64_t(2));
+            QCOMPARE(rows.front().growth, std::int64_t(2));
         // An object told apart counts as freed in A and new in B.
         const std::uint64_t newOfType = typeRow(diff, typeB.toStdString())->added;
         QCOMPARE(newOfType, std::uint64_t(same ? 0 : 1));
@@ -359,9 +446,11 @@ private Q_SLOTS:
         const Heap b(spec);
         const SnapshotDiff diff(a.analysis, b.analysis);
         QCOMPARE(diff.matching().matched, std::size_t(2));
-        QCOMPARE(diff.surplusGrowth().size(), std::size_t(grows ? 1 : 0));
+        // An int is atomic: its growth, when there is one, is discounted growth.
+        QVERIFY(diff.surplusGrowth().empty());
+        QCOMPARE(diff.discountedGrowth().size(), std::size_t(grows ? 1 : 0));
         if (grows)
-            QCOMPARE(diff.surplusGrowth().front().growth, static_cast<std::int64_t>(refcountB - refcountA));
+            QCOMPARE(diff.discountedGrowth().front().growth, static_cast<std::int64_t>(refcountB - refcountA));
     }
 
     void typeDeltasByName()
@@ -581,9 +670,11 @@ private Q_SLOTS:
             QVERIFY(row[u"delta"_s].toInteger() != 0 || row[u"bytes_delta"_s].toInteger() != 0 || row[u"new"_s].toInteger() != 0);
         }
 
-        // surplus_growth: the over-increfed dict first.
+        // surplus_growth: the over-increfed dict alone; the interned string's growth is discounted.
         const QJsonArray growth = json[u"surplus_growth"_s].toArray();
-        QCOMPARE(growth.size(), qsizetype(2));
+        QCOMPARE(growth.size(), qsizetype(1));
+        QCOMPARE(json[u"summary"_s][u"discounted_growth"_s].toInteger(), qint64(1));
+        QVERIFY(!json.contains(u"discounted_growth"_s));
         const QJsonObject top = growth[0].toObject();
         QCOMPARE(top[u"address"_s].toString(), qs(formatAddress(kLeakyDict)));
         QCOMPARE(top[u"type"_s].toString(), u"builtins.dict"_s);
@@ -592,7 +683,19 @@ private Q_SLOTS:
         QCOMPARE(top[u"referrers_a"_s].toInteger(), qint64(1));
         QCOMPARE(top[u"referrers_b"_s].toInteger(), qint64(1));
         QCOMPARE(top[u"growth"_s].toInteger(), qint64(7));
+        QCOMPARE(top[u"explained"_s].toInteger(), qint64(0));
+        QVERIFY(top[u"explained_by"_s].isNull());
         QVERIFY(top.contains(u"repr"_s));
+
+        options.sections = DiffDiscountedGrowth;
+        const QJsonObject discounted = parseJson(jsonDiffReport(diff, options));
+        QVERIFY(!discounted.contains(u"surplus_growth"_s));
+        const QJsonArray rows = discounted[u"discounted_growth"_s].toArray();
+        QCOMPARE(rows.size(), qsizetype(1));
+        QCOMPARE(rows[0][u"address"_s].toString(), qs(formatAddress(kInterned)));
+        QCOMPARE(rows[0][u"growth"_s].toInteger(), qint64(1));
+        QCOMPARE(rows[0][u"explained"_s].toInteger(), qint64(1));
+        QCOMPARE(rows[0][u"explained_by"_s].toString(), u"atomic-object"_s);
     }
 
     void newSuspectsAreWrittenAsTheReportWritesCandidates()
@@ -632,11 +735,19 @@ private Q_SLOTS:
         const SnapshotDiff diff(a.analysis, b.analysis);
         // One section: a plain table a spreadsheet opens as is.
         const auto growth = parseCsv(csvDiffReport(diff, {.sections = DiffSurplusGrowth}));
-        QCOMPARE(growth.size(), std::size_t(3));
-        QCOMPARE(growth[0], (std::vector<std::string>{"address", "type", "refcount_a", "refcount_b", "referrers_a",
-                                                      "referrers_b", "growth", "repr"}));
+        const std::vector<std::string> growthHeader{"address", "type", "refcount_a", "refcount_b", "referrers_a",
+                                                    "referrers_b", "growth", "repr", "explained", "explained_by"};
+        QCOMPARE(growth.size(), std::size_t(2));
+        QCOMPARE(growth[0], growthHeader);
         QCOMPARE(growth[1][0], formatAddress(kLeakyDict));
         QCOMPARE(growth[1][6], std::string("7"));
+        QCOMPARE(growth[1][8], std::string("0"));
+        QCOMPARE(growth[1][9], std::string());
+        const auto discounted = parseCsv(csvDiffReport(diff, {.sections = DiffDiscountedGrowth}));
+        QCOMPARE(discounted.size(), std::size_t(2));
+        QCOMPARE(discounted[0], growthHeader);
+        QCOMPARE(discounted[1][0], formatAddress(kInterned));
+        QCOMPARE(discounted[1][9], std::string("atomic-object"));
         const auto types = parseCsv(csvDiffReport(diff, {.sections = DiffTypes}));
         QCOMPARE(types.size(), diff.types().size() - diff.unchangedTypeCount() + 1);
         QCOMPARE(types[1][0], std::string("app.Job"));
@@ -664,9 +775,12 @@ private Q_SLOTS:
         QCOMPARE(json[u"types"_s].toArray().size(), qsizetype(1));
         QCOMPARE(json[u"surplus_growth"_s].toArray().size(), qsizetype(1));
         QCOMPARE(json[u"new_suspects"_s].toArray().size(), qsizetype(1));
-        QCOMPARE(json[u"summary"_s][u"surplus_growth"_s].toInteger(), qint64(2)); // the totals stay whole
+        // The totals stay whole.
+        const qint64 changed = static_cast<qint64>(diff.types().size() - diff.unchangedTypeCount());
+        QVERIFY(changed > 1);
+        QCOMPARE(json[u"summary"_s][u"types_changed"_s].toInteger(), changed);
         const std::string table = tableDiffReport(diff, options);
-        QVERIFY(table.find("… 1 more") != std::string::npos);
+        QVERIFY(table.find(" more (--limit 0 lists them all)") != std::string::npos);
         QVERIFY(table.find(formatAddress(kInterned)) == std::string::npos);
 
         options.sections = DiffTypes;
@@ -681,13 +795,23 @@ private Q_SLOTS:
         const SnapshotDiff diff(a.analysis, b.analysis);
         const std::string table = tableDiffReport(diff, {.nameA = "one.lssnap", .nameB = "two.lssnap"});
         QVERIFY(table.rfind("A  one.lssnap: 'synthetic'", 0) == 0);
-        const auto section = table.find("Surplus growth: 2 objects");
+        const auto section = table.find("Surplus growth: 1 object ");
         QVERIFY(section != std::string::npos);
         const auto dict = table.find(formatAddress(kLeakyDict), section);
-        const auto interned = table.find(formatAddress(kInterned), section);
-        QVERIFY(dict != std::string::npos && interned != std::string::npos && dict < interned);
-        QVERIFY(table.find("+7", dict) < interned);
+        QVERIFY(dict != std::string::npos);
+        QVERIFY(table.find("+7", dict) != std::string::npos);
+        // The interned string's growth is counted, not listed, unless asked for.
+        QVERIFY(table.find(formatAddress(kInterned)) == std::string::npos);
+        QVERIFY(table.find("Not shown: 1 object ", dict) != std::string::npos);
         QVERIFY(table.find("unchanged types not shown") != std::string::npos);
+
+        const std::string all = tableDiffReport(diff, {.sections = DiffAllSections | DiffDiscountedGrowth});
+        const auto discounted = all.find("Discounted growth: 1 object ");
+        QVERIFY(discounted != std::string::npos);
+        QVERIFY(all.find("Not shown:") == std::string::npos);
+        const auto interned = all.find(formatAddress(kInterned), discounted);
+        QVERIFY(interned != std::string::npos);
+        QVERIFY(all.find("atomic-object", interned) != std::string::npos);
     }
 
     void parseSections()
@@ -695,6 +819,7 @@ private Q_SLOTS:
         QCOMPARE(parseDiffSection("types"), std::optional(DiffTypes));
         QCOMPARE(parseDiffSection("new-suspects"), std::optional(DiffNewSuspects));
         QCOMPARE(parseDiffSection("surplus-growth"), std::optional(DiffSurplusGrowth));
+        QCOMPARE(parseDiffSection("discounted-growth"), std::optional(DiffDiscountedGrowth));
         for (const char* bad : {"", "Types", "growth", "new_suspects"})
             QVERIFY2(!parseDiffSection(bad).has_value(), bad);
     }
