@@ -12,6 +12,8 @@
 #include <ctime>
 #include <fcntl.h>
 #include <filesystem>
+#include <future>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unistd.h>
@@ -32,8 +34,9 @@ const char kRunUsage[] =
     "order (01, 02, ... more digits past 99); LABEL is the label with every character but letters,\n"
     "digits, '.', '_' and '-' made '_', cut to 64, \"snapshot\" when empty, and \"end\" for the final\n"
     "state. In a folder that already holds such files, numbering goes on after the highest NN there:\n"
-    "no file is ever replaced. Each path is printed on standard output, on a line of its own, once\n"
-    "the file is complete; a summary of each snapshot goes to stderr. `leakscope-cli report FILE`\n"
+    "no file is ever replaced. A snapshot's file is written while the script goes on; its path is\n"
+    "printed on standard output, on a line of its own, once the file is complete (at the script's next\n"
+    "snapshot or its end), with a summary of the snapshot on stderr. `leakscope-cli report FILE`\n"
     "reports a file, the application opens it.\n"
     "\n"
     "Options:\n"
@@ -53,8 +56,8 @@ const char kRunUsage[] =
     "Exit status: the script's (0, sys.exit(n), 1 for an uncaught exception, 130 for Ctrl+C; the\n"
     "final state is saved in each case); 2 when the script cannot run (missing, unreadable, syntax\n"
     "error), DIR cannot be made or written, an --ignore file cannot be read, a snapshot could not be\n"
-    "saved (the script gets leakscope.SnapshotFileError; the others are still saved), or on a usage\n"
-    "error.\n";
+    "saved (the others are still saved; when its file cannot be created the script gets\n"
+    "leakscope.SnapshotFileError, when writing it fails later stderr says so), or on a usage error.\n";
 
 constexpr std::size_t kMaxLabelLength = 64;
 
@@ -181,32 +184,68 @@ public:
     std::size_t savedCount() const { return m_saved; }
     std::size_t failedCount() const { return m_failed; }
 
+    // Waits for the file being written, if any, then announces it or says why it failed. The script's
+    // next snapshot and its end do, so files are announced in the order they were taken.
+    void settle()
+    {
+        if (!m_writing)
+            return;
+        PendingSave pending = std::move(*m_writing);
+        m_writing.reset();
+        if (const std::string error = pending.written.get(); !error.empty()) {
+            fail(error);
+            return;
+        }
+        ++m_saved;
+        std::fprintf(stderr, "%s\n", pending.line.c_str());
+        announce(pending.path);
+    }
+
 protected:
     bool snapshotTaken(const capture::ScriptSnapshot& request, const SnapshotPtr& snapshot, const std::string& summary,
                        capture::ScriptError& error) override
     {
+        settle();
         // The script chose where leakscope.save() goes; that file is not copied.
         if (request.kind == capture::ScriptSnapshot::Kind::Save)
             return ScriptCommand::snapshotTaken(request, snapshot, summary, error);
         const char* kind = request.kind == capture::ScriptSnapshot::Kind::Pause ? "pause" : "snapshot";
         std::string path;
-        if (!save(*snapshot, request.label, path, error.message)) {
+        if (!reserve(request.label, path, error.message)) {
             error.kind = capture::ScriptError::Kind::SnapshotFile;
             return false;
         }
         std::string line = "leakscope: " + std::string(kind) + " '" + request.label + "': " + summary + "; saved to ";
-        line += request.path.empty() ? path : request.path + " and " + path;
+        if (!request.path.empty())
+            line += request.path + " and ";
+        line += path;
         if (request.kind == capture::ScriptSnapshot::Kind::Pause)
             line += " (leakscope-cli does not stop; the script goes on)";
-        std::fprintf(stderr, "%s\n", line.c_str());
-        announce(path);
+        // Encoding, compressing and flushing the file to the disk take about as long as the capture
+        // (docs/snapshot-format.md): done on a thread of its own while the script runs on. The
+        // snapshot is immutable and shared, the thread touches nothing of Python.
+        PendingSave pending{{}, path, std::move(line)};
+        try {
+            pending.written = std::async(std::launch::async, [snapshot, path] { return write(*snapshot, path); });
+        } catch (const std::system_error&) { // no thread to be had: written here, the script waits
+            std::promise<std::string> now;
+            now.set_value(write(*snapshot, path));
+            pending.written = now.get_future();
+        }
+        m_writing = std::move(pending);
         return true;
     }
 
     bool finish(const SnapshotPtr& snapshot, const HeapAnalysis& analysis, double) override
     {
+        settle();
         std::string path, error;
-        const bool saved = save(*snapshot, m_finalLabel, path, error);
+        bool saved = reserve(m_finalLabel, path, error);
+        if (saved) {
+            // The script has ended: nothing to overlap.
+            error = write(*snapshot, path);
+            saved = error.empty() ? (++m_saved, true) : fail(error);
+        }
         if (saved) {
             std::fprintf(stderr, "leakscope: final state: %s; saved to %s\n", summaryOf(*snapshot, analysis).c_str(),
                          path.c_str());
@@ -221,9 +260,16 @@ protected:
     }
 
 private:
-    // Saves under the next free number; a name is taken by creating the file exclusively first, so
+    struct PendingSave
+    {
+        std::future<std::string> written; // empty when the file is complete, else why it is not
+        std::string path;
+        std::string line; // the summary line for stderr
+    };
+
+    // Takes the next free number for label: a name is taken by creating the file exclusively, so
     // another run writing the same folder cannot be overwritten either.
-    bool save(const Snapshot& snapshot, const std::string& label, std::string& path, std::string& error)
+    bool reserve(const std::string& label, std::string& path, std::string& error)
     {
         const std::string name = fileNameLabel(label) + std::string(kSnapshotFileSuffix);
         for (;;) {
@@ -234,22 +280,27 @@ private:
             const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
             if (fd >= 0) {
                 ::close(fd);
-                break;
+                return true;
             }
             if (errno != EEXIST) {
                 error = "cannot save the snapshot to '" + path + "': " + std::strerror(errno);
                 return fail(error);
             }
         }
+    }
+
+    // Writes the file reserve() made; empty when done, else why not (naming the file), the file removed.
+    // Runs on any thread.
+    static std::string write(const Snapshot& snapshot, const std::string& path)
+    {
         try {
             saveSnapshotFile(snapshot, path);
+            return {};
         } catch (const std::exception& e) {
             ::unlink(path.c_str());
-            error = e.what();
-            return fail(error);
+            const std::string what = e.what();
+            return what.find(path) != std::string::npos ? what : "cannot save the snapshot to '" + path + "': " + what;
         }
-        ++m_saved;
-        return true;
     }
 
     bool fail(const std::string& error)
@@ -270,6 +321,7 @@ private:
 
     const fs::path m_folder;
     unsigned m_next;
+    std::optional<PendingSave> m_writing; // the file being written while the script runs
     std::size_t m_saved = 0;
     std::size_t m_failed = 0;
 };
@@ -299,6 +351,7 @@ int runCommand(int argc, char** argv)
     }
     RunCommand command(args, args.script.ignoreFiles.empty() ? nullptr : &rules, folder);
     const int status = command.run();
+    command.settle(); // a file still being written when the run failed before its end
     // A script that could not run leaves no empty folder behind (remove() keeps a folder with files).
     if (created && command.savedCount() == 0 && fs::is_directory(fs::symlink_status(folder, ec)))
         fs::remove(folder, ec);

@@ -367,6 +367,13 @@ void CompareView::updateSummary()
         tr("New suspects (%1)").arg(locale.toString(static_cast<qulonglong>(diff.newSuspects().size()))));
     m_tabs->setTabText(SurplusGrowthTab,
         tr("Surplus growth (%1)").arg(locale.toString(static_cast<qulonglong>(diff.surplusGrowth().size()))));
+    // What the list leaves out, and why (docs/diff.md, "What growth is not evidence").
+    m_tabs->setTabToolTip(SurplusGrowthTab,
+        tr("Objects whose refcount grew more than their referrers did. Not listed: %1 objects whose growth "
+           "objects that record no references account for: str, int and other atomic objects, and untracked "
+           "objects within the %2 new untracked objects of B (numpy arrays, untracked tuples).")
+            .arg(locale.toString(static_cast<qulonglong>(diff.discountedGrowth().size())),
+                locale.toString(static_cast<qulonglong>(diff.newUnrecordedHolders()))));
 }
 
 void CompareView::activateObject(const QModelIndex& index)

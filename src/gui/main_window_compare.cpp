@@ -1,12 +1,16 @@
 // The window's Compare and Types over time docks: the comparison of two snapshots, and the counts of
 // chosen types across every snapshot. Both are hidden until asked for.
 
+#include "gui/candidates_view.h"
 #include "gui/compare_view.h"
 #include "gui/main_window.h"
+#include "gui/summaries_panel.h"
 #include "gui/snapshot_chart.h"
 #include "session/session.h"
+#include "ui_main_window.h"
 
 #include <QtWidgets/QDockWidget>
+#include <QtWidgets/QStatusBar>
 
 namespace leakscope {
 
@@ -42,9 +46,17 @@ void MainWindow::setUpCompare()
         m_history->visit(entry);
         showEntry(entry);
     });
-    connect(compare, &CompareView::typeActivated, this, [this](int snapshot, quint32, const QString&) {
+    // A type: its instances in that snapshot, every object of the type listed, not its candidates only
+    // (a type grows by objects that are referenced). The choice is the Types table's, kept by name, so
+    // it applies once the snapshot is shown even when that happens later.
+    connect(compare, &CompareView::typeActivated, this, [this](int snapshot, quint32, const QString& name) {
         if (snapshot != m_session->shownIndex())
             m_session->showSnapshot(snapshot);
+        m_ui->candidatesView->setListMode(CandidatesModel::ListMode::AllObjects);
+        if (m_ui->summaries->chooseTypeNamed(name))
+            m_ui->candidatesView->selectFirst();
+        else
+            statusBar()->showMessage(tr("The snapshot shown has no object of type %1.").arg(name), 10000);
     });
     connect(chart, &SnapshotChart::snapshotChosen, m_session, &Session::showSnapshot);
 }

@@ -108,6 +108,23 @@ void SummariesPanel::clearChosenLibraries()
     m_ui->librariesView->clearSelection();
 }
 
+bool SummariesPanel::chooseTypeNamed(const QString& name)
+{
+    QItemSelection rows;
+    for (int row = 0; row < m_typesSorted->rowCount(); ++row) {
+        const QModelIndex type = m_typesSorted->index(row, TypeSummaryModel::TypeColumn);
+        if (type.data().toString() == name)
+            rows.select(type, type.siblingAtColumn(TypeSummaryModel::ColumnCount - 1));
+    }
+    if (rows.isEmpty())
+        return false;
+    setCurrentTab(TypesTab);
+    m_ui->typesView->selectionModel()->select(rows, QItemSelectionModel::ClearAndSelect);
+    m_ui->typesView->selectionModel()->setCurrentIndex(rows.first().topLeft(), QItemSelectionModel::NoUpdate);
+    m_ui->typesView->scrollTo(rows.first().topLeft());
+    return true;
+}
+
 QSet<TypeIndex> SummariesPanel::chosenTypes() const
 {
     QSet<TypeIndex> types;

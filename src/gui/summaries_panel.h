@@ -63,6 +63,10 @@ public:
     void clearChosenTypes();
     void clearChosenGroups();
     void clearChosenLibraries();
+    // Chooses the type named (every row of that name) alone and brings the Types tab forward, as a
+    // click on its row does: typesChosen() follows. False, and nothing changed, when the snapshot shown
+    // has no type of that name.
+    bool chooseTypeNamed(const QString& name);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

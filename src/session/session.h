@@ -164,8 +164,8 @@ public:
     bool isSnapshotSaved(int index) const;
     // The snapshots that closing the session would lose, in order.
     QList<int> unsavedSnapshots() const;
-    // Gives snapshot index another label (blank: unchanged). The label names it in the session; the file
-    // keeps the label it was captured with.
+    // Gives snapshot index another label (blank: unchanged). The label names it in the session and is
+    // the label saveSnapshot() writes; the file it came from keeps its own until saved again.
     void renameSnapshot(int index, const QString& label);
     // Removes snapshot index from the session (whether saved or not: asking is the caller's business).
     // The snapshots after it move down by one (snapshotRemoved()); when it was shown, the next one is
@@ -238,6 +238,7 @@ private:
     {
         quint64 id = 0; // unique in the session: finds it again after the indexes have moved
         QString label;
+        bool renamed = false; // label was given by renameSnapshot(): saving writes it into the file
         int run = 0; // 1-based; 0 for a snapshot opened from a file
         QString openedFrom; // the file it was opened from; empty for a captured snapshot
         QString file;       // the file it was opened from or last saved to

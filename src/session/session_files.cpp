@@ -119,15 +119,20 @@ void Session::saveSnapshot(int index, const QString& given)
     if (!analyzed)
         return;
     const QString path = QFileInfo(given).absoluteFilePath();
-    const quint64 id = m_snapshots[static_cast<std::size_t>(index)].id;
+    const StoredSnapshot& stored = m_snapshots[static_cast<std::size_t>(index)];
+    const quint64 id = stored.id;
+    // A renamed snapshot's file carries its new label; else the snapshot's own label is kept.
+    SnapshotSaveOptions options;
+    if (stored.renamed)
+        options.label = stored.label.toStdString();
     ++m_savesUnderway;
     Q_EMIT savingChanged(path);
     // Compressing and writing a large heap takes a while: off the GUI thread, holding the snapshot.
     runInBackground(
         this,
-        [snapshot = analyzed->snapshotPtr(), path] {
+        [snapshot = analyzed->snapshotPtr(), path, options] {
             try {
-                saveSnapshotFile(*snapshot, localPath(path));
+                saveSnapshotFile(*snapshot, localPath(path), options);
                 return QString();
             } catch (const SnapshotFileError& error) {
                 return QString::fromLocal8Bit(error.what());
@@ -193,6 +198,7 @@ void Session::renameSnapshot(int index, const QString& label)
     if (stored.label == name)
         return;
     stored.label = name;
+    stored.renamed = true;
     Q_EMIT snapshotChanged(index);
 }
 

@@ -154,7 +154,7 @@ Piece raw(const SectionSpec& spec, const std::vector<T>& v)
     return {&spec, v.data(), v.size()};
 }
 
-Piece raw(const SectionSpec& spec, const std::string& s)
+Piece raw(const SectionSpec& spec, std::string_view s)
 {
     return {&spec, s.data(), s.size() / spec.elementSize};
 }
@@ -394,7 +394,7 @@ private:
 } // namespace
 
 void encodeSnapshot(const Snapshot& snapshot, const std::function<void(std::uint64_t)>& begin,
-                    const EncodeSink& sink)
+                    const EncodeSink& sink, std::optional<std::string_view> label)
 {
     const SnapshotColumns& c = snapshot.columns();
     const std::string info = encodeInfo(c.info);
@@ -406,7 +406,7 @@ void encodeSnapshot(const Snapshot& snapshot, const std::function<void(std::uint
     const Piece pieces[] = {
         raw(kInfo, info),
         raw(kPythonVersion, c.info.pythonVersion),
-        raw(kLabel, c.info.label),
+        raw(kLabel, label ? *label : std::string_view(c.info.label)),
         raw(kAddress, c.address),
         raw(kType, c.type),
         raw(kSize, c.size),

@@ -381,12 +381,12 @@ void saveSnapshotFile(const Snapshot& snapshot, const std::string& path, const S
                     decoded = total;
                     compressor.begin(total);
                 },
-                [&](std::string_view piece) { compressor.add(piece); });
+                [&](std::string_view piece) { compressor.add(piece); }, options.label);
             compressor.finish();
         } else {
             encodeSnapshot(
                 snapshot, [&](std::uint64_t total) { decoded = total; },
-                [&](std::string_view piece) { store(piece.data(), piece.size()); });
+                [&](std::string_view piece) { store(piece.data(), piece.size()); }, options.label);
         }
 
         std::memcpy(header, kFileMagic, sizeof kFileMagic);

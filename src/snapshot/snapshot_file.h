@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -35,6 +36,8 @@ struct SnapshotSaveOptions
     // zstd worker threads; 0 compresses on the calling thread (measured: workers do not pay at level
     // 1 on two cores).
     int zstdWorkers = 0;
+    // Written as the snapshot's label instead of its own (a snapshot renamed after its capture).
+    std::optional<std::string> label;
 };
 
 // what() names the file and what is wrong, one line, e.g.

@@ -5,6 +5,8 @@
 #include "gui/compare_view.h"
 #include "gui_test_support.h"
 
+#include "models/candidates_model.h"
+#include "models/type_summary_model.h"
 #include "session/session.h"
 #include "snapshot/snapshot_file.h"
 #include "support/process_start.h"
@@ -51,6 +53,26 @@ QString writeSnapshot(const QTemporaryDir& dir, const QString& name, int count, 
     columns.info.label = label;
     columns.info.capturedAtMs = 1'760'000'000'000;
     const QString path = dir.filePath(name);
+    saveSnapshotFile(Snapshot(std::move(columns)), QFile::encodeName(path).toStdString());
+    return path;
+}
+
+// A snapshot with leaks suspects of type pkg.Leak and items objects of type pkg.Item that a list (an
+// explained candidate) holds: the items are no candidates, only All objects lists them.
+QString writeSnapshotWithItems(const QTemporaryDir& dir, const QString& name, int leaks, int items)
+{
+    test::GraphSpec spec;
+    spec.objects.push_back({.type = "builtins.list", .size = 88});
+    for (int k = 0; k < items; ++k) {
+        spec.objects[0].edges.push_back(static_cast<ObjectIndex>(spec.objects.size()));
+        spec.objects.push_back({.type = "pkg.Item", .size = 32});
+    }
+    for (int k = 0; k < leaks; ++k)
+        spec.objects.push_back({.type = "pkg.Leak", .size = 48});
+    spec.explanations = {{0, "interpreter-root", "a module's list"}};
+    SnapshotColumns columns = test::buildColumns(spec);
+    columns.info.label = name.toStdString();
+    const QString path = dir.filePath(name + QStringLiteral(".lssnap"));
     saveSnapshotFile(Snapshot(std::move(columns)), QFile::encodeName(path).toStdString());
     return path;
 }
@@ -183,6 +205,100 @@ private Q_SLOTS:
         // The label the snapshot was captured with, as the file keeps it.
         QCOMPARE(other.session()->snapshotLabel(0), QString::fromStdString(before->snapshot().info().label));
         QTRY_COMPARE(candidatesView(other)->model()->rowCount(), candidatesView(window)->model()->rowCount());
+    }
+
+    void aRenamedSnapshotIsSavedWithItsNewLabel()
+    {
+        const QString path = writeSnapshot(m_files, QStringLiteral("to-rename.lssnap"), 2, "as captured");
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(openAndWait(window, {path}));
+        Session* session = window.session();
+        QCOMPARE(session->snapshotLabel(0), QStringLiteral("as captured"));
+
+        // F2 in the snapshot list, as a user renames it.
+        action(window, "actionGoToSnapshots")->trigger();
+        auto* list = part<QAbstractItemView>(window, "snapshotList");
+        QTRY_VERIFY(list->hasFocus());
+        list->setCurrentIndex(list->model()->index(0, 0));
+        QTest::keyClick(list, Qt::Key_F2);
+        auto* editor = qobject_cast<QLineEdit*>(QApplication::focusWidget());
+        QVERIFY(editor);
+        editor->selectAll();
+        QTest::keyClicks(editor, QStringLiteral("after the fix"));
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_COMPARE(session->snapshotLabel(0), QStringLiteral("after the fix"));
+
+        // Save As writes the new label; the file it came from keeps the old one.
+        const QString copy = m_files.filePath(QStringLiteral("renamed-copy.lssnap"));
+        QSignalSpy saved(session, &Session::snapshotSaved);
+        answerFileDialog(copy);
+        action(window, "actionSave")->trigger();
+        QVERIFY(saved.wait(kTimeoutMs));
+        QCOMPARE(session->snapshotFile(0), copy);
+        QCOMPARE(loadSnapshotFile(QFile::encodeName(copy).toStdString())->info().label, std::string("after the fix"));
+        QCOMPARE(loadSnapshotFile(QFile::encodeName(path).toStdString())->info().label, std::string("as captured"));
+
+        MainWindow other;
+        QVERIFY(openAndWait(other, {copy}));
+        QCOMPARE(other.session()->snapshotLabel(0), QStringLiteral("after the fix"));
+        // Saved again without a rename, the label stays what the file says.
+        const QString again = m_files.filePath(QStringLiteral("saved-again.lssnap"));
+        QSignalSpy savedAgain(other.session(), &Session::snapshotSaved);
+        other.session()->saveSnapshot(0, again);
+        QVERIFY(savedAgain.wait(kTimeoutMs));
+        QCOMPARE(loadSnapshotFile(QFile::encodeName(again).toStdString())->info().label, std::string("after the fix"));
+    }
+
+    void aTypeChosenInTheComparisonListsItsInstances()
+    {
+        const QString first = writeSnapshotWithItems(m_files, QStringLiteral("items-before"), 1, 1);
+        const QString second = writeSnapshotWithItems(m_files, QStringLiteral("items-after"), 1, 4);
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(openAndWait(window, {first, second}));
+        Session* session = window.session();
+        auto* compare = part<CompareView>(window, "compareView");
+        action(window, "actionCompare")->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!compare->isBusy() && compare->comparison(), kTimeoutMs);
+        session->showSnapshot(0);
+        QTRY_COMPARE(session->shownIndex(), 0);
+        QCOMPARE(candidatesView(window)->model()->rowCount(), 1); // the leak: the items are no candidates
+
+        // Enter on pkg.Item in the comparison's types.
+        auto* types = part<QTableView>(window, "compareTypes");
+        const int row = rowNamed(*types->model(), QStringLiteral("pkg.Item"));
+        QVERIFY(row >= 0);
+        types->setFocus();
+        types->setCurrentIndex(types->model()->index(row, 0));
+        QTest::keyClick(types, Qt::Key_Return);
+
+        // The newer snapshot, every object listed, only the items: the four of B.
+        QTRY_COMPARE(session->shownIndex(), 1);
+        QVERIFY(part<QAction>(window, "actionAllObjects")->isChecked());
+        QAbstractItemModel* listed = candidatesView(window)->model();
+        QTRY_COMPARE(listed->rowCount(), 4);
+        for (int k = 0; k < listed->rowCount(); ++k)
+            QCOMPARE(listed->index(k, CandidatesModel::TypeColumn).data().toString(), QStringLiteral("pkg.Item"));
+        // Chosen as the Types table chooses it: its row selected there, the filter bar counts it.
+        const QModelIndexList chosen = typesView(window)->selectionModel()->selectedRows();
+        QCOMPARE(chosen.size(), 1);
+        QCOMPARE(chosen.first().siblingAtColumn(TypeSummaryModel::TypeColumn).data().toString(), QStringLiteral("pkg.Item"));
+        QVERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("pkg.Item")));
+
+        // A type only A has (freed since): shown in A.
+        const QString gone = writeSnapshotWithItems(m_files, QStringLiteral("no-items"), 2, 0);
+        QVERIFY(openAndWait(window, {gone}));
+        compare->compare(1, 2);
+        QTRY_VERIFY_WITH_TIMEOUT(!compare->isBusy() && compare->comparison(), kTimeoutMs);
+        const int freed = rowNamed(*types->model(), QStringLiteral("pkg.Item"));
+        QVERIFY(freed >= 0);
+        types->setCurrentIndex(types->model()->index(freed, 0));
+        QTest::keyClick(types, Qt::Key_Return);
+        QTRY_COMPARE(session->shownIndex(), 1);
+        QTRY_COMPARE(listed->rowCount(), 4);
     }
 
     void recentFilesAreKeptAndAMissingOneSaysSo()
