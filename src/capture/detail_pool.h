@@ -2,6 +2,7 @@
 
 #include <Python.h>
 
+#include "huge_pages.h"
 #include "snapshot/snapshot.h"
 
 #include <atomic>
@@ -19,16 +20,12 @@ class KindCache;
 
 inline constexpr std::size_t kDetailBlockObjects = 4096;
 
-// Sizes and structural reprs of one run of objects.
+// Where the structural reprs of one run of objects were written: a range of one worker's text.
 struct DetailBlock
 {
-    std::string reprs;
-    std::vector<std::uint32_t> reprEnds; // end offset in reprs of each object's repr
-    std::vector<std::uint64_t> sizes;
-    // Outside objects only: the walk numbered them without reading them, so their type and
-    // refcount are read here, with the rest.
-    std::vector<PyTypeObject*> types;
-    std::vector<std::uint64_t> refcounts;
+    std::size_t worker = 0;
+    std::size_t textBegin = 0;
+    std::size_t textEnd = 0;
 };
 
 // Computes sizes and reprs, the per-object work of a capture that needs no GIL, on helper threads
@@ -60,23 +57,31 @@ public:
     template<typename F>
     void forEachOutsideType(F&& f) const
     {
-        for (std::size_t k = 0; k * kDetailBlockObjects < m_outsideCount; ++k) {
-            for (PyTypeObject* type : m_outsideBlocks[k].types)
-                f(type);
-        }
+        for (std::size_t i = 0; i < m_outsideCount; ++i)
+            f(m_outsideTypes[i]);
     }
 
 private:
-    void work();
+    void work(std::size_t worker);
     void joinHelpers();
     // Waits until outside block k can be read; returns its object count, 0 when there is no such block.
     std::size_t awaitOutsideBlock(std::size_t k);
-    void runBlock(PyObject* const* objects, std::size_t count, DetailBlock& block, KindCache& cache, bool outside);
+    // Objects [first, first + count) of the listed objects, or of the outside ones.
+    void runBlock(std::size_t first, std::size_t count, bool outside, std::size_t worker, KindCache& cache);
 
     PyObject* const* m_listed;
     std::size_t m_listedCount;
     std::vector<DetailBlock> m_listedBlocks;
     std::vector<DetailBlock> m_outsideBlocks; // sized for the capacity; the first blocksFor(count) are used
+    // Per object, written by whichever worker ran its block: fresh memory, faulted in 2 MiB at a time
+    // by the workers themselves (per-block vectors cost the first capture of a process one page fault
+    // per 4 KiB of them). Repr ends are relative to the block's text.
+    FreshArray<std::uint64_t> m_listedSizes, m_outsideSizes, m_outsideRefcounts;
+    FreshArray<std::uint32_t> m_listedReprEnds, m_outsideReprEnds;
+    FreshArray<PyTypeObject*> m_outsideTypes;
+    // One text per worker (the helpers, then the GIL holder), each reserved at once for its likely
+    // share, that its blocks' reprs are appended to.
+    std::vector<std::string> m_texts;
 
     std::atomic<std::size_t> m_next{0};
     std::atomic<bool> m_cancelled{false};

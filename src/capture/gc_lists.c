@@ -23,3 +23,23 @@ int leakscope_gc_collecting(void)
 {
     return _PyInterpreterState_GET()->gc.collecting;
 }
+
+size_t leakscope_gc_tracked_estimate(void)
+{
+    struct _gc_runtime_state* gc = &_PyInterpreterState_GET()->gc;
+    /* generations[0].count: allocations less deallocations since the last collection, the young
+       generation's size. generations[1].count: young collections since the middle one was last
+       collected, each of which moved at most about a young threshold of survivors there. The oldest
+       generation held long_lived_total objects after the last full collection, long_lived_pending
+       came since; its deaths since are not subtracted. */
+    Py_ssize_t estimate = 0;
+    if (gc->generations[0].count > 0)
+        estimate += gc->generations[0].count;
+    if (gc->generations[1].count > 0 && gc->generations[0].threshold > 0)
+        estimate += (Py_ssize_t)gc->generations[1].count * gc->generations[0].threshold;
+    if (gc->long_lived_total > 0)
+        estimate += gc->long_lived_total;
+    if (gc->long_lived_pending > 0)
+        estimate += gc->long_lived_pending;
+    return (size_t)estimate;
+}

@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace leakscope::capture {
@@ -41,10 +43,12 @@ class TaggedObjects
 public:
     TaggedObjects()
     {
-        m_objects.reserve(1u << 16);
-        m_saved.reserve(1u << 16);
+        // Sized from the collector's counters: grown by doubling, the list would be copied into
+        // fresh memory several times over, a page fault per 4 KiB each time, in the first capture.
+        reserveHuge(m_objects, std::min<std::size_t>(leakscope_gc_tracked_estimate(), UINT32_MAX / 2) + (1u << 12));
         for (int list = 0; list < leakscope_gc_list_count(); ++list) {
             auto* head = static_cast<GcHeader*>(leakscope_gc_list_head(list));
+            m_listStarts.push_back(m_objects.size());
             for (auto* header = reinterpret_cast<GcHeader*>(head->next); header != head;
                  header = reinterpret_cast<GcHeader*>(header->next)) {
                 const std::uintptr_t index = m_objects.size();
@@ -52,7 +56,6 @@ public:
                     restore();
                     throw CaptureError("too many objects for one snapshot");
                 }
-                m_saved.push_back(header->prev);
                 header->prev = kTagBit | (index << kFlagBits) | (header->prev & kFlagMask);
                 m_objects.push_back(reinterpret_cast<PyObject*>(header + 1));
             }
@@ -62,11 +65,22 @@ public:
     TaggedObjects(const TaggedObjects&) = delete;
     TaggedObjects& operator=(const TaggedObjects&) = delete;
 
+    // Each header's `prev` was the previous header of its list (or the list's head), with the two
+    // flag bits the tag kept: the lists' order gives it back, with nothing saved.
     void restore()
     {
-        for (std::size_t i = 0; i < m_saved.size(); ++i)
-            gcHeader(m_objects[i])->prev = m_saved[i];
-        m_saved.clear();
+        if (m_restored)
+            return;
+        m_restored = true;
+        for (std::size_t list = 0; list < m_listStarts.size(); ++list) {
+            const std::size_t end = list + 1 < m_listStarts.size() ? m_listStarts[list + 1] : m_objects.size();
+            auto previous = reinterpret_cast<std::uintptr_t>(leakscope_gc_list_head(static_cast<int>(list)));
+            for (std::size_t i = m_listStarts[list]; i < end; ++i) {
+                GcHeader* header = gcHeader(m_objects[i]);
+                header->prev = previous | (header->prev & kFlagMask);
+                previous = reinterpret_cast<std::uintptr_t>(header);
+            }
+        }
     }
 
     PyObject* const* data() const { return m_objects.data(); }
@@ -74,7 +88,8 @@ public:
 
 private:
     std::vector<PyObject*> m_objects;
-    std::vector<std::uintptr_t> m_saved;
+    std::vector<std::size_t> m_listStarts; // where each list's objects begin in m_objects
+    bool m_restored = false;
 };
 
 // The GIL holder's part of a capture: the reference graph and the columns that need the type table.
@@ -158,14 +173,14 @@ struct Walk
         std::vector<std::uint32_t> ids;
         reserveHuge(ids, pending.size());
         const std::size_t distinct = groupReferences(pending, ids);
-        outside.reserve(distinct); // never reallocated below: the pool reads it meanwhile
+        reserveHuge(outside, distinct); // never reallocated below: the pool reads it meanwhile
         details.expectOutside(outside.data(), distinct);
         // Walking the references in order, an id not seen yet is met for the first time. The bitmap
         // stays in cache where an array of first positions would not, on big heaps; later look-ups
         // of indexOfId are mostly of the few objects referenced many times (None, small ints), which
         // are hot.
         std::vector<bool> seen(distinct, false);
-        std::vector<ObjectIndex> indexOfId(distinct);
+        FreshArray<ObjectIndex> indexOfId(distinct); // written before it is read: no need to zero it
         std::uint32_t reference = 0;
         for (ObjectIndex& edge : columns.edges) {
             if (edge != kPendingEdge)
@@ -193,7 +208,7 @@ std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolB
                                            std::size_t count, const std::vector<PyObject*>& outside,
                                            const CaptureOptions& options)
 {
-    std::vector<std::uint32_t> inDegree(columns.address.size(), 0);
+    FreshArray<std::uint32_t> inDegree(columns.address.size()); // zeroed
     for (ObjectIndex target : columns.edges)
         ++inDegree[target];
     std::vector<ObjectIndex> candidates;
@@ -217,6 +232,18 @@ std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolB
 
 } // namespace
 
+ProcessCounters ProcessCounters::now()
+{
+    ProcessCounters counters;
+    struct rusage usage;
+    if (::getrusage(RUSAGE_SELF, &usage) == 0)
+        counters.pageFaults = static_cast<std::uint64_t>(usage.ru_minflt) + static_cast<std::uint64_t>(usage.ru_majflt);
+    struct timespec cpu;
+    if (::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) == 0)
+        counters.processorSeconds = static_cast<double>(cpu.tv_sec) + static_cast<double>(cpu.tv_nsec) * 1e-9;
+    return counters;
+}
+
 std::string pythonVersion()
 {
     std::string version = Py_GetVersion();
@@ -226,10 +253,15 @@ std::string pythonVersion()
 SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagnostics)
 {
     const auto start = Clock::now();
-    auto lap = [last = start]() mutable {
+    const ProcessCounters startCounters = ProcessCounters::now();
+    // Seconds since the last lap; the page faults of the phase go to `faults`.
+    auto lap = [last = start, lastFaults = startCounters.pageFaults](std::uint64_t& faults) mutable {
         const auto now = Clock::now();
         const double seconds = std::chrono::duration<double>(now - last).count();
         last = now;
+        const std::uint64_t nowFaults = ProcessCounters::now().pageFaults;
+        faults = nowFaults - lastFaults;
+        lastFaults = nowFaults;
         return seconds;
     };
 
@@ -247,7 +279,7 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
     TaggedObjects tagged;
     const std::size_t count = tagged.size();
     PyObject* const* objects = tagged.data();
-    phases.listSeconds = lap();
+    phases.listSeconds = lap(phases.listFaults);
 
     reserveHuge(columns.address, count * 3);
     reserveHuge(columns.type, count * 3);
@@ -289,7 +321,7 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         progress(400, "numbering referents");
         walk.resolve(details);
         progress(600, "reprs and sizes");
-        phases.walkSeconds = lap();
+        phases.walkSeconds = lap(phases.walkFaults);
         // Outside objects have no edges of their own: the snapshot holds what listed objects refer to.
         columns.edgeOffsets.resize(columns.address.size() + 1, static_cast<std::uint32_t>(columns.edges.size()));
         details.finish(walk.outside.size());
@@ -299,18 +331,18 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
     }
     progress(900, "explaining candidates");
     const std::vector<ObjectIndex> candidates = explainCandidates(columns, strings, objects, count, walk.outside, options);
-    phases.outsideSeconds = lap();
+    phases.outsideSeconds = lap(phases.outsideFaults);
     if (options.resolveOrigins) {
         progress(940, "resolving type origins");
         types.resolveOrigins();
     }
-    phases.originSeconds = lap();
+    phases.originSeconds = lap(phases.originFaults);
     // Last: tracemalloc answers with Python objects, so nothing of the walk may follow.
     if (options.allocationSites && (columns.info.tracemallocDepth = tracemallocDepth()) > 0) {
         progress(970, "reading allocation sites");
         recordAllocationSites(columns, strings, candidates, objects);
     }
-    phases.allocationSeconds = lap();
+    phases.allocationSeconds = lap(phases.allocationFaults);
 
     columns.strings = strings.take();
     columns.info.pythonVersion = pythonVersion();
@@ -321,7 +353,8 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
                                     .count();
     columns.info.captureSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     auto snapshot = std::make_shared<const Snapshot>(std::move(columns));
-    phases.buildSeconds = lap();
+    phases.buildSeconds = lap(phases.buildFaults);
+    phases.processorSeconds = ProcessCounters::now().processorSeconds - startCounters.processorSeconds;
     if (diagnostics)
         *diagnostics = std::move(phases);
     return snapshot;

@@ -44,6 +44,31 @@ struct CaptureDiagnostics
     double originSeconds = 0;  // resolving the types' origins (libraries, symbols, debug information)
     double allocationSeconds = 0; // asking tracemalloc where candidates were allocated
     double buildSeconds = 0;   // releasing the list, validating and building the Snapshot
+    // Page faults of the whole process (helper threads included) in the same phases, and the
+    // processor seconds of all its threads during the capture: counters that, unlike seconds, a
+    // busy machine does not skew. A page fault is the first touch of a fresh page of memory.
+    std::uint64_t listFaults = 0;
+    std::uint64_t walkFaults = 0;
+    std::uint64_t outsideFaults = 0;
+    std::uint64_t originFaults = 0;
+    std::uint64_t allocationFaults = 0;
+    std::uint64_t buildFaults = 0;
+    double processorSeconds = 0;
+
+    std::uint64_t pageFaults() const
+    {
+        return listFaults + walkFaults + outsideFaults + originFaults + allocationFaults + buildFaults;
+    }
+};
+
+// The process's page faults so far (minor and major, every thread) and the processor seconds its
+// threads have used: for measuring a capture, or anything else, by counters.
+struct ProcessCounters
+{
+    std::uint64_t pageFaults = 0;
+    double processorSeconds = 0;
+
+    static ProcessCounters now();
 };
 
 // For a capture taken only for baselineOf(): no origins, no allocation sites, which it does not use.

@@ -42,9 +42,7 @@ inline std::size_t groupReferences(const std::vector<std::uintptr_t>& keys, std:
         std::uintptr_t key;
         std::uint32_t reference;
     };
-    std::vector<Entry> entries;
-    reserveHuge(entries, n);
-    entries.resize(n);
+    FreshArray<Entry> entries(n); // each written once below: no need to zero it first
     {
         std::vector<std::size_t> cursor(start.begin(), start.end() - 1);
         for (std::size_t i = 0; i < n; ++i)

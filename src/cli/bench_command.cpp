@@ -31,9 +31,10 @@ const char kBenchUsage[] =
     "                           [--no-objgraph] [--phases] [--zstd-level L] [--zstd-workers W]\n"
     "\n"
     "Builds a heap of about N gc-tracked objects in the embedded Python and prints, per size: objects,\n"
-    "references, the capture's seconds (heap walk to finished analysis), the seconds of a\n"
-    "gc.collect() on the same heap, their ratio, objgraph.get_leaking_objects() seconds when objgraph\n"
-    "imports, and snapshot bytes per object. A second line per size gives the snapshot file's size\n"
+    "references, the capture's seconds (heap walk to finished analysis; median, and the first capture at\n"
+    "that size on its own: for the first size, the first of the process, which a one-shot report waits\n"
+    "for), the seconds of a gc.collect() on the same heap, the ratios of both captures to it,\n"
+    "objgraph.get_leaking_objects() seconds when objgraph imports, and snapshot bytes per object. A second line per size gives the snapshot file's size\n"
     "stored as is and zstd-compressed, the seconds to save each (encode, compress, write, fsync,\n"
     "rename) and to load each with its analysis (read, checksum, decompress, decode, HeapAnalysis),\n"
     "medians of K runs, and the seconds of the checksum alone. Several sizes grow one heap step by step, which shows\n"
@@ -47,7 +48,8 @@ const char kBenchUsage[] =
     "                   and numbers, as json.loads builds them\n"
     "  --repeat K       runs per measurement (default 3)\n"
     "  --no-objgraph    skip the objgraph comparison\n"
-    "  --phases         also print where the capture spent its time\n"
+    "  --phases         also print where the first and the last capture spent their time, and the\n"
+    "                   page faults and processor seconds of each (counters a busy machine does not skew)\n"
     "  --zstd-level L   zstd level of the compressed file (default: the saving default)\n"
     "  --zstd-workers W zstd threads (default 0: the calling thread)\n"
     "  -h, --help       this help\n";
@@ -242,6 +244,19 @@ FileFigures measureFile(const Snapshot& snapshot, const std::string& path, const
     return figures;
 }
 
+void printPhases(const char* which, const capture::CaptureDiagnostics& phases)
+{
+    std::printf("%10s phases of the %s run: list+tag %.4f s (%llu faults), walk+numbering %.4f s (%llu), "
+                "reprs+merge+explain %.4f s (%llu), type origins %.4f s (%llu), allocation sites %.4f s (%llu), "
+                "build %.4f s (%llu); %.4f processor s\n",
+                "", which, phases.listSeconds, static_cast<unsigned long long>(phases.listFaults), phases.walkSeconds,
+                static_cast<unsigned long long>(phases.walkFaults), phases.outsideSeconds,
+                static_cast<unsigned long long>(phases.outsideFaults), phases.originSeconds,
+                static_cast<unsigned long long>(phases.originFaults), phases.allocationSeconds,
+                static_cast<unsigned long long>(phases.allocationFaults), phases.buildSeconds,
+                static_cast<unsigned long long>(phases.buildFaults), phases.processorSeconds);
+}
+
 } // namespace
 
 int benchCommand(int argc, char** argv)
@@ -323,8 +338,9 @@ int benchCommand(int argc, char** argv)
         }
         ScratchFolder files;
         std::printf("Python %s, %s heap, median of %d runs\n", capture::pythonVersion().c_str(), heapShape, repeat);
-        std::printf("%10s %10s %10s %10s %10s %7s %11s %9s %9s %9s %9s\n", "gc_objs", "objects", "edges",
-                    "capture_s", "gc_s", "ratio", "objgraph_s", "x_faster", "ns/obj", "B/obj", "repr_B/obj");
+        std::printf("%10s %10s %10s %10s %10s %10s %7s %7s %11s %9s %9s %9s %9s\n", "gc_objs", "objects", "edges",
+                    "capture_s", "first_s", "gc_s", "ratio", "first_x", "objgraph_s", "x_faster", "ns/obj", "B/obj",
+                    "repr_B/obj");
         for (std::size_t target : sizes) {
             // Grow until the collector tracks the target count (tuples of atoms get untracked on collection).
             for (std::size_t have = gcObjectCount(); have < target * 99 / 100; have = gcObjectCount()) {
@@ -336,23 +352,30 @@ int benchCommand(int argc, char** argv)
             }
 
             // gc.collect() and the capture in turn, so that a drift in the machine's speed hits both
-            // alike; the ratio is the median of the per-pair ratios.
+            // alike; the ratio is the median of the per-pair ratios. The first capture at each size is
+            // also reported on its own: the first of the process, or the first on a heap that grew, is
+            // the one a user of `report` waits for, and the median hides what it costs more.
             SnapshotPtr kept;
-            capture::CaptureDiagnostics phases;
-            std::vector<double> gcTimes, captureTimes, ratios;
+            capture::CaptureDiagnostics firstPhases, phases;
+            std::vector<double> gcTimes, captureTimes, ratios, faults, processor;
             for (int k = 0; k < repeat; ++k) {
                 gcTimes.push_back(seconds([&] { interpreter.collectGarbage(); }));
                 kept.reset();
+                const capture::ProcessCounters before = capture::ProcessCounters::now();
                 captureTimes.push_back(seconds([&] {
-                    SnapshotPtr snapshot = capture::captureHeap({}, &phases);
+                    SnapshotPtr snapshot = capture::captureHeap({}, k == 0 ? &firstPhases : &phases);
                     const HeapAnalysis analysis(*snapshot);
                     kept = std::move(snapshot);
                 }));
+                const capture::ProcessCounters after = capture::ProcessCounters::now();
+                faults.push_back(static_cast<double>(after.pageFaults - before.pageFaults));
+                processor.push_back(after.processorSeconds - before.processorSeconds);
                 ratios.push_back(captureTimes.back() / gcTimes.back());
             }
             const double gcSeconds = median(gcTimes);
             const double captureSeconds = median(captureTimes);
             const double ratio = median(ratios);
+            const double firstSeconds = captureTimes.front();
             const double objgraphSeconds = objgraph ? timeObjgraph() : -1;
             const Snapshot& s = *kept;
             const double n = static_cast<double>(s.objectCount());
@@ -361,15 +384,23 @@ int benchCommand(int argc, char** argv)
                 std::snprintf(objgraphText, sizeof objgraphText, "%.4f", objgraphSeconds);
                 std::snprintf(fasterText, sizeof fasterText, "%.1f", objgraphSeconds / captureSeconds);
             }
-            std::printf("%10zu %10zu %10zu %10.4f %10.4f %7.2f %11s %9s %9.1f %9.1f %9.1f\n", s.gcObjectCount(),
-                        s.objectCount(), s.edgeCount(), captureSeconds, gcSeconds, ratio,
-                        objgraphText, fasterText, captureSeconds * 1e9 / n, s.memoryBytes(false) / n,
-                        static_cast<double>(s.columns().reprBlob.size()) / n);
-            if (showPhases)
-                std::printf("%10s phases of the last run: list+tag %.4f s, walk+numbering %.4f s, "
-                            "reprs+merge+explain %.4f s, type origins %.4f s, allocation sites %.4f s, build %.4f s\n",
-                            "", phases.listSeconds, phases.walkSeconds, phases.outsideSeconds, phases.originSeconds,
-                            phases.allocationSeconds, phases.buildSeconds);
+            std::printf("%10zu %10zu %10zu %10.4f %10.4f %10.4f %7.2f %7.2f %11s %9s %9.1f %9.1f %9.1f\n",
+                        s.gcObjectCount(), s.objectCount(), s.edgeCount(), captureSeconds, firstSeconds, gcSeconds,
+                        ratio, firstSeconds / gcSeconds, objgraphText, fasterText, captureSeconds * 1e9 / n,
+                        s.memoryBytes(false) / n, static_cast<double>(s.columns().reprBlob.size()) / n);
+            if (showPhases) {
+                std::vector<double> laterFaults(faults.begin() + 1, faults.end());
+                std::vector<double> laterProcessor(processor.begin() + 1, processor.end());
+                std::printf("%10s counters: first capture %.0f page faults, %.4f processor s", "", faults.front(),
+                            processor.front());
+                if (!laterFaults.empty())
+                    std::printf("; later ones (median) %.0f page faults, %.4f processor s", median(laterFaults),
+                                median(laterProcessor));
+                std::printf("\n");
+                printPhases("first", firstPhases);
+                if (repeat > 1)
+                    printPhases("last", phases);
+            }
             if (!files.ok()) {
                 std::fprintf(stderr, "leakscope-cli bench: cannot create a scratch folder for the snapshot files\n");
                 return kUsageError;
@@ -387,7 +418,8 @@ int benchCommand(int argc, char** argv)
                         plain.loadSeconds, packed.loadSeconds, checksumSeconds);
             std::fflush(stdout);
         }
-        std::printf("ratio = median of capture/gc.collect() over alternating runs; x_faster = objgraph_s / capture_s;\n"
+        std::printf("ratio = median of capture/gc.collect() over alternating runs; first_s = the first capture at\n"
+                    "this size (of the process, for the first size), first_x = first_s / gc_s; x_faster = objgraph_s / capture_s;\n"
                     "B/obj = snapshot bytes per object without repr text (repr_B/obj); file: .lssnap files saved\n"
                     "to and loaded from $TMPDIR (load times are from the page cache).\n");
         return interpreter.finalize();
