@@ -212,10 +212,12 @@ void MainWindow::applyFirstRunLayout()
         windowLayout->activate(); // the central area's size with that dock, before proportioning it
 
     // Summaries and details each about a quarter of the width, within what their columns and lines
-    // need; the candidates table and the graph share the center's height about 3:2.
+    // need (the Types table's five columns: a type name such as builtins.dict beside counts in the
+    // hundred thousands and the titles whole, about 340 pixels); the candidates table and the graph share the center's
+    // height about 3:2.
     const int width = m_ui->mainSplitter->width();
-    const int summaries = std::clamp(width * 27 / 100, 250, 440);
-    const int details = std::clamp(width * 25 / 100, 250, 480);
+    const int summaries = std::clamp(width * 28 / 100, 340, 440);
+    const int details = std::clamp(width * 24 / 100, 230, 480);
     m_ui->mainSplitter->setSizes({summaries, std::max(width - summaries - details, 1), details});
     const int height = m_ui->centerSplitter->height();
     m_ui->centerSplitter->setSizes({height * 58 / 100, height - height * 58 / 100});

@@ -9,8 +9,16 @@ namespace leakscope {
 SnapshotChooser::SnapshotChooser(QWidget* parent)
     : QComboBox(parent)
 {
+    // As wide as its longest entry ("leaky_service.py · run 1 · end of script — 02:38:11"), within
+    // bounds: a long file name is elided, whole in the tooltip.
     setMinimumContentsLength(24);
+    setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    setMaximumWidth(fontMetrics().averageCharWidth() * 64);
     setToolTip(tr("The snapshot shown; every snapshot taken is kept"));
+    connect(this, &QComboBox::currentTextChanged, this, [this](const QString& text) {
+        setToolTip(text.isEmpty() ? tr("The snapshot shown; every snapshot taken is kept")
+                                  : tr("%1\nThe snapshot shown; every snapshot taken is kept").arg(text));
+    });
 }
 
 void SnapshotChooser::setSession(Session* session)

@@ -64,6 +64,7 @@ SummariesPanel::SummariesPanel(QWidget* parent)
     typesHeader->setSectionResizeMode(QHeaderView::Interactive);
     typesHeader->setSectionResizeMode(TypeSummaryModel::TypeColumn, QHeaderView::Stretch);
     m_ui->typesView->viewport()->installEventFilter(this); // fitted again as the pane's width changes
+    connect(typesHeader, &QHeaderView::sortIndicatorChanged, this, [this] { fitTypeColumns(); }); // the arrow moves
     m_ui->explanationsView->setModel(m_explanations);
     m_ui->explanationsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_ui->explanationsView->horizontalHeader()->setSectionResizeMode(
@@ -197,7 +198,13 @@ void SummariesPanel::fitTypeColumns()
         // At least the first letters of the title: "Cand…" rather than a bare "…".
         const QString title = m_types->headerData(column, Qt::Horizontal).toString();
         least[k] = std::max(numbers, titles.horizontalAdvance(title.left(4) + QChar(0x2026))) + padding;
-        full[k] = std::max({least[k], numbers + padding, header->sectionSizeHint(column)});
+        // The whole title, and room for the sort arrow in the sorted column only (the header's own
+        // size hint keeps that room in every column, which left the type names a third less).
+        const int titleMargin = 2 * view->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, header);
+        const int arrow = header->sortIndicatorSection() == column
+            ? view->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, header) + titleMargin
+            : 0;
+        full[k] = std::max({least[k], numbers + padding, titles.horizontalAdvance(title) + titleMargin + arrow});
         leastSum += least[k];
         fullSum += full[k];
     }
