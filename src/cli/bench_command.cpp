@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,14 +28,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 const char kBenchUsage[] =
-    "Usage: leakscope-cli bench [--objects N[,N...]] [--heap records|documents] [--repeat K]\n"
-    "                           [--no-objgraph] [--phases] [--zstd-level L] [--zstd-workers W]\n"
+    "Usage: leakscope-cli bench [--objects N[,N...]] [--heap records|documents|json]\n"
+    "                           [--repeat K] [--no-objgraph] [--phases] [--zstd-level L]\n"
+    "                           [--zstd-workers W]\n"
     "\n"
     "Builds a heap of about N gc-tracked objects in the embedded Python and prints, per size: objects,\n"
     "references, the capture's seconds (heap walk to finished analysis; median, and the first capture at\n"
     "that size on its own: for the first size, the first of the process, which a one-shot report waits\n"
     "for), the seconds of a gc.collect() on the same heap, the ratios of both captures to it,\n"
-    "objgraph.get_leaking_objects() seconds when objgraph imports, and snapshot bytes per object. A second line per size gives the snapshot file's size\n"
+    "objgraph.get_leaking_objects() seconds when objgraph imports, snapshot bytes per object, and the\n"
+    "peak memory the first capture at that size added to the process, per object (peak_B/obj: the\n"
+    "highest resident set during the capture above the one before it, snapshot included). A second\n"
+    "line per size gives the snapshot file's size\n"
     "stored as is and zstd-compressed, the seconds to save each (encode, compress, write, fsync,\n"
     "rename) and to load each with its analysis (read, checksum, decompress, decode, HeapAnalysis),\n"
     "medians of K runs, and the seconds of the checksum alone. Several sizes grow one heap step by step, which shows\n"
@@ -45,7 +50,8 @@ const char kBenchUsage[] =
     "  --objects LIST   gc object counts, k and M suffixes allowed (default 1M)\n"
     "  --heap SHAPE     records (default): class instances with attribute dicts, lists, a linked\n"
     "                   chain, strings and numbers; documents: nested dicts and lists of strings\n"
-    "                   and numbers, as json.loads builds them\n"
+    "                   and numbers, shaped as json.loads builds them; json: records generated\n"
+    "                   as JSON text and parsed with json.loads, the way programs read data\n"
     "  --repeat K       runs per measurement (default 3)\n"
     "  --no-objgraph    skip the objgraph comparison\n"
     "  --phases         also print where the first and the last capture spent their time, and the\n"
@@ -93,8 +99,8 @@ def bench_grow(n):
         _gc.enable()
 )PY";
 
-// "documents": data as json.loads builds it: dicts with str keys holding lists, strings and numbers;
-// about four gc objects per document (two dicts, two lists).
+// "documents": data shaped as json.loads builds it, but made by dict and list displays: dicts with
+// str keys holding lists, strings and numbers; about four gc objects per document (two dicts, two lists).
 const char kDocumentsHeap[] = R"PY(
 import gc as _gc
 
@@ -109,6 +115,35 @@ def bench_grow(n):
         heap.append({"id": i, "user": {"name": "user%d" % i, "tags": ["tag%d" % (i % 7), "x"]},
                      "scores": [i, i + 1, i * 0.25], "active": i % 2 == 0, "note": "document %d" % i})
         i += 1
+    if was_enabled:
+        _gc.enable()
+)PY";
+
+// "json": records as real programs get them, generated as JSON text and parsed with json.loads in
+// batches: dicts with str keys (the parser shares repeated keys), lists, strings, ints, floats, bools
+// and null. About four gc objects per record (the record, its owner dict, two lists); the owner dict
+// stays tracked because it holds a list.
+const char kJsonHeap[] = R"PY(
+import gc as _gc
+import json as _json
+
+bench_heap = []
+
+def _bench_record(i):
+    return ('{"id": %d, "name": "item-%d", "price": %d.%02d, "active": %s, "tags": ["t%d", "batch"], '
+            '"owner": {"login": "user%d", "roles": ["reader", "r%d"], "manager": null}, "note": "record %d"}'
+            % (i, i, i % 1000, i % 100, "true" if i % 2 else "false", i % 10, i % 977, i % 5, i))
+
+def bench_grow(n):
+    was_enabled = _gc.isenabled()
+    _gc.disable()
+    heap = bench_heap
+    i = len(heap)
+    end = i + max(0, n) // 4
+    while i < end:
+        batch = min(1000, end - i)
+        heap.extend(_json.loads("[" + ",".join([_bench_record(k) for k in range(i, i + batch)]) + "]"))
+        i += batch
     if was_enabled:
         _gc.enable()
 )PY";
@@ -244,6 +279,57 @@ FileFigures measureFile(const Snapshot& snapshot, const std::string& path, const
     return figures;
 }
 
+// Resident memory of the process from /proc/self/status ("VmRSS", "VmHWM"), in bytes; 0 if unknown.
+std::uint64_t statusBytes(const char* field)
+{
+    FILE* status = std::fopen("/proc/self/status", "r");
+    if (!status)
+        return 0;
+    char line[256];
+    std::uint64_t kib = 0;
+    const std::size_t length = std::strlen(field);
+    while (std::fgets(line, sizeof line, status)) {
+        if (std::strncmp(line, field, length) == 0 && line[length] == ':') {
+            kib = std::strtoull(line + length + 1, nullptr, 10);
+            break;
+        }
+    }
+    std::fclose(status);
+    return kib * 1024;
+}
+
+// The highest resident set between start() and stop() above the one at start(): the kernel's
+// high-water mark, reset to the current resident set at start() (writing 5 to clear_refs).
+class PeakMemory
+{
+public:
+    void start()
+    {
+        m_before = statusBytes("VmRSS");
+        FILE* clear = std::fopen("/proc/self/clear_refs", "w");
+        m_reset = clear && std::fputs("5", clear) >= 0;
+        if (clear && std::fclose(clear) != 0)
+            m_reset = false;
+        // A reset that did not happen leaves a mark above the current set: the peak is unknown then.
+        m_reset = m_reset && m_before > 0 && statusBytes("VmHWM") <= m_before + (1u << 20);
+    }
+    void stop()
+    {
+        m_after = statusBytes("VmHWM");
+        m_held = statusBytes("VmRSS");
+    }
+    bool valid() const { return m_reset && m_after >= m_before; }
+    std::uint64_t bytes() const { return m_after - m_before; }
+    // What the process still holds at stop() above the set at start(): the snapshot, mostly.
+    std::int64_t heldBytes() const { return static_cast<std::int64_t>(m_held) - static_cast<std::int64_t>(m_before); }
+
+private:
+    std::uint64_t m_before = 0;
+    std::uint64_t m_after = 0;
+    std::uint64_t m_held = 0;
+    bool m_reset = false;
+};
+
 void printPhases(const char* which, const capture::CaptureDiagnostics& phases)
 {
     std::printf("%10s phases of the %s run: list+tag %.4f s (%llu faults), walk+numbering %.4f s (%llu), "
@@ -279,8 +365,9 @@ int benchCommand(int argc, char** argv)
             showPhases = true;
         } else if (arg == "--heap" && i + 1 < argc) {
             heapShape = argv[++i];
-            if (std::string_view(heapShape) != "records" && std::string_view(heapShape) != "documents") {
-                std::fprintf(stderr, "leakscope-cli bench: --heap takes records or documents\n");
+            const std::string_view shape = heapShape;
+            if (shape != "records" && shape != "documents" && shape != "json") {
+                std::fprintf(stderr, "leakscope-cli bench: --heap takes records, documents or json\n");
                 return kUsageError;
             }
         } else if ((arg == "--zstd-level" || arg == "--zstd-workers") && i + 1 < argc) {
@@ -331,16 +418,17 @@ int benchCommand(int argc, char** argv)
         interpreterOptions.isolated = true; // the same synthetic heap whatever the environment says
         capture::Interpreter interpreter(interpreterOptions);
         std::string error;
-        const bool documents = std::string_view(heapShape) == "documents";
-        if (!interpreter.runSource(documents ? kDocumentsHeap : kRecordsHeap, &error)) {
+        const std::string_view shape = heapShape;
+        const char* heapSource = shape == "documents" ? kDocumentsHeap : shape == "json" ? kJsonHeap : kRecordsHeap;
+        if (!interpreter.runSource(heapSource, &error)) {
             std::fprintf(stderr, "leakscope-cli bench: cannot build the heap: %s\n", error.c_str());
             return kUsageError;
         }
         ScratchFolder files;
         std::printf("Python %s, %s heap, median of %d runs\n", capture::pythonVersion().c_str(), heapShape, repeat);
-        std::printf("%10s %10s %10s %10s %10s %10s %7s %7s %11s %9s %9s %9s %9s\n", "gc_objs", "objects", "edges",
-                    "capture_s", "first_s", "gc_s", "ratio", "first_x", "objgraph_s", "x_faster", "ns/obj", "B/obj",
-                    "repr_B/obj");
+        std::printf("%10s %10s %10s %10s %10s %10s %7s %7s %11s %9s %9s %9s %9s %10s\n", "gc_objs", "objects",
+                    "edges", "capture_s", "first_s", "gc_s", "ratio", "first_x", "objgraph_s", "x_faster", "ns/obj",
+                    "B/obj", "repr_B/obj", "peak_B/obj");
         for (std::size_t target : sizes) {
             // Grow until the collector tracks the target count (tuples of atoms get untracked on collection).
             for (std::size_t have = gcObjectCount(); have < target * 99 / 100; have = gcObjectCount()) {
@@ -358,12 +446,17 @@ int benchCommand(int argc, char** argv)
             SnapshotPtr kept;
             capture::CaptureDiagnostics firstPhases, phases;
             std::vector<double> gcTimes, captureTimes, ratios, faults, processor;
+            PeakMemory peak;
             for (int k = 0; k < repeat; ++k) {
                 gcTimes.push_back(seconds([&] { interpreter.collectGarbage(); }));
                 kept.reset();
+                if (k == 0)
+                    peak.start();
                 const capture::ProcessCounters before = capture::ProcessCounters::now();
                 captureTimes.push_back(seconds([&] {
                     SnapshotPtr snapshot = capture::captureHeap({}, k == 0 ? &firstPhases : &phases);
+                    if (k == 0)
+                        peak.stop();
                     const HeapAnalysis analysis(*snapshot);
                     kept = std::move(snapshot);
                 }));
@@ -379,15 +472,17 @@ int benchCommand(int argc, char** argv)
             const double objgraphSeconds = objgraph ? timeObjgraph() : -1;
             const Snapshot& s = *kept;
             const double n = static_cast<double>(s.objectCount());
-            char objgraphText[16] = "-", fasterText[16] = "-";
+            char objgraphText[16] = "-", fasterText[16] = "-", peakText[16] = "-";
+            if (peak.valid())
+                std::snprintf(peakText, sizeof peakText, "%.1f", static_cast<double>(peak.bytes()) / n);
             if (objgraphSeconds >= 0) {
                 std::snprintf(objgraphText, sizeof objgraphText, "%.4f", objgraphSeconds);
                 std::snprintf(fasterText, sizeof fasterText, "%.1f", objgraphSeconds / captureSeconds);
             }
-            std::printf("%10zu %10zu %10zu %10.4f %10.4f %10.4f %7.2f %7.2f %11s %9s %9.1f %9.1f %9.1f\n",
+            std::printf("%10zu %10zu %10zu %10.4f %10.4f %10.4f %7.2f %7.2f %11s %9s %9.1f %9.1f %9.1f %10s\n",
                         s.gcObjectCount(), s.objectCount(), s.edgeCount(), captureSeconds, firstSeconds, gcSeconds,
                         ratio, firstSeconds / gcSeconds, objgraphText, fasterText, captureSeconds * 1e9 / n,
-                        s.memoryBytes(false) / n, static_cast<double>(s.columns().reprBlob.size()) / n);
+                        s.memoryBytes(false) / n, static_cast<double>(s.columns().reprBlob.size()) / n, peakText);
             if (showPhases) {
                 std::vector<double> laterFaults(faults.begin() + 1, faults.end());
                 std::vector<double> laterProcessor(processor.begin() + 1, processor.end());
@@ -396,6 +491,10 @@ int benchCommand(int argc, char** argv)
                 if (!laterFaults.empty())
                     std::printf("; later ones (median) %.0f page faults, %.4f processor s", median(laterFaults),
                                 median(laterProcessor));
+                if (peak.valid())
+                    std::printf("; first capture's memory: peak %.1f MB above the process's resident set before it "
+                                "(%.1f MB still held after it)",
+                                static_cast<double>(peak.bytes()) / 1e6, static_cast<double>(peak.heldBytes()) / 1e6);
                 std::printf("\n");
                 printPhases("first", firstPhases);
                 if (repeat > 1)
@@ -420,7 +519,9 @@ int benchCommand(int argc, char** argv)
         }
         std::printf("ratio = median of capture/gc.collect() over alternating runs; first_s = the first capture at\n"
                     "this size (of the process, for the first size), first_x = first_s / gc_s; x_faster = objgraph_s / capture_s;\n"
-                    "B/obj = snapshot bytes per object without repr text (repr_B/obj); file: .lssnap files saved\n"
+                    "B/obj = snapshot bytes per object without repr text (repr_B/obj); peak_B/obj = the first capture's\n"
+                    "peak resident memory above the process's before it, per object, snapshot included (memory an\n"
+                    "earlier size's captures freed and the allocator kept is not counted again); file: .lssnap files saved\n"
                     "to and loaded from $TMPDIR (load times are from the page cache).\n");
         return interpreter.finalize();
     } catch (const std::exception& error) {

@@ -1,12 +1,14 @@
-// `leakscope-cli bench` on small heaps of both shapes: the table has the first capture of the process
-// as its own column beside the median, with its ratio to gc.collect(), and --phases gives the first and
-// the last capture's phases with their page faults. Checks the figures' consistency, never a speed.
+// `leakscope-cli bench` on small heaps of each shape: the table has the first capture of the process
+// as its own column beside the median, with its ratio to gc.collect(), and the first capture's peak
+// memory per object; --phases gives the first and the last capture's phases with their page faults.
+// Checks the figures' consistency, never a speed.
 #include "cli_process.h"
 
 #include <QRegularExpression>
 #include <QTest>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 using namespace clitest;
@@ -54,6 +56,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("heap");
         QTest::newRow("records") << u"records"_s;
         QTest::newRow("documents") << u"documents"_s;
+        QTest::newRow("json") << u"json"_s;
     }
 
     void firstCaptureColumn()
@@ -91,6 +94,21 @@ private Q_SLOTS:
         const QRegularExpressionMatch match = counters.match(out);
         QVERIFY2(match.hasMatch(), run.describe().constData());
         QVERIFY(match.captured(2).toDouble() > 0);
+
+        // The first capture's peak memory: per object in the table, in MB on the counters line.
+        const double peakPerObject = table.value(u"peak_B/obj"_s, &ok);
+        QVERIFY2(ok && peakPerObject > 0, run.describe().constData());
+        const QRegularExpression peakLine(uR"(peak ([0-9.]+) MB above the process's resident set before it \(([-0-9.]+) MB still held after it\))"_s);
+        const QRegularExpressionMatch peakMatch = peakLine.match(out);
+        QVERIFY2(peakMatch.hasMatch(), run.describe().constData());
+        const double objects = table.value(u"objects"_s, &ok);
+        QVERIFY(ok && objects > 0);
+        const double peakMB = peakMatch.captured(1).toDouble();
+        // Both printed from one figure, rounded to 0.1 MB and to 0.1 byte per object.
+        QVERIFY2(std::abs(peakMB * 1e6 / objects - peakPerObject) <= 0.05 + 0.05e6 / objects + 0.05,
+                 run.describe().constData());
+        // The high-water mark cannot be below what is still resident after the capture.
+        QVERIFY2(peakMatch.captured(2).toDouble() <= peakMB + 0.1, run.describe().constData());
         QVERIFY2(out.contains(u"phases of the first run: list+tag"_s), run.describe().constData());
         QVERIFY2(out.contains(u"phases of the last run: list+tag"_s), run.describe().constData());
         const QRegularExpression phaseFaults(uR"(phases of the first run: list\+tag [0-9.]+ s \((\d+) faults\))"_s);
@@ -117,7 +135,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::newRow("repeat 0") << QStringList{u"--repeat"_s, u"0"_s} << u"--repeat takes 1 to 100"_s;
         QTest::newRow("bad count") << QStringList{u"--objects"_s, u"12q"_s} << u"bad object count in '12q'"_s;
-        QTest::newRow("bad heap") << QStringList{u"--heap"_s, u"trees"_s} << u"--heap takes records or documents"_s;
+        QTest::newRow("bad heap") << QStringList{u"--heap"_s, u"trees"_s} << u"--heap takes records, documents or json"_s;
     }
 
     void badArguments()
