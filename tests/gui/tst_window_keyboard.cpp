@@ -446,14 +446,16 @@ private Q_SLOTS:
         const int line = outputView(fresh)->fontMetrics().lineSpacing();
         QVERIFY2(outputDock(fresh)->height() < size.height() / 6, qPrintable(QString::number(outputDock(fresh)->height())));
         QVERIFY2(outputView(fresh)->height() >= 3 * line, qPrintable(QString::number(outputView(fresh)->height())));
-        // The summaries and the details a quarter of the width each, about; the candidates table
-        // above the graph, taller.
+        // The summaries and the details a quarter of the width each, about (the summaries a third on
+        // a small screen, room for the Types table's five columns); the candidates table above the
+        // graph, taller.
         const QList<int> widths = part<QSplitter>(fresh, "mainSplitter")->sizes();
         QCOMPARE(widths.size(), 3);
         const int total = widths[0] + widths[1] + widths[2];
-        for (int side : {widths[0], widths[2]}) {
-            QVERIFY2(side >= 240 && side * 100 <= total * 30, qPrintable(QStringLiteral("%1 of %2").arg(side).arg(total)));
-        }
+        QVERIFY2(widths[0] >= 320 && widths[0] * 100 <= total * 35,
+                 qPrintable(QStringLiteral("summaries %1 of %2").arg(widths[0]).arg(total)));
+        QVERIFY2(widths[2] >= 230 && widths[2] * 100 <= total * 30,
+                 qPrintable(QStringLiteral("details %1 of %2").arg(widths[2]).arg(total)));
         QVERIFY(widths[1] > widths[0] && widths[1] > widths[2]);
         const QList<int> heights = part<QSplitter>(fresh, "centerSplitter")->sizes();
         QVERIFY2(heights[0] > heights[1] && heights[1] * 100 >= (heights[0] + heights[1]) * 35,
