@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace leakscope::capture {
 
@@ -17,6 +19,24 @@ constexpr std::size_t kBlockObjects = kDetailBlockObjects;
 std::size_t blocksFor(std::size_t objects)
 {
     return (objects + kBlockObjects - 1) / kBlockObjects;
+}
+
+// Texts are given back to the kernel in steps of at least this many bytes.
+constexpr std::size_t kReleaseStep = 2u << 20;
+
+// Gives back the whole pages of text[from, to), which have been copied and are never read again: the
+// string keeps its buffer (its contents there read as zeros), which is freed with it. Returns how far
+// the text is given back.
+std::size_t releaseCopied(std::string& text, std::size_t from, std::size_t to)
+{
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto base = reinterpret_cast<std::uintptr_t>(text.data());
+    const std::uintptr_t begin = (base + from + page - 1) & ~(page - 1);
+    const std::uintptr_t end = (base + to) & ~(page - 1);
+    if (end <= begin)
+        return from;
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+    return end - base;
 }
 
 } // namespace
@@ -72,14 +92,15 @@ DetailPool::~DetailPool()
     joinHelpers();
 }
 
-void DetailPool::expectOutside(PyObject* const* outside, std::size_t capacity)
+void DetailPool::expectOutside(PyObject* const* outside, std::size_t capacity, std::uint32_t* sizeRows,
+                               std::uint32_t* refcountRows)
 {
     {
         // Helpers read these only once they see m_outside, under the lock.
         std::lock_guard lock(m_mutex);
         m_outsideBlocks.resize(blocksFor(capacity));
-        m_outsideSizes.allocate(capacity);
-        m_outsideRefcounts.allocate(capacity);
+        m_outsideSizeRows = sizeRows;
+        m_outsideRefcountRows = refcountRows;
         m_outsideReprEnds.allocate(capacity);
         m_outsideTypes.allocate(capacity);
         m_outside = outside;
@@ -148,7 +169,11 @@ void DetailPool::runBlock(std::size_t first, std::size_t count, bool outside, st
 {
     PyObject* const* objects = (outside ? m_outside : m_listed) + first;
     DetailBlock& block = (outside ? m_outsideBlocks : m_listedBlocks)[first / kBlockObjects];
-    std::uint64_t* sizes = (outside ? m_outsideSizes.data() : m_listedSizes.data()) + first;
+    std::uint32_t* sizes = (outside ? m_outsideSizeRows : m_listedSizes.data()) + first;
+    // Snapshot index of objects[i] - i: outside objects are numbered after the listed ones.
+    const auto index = static_cast<ObjectIndex>((outside ? m_listedCount : 0) + first);
+    block.largeSizes.clear();
+    block.largeRefcounts.clear();
     std::uint32_t* reprEnds = (outside ? m_outsideReprEnds.data() : m_listedReprEnds.data()) + first;
     std::string& text = m_texts[worker];
     block.worker = worker;
@@ -160,17 +185,24 @@ void DetailPool::runBlock(std::size_t first, std::size_t count, bool outside, st
         PyObject* object = objects[i];
         if (outside) {
             m_outsideTypes[first + i] = Py_TYPE(object);
-            m_outsideRefcounts[first + i] = static_cast<std::uint64_t>(Py_REFCNT(object));
+            const auto refs = static_cast<std::uint64_t>(Py_REFCNT(object));
+            m_outsideRefcountRows[first + i] = refs >= UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(refs);
+            if (refs >= UINT32_MAX)
+                block.largeRefcounts.emplace_back(static_cast<ObjectIndex>(index + i), refs);
         }
-        sizes[i] = shallowSize(object, cache.lookup(Py_TYPE(object)));
+        const std::uint64_t size = shallowSize(object, cache.lookup(Py_TYPE(object)));
+        sizes[i] = size >= UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(size);
+        if (size >= UINT32_MAX)
+            block.largeSizes.emplace_back(static_cast<ObjectIndex>(index + i), size);
         appendStructuralRepr(text, object, cache);
         reprEnds[i] = static_cast<std::uint32_t>(text.size() - block.textBegin);
     }
     block.textEnd = text.size();
 }
 
-void DetailPool::mergeInto(SnapshotColumns& columns) const
+void DetailPool::mergeInto(SnapshotColumns& columns)
 {
+    columns.largeSizes.clear();
     std::vector<const DetailBlock*> blocks;
     for (const DetailBlock& block : m_listedBlocks)
         blocks.push_back(&block);
@@ -181,52 +213,57 @@ void DetailPool::mergeInto(SnapshotColumns& columns) const
         textBase.push_back(textBase.back() + (block->textEnd - block->textBegin));
     if (textBase.back() >= UINT32_MAX)
         throw std::length_error("repr text exceeds 4 GiB");
-    if (m_listedCount + m_outsideCount != columns.address.size())
+    if (m_listedCount + m_outsideCount != columns.address.size() || columns.size.size() != columns.address.size())
         throw std::logic_error("detail blocks do not match the object rows");
+    // Appended in order rather than resized first: zeroing the blob would touch all of its memory
+    // while the texts are still whole.
+    columns.reprBlob.clear();
     reserveHuge(columns.reprBlob, textBase.back());
-    columns.reprBlob.resize(textBase.back());
+    columns.reprOffsets.assign(1, 0);
     reserveHuge(columns.reprOffsets, columns.address.size() + 1);
-    columns.reprOffsets.resize(columns.address.size() + 1);
-    columns.reprOffsets[0] = 0;
 
-    // Blocks [from, to) into place; sizes that need 64 bits go to `large`, in object order.
-    using Large = std::vector<std::pair<ObjectIndex, std::uint64_t>>;
-    auto copy = [&](std::size_t from, std::size_t to, Large& large, Large& largeRefcounts) {
-        for (std::size_t b = from; b < to; ++b) {
+    // The texts, on a thread of their own, block after block. Each worker appended its blocks in the
+    // order it claimed them, which is their order here, so the copy consumes every text from its front
+    // and gives the pages copied back as it goes: the repr text is not held twice, as it would be if
+    // the texts were freed only once the copy is done (at the peak of the capture's memory).
+    std::thread textCopy([&] {
+        std::vector<std::size_t> released(m_texts.size(), 0); // bytes of each text given back
+        for (std::size_t b = 0; b < blocks.size(); ++b) {
+            const DetailBlock& block = *blocks[b];
+            std::string& text = m_texts[block.worker];
+            columns.reprBlob.append(text, block.textBegin, block.textEnd - block.textBegin);
+            std::size_t& done = released[block.worker];
+            if (block.textEnd - done >= kReleaseStep)
+                done = releaseCopied(text, done, block.textEnd);
+        }
+    });
+    // Meanwhile the repr offsets, the listed objects' sizes (the outside ones' are in place), and the
+    // sizes and refcounts that need 64 bits, whose lists stay in object order.
+    auto copyScalars = [&] {
+        for (std::size_t b = 0; b < blocks.size(); ++b) {
             const DetailBlock& block = *blocks[b];
             const bool outside = b >= m_listedBlocks.size();
             const std::size_t first = (outside ? b - m_listedBlocks.size() : b) * kBlockObjects;
             const std::size_t count = std::min(kBlockObjects, (outside ? m_outsideCount : m_listedCount) - first);
-            const std::uint64_t* sizes = (outside ? m_outsideSizes.data() : m_listedSizes.data()) + first;
             const std::uint32_t* reprEnds = (outside ? m_outsideReprEnds.data() : m_listedReprEnds.data()) + first;
-            std::memcpy(columns.reprBlob.data() + textBase[b], m_texts[block.worker].data() + block.textBegin,
-                        block.textEnd - block.textBegin);
             const auto base = static_cast<std::uint32_t>(textBase[b]);
-            auto object = static_cast<ObjectIndex>((outside ? m_listedCount : 0) + first);
-            for (std::size_t k = 0; k < count; ++k, ++object) {
-                columns.reprOffsets[object + 1] = base + reprEnds[k];
-                const std::uint64_t size = sizes[k];
-                columns.size[object] = size >= UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(size);
-                if (size >= UINT32_MAX)
-                    large.emplace_back(object, size);
-                if (outside) {
-                    const std::uint64_t refs = m_outsideRefcounts[first + k];
-                    columns.refcount[object] = refs >= UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(refs);
-                    if (refs >= UINT32_MAX)
-                        largeRefcounts.emplace_back(object, refs);
-                }
-            }
+            for (std::size_t k = 0; k < count; ++k)
+                columns.reprOffsets.push_back(base + reprEnds[k]); // objects come in order
+            if (!outside)
+                std::copy_n(m_listedSizes.data() + first, count,
+                            columns.size.begin() + static_cast<std::ptrdiff_t>(first));
+            columns.largeSizes.insert(columns.largeSizes.end(), block.largeSizes.begin(), block.largeSizes.end());
+            columns.largeRefcounts.insert(columns.largeRefcounts.end(), block.largeRefcounts.begin(),
+                                          block.largeRefcounts.end());
         }
     };
-    const std::size_t half = blocks.size() / 2;
-    Large firstLarge, secondLarge, firstRefcounts, secondRefcounts;
-    std::thread helper([&] { copy(0, half, firstLarge, firstRefcounts); });
-    copy(half, blocks.size(), secondLarge, secondRefcounts);
-    helper.join();
-    columns.largeSizes = std::move(firstLarge);
-    columns.largeSizes.insert(columns.largeSizes.end(), secondLarge.begin(), secondLarge.end());
-    for (const Large* part : {&firstRefcounts, &secondRefcounts})
-        columns.largeRefcounts.insert(columns.largeRefcounts.end(), part->begin(), part->end());
+    try {
+        copyScalars();
+    } catch (...) {
+        textCopy.join(); // it reads the texts and writes the columns: not past their lifetime
+        throw;
+    }
+    textCopy.join();
     std::sort(columns.largeRefcounts.begin(), columns.largeRefcounts.end());
 }
 

@@ -20,12 +20,14 @@ class KindCache;
 
 inline constexpr std::size_t kDetailBlockObjects = 4096;
 
-// Where the structural reprs of one run of objects were written: a range of one worker's text.
+// Where the structural reprs of one run of objects were written: a range of one worker's text; and
+// the sizes and refcounts of its objects that need 64 bits (rare), by snapshot index.
 struct DetailBlock
 {
     std::size_t worker = 0;
     std::size_t textBegin = 0;
     std::size_t textEnd = 0;
+    std::vector<std::pair<ObjectIndex, std::uint64_t>> largeSizes, largeRefcounts;
 };
 
 // Computes sizes and reprs, the per-object work of a capture that needs no GIL, on helper threads
@@ -40,18 +42,22 @@ public:
     DetailPool(const DetailPool&) = delete;
     DetailPool& operator=(const DetailPool&) = delete;
 
-    // Where outside objects will be written, never reallocated, and how many there can be at most.
-    void expectOutside(PyObject* const* outside, std::size_t capacity);
+    // Where outside objects will be written, never reallocated, and how many there can be at most;
+    // and the rows of the size and refcount columns for them (capacity each), which the helpers fill
+    // in place, clamped to 32 bits as the columns are: neither may be reallocated before finish().
+    void expectOutside(PyObject* const* outside, std::size_t capacity, std::uint32_t* sizeRows,
+                       std::uint32_t* refcountRows);
     // The first `count` outside objects are written and may be read.
     void publishOutside(std::size_t count);
     // There are `count` outside objects in all: works until every block is done and rethrows what
     // a helper thread failed with.
     void finish(std::size_t count);
 
-    // After finish(): writes every object's size and repr, and the outside objects' refcount, into
-    // columns whose object rows exist (listed objects first, then outside ones, as the walk numbered
-    // them). Two threads copy.
-    void mergeInto(SnapshotColumns& columns) const;
+    // After finish(): writes the listed objects' sizes, every object's repr, and the sizes and
+    // refcounts that need 64 bits, into columns whose object rows exist (listed objects first, then
+    // outside ones, as the walk numbered them). Two threads copy; the texts' memory is given back as it
+    // is copied, so call it once.
+    void mergeInto(SnapshotColumns& columns);
 
     // After finish(): the type of each outside object, in order, for the caller's type table.
     template<typename F>
@@ -75,10 +81,13 @@ private:
     std::vector<DetailBlock> m_outsideBlocks; // sized for the capacity; the first blocksFor(count) are used
     // Per object, written by whichever worker ran its block: fresh memory, faulted in 2 MiB at a time
     // by the workers themselves (per-block vectors cost the first capture of a process one page fault
-    // per 4 KiB of them). Repr ends are relative to the block's text.
-    FreshArray<std::uint64_t> m_listedSizes, m_outsideSizes, m_outsideRefcounts;
-    FreshArray<std::uint32_t> m_listedReprEnds, m_outsideReprEnds;
+    // per 4 KiB of them). Repr ends are relative to the block's text. Sizes are clamped to 32 bits as
+    // the column is (the block keeps larger ones); the outside objects' sizes and refcounts go
+    // straight to their rows of the columns: every byte of scratch here is held at the capture's peak.
+    FreshArray<std::uint32_t> m_listedSizes, m_listedReprEnds, m_outsideReprEnds;
     FreshArray<PyTypeObject*> m_outsideTypes;
+    std::uint32_t* m_outsideSizeRows = nullptr;     // guarded by m_mutex until published
+    std::uint32_t* m_outsideRefcountRows = nullptr; // guarded by m_mutex until published
     // One text per worker (the helpers, then the GIL holder), each reserved at once for its likely
     // share, that its blocks' reprs are appended to.
     std::vector<std::string> m_texts;

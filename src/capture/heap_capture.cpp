@@ -173,8 +173,24 @@ struct Walk
         std::vector<std::uint32_t> ids;
         reserveHuge(ids, pending.size());
         const std::size_t distinct = groupReferences(pending, ids);
+        const std::size_t total = firstOutside + distinct;
+        if (total >= UINT32_MAX / 2)
+            throw CaptureError("too many objects for one snapshot");
         reserveHuge(outside, distinct); // never reallocated below: the pool reads it meanwhile
-        details.expectOutside(outside.data(), distinct);
+        // The outside objects' rows, made at once: the pool writes their sizes and refcounts in place,
+        // so none of these columns may be reallocated until it is done. Types are filled in after it.
+        auto makeRows = [total](auto& column) {
+            if (column.capacity() < total)
+                reserveHuge(column, total);
+            column.resize(total);
+        };
+        makeRows(columns.address);
+        makeRows(columns.type);
+        makeRows(columns.size);
+        makeRows(columns.refcount);
+        makeRows(columns.flags);
+        details.expectOutside(outside.data(), distinct, columns.size.data() + firstOutside,
+                              columns.refcount.data() + firstOutside);
         // Walking the references in order, an id not seen yet is met for the first time. The bitmap
         // stays in cache where an array of first positions would not, on big heaps; later look-ups
         // of indexOfId are mostly of the few objects referenced many times (None, small ints), which
@@ -188,9 +204,10 @@ struct Walk
             const std::uint32_t id = ids[reference];
             if (!seen[id]) {
                 seen[id] = true;
-                indexOfId[id] = static_cast<ObjectIndex>(firstOutside + outside.size());
-                // Type and refcount come from the detail pool, which reads the object anyway.
-                columns.appendObject(pending[reference], 0, 0, 0, 0);
+                const auto index = static_cast<ObjectIndex>(firstOutside + outside.size());
+                indexOfId[id] = index;
+                // Type, size and refcount come from the detail pool, which reads the object anyway.
+                columns.address[index] = pending[reference];
                 outside.push_back(reinterpret_cast<PyObject*>(pending[reference]));
                 if (outside.size() % kDetailBlockObjects == 0)
                     details.publishOutside(outside.size());
