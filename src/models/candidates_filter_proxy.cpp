@@ -17,6 +17,7 @@ void CandidatesFilterProxy::setSourceModel(QAbstractItemModel* sourceModel)
 {
     m_candidates = qobject_cast<CandidatesModel*>(sourceModel);
     m_cachesValid = false;
+    m_acceptedValid = false;
     m_textMatch.clear();
     if (m_candidates && QSortFilterProxyModel::sortColumn() >= 0)
         QSortFilterProxyModel::sort(-1); // the source sorts itself from now on
@@ -53,6 +54,7 @@ void CandidatesFilterProxy::changeFilter(Change&& change)
 #endif
     change();
     m_cachesValid = false;
+    m_acceptedValid = false;
     if (!incremental) {
         // A layout change, not a reset: views keep their selection through persistent indexes.
         invalidate();
@@ -173,42 +175,52 @@ void CandidatesFilterProxy::updateCaches(const CandidatesModel& candidates) cons
     m_cachesValid = true;
 }
 
-void CandidatesFilterProxy::matchTextInObjectOrder(const CandidatesModel& candidates) const
+template<bool AllObjects>
+void CandidatesFilterProxy::matchTextInItems(const CandidatesModel& candidates, std::size_t begin, std::size_t end,
+                                             const TextFilter& text, std::string& scratch) const
 {
     const AnalyzedSnapshot& analyzed = *candidates.analyzedSnapshot();
     const Snapshot& snapshot = analyzed.snapshot();
     const std::vector<ObjectIndex>& candidateObjects = analyzed.analysis().candidates();
     const CandidateGroups& groups = analyzed.groups();
+    // Every object's group, in AllObjects mode: a walk along the candidates, which are in object order
+    // too.
+    std::size_t candidate = 0;
+    if constexpr (AllObjects) {
+        candidate = std::lower_bound(candidateObjects.begin(), candidateObjects.end(), static_cast<ObjectIndex>(begin))
+                  - candidateObjects.begin();
+    }
+    for (std::size_t k = begin; k < end; ++k) {
+        std::uint32_t group;
+        ObjectIndex object;
+        if constexpr (AllObjects) {
+            object = static_cast<ObjectIndex>(k);
+            const bool isCandidate = candidate < candidateObjects.size() && candidateObjects[candidate] == object;
+            group = isCandidate ? groups.groupOf(candidate++) : CandidatesModel::kNoGroup;
+        } else {
+            object = candidateObjects[k];
+            group = groups.groupOf(k);
+        }
+        if (m_textMatch[k] != UnknownMatch || !groupPasses(group))
+            continue;
+        const TypeIndex type = snapshot.typeOf(object);
+        if ((!m_typeAllowed.empty() && !m_typeAllowed[type]) || (m_minimumSize && snapshot.size(object) < m_minimumSize))
+            continue;
+        const bool matches = m_typeNameMatches[type] || text.matches(displayRepr(snapshot, object, scratch));
+        m_textMatch[k] = matches ? Matches : DoesNotMatch;
+    }
+}
+
+void CandidatesFilterProxy::matchTextInObjectOrder(const CandidatesModel& candidates) const
+{
     const std::size_t items = static_cast<std::size_t>(candidates.rowCount());
     m_textMatch.resize(items, UnknownMatch);
     // Items [begin, end), only those the other filters let through.
     auto match = [&](std::size_t begin, std::size_t end, const TextFilter& text, std::string& scratch) {
-        // Every object's group, in AllObjects mode: a walk along the candidates, which are in object
-        // order too.
-        std::size_t candidate = m_allObjects ? std::lower_bound(candidateObjects.begin(), candidateObjects.end(),
-                                                                static_cast<ObjectIndex>(begin))
-                                                   - candidateObjects.begin()
-                                             : 0;
-        for (std::size_t k = begin; k < end; ++k) {
-            std::uint32_t group;
-            ObjectIndex object;
-            if (m_allObjects) {
-                object = static_cast<ObjectIndex>(k);
-                const bool isCandidate = candidate < candidateObjects.size() && candidateObjects[candidate] == object;
-                group = isCandidate ? groups.groupOf(candidate++) : CandidatesModel::kNoGroup;
-            } else {
-                object = candidateObjects[k];
-                group = groups.groupOf(k);
-            }
-            if (m_textMatch[k] != UnknownMatch || !groupPasses(group))
-                continue;
-            const TypeIndex type = snapshot.typeOf(object);
-            if ((!m_typeAllowed.empty() && !m_typeAllowed[type])
-                || (m_minimumSize && snapshot.size(object) < m_minimumSize))
-                continue;
-            const bool matches = m_typeNameMatches[type] || text.matches(displayRepr(snapshot, object, scratch));
-            m_textMatch[k] = matches ? Matches : DoesNotMatch;
-        }
+        if (m_allObjects)
+            matchTextInItems<true>(candidates, begin, end, text, scratch);
+        else
+            matchTextInItems<false>(candidates, begin, end, text, scratch);
     };
     // A regular expression costs tens of ns a row even compiled: on a big snapshot
     // half the rows go to a second thread, with a filter of its own (a TextFilter is not
@@ -260,16 +272,81 @@ bool CandidatesFilterProxy::accepts(const CandidatesModel& candidates, int sourc
     return match == Matches;
 }
 
+bool CandidatesFilterProxy::acceptRows(const CandidatesModel& candidates, int sourceRow) const
+{
+    if (!candidates.analyzedSnapshot())
+        return true;
+    if (!m_cachesValid || m_cachedGeneration != candidates.generation())
+        updateCaches(candidates);
+    const std::span<const std::uint32_t> groups = candidates.rowGroups();
+    const std::size_t rows = groups.size();
+    m_accepted.resize(rows);
+    Accepted* const accepted = m_accepted.data();
+    // Every filter's state in a local, so the loops test only what is in force.
+    const char* const groupAllowed = m_groupAllowed.empty() ? nullptr : m_groupAllowed.data();
+    const std::size_t groupCount = m_groupAllowed.size();
+    const bool everyGroup = m_allObjects || m_showExplained;
+    auto groupOk = [&](std::uint32_t group) {
+        if (groupAllowed) // CandidatesModel::kNoGroup is past the end: in no chosen group
+            return group < groupCount && groupAllowed[group];
+        return everyGroup || group == CandidateGroups::kSuspects;
+    };
+    auto answer = [](bool yes) { return yes ? Accepted::Yes : Accepted::No; };
+    if (m_groupDecides) {
+        // The default filters (suspects only, or every row): the group alone, no snapshot column read.
+        if (!groupAllowed && everyGroup) {
+            std::fill(m_accepted.begin(), m_accepted.end(), Accepted::Yes);
+        } else {
+            for (std::size_t row = 0; row < rows; ++row)
+                accepted[row] = answer(groupOk(groups[row]));
+        }
+    } else {
+        const Snapshot& snapshot = candidates.analyzedSnapshot()->snapshot();
+        const std::span<const ObjectIndex> objects = candidates.rowObjects();
+        const std::span<const std::uint32_t> items = candidates.rowItems();
+        const TypeIndex* const typeOf = snapshot.columns().type.data();
+        const char* const typeAllowed = m_typeAllowed.empty() ? nullptr : m_typeAllowed.data();
+        const quint64 minimumSize = m_minimumSize;
+        const bool text = !m_text.isEmpty();
+        const bool textValid = m_text.isValid();
+        for (std::size_t row = 0; row < rows; ++row) {
+            bool ok = groupOk(groups[row]);
+            if (ok) {
+                const ObjectIndex object = objects[row];
+                const TypeIndex type = typeOf[object];
+                ok = (!typeAllowed || typeAllowed[type]) && (!minimumSize || snapshot.size(object) >= minimumSize);
+                if (ok && text) {
+                    // The text last, on rows every other filter let through; the object-order pass
+                    // decided it for most of them. An invalid text matches nothing.
+                    ok = textValid;
+                    if (ok) {
+                        std::uint8_t& match = m_textMatch[items[row]];
+                        if (match == UnknownMatch) // a row that pass skipped
+                            match = m_typeNameMatches[type] || m_text.matches(displayRepr(snapshot, object, m_scratch))
+                                        ? Matches
+                                        : DoesNotMatch;
+                        ok = match == Matches;
+                    }
+                }
+            }
+            accepted[row] = answer(ok);
+        }
+    }
+    m_acceptedVersion = candidates.rowsVersion();
+    m_acceptedValid = true;
+    return m_accepted[static_cast<std::size_t>(sourceRow)] == Accepted::Yes;
+}
+
 bool CandidatesFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
+    // Called for every row of the source after each change: the rows were decided together on the
+    // first call, the others only read the answer.
     const CandidatesModel* candidates = m_candidates.data();
-    if (!candidates || sourceParent.isValid() || !candidates->analyzedSnapshot())
+    if (!candidates || sourceParent.isValid())
         return true;
-    if (!m_cachesValid || m_cachedGeneration != candidates->generation())
-        updateCaches(*candidates);
-    if (m_groupDecides) // the default filters (suspects only, or every row): no snapshot column read
-        return groupPasses(candidates->groupAt(sourceRow));
-    return accepts<false>(*candidates, sourceRow, 0);
+    if (m_acceptedValid && m_acceptedVersion == candidates->rowsVersion()) [[likely]]
+        return m_accepted[static_cast<std::size_t>(sourceRow)] == Accepted::Yes;
+    return acceptRows(*candidates, sourceRow);
 }
 
 int CandidatesFilterProxy::countAcceptedWithout(unsigned lifted) const

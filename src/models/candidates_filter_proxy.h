@@ -113,8 +113,15 @@ private:
     void changeFilter(Change&& change);
     void updateCaches(const CandidatesModel& candidates) const;
     void matchTextInObjectOrder(const CandidatesModel& candidates) const;
-    // Whether the row passes every filter but those in lifted (a combination of Criterion). Lifting is
-    // false for the filter pass, which lifts nothing: its tests of lifted fold away.
+    template<bool AllObjects>
+    void matchTextInItems(const CandidatesModel& candidates, std::size_t begin, std::size_t end, const TextFilter& text,
+                          std::string& scratch) const;
+    // Decides every row of the source at once into m_accepted, in one pass over the rows, then answers
+    // for sourceRow: filterAcceptsRow()'s path when the rows or the filters changed.
+    bool acceptRows(const CandidatesModel& candidates, int sourceRow) const;
+    // Whether the row passes every filter but those in lifted (a combination of Criterion), for
+    // countAcceptedWithout(); with Lifting false the tests of lifted fold away. The filter pass itself
+    // is acceptRows(), one loop over every row.
     template<bool Lifting>
     bool accepts(const CandidatesModel& candidates, int sourceRow, unsigned lifted) const;
     bool groupPasses(std::uint32_t group) const
@@ -147,6 +154,14 @@ private:
     // sorted model would read it in random order. Kept across changes of the other filters, and in
     // part across a text change that narrows or widens the previous text.
     mutable std::vector<std::uint8_t> m_textMatch;
+    // Per row of the source: whether it passes every filter. Decided for all rows together on the first
+    // filterAcceptsRow() after a filter or the rows changed (the view asks for every row then anyway),
+    // in a loop that tests the filters in force and nothing else; valid while m_acceptedValid and the
+    // source's rowsVersion() is m_acceptedVersion.
+    enum class Accepted : std::uint8_t { No, Yes }; // not a char type: writes to it alias nothing else
+    mutable std::vector<Accepted> m_accepted;
+    mutable bool m_acceptedValid = false;
+    mutable quint64 m_acceptedVersion = 0;
     mutable std::string m_scratch;
 };
 

@@ -87,6 +87,7 @@ void CandidatesModel::takeRows(ListMode mode)
         m_explanation = {};
     }
     ++m_generation;
+    ++m_rowsVersion;
 }
 
 void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
@@ -136,6 +137,7 @@ void CandidatesModel::setListMode(ListMode mode)
     if (!m_analyzed) {
         m_mode = mode;
         ++m_generation;
+        ++m_rowsVersion;
         return;
     }
     beginResetModel();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,9 @@ public:
     const AnalyzedSnapshotPtr& analyzedSnapshot() const { return m_analyzed; }
     // Changes on every setSnapshot() and setListMode(), so caches keyed on it notice new rows.
     quint64 generation() const { return m_generation; }
+    // Changes whenever the rows or their order change (every new generation() and every sort()), so
+    // caches kept per row notice; caches kept per item (itemAt()) key on generation() instead.
+    quint64 rowsVersion() const { return m_rowsVersion; }
 
     // Which objects are rows; a reset when it changes (the rows are others), keeping the sort order.
     // O(rows) plus the sort. Candidates by default.
@@ -103,6 +107,11 @@ public:
     // Kept per row, permuted with the rows: the filter proxy reads it for every row, and reading the
     // analysis' per-candidate array would be a cache miss per row once sorted.
     std::uint32_t groupAt(int row) const { return m_group[static_cast<std::size_t>(row)]; }
+    // The per-row tables behind objectAt(), itemAt() and groupAt(), for passes over every row; valid
+    // until the rows change (rowsVersion()).
+    std::span<const ObjectIndex> rowObjects() const { return m_objects; }
+    std::span<const std::uint32_t> rowItems() const { return m_mode == ListMode::AllObjects ? m_objects : m_candidate; }
+    std::span<const std::uint32_t> rowGroups() const { return m_group; }
     // The row's explanation, null for suspects, for candidates only a rule covers and for objects that
     // are not candidates.
     const ExplanationRecord* explanationAt(int row) const;
@@ -141,6 +150,7 @@ private:
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     quint64 m_generation = 0;
+    quint64 m_rowsVersion = 0;
     QLocale m_locale;
     mutable std::string m_scratch;
 };

@@ -110,6 +110,7 @@ void CandidatesModel::permuteRows(const std::vector<std::uint32_t>& order)
     permute(m_candidate);
     permute(m_group);
     permute(m_explanation);
+    ++m_rowsVersion;
 }
 
 std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrder order) const
@@ -120,21 +121,33 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
         column == ExplanationColumn ? explanationRanks() : std::vector<std::uint64_t>();
     const Snapshot& s = *m_snapshot;
     const HeapAnalysis& analysis = *m_analysis;
-    const std::optional<ObjectField> field = fieldOf(column);
     std::vector<SortEntry> entries(m_objects.size());
-    for (std::size_t row = 0; row < m_objects.size(); ++row) {
-        const ObjectIndex object = m_objects[row];
-        std::uint64_t key = 0;
-        switch (column) {
-        // Type names and library names sort by their precomputed ranks, not as text.
-        case TypeColumn: key = m_typeRank[s.typeOf(object)]; break;
-        case LibraryColumn: key = m_libraryRank[s.typeOf(object)]; break;
-        case ExplanationColumn: key = explanationRank[row]; break;
-        // The numbers, keyed as the object columns order them; unsorted (no field): ties all the way,
-        // so by object index.
-        default: key = field ? fieldKey(analysis, object, *field) : 0; break;
+    // One loop per column, its key read straight from its column: no per-row choice of the column.
+    auto fill = [&](auto keyOf) {
+        for (std::size_t row = 0; row < m_objects.size(); ++row) {
+            const ObjectIndex object = m_objects[row];
+            entries[row] = {keyOf(row, object), object, static_cast<std::uint32_t>(row)};
         }
-        entries[row] = {key, object, static_cast<std::uint32_t>(row)};
+    };
+    // The numbers, keyed as the object columns order them (fieldKey() with its field known here).
+    auto fillField = [&]<ObjectField F>() {
+        fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return fieldKey(analysis, object, F); });
+    };
+    switch (column) {
+    // Type names and library names sort by their precomputed ranks, not as text.
+    case TypeColumn: fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return m_typeRank[s.typeOf(object)]; }); break;
+    case LibraryColumn:
+        fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return m_libraryRank[s.typeOf(object)]; });
+        break;
+    case ExplanationColumn: fill([&](std::size_t row, ObjectIndex) { return explanationRank[row]; }); break;
+    case AddressColumn: fillField.template operator()<ObjectField::Address>(); break;
+    case SizeColumn: fillField.template operator()<ObjectField::Size>(); break;
+    case RefcountColumn: fillField.template operator()<ObjectField::Refcount>(); break;
+    case ReferrersColumn: fillField.template operator()<ObjectField::Referrers>(); break;
+    case SurplusColumn: fillField.template operator()<ObjectField::Surplus>(); break;
+    case ReferentsColumn: fillField.template operator()<ObjectField::Referents>(); break;
+    // Unsorted: ties all the way, so by object index.
+    default: fill([](std::size_t, ObjectIndex) -> std::uint64_t { return 0; }); break;
     }
     return rowsInOrder(entries, order, [](const SortEntry& a, const SortEntry& b) { return a.key < b.key; });
 }
