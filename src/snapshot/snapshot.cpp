@@ -182,6 +182,69 @@ Snapshot::Snapshot(SnapshotColumns columns)
         throw std::invalid_argument("inconsistent snapshot: " + error);
     m_gcObjects = static_cast<std::size_t>(std::count_if(m_c.flags.begin(), m_c.flags.end(),
                                                          [](std::uint8_t f) { return f & GcTracked; }));
+    compact();
+}
+
+void Snapshot::compact()
+{
+    const std::size_t n = m_c.address.size();
+    m_objectCount = n;
+
+    // Row starts up to the last object with referents.
+    m_edgeRows = n;
+    while (m_edgeRows > 0 && m_c.edgeOffsets[m_edgeRows - 1] == m_c.edgeOffsets[m_edgeRows])
+        --m_edgeRows;
+    if (m_edgeRows < n) {
+        m_c.edgeOffsets.resize(m_edgeRows + 1);
+        m_c.edgeOffsets.shrink_to_fit();
+    }
+
+    // The distinct high halves of the addresses, in order of first appearance: a handful in a real
+    // heap. More than 256 keeps the column whole. One pass, writing each new column once (no zeroing
+    // first): this runs on every snapshot loaded or received.
+    std::vector<std::uint64_t> highs;
+    std::vector<std::uint8_t> region;
+    std::vector<std::uint32_t> low;
+    region.reserve(n);
+    low.reserve(n);
+    std::uint64_t lastHigh = 0;
+    std::uint8_t lastRegion = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t address = m_c.address[i];
+        const std::uint64_t high = address >> 32;
+        if (high != lastHigh || highs.empty()) {
+            auto found = std::find(highs.begin(), highs.end(), high);
+            if (found == highs.end()) {
+                if (highs.size() == 256)
+                    return;
+                highs.push_back(high);
+                found = highs.end() - 1;
+            }
+            lastHigh = high;
+            lastRegion = static_cast<std::uint8_t>(found - highs.begin());
+        }
+        region.push_back(lastRegion);
+        low.push_back(static_cast<std::uint32_t>(address));
+    }
+    m_addressLow = std::move(low);
+    m_addressRegion = std::move(region);
+    m_addressHigh = std::move(highs);
+    std::vector<std::uint64_t>().swap(m_c.address);
+}
+
+void Snapshot::copyAddresses(ObjectIndex first, std::span<std::uint64_t> out) const
+{
+    for (std::size_t k = 0; k < out.size(); ++k)
+        out[k] = address(static_cast<ObjectIndex>(first + k));
+}
+
+SnapshotColumns Snapshot::expandedColumns() const
+{
+    SnapshotColumns c = m_c;
+    c.address.resize(m_objectCount);
+    copyAddresses(0, c.address);
+    c.edgeOffsets.resize(m_objectCount + 1, m_c.edgeOffsets.back());
+    return c;
 }
 
 std::uint64_t Snapshot::size(ObjectIndex i) const
@@ -220,7 +283,7 @@ std::span<const StringId> Snapshot::edgeLabels(ObjectIndex i) const
     if (it == m_c.labelOwners.end() || *it != i)
         return {};
     const std::uint32_t start = m_c.labelStarts[static_cast<std::size_t>(it - m_c.labelOwners.begin())];
-    return {m_c.labels.data() + start, m_c.edgeOffsets[i + 1] - m_c.edgeOffsets[i]};
+    return {m_c.labels.data() + start, referents(i).size()};
 }
 
 std::span<const AllocationFrame> Snapshot::allocationSite(ObjectIndex i) const
@@ -249,7 +312,8 @@ std::size_t Snapshot::memoryBytes(bool includeStrings) const
         + bytes(m_c.flags) + bytes(m_c.largeSizes) + bytes(m_c.largeRefcounts) + bytes(m_c.edgeOffsets)
         + bytes(m_c.edges) + bytes(m_c.reprOffsets) + bytes(m_c.labelOwners) + bytes(m_c.labelStarts)
         + bytes(m_c.labels) + bytes(m_c.allocOwners) + bytes(m_c.allocOffsets) + bytes(m_c.allocFrames)
-        + bytes(m_c.types) + bytes(m_c.explanations);
+        + bytes(m_c.types) + bytes(m_c.explanations) + bytes(m_addressLow) + bytes(m_addressRegion)
+        + bytes(m_addressHigh);
     if (includeStrings)
         total += m_c.reprBlob.capacity() + m_c.strings.memoryBytes();
     return total;

@@ -140,12 +140,18 @@ public:
     // Empty when the columns are consistent, else a description of the first problem found.
     static std::string validate(const SnapshotColumns& columns);
 
-    std::size_t objectCount() const { return m_c.address.size(); }
+    std::size_t objectCount() const { return m_objectCount; }
     std::size_t edgeCount() const { return m_c.edges.size(); }
     std::size_t typeCount() const { return m_c.types.size(); }
     std::size_t gcObjectCount() const { return m_gcObjects; }
 
-    std::uint64_t address(ObjectIndex i) const { return m_c.address[i]; }
+    std::uint64_t address(ObjectIndex i) const
+    {
+        return m_addressLow.empty() ? m_c.address[i]
+                                    : m_addressHigh[m_addressRegion[i]] << 32 | m_addressLow[i];
+    }
+    // Addresses of objects first, first + 1, ... into out (for writers that stream the column).
+    void copyAddresses(ObjectIndex first, std::span<std::uint64_t> out) const;
     TypeIndex typeOf(ObjectIndex i) const { return m_c.type[i]; }
     std::uint64_t size(ObjectIndex i) const;
     std::uint64_t refcount(ObjectIndex i) const; // references the program holds (capture's own removed)
@@ -154,7 +160,14 @@ public:
 
     std::span<const ObjectIndex> referents(ObjectIndex i) const
     {
+        if (i >= m_edgeRows)
+            return {};
         return {m_c.edges.data() + m_c.edgeOffsets[i], m_c.edgeOffsets[i + 1] - m_c.edgeOffsets[i]};
+    }
+    // Where object i's referents start among all edges (i up to objectCount(): the CSR row starts).
+    std::uint32_t edgeOffset(std::size_t i) const
+    {
+        return i <= m_edgeRows ? m_c.edgeOffsets[i] : m_c.edgeOffsets[m_edgeRows];
     }
 
     // Labels of the object's referents in edge order (see SnapshotColumns::labels); empty when the
@@ -185,14 +198,32 @@ public:
     std::string_view string(StringId id) const { return m_c.strings.at(id); }
 
     const SnapshotInfo& info() const { return m_c.info; }
+    // The columns as kept, which is not quite as given: the address column and the edge offsets are
+    // stored compactly (below), so columns().address is empty when the addresses were split and
+    // columns().edgeOffsets ends after the last object with referents. Use address(), edgeOffset()
+    // and referents() for those, or expandedColumns() for a copy of the columns as given.
     const SnapshotColumns& columns() const { return m_c; }
+    SnapshotColumns expandedColumns() const;
 
     // Bytes held by the snapshot; repr text and string pool counted only when asked.
     std::size_t memoryBytes(bool includeStrings) const;
 
 private:
+    void compact();
+
     SnapshotColumns m_c;
+    std::size_t m_objectCount = 0;
     std::size_t m_gcObjects = 0;
+    // Addresses as their low 32 bits and an index into the few distinct high halves a process's heap
+    // spans (its mmap region, brk heap, libpython's data): 5 bytes per object rather than 8. Empty
+    // when there are more than 256 high halves (a hostile file); m_c.address is kept then.
+    std::vector<std::uint32_t> m_addressLow;
+    std::vector<std::uint8_t> m_addressRegion;
+    std::vector<std::uint64_t> m_addressHigh;
+    // Objects 0 .. m_edgeRows - 1 have their row in m_c.edgeOffsets; the rest have no referents. The
+    // capture lists the objects with referents (the gc-tracked ones) first, so the many untracked
+    // objects after them cost no row start.
+    std::size_t m_edgeRows = 0;
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

@@ -145,7 +145,25 @@ struct Piece
     const SectionSpec* spec;
     const void* data;
     std::size_t count;
+    // For a column the snapshot keeps in another form (Snapshot::columns()): writes its `count`
+    // elements to the sink instead of `data`.
+    std::function<void(const EncodeSink&)> generate = {};
 };
+
+// Writes count elements of T made by fill(first, chunk) in chunks of 64 KiB.
+template<typename T, typename Fill>
+Piece generated(const SectionSpec& spec, std::size_t count, Fill fill)
+{
+    return {&spec, nullptr, count, [count, fill](const EncodeSink& sink) {
+                constexpr std::size_t kChunk = (64u << 10) / sizeof(T);
+                std::vector<T> chunk(std::min(count, kChunk));
+                for (std::size_t first = 0; first < count; first += kChunk) {
+                    const std::size_t k = std::min(kChunk, count - first);
+                    fill(first, std::span<T>(chunk.data(), k));
+                    sink(std::string_view(reinterpret_cast<const char*>(chunk.data()), k * sizeof(T)));
+                }
+            }};
+}
 
 template<typename T>
 Piece raw(const SectionSpec& spec, const std::vector<T>& v)
@@ -407,14 +425,21 @@ void encodeSnapshot(const Snapshot& snapshot, const std::function<void(std::uint
         raw(kInfo, info),
         raw(kPythonVersion, c.info.pythonVersion),
         raw(kLabel, label ? *label : std::string_view(c.info.label)),
-        raw(kAddress, c.address),
+        generated<std::uint64_t>(kAddress, snapshot.objectCount(),
+                                 [&](std::size_t first, std::span<std::uint64_t> out) {
+                                     snapshot.copyAddresses(static_cast<ObjectIndex>(first), out);
+                                 }),
         raw(kType, c.type),
         raw(kSize, c.size),
         raw(kRefcount, c.refcount),
         raw(kFlags, c.flags),
         raw(kLargeSizes, largeSizes),
         raw(kLargeRefcounts, largeRefcounts),
-        raw(kEdgeOffsets, c.edgeOffsets),
+        generated<std::uint32_t>(kEdgeOffsets, snapshot.objectCount() + 1,
+                                 [&](std::size_t first, std::span<std::uint32_t> out) {
+                                     for (std::size_t k = 0; k < out.size(); ++k)
+                                         out[k] = snapshot.edgeOffset(first + k);
+                                 }),
         raw(kEdges, c.edges),
         raw(kReprOffsets, c.reprOffsets),
         raw(kReprBlob, c.reprBlob),
@@ -450,7 +475,9 @@ void encodeSnapshot(const Snapshot& snapshot, const std::function<void(std::uint
         put<std::uint32_t>(header, p.spec->elementSize);
         put<std::uint64_t>(header, p.count);
         sink(header);
-        if (bytes != 0)
+        if (p.generate)
+            p.generate(sink);
+        else if (bytes != 0)
             sink(std::string_view(static_cast<const char*>(p.data), bytes));
         if (paddingFor(bytes) != 0)
             sink(std::string_view(kZeros, paddingFor(bytes)));

@@ -269,6 +269,63 @@ private Q_SLOTS:
         QVERIFY(s.memoryBytes(true) > s.memoryBytes(false));
     }
 
+    // The snapshot keeps addresses as low halves and a region, and row starts only up to the last
+    // object with referents; every accessor answers as with the columns given, and so does
+    // expandedColumns(). Addresses in more than 256 regions (a hostile file) are kept whole.
+    void compactStorageAnswersAsGiven_data()
+    {
+        QTest::addColumn<int>("regions");
+        QTest::addColumn<bool>("trailingWithoutReferents");
+        QTest::newRow("one region") << 1 << true;
+        QTest::newRow("three regions, every object with referents") << 3 << false;
+        QTest::newRow("256 regions") << 256 << true;
+        QTest::newRow("257 regions: kept whole") << 257 << true;
+    }
+    void compactStorageAnswersAsGiven()
+    {
+        QFETCH(int, regions);
+        QFETCH(bool, trailingWithoutReferents);
+        SnapshotColumns c;
+        StringPoolBuilder strings;
+        c.types.push_back({strings.intern("mod.T"), strings.intern("mod"), strings.intern("T"), 0x1000, 0});
+        c.strings = strings.take();
+        const ObjectIndex n = 600;
+        for (ObjectIndex i = 0; i < n; ++i) {
+            // Regions interleave, as a heap's mmap'ed arenas and brk heap do in list order.
+            const std::uint64_t high = 0x7f00ULL + std::uint64_t(i % regions) * 3;
+            c.appendObject(high << 32 | (0x1000ULL + 16ULL * i), 0, 16, 1, GcTracked);
+            const bool withReferents = !trailingWithoutReferents || i < n / 2;
+            if (withReferents && i % 5 != 0) // an empty row amid the others too
+                c.edges.push_back((i + 1) % n);
+            if (withReferents && i == n - 1)
+                c.edges.push_back(0);
+            c.edgeOffsets.push_back(static_cast<std::uint32_t>(c.edges.size()));
+            c.reprOffsets.push_back(0);
+        }
+        const SnapshotColumns given = c;
+        const Snapshot s(std::move(c));
+        QCOMPARE(s.objectCount(), std::size_t(n));
+        for (ObjectIndex i = 0; i < n; ++i) {
+            QCOMPARE(s.address(i), given.address[i]);
+            const std::span<const ObjectIndex> expected(given.edges.data() + given.edgeOffsets[i],
+                                                        given.edgeOffsets[i + 1] - given.edgeOffsets[i]);
+            QCOMPARE(toVector(s.referents(i)), toVector(expected));
+            QCOMPARE(s.edgeOffset(i), given.edgeOffsets[i]);
+        }
+        QCOMPARE(s.edgeOffset(n), given.edgeOffsets[n]);
+        std::vector<std::uint64_t> some(7);
+        s.copyAddresses(590, some);
+        QCOMPARE(some, std::vector<std::uint64_t>(given.address.begin() + 590, given.address.end() - 3));
+        const SnapshotColumns expanded = s.expandedColumns();
+        QCOMPARE(expanded.address, given.address);
+        QCOMPARE(expanded.edgeOffsets, given.edgeOffsets);
+        QCOMPARE(expanded.edges, given.edges);
+        // Compact where it can be: 5 bytes per address, and half the row starts when half the objects
+        // come after the last with referents.
+        QCOMPARE(s.columns().address.empty(), regions <= 256);
+        QCOMPARE(s.columns().edgeOffsets.size(), trailingWithoutReferents ? std::size_t(n / 2 + 1) : std::size_t(n + 1));
+    }
+
     void appendObjectsOfConcatenates()
     {
         const std::vector<std::string> types = {"builtins.list", "mod.Big"};
