@@ -16,6 +16,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace leakscope::capture {
@@ -69,6 +70,9 @@ struct OriginResolver::Impl
     Dwfl* dwfl = nullptr;
     char* debuginfoPath = nullptr;
     std::unordered_map<TypeKey, TypeOrigin, TypeKeyHash> cache;
+    // Each look-up by code or data address, made once: what fileOf(), symbolAt() and sourceAt() return.
+    // Filled by whichever thread owns libdwfl at the time (the warming thread, then the GIL holder).
+    std::unordered_map<std::uintptr_t, std::string> files, symbols, sources;
     bool genericSlotsKnown = false;
     std::uintptr_t genericDealloc = 0;
     std::uintptr_t genericTraverse = 0;
@@ -124,7 +128,39 @@ struct OriginResolver::Impl
     }
 
     // The file mapped at address: libdwfl's name for it, else dladdr's.
-    std::string fileOf(std::uintptr_t address, const char* fallback = nullptr)
+    std::string fileOf(std::uintptr_t address)
+    {
+        const auto known = files.find(address);
+        if (known != files.end())
+            return known->second;
+        std::string file = lookUpFile(address);
+        files.emplace(address, file);
+        return file;
+    }
+
+    // The symbol address lies in.
+    std::string symbolAt(std::uintptr_t address)
+    {
+        const auto known = symbols.find(address);
+        if (known != symbols.end())
+            return known->second;
+        std::string symbol = lookUpSymbol(address);
+        symbols.emplace(address, symbol);
+        return symbol;
+    }
+
+    // "file:line" of a code address, or "".
+    std::string sourceAt(std::uintptr_t address)
+    {
+        const auto known = sources.find(address);
+        if (known != sources.end())
+            return known->second;
+        std::string source = lookUpSource(address);
+        sources.emplace(address, source);
+        return source;
+    }
+
+    std::string lookUpFile(std::uintptr_t address)
     {
         if (Dwfl_Module* module = moduleAt(address)) {
             const char* mainfile = nullptr;
@@ -137,11 +173,11 @@ struct OriginResolver::Impl
         Dl_info info{};
         if (dladdr(reinterpret_cast<void*>(address), &info) && info.dli_fname && *info.dli_fname)
             return info.dli_fname;
-        return fallback ? fallback : "";
+        return {};
     }
 
     // The symbol address lies in (full symbol table where the file or its debug file has one).
-    std::string symbolAt(std::uintptr_t address)
+    std::string lookUpSymbol(std::uintptr_t address)
     {
         if (Dwfl_Module* module = moduleAt(address)) {
             GElf_Off offset = 0;
@@ -161,7 +197,7 @@ struct OriginResolver::Impl
     }
 
     // "file:line" of a code address from the module's DWARF line table, or "".
-    std::string sourceAt(std::uintptr_t address)
+    std::string lookUpSource(std::uintptr_t address)
     {
         Dwfl_Module* module = moduleAt(address);
         if (!module)
@@ -341,6 +377,7 @@ OriginResolver::~OriginResolver()
 {
     // The thread uses *m: let it finish before m goes, unless it belonged to a parent process.
     if (m_warmingStarted && m_warmingProcess == getpid()) {
+        m_stopWarming = true;
         std::unique_lock lock(m_mutex);
         m_warmingEnded.wait(lock, [this] { return m_warmingDone.load(); });
     } else if (m_warmingStarted && !m_warmingDone) {
@@ -348,12 +385,53 @@ OriginResolver::~OriginResolver()
     }
 }
 
+namespace {
+
+// The types the interpreter has made so far (every builtin one among them), found through the
+// subclass lists from object down. Reads the lists only: no Python code, no allocation.
+std::vector<PyTypeObject*> typesSoFar()
+{
+    std::vector<PyTypeObject*> types{&PyBaseObject_Type};
+    std::unordered_set<PyTypeObject*> seen{&PyBaseObject_Type};
+    for (std::size_t next = 0; next < types.size(); ++next) {
+        PyObject* subclasses = types[next]->tp_subclasses;
+        if (!subclasses || !PyDict_Check(subclasses))
+            continue;
+        Py_ssize_t position = 0;
+        PyObject* key = nullptr;
+        PyObject* reference = nullptr;
+        while (PyDict_Next(subclasses, &position, &key, &reference)) {
+            if (!PyWeakref_Check(reference))
+                continue;
+            PyObject* subclass = PyWeakref_GET_OBJECT(reference);
+            if (subclass != Py_None && PyType_Check(subclass)
+                && seen.insert(reinterpret_cast<PyTypeObject*>(subclass)).second)
+                types.push_back(reinterpret_cast<PyTypeObject*>(subclass));
+        }
+    }
+    return types;
+}
+
+} // namespace
+
 void OriginResolver::prewarm()
 {
     if (m_warmingStarted)
         return;
-    // A code address of libpython, read here: the thread must not touch Python.
+    // A code address of libpython, and the addresses a capture will look up for the types made so
+    // far (static types by their own address, every type by its slot functions), read here: the
+    // thread must not touch Python.
     const auto dealloc = reinterpret_cast<std::uintptr_t>(PyDict_Type.tp_dealloc);
+    std::vector<std::uintptr_t> typeAddresses, functions;
+    m->findGenericSlots();
+    for (PyTypeObject* type : typesSoFar()) {
+        if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE))
+            typeAddresses.push_back(reinterpret_cast<std::uintptr_t>(type));
+        for (const std::uintptr_t function : Impl::slotFunctions(type)) {
+            if (function != m->genericDealloc && function != m->genericTraverse)
+                functions.push_back(function);
+        }
+    }
     // A script's os.fork() happens with m_mutex held, so that the child's copy of the mutex, the
     // condition variable and m_warmingDone is never one the warming thread, which the child does
     // not have, was in the middle of changing.
@@ -362,8 +440,24 @@ void OriginResolver::prewarm()
     m_warmingStarted = true;
     m_warmingProcess = getpid();
     m_warmingDone = false;
-    std::thread([this, dealloc] {
+    m_stopWarming = false;
+    std::thread([this, dealloc, typeAddresses = std::move(typeAddresses), functions = std::move(functions)] {
         m->sourceAt(dealloc);
+        // Then what resolving those types will ask, until a capture wants libdwfl for itself: reading
+        // the line tables of the compilation units they live in is most of a first capture's origins.
+        for (const std::uintptr_t type : typeAddresses) {
+            if (m_stopWarming.load(std::memory_order_relaxed))
+                break;
+            m->fileOf(type);
+            m->symbolAt(type);
+        }
+        for (const std::uintptr_t function : functions) {
+            if (m_stopWarming.load(std::memory_order_relaxed))
+                break;
+            m->fileOf(function);
+            m->symbolAt(function);
+            m->sourceAt(function);
+        }
         // Notified under the lock: a waiter that sees m_warmingDone may be the destructor, which
         // destroys the condition variable as soon as it has the lock back.
         std::lock_guard lock(m_mutex);
@@ -399,6 +493,7 @@ void OriginResolver::waitForWarming()
         m_warmingDone = true;
         return;
     }
+    m_stopWarming = true; // what it has not looked up yet, the capture looks up itself as needed
     std::unique_lock lock(m_mutex);
     m_warmingEnded.wait(lock, [this] { return m_warmingDone.load(); });
     m_warmingStarted = false;

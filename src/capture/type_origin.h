@@ -39,9 +39,10 @@ public:
     const TypeOrigin& resolve(PyTypeObject* type);
 
     // Starts reading the process's libraries and libpython's line table on a helper thread, so that the
-    // first capture does not wait for it (about 0.2 s with libpython's debug file). resolve() waits
-    // for it to finish; in a child forked meanwhile it starts afresh instead. Harmless to call more
-    // than once.
+    // first capture does not wait for it (about 0.2 s with libpython's debug file), then looks up
+    // what the origins of the types made so far need (their symbols and source lines), as long as no
+    // capture asks. resolve() stops it early and waits for the look-up under way; in a child forked
+    // meanwhile it starts afresh instead. Call it with the GIL held. Harmless to call more than once.
     void prewarm();
 
     OriginResolver(const OriginResolver&) = delete;
@@ -63,6 +64,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_warmingEnded;
     std::atomic<bool> m_warmingDone{true};
+    std::atomic<bool> m_stopWarming{false}; // a capture needs libdwfl now: the thread stops early
     bool m_warmingStarted = false;
     pid_t m_warmingProcess = 0;
 };
