@@ -59,12 +59,14 @@ public:
     // is copied, so call it once.
     void mergeInto(SnapshotColumns& columns);
 
-    // After finish(): the type of each outside object, in order, for the caller's type table.
+    // After finish(): the type of each outside object, in order, for the caller's type table; then
+    // their scratch is freed.
     template<typename F>
-    void forEachOutsideType(F&& f) const
+    void takeOutsideTypes(F&& f)
     {
         for (std::size_t i = 0; i < m_outsideCount; ++i)
             f(m_outsideTypes[i]);
+        m_outsideTypes.allocate(0);
     }
 
 private:

@@ -342,9 +342,10 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         // Outside objects have no edges of their own: the snapshot holds what listed objects refer to.
         columns.edgeOffsets.resize(columns.address.size() + 1, static_cast<std::uint32_t>(columns.edges.size()));
         details.finish(walk.outside.size());
-        details.mergeInto(columns);
+        // Types first: their scratch goes before the merge, where the capture's memory peaks.
         ObjectIndex next = static_cast<ObjectIndex>(count);
-        details.forEachOutsideType([&](PyTypeObject* type) { columns.type[next++] = types.indexOf(type); });
+        details.takeOutsideTypes([&](PyTypeObject* type) { columns.type[next++] = types.indexOf(type); });
+        details.mergeInto(columns);
     }
     progress(900, "explaining candidates");
     const std::vector<ObjectIndex> candidates = explainCandidates(columns, strings, objects, count, walk.outside, options);
