@@ -7,6 +7,9 @@
 #include "model_text.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <utility>
 #include <numeric>
 #include <unordered_map>
 
@@ -14,11 +17,12 @@ namespace leakscope {
 
 namespace {
 
-struct SortEntry
+
+// A row's sort key and its item (CandidatesModel::itemAt()).
+struct KeyedItem
 {
     std::uint64_t key;
-    ObjectIndex object;
-    std::uint32_t row;
+    std::uint32_t item;
 };
 
 // A text's first sixteen bytes as two keys: reprs of one type share their first eight ("Session(").
@@ -30,18 +34,70 @@ struct TextSortEntry
     std::uint32_t row;
 };
 
-// Ties go by object index in both directions, so an order never depends on the one before it.
-template<typename Entry, typename Less>
-std::vector<std::uint32_t> rowsInOrder(std::vector<Entry>& entries, Qt::SortOrder order, Less less)
+// Byte depth (0 to 15) of an entry's sixteen-byte prefix.
+unsigned prefixByte(const TextSortEntry& entry, int depth)
 {
+    const std::uint64_t key = depth < 8 ? entry.key : entry.nextKey;
+    return static_cast<unsigned>(key >> (8 * (7 - depth % 8))) & 0xffu;
+}
+
+// Sorts [first, last), whose prefixes agree on their first depth bytes: an MSD radix sort on the
+// prefix's bytes (the highest first when descending), with std::sort and less, the whole order, on
+// small ranges and on prefixes equal all through. buffer holds at least last - first entries.
+template<typename Less>
+void sortByPrefix(TextSortEntry* first, TextSortEntry* last, TextSortEntry* buffer, int depth, bool descending,
+                  const Less& less)
+{
+    constexpr std::ptrdiff_t kSmall = 64;
+    const std::ptrdiff_t n = last - first;
+    std::array<std::size_t, 256> count{};
+    for (;;) {
+        if (n < 2)
+            return;
+        if (n <= kSmall || depth == 16) {
+            std::sort(first, last, less);
+            return;
+        }
+        count.fill(0);
+        for (const TextSortEntry* entry = first; entry != last; ++entry)
+            ++count[prefixByte(*entry, depth)];
+        if (count[prefixByte(*first, depth)] != static_cast<std::size_t>(n))
+            break;
+        ++depth; // one byte for all: the next one
+    }
+    std::array<std::size_t, 256> start{};
+    std::size_t position = 0;
+    for (unsigned k = 0; k < 256; ++k) {
+        const unsigned bucket = descending ? 255 - k : k;
+        start[bucket] = position;
+        position += count[bucket];
+    }
+    std::array<std::size_t, 256> next = start;
+    for (const TextSortEntry* entry = first; entry != last; ++entry)
+        buffer[next[prefixByte(*entry, depth)]++] = *entry;
+    std::copy(buffer, buffer + n, first);
+    for (unsigned bucket = 0; bucket < 256; ++bucket) {
+        if (count[bucket] > 1)
+            sortByPrefix(first + start[bucket], first + start[bucket] + count[bucket], buffer, depth + 1, descending,
+                         less);
+    }
+}
+
+// Ties go by object index in both directions, so an order never depends on the one before it.
+template<typename Less>
+std::vector<std::uint32_t> textRowsInOrder(std::vector<TextSortEntry>& entries, Qt::SortOrder order, Less less)
+{
+    std::vector<TextSortEntry> buffer(entries.size());
+    TextSortEntry* const first = entries.data();
+    TextSortEntry* const last = first + entries.size();
     if (order == Qt::AscendingOrder) {
-        std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+        sortByPrefix(first, last, buffer.data(), 0, false, [&](const TextSortEntry& a, const TextSortEntry& b) {
             if (less(a, b))
                 return true;
             return !less(b, a) && a.object < b.object;
         });
     } else {
-        std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+        sortByPrefix(first, last, buffer.data(), 0, true, [&](const TextSortEntry& a, const TextSortEntry& b) {
             if (less(b, a))
                 return true;
             return !less(a, b) && a.object < b.object;
@@ -51,6 +107,43 @@ std::vector<std::uint32_t> rowsInOrder(std::vector<Entry>& entries, Qt::SortOrde
     for (std::size_t k = 0; k < entries.size(); ++k)
         rows[k] = entries[k].row;
     return rows;
+}
+
+// A stable sort of items on their keys, most first for a descending order: an LSD radix sort on
+// eleven bits at a time, over only the bits in which the keys differ (rank columns and sizes take one
+// or two passes, addresses three). O(rows) a pass, where std::sort's comparisons were O(rows log rows).
+void sortStably(std::vector<KeyedItem>& items, Qt::SortOrder order)
+{
+    if (items.size() < 2)
+        return;
+    std::uint64_t low = UINT64_MAX, high = 0;
+    for (const KeyedItem& entry : items) {
+        low = std::min(low, entry.key);
+        high = std::max(high, entry.key);
+    }
+    // Keys as offsets from the lowest (ascending) or from the highest, reversed (descending): stable
+    // either way, so equal keys keep their items' order.
+    for (KeyedItem& entry : items)
+        entry.key = order == Qt::AscendingOrder ? entry.key - low : high - entry.key;
+    const std::uint64_t range = high - low;
+    if (range == 0)
+        return;
+    constexpr int kDigitBits = 11;
+    constexpr std::size_t kBuckets = std::size_t(1) << kDigitBits;
+    const int bits = 64 - std::countl_zero(range);
+    std::vector<KeyedItem> other(items.size());
+    std::vector<std::size_t> start(kBuckets);
+    for (int shift = 0; shift < bits; shift += kDigitBits) {
+        std::fill(start.begin(), start.end(), 0);
+        for (const KeyedItem& entry : items)
+            ++start[(entry.key >> shift) & (kBuckets - 1)];
+        std::size_t position = 0;
+        for (std::size_t& bucket : start)
+            position += std::exchange(bucket, position);
+        for (const KeyedItem& entry : items)
+            other[start[(entry.key >> shift) & (kBuckets - 1)]++] = entry;
+        items.swap(other);
+    }
 }
 
 // The first eight bytes, big-endian, zero-padded: comparing prefixes orders texts as their bytes do,
@@ -121,13 +214,17 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
         column == ExplanationColumn ? explanationRanks() : std::vector<std::uint64_t>();
     const Snapshot& s = *m_snapshot;
     const HeapAnalysis& analysis = *m_analysis;
-    std::vector<SortEntry> entries(m_objects.size());
+    const std::size_t rows = m_objects.size();
+    // The keys are read in item order, which is object order (itemAt()): the snapshot's columns front
+    // to back, and a stable sort of the items leaves equal keys in object order, the tie rule.
+    std::vector<std::uint32_t> rowOfItem(rows);
+    for (std::size_t row = 0; row < rows; ++row)
+        rowOfItem[itemAt(static_cast<int>(row))] = static_cast<std::uint32_t>(row);
+    std::vector<KeyedItem> items(rows);
     // One loop per column, its key read straight from its column: no per-row choice of the column.
     auto fill = [&](auto keyOf) {
-        for (std::size_t row = 0; row < m_objects.size(); ++row) {
-            const ObjectIndex object = m_objects[row];
-            entries[row] = {keyOf(row, object), object, static_cast<std::uint32_t>(row)};
-        }
+        for (std::size_t item = 0; item < rows; ++item)
+            items[item] = {keyOf(item, objectOfItem(static_cast<std::uint32_t>(item))), static_cast<std::uint32_t>(item)};
     };
     // The numbers, keyed as the object columns order them (fieldKey() with its field known here).
     auto fillField = [&]<ObjectField F>() {
@@ -135,11 +232,15 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
     };
     switch (column) {
     // Type names and library names sort by their precomputed ranks, not as text.
-    case TypeColumn: fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return m_typeRank[s.typeOf(object)]; }); break;
+    case TypeColumn:
+        fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return m_typeRank[s.typeOf(object)]; });
+        break;
     case LibraryColumn:
         fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return m_libraryRank[s.typeOf(object)]; });
         break;
-    case ExplanationColumn: fill([&](std::size_t row, ObjectIndex) { return explanationRank[row]; }); break;
+    case ExplanationColumn:
+        fill([&](std::size_t item, ObjectIndex) { return explanationRank[rowOfItem[item]]; });
+        break;
     case AddressColumn: fillField.template operator()<ObjectField::Address>(); break;
     case SizeColumn: fillField.template operator()<ObjectField::Size>(); break;
     case RefcountColumn: fillField.template operator()<ObjectField::Refcount>(); break;
@@ -149,7 +250,11 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
     // Unsorted: ties all the way, so by object index.
     default: fill([](std::size_t, ObjectIndex) -> std::uint64_t { return 0; }); break;
     }
-    return rowsInOrder(entries, order, [](const SortEntry& a, const SortEntry& b) { return a.key < b.key; });
+    sortStably(items, order);
+    std::vector<std::uint32_t> sorted(rows);
+    for (std::size_t k = 0; k < rows; ++k)
+        sorted[k] = rowOfItem[items[k].item];
+    return sorted;
 }
 
 std::vector<std::uint64_t> CandidatesModel::explanationRanks() const
@@ -219,7 +324,7 @@ std::vector<std::uint32_t> CandidatesModel::sortedByRepr(Qt::SortOrder order) co
         entries[row] = {prefixKey(repr), prefixKey(repr, 8), object, static_cast<std::uint32_t>(row)};
     }
     // Whole texts are compared only past equal sixteen-byte prefixes: reading them is a cache miss each.
-    return rowsInOrder(entries, order, [&](const TextSortEntry& a, const TextSortEntry& b) {
+    return textRowsInOrder(entries, order, [&](const TextSortEntry& a, const TextSortEntry& b) {
         if (a.key != b.key)
             return a.key < b.key;
         if (a.nextKey != b.nextKey)

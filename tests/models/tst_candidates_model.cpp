@@ -9,7 +9,9 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <limits>
+#include <string>
 
 using namespace leakscope;
 using namespace leakscope::test;
@@ -259,6 +261,71 @@ private Q_SLOTS:
                                        ? (std::vector<ObjectIndex>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
                                        : (std::vector<ObjectIndex>{0, 2, 3, 5, 6, 7, 9}));
         QCOMPARE(model.sortColumn(), -1);
+    }
+
+    // Sizes and addresses far apart (sorting takes several passes over their bits) and many equal ones,
+    // reprs sharing long prefixes, some equal, some longer than sixteen bytes, some the default form:
+    // the order is the one a stable sort of the objects by value gives, ties in object order, in both
+    // directions and in both list modes.
+    void sortsWideKeysWithTies_data()
+    {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<C::ListMode>("mode");
+        QTest::newRow("Size") << int(C::SizeColumn) << C::ListMode::Candidates;
+        QTest::newRow("Address") << int(C::AddressColumn) << C::ListMode::Candidates;
+        QTest::newRow("all objects, Size") << int(C::SizeColumn) << C::ListMode::AllObjects;
+        QTest::newRow("all objects, Refcount") << int(C::RefcountColumn) << C::ListMode::AllObjects;
+        QTest::newRow("Repr") << int(C::ReprColumn) << C::ListMode::Candidates;
+        QTest::newRow("all objects, Repr") << int(C::ReprColumn) << C::ListMode::AllObjects;
+    }
+    void sortsWideKeysWithTies()
+    {
+        QFETCH(int, column);
+        QFETCH(C::ListMode, mode);
+        GraphSpec spec;
+        std::uint64_t state = 12345;
+        auto next = [&] {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            return state >> 20;
+        };
+        constexpr ObjectIndex kObjects = 3000;
+        for (ObjectIndex i = 0; i < kObjects; ++i) {
+            Obj object;
+            // Half the objects share eight values; the others spread over 40 bits.
+            object.size = i % 2 ? 16 + 8 * (next() % 8) : next() % (std::uint64_t(1) << 40);
+            object.refcount = i % 3 ? 1 + next() % 4 : 1 + next() % (std::uint64_t(1) << 35);
+            object.address = 0x10000 + (next() % (std::uint64_t(1) << 44)) * 16;
+            const char* const heads[] = {"Session(id=", "Session(id=1", "Sess", "Session(id=12345678", "x"};
+            if (i % 7 != 0) // every seventh keeps the default "<builtins.object at 0x…>"
+                object.repr = heads[next() % 5] + std::to_string(next() % (i % 4 == 0 ? 3 : 100000));
+            // Every third object is held by the next one: not a candidate.
+            if (i % 3 == 1)
+                object.edges = {i - 1};
+            spec.objects.push_back(object);
+        }
+        const SnapshotPtr snapshot = std::make_shared<const Snapshot>(buildColumns(spec));
+        CandidatesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setListMode(mode);
+        model.setSnapshot(snapshot);
+        const std::vector<ObjectIndex> listed = objectsOf(model); // in object order, unsorted
+        QVERIFY(std::is_sorted(listed.begin(), listed.end()));
+        auto value = [&](ObjectIndex object) {
+            return column == C::SizeColumn      ? snapshot->size(object)
+                 : column == C::RefcountColumn ? snapshot->refcount(object)
+                                                : snapshot->address(object);
+        };
+        auto less = [&](ObjectIndex a, ObjectIndex b) {
+            return column == C::ReprColumn ? snapshot->repr(a) < snapshot->repr(b) : value(a) < value(b);
+        };
+        for (Qt::SortOrder order : {Qt::DescendingOrder, Qt::AscendingOrder}) {
+            std::vector<ObjectIndex> expected = listed;
+            std::stable_sort(expected.begin(), expected.end(), [&](ObjectIndex a, ObjectIndex b) {
+                return order == Qt::AscendingOrder ? less(a, b) : less(b, a);
+            });
+            model.sort(column, order);
+            QCOMPARE(objectsOf(model), expected);
+        }
     }
 
     // Every object of the snapshot, one row each; the ones that are not candidates are in no group,
