@@ -92,7 +92,7 @@ DetailPool::~DetailPool()
     joinHelpers();
 }
 
-void DetailPool::expectOutside(PyObject* const* outside, std::size_t capacity, std::uint32_t* sizeRows,
+void DetailPool::expectOutside(const std::uint64_t* addresses, std::size_t capacity, std::uint32_t* sizeRows,
                                std::uint32_t* refcountRows)
 {
     {
@@ -103,7 +103,7 @@ void DetailPool::expectOutside(PyObject* const* outside, std::size_t capacity, s
         m_outsideRefcountRows = refcountRows;
         m_outsideReprEnds.allocate(capacity);
         m_outsideTypes.allocate(capacity);
-        m_outside = outside;
+        m_outside = addresses;
     }
     m_progress.notify_all();
 }
@@ -167,7 +167,11 @@ void DetailPool::work(std::size_t worker)
 
 void DetailPool::runBlock(std::size_t first, std::size_t count, bool outside, std::size_t worker, KindCache& cache)
 {
-    PyObject* const* objects = (outside ? m_outside : m_listed) + first;
+    PyObject* const* listed = m_listed + first;
+    const std::uint64_t* addresses = outside ? m_outside + first : nullptr;
+    auto objectAt = [&](std::size_t i) {
+        return outside ? reinterpret_cast<PyObject*>(static_cast<std::uintptr_t>(addresses[i])) : listed[i];
+    };
     DetailBlock& block = (outside ? m_outsideBlocks : m_listedBlocks)[first / kBlockObjects];
     std::uint32_t* sizes = (outside ? m_outsideSizeRows : m_listedSizes.data()) + first;
     // Snapshot index of objects[i] - i: outside objects are numbered after the listed ones.
@@ -181,8 +185,8 @@ void DetailPool::runBlock(std::size_t first, std::size_t count, bool outside, st
     constexpr std::size_t kAhead = 8; // objects are scattered: keep several cache misses in flight
     for (std::size_t i = 0; i < count; ++i) {
         if (i + kAhead < count)
-            __builtin_prefetch(objects[i + kAhead]);
-        PyObject* object = objects[i];
+            __builtin_prefetch(objectAt(i + kAhead));
+        PyObject* object = objectAt(i);
         if (outside) {
             m_outsideTypes[first + i] = Py_TYPE(object);
             const auto refs = static_cast<std::uint64_t>(Py_REFCNT(object));

@@ -42,10 +42,10 @@ public:
     DetailPool(const DetailPool&) = delete;
     DetailPool& operator=(const DetailPool&) = delete;
 
-    // Where outside objects will be written, never reallocated, and how many there can be at most;
-    // and the rows of the size and refcount columns for them (capacity each), which the helpers fill
-    // in place, clamped to 32 bits as the columns are: neither may be reallocated before finish().
-    void expectOutside(PyObject* const* outside, std::size_t capacity, std::uint32_t* sizeRows,
+    // Where the outside objects' addresses will be written (their rows of the address column), how
+    // many there can be at most, and their rows of the size and refcount columns, which the helpers
+    // fill in place, clamped to 32 bits as the columns are: none may be reallocated before finish().
+    void expectOutside(const std::uint64_t* addresses, std::size_t capacity, std::uint32_t* sizeRows,
                        std::uint32_t* refcountRows);
     // The first `count` outside objects are written and may be read.
     void publishOutside(std::size_t count);
@@ -99,7 +99,7 @@ private:
     std::atomic<std::size_t> m_published{0};
     std::mutex m_mutex;
     std::condition_variable m_progress;
-    PyObject* const* m_outside = nullptr; // guarded by m_mutex until published
+    const std::uint64_t* m_outside = nullptr; // addresses; guarded by m_mutex until published
     bool m_finished = false;              // guarded by m_mutex
     std::size_t m_outsideCount = 0;       // guarded by m_mutex, final once m_finished
     std::vector<std::exception_ptr> m_helperErrors; // one per helper, written by it before it ends

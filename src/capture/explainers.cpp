@@ -45,7 +45,7 @@ std::vector<PyTypeObject*> allTypes()
 
 } // namespace
 
-ExplainContext::ExplainContext(std::span<PyObject* const> listed, std::span<PyObject* const> outside,
+ExplainContext::ExplainContext(std::span<PyObject* const> listed, std::span<const std::uint64_t> outside,
                                const std::vector<ObjectIndex>& candidates, std::span<const TypeIndex> objectTypes,
                                std::span<const TypeRecord> types)
     : m_listed(listed)
@@ -293,9 +293,13 @@ void explainCodeConstants(ExplainContext& context)
     std::vector<Pending> pending;
     std::unordered_set<PyObject*> seen;
     const std::size_t listed = context.listed().size();
-    for (std::size_t k = 0; k < context.outside().size(); ++k) {
-        PyObject* object = context.outside()[k];
-        if (Py_TYPE(object) != &PyCode_Type || !seen.insert(object).second)
+    for (std::size_t k = 0; k < context.outsideCount(); ++k) {
+        // The type column first: most outside objects are not code, and their memory stays untouched.
+        const auto index = static_cast<ObjectIndex>(listed + k);
+        if (context.typeOf(index) != &PyCode_Type)
+            continue;
+        PyObject* object = context.object(index);
+        if (!seen.insert(object).second)
             continue;
         auto* code = reinterpret_cast<PyCodeObject*>(object);
         pending.push_back({code->co_consts, code, static_cast<ObjectIndex>(listed + k)});

@@ -25,7 +25,8 @@ class ExplainContext
 public:
     // objectTypes and types: the capture's type column and table, when known, so that an explainer
     // can learn every object's type without touching its memory.
-    ExplainContext(std::span<PyObject* const> listed, std::span<PyObject* const> outside,
+    // outside: the untracked objects' addresses, in index order (their rows of the address column).
+    ExplainContext(std::span<PyObject* const> listed, std::span<const std::uint64_t> outside,
                    const std::vector<ObjectIndex>& candidates, std::span<const TypeIndex> objectTypes = {},
                    std::span<const TypeRecord> types = {});
 
@@ -36,7 +37,9 @@ public:
     std::size_t objectCount() const { return m_listed.size() + m_outside.size(); }
     PyObject* object(ObjectIndex index) const
     {
-        return index < m_listed.size() ? m_listed[index] : m_outside[index - m_listed.size()];
+        return index < m_listed.size()
+                   ? m_listed[index]
+                   : reinterpret_cast<PyObject*>(static_cast<std::uintptr_t>(m_outside[index - m_listed.size()]));
     }
     std::span<PyObject* const> listed() const { return m_listed; }
     // The type of snapshot object index, from the columns when given (cache-friendly on a big heap).
@@ -46,7 +49,7 @@ public:
             return reinterpret_cast<PyTypeObject*>(m_types[m_objectTypes[index]].address);
         return Py_TYPE(object(index));
     }
-    std::span<PyObject* const> outside() const { return m_outside; }
+    std::size_t outsideCount() const { return m_outside.size(); }
 
     // Records why object is legitimate if it is a candidate and has no explanation yet. holder is the
     // snapshot index of an object holding it, where known, and holderOffset the reference's byte
@@ -84,7 +87,7 @@ private:
         std::uint32_t holderOffset;
     };
     std::span<PyObject* const> m_listed;
-    std::span<PyObject* const> m_outside;
+    std::span<const std::uint64_t> m_outside;
     const std::vector<ObjectIndex>& m_candidates;
     std::span<const TypeIndex> m_objectTypes;
     std::span<const TypeRecord> m_types;

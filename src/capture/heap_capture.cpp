@@ -100,7 +100,7 @@ struct Walk
     static constexpr ObjectIndex kPendingEdge = UINT32_MAX;
 
     SnapshotColumns& columns;       // listed gc objects at [0, firstOutside), then outside referents
-    std::vector<PyObject*> outside; // referents not in the list, in index order, for the detail pool
+    std::size_t outsideCount = 0;   // referents not in the list: their rows follow the listed ones
     std::vector<std::uintptr_t> pending; // referents of the pending edges, in edge order
     TypeTable& types;
     ObjectIndex firstOutside;
@@ -176,9 +176,9 @@ struct Walk
         const std::size_t total = firstOutside + distinct;
         if (total >= UINT32_MAX / 2)
             throw CaptureError("too many objects for one snapshot");
-        reserveHuge(outside, distinct); // never reallocated below: the pool reads it meanwhile
-        // The outside objects' rows, made at once: the pool writes their sizes and refcounts in place,
-        // so none of these columns may be reallocated until it is done. Types are filled in after it.
+        // The outside objects' rows, made at once: the pool reads their addresses and writes their sizes
+        // and refcounts in place, so none of these columns may be reallocated until it is done. Types
+        // are filled in after it.
         auto makeRows = [total](auto& column) {
             if (column.capacity() < total)
                 reserveHuge(column, total);
@@ -189,7 +189,7 @@ struct Walk
         makeRows(columns.size);
         makeRows(columns.refcount);
         makeRows(columns.flags);
-        details.expectOutside(outside.data(), distinct, columns.size.data() + firstOutside,
+        details.expectOutside(columns.address.data() + firstOutside, distinct, columns.size.data() + firstOutside,
                               columns.refcount.data() + firstOutside);
         // Walking the references in order, an id not seen yet is met for the first time. The bitmap
         // stays in cache where an array of first positions would not, on big heaps; later look-ups
@@ -204,13 +204,12 @@ struct Walk
             const std::uint32_t id = ids[reference];
             if (!seen[id]) {
                 seen[id] = true;
-                const auto index = static_cast<ObjectIndex>(firstOutside + outside.size());
+                const auto index = static_cast<ObjectIndex>(firstOutside + outsideCount);
                 indexOfId[id] = index;
                 // Type, size and refcount come from the detail pool, which reads the object anyway.
                 columns.address[index] = pending[reference];
-                outside.push_back(reinterpret_cast<PyObject*>(pending[reference]));
-                if (outside.size() % kDetailBlockObjects == 0)
-                    details.publishOutside(outside.size());
+                if (++outsideCount % kDetailBlockObjects == 0)
+                    details.publishOutside(outsideCount);
             }
             edge = indexOfId[id];
             ++reference;
@@ -222,8 +221,7 @@ struct Walk
 // Candidates are known once the edges are: let the explainers look at them while they are alive.
 // Returns the candidates, by index.
 std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyObject* const* objects,
-                                           std::size_t count, const std::vector<PyObject*>& outside,
-                                           const CaptureOptions& options)
+                                           std::size_t count, const CaptureOptions& options)
 {
     FreshArray<std::uint32_t> inDegree(columns.address.size()); // zeroed
     for (ObjectIndex target : columns.edges)
@@ -233,6 +231,8 @@ std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolB
         if (inDegree[i] == 0)
             candidates.push_back(i);
     }
+    // The outside objects are the rows after the listed ones, by address.
+    const std::span<const std::uint64_t> outside(columns.address.data() + count, columns.address.size() - count);
     ExplainContext context({objects, count}, outside, candidates, columns.type, columns.types);
     explainTypeInternals(context);
     explainModuleCopies(context);
@@ -341,14 +341,14 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         phases.walkSeconds = lap(phases.walkFaults);
         // Outside objects have no edges of their own: the snapshot holds what listed objects refer to.
         columns.edgeOffsets.resize(columns.address.size() + 1, static_cast<std::uint32_t>(columns.edges.size()));
-        details.finish(walk.outside.size());
+        details.finish(walk.outsideCount);
         // Types first: their scratch goes before the merge, where the capture's memory peaks.
         ObjectIndex next = static_cast<ObjectIndex>(count);
         details.takeOutsideTypes([&](PyTypeObject* type) { columns.type[next++] = types.indexOf(type); });
         details.mergeInto(columns);
     }
     progress(900, "explaining candidates");
-    const std::vector<ObjectIndex> candidates = explainCandidates(columns, strings, objects, count, walk.outside, options);
+    const std::vector<ObjectIndex> candidates = explainCandidates(columns, strings, objects, count, options);
     phases.outsideSeconds = lap(phases.outsideFaults);
     if (options.resolveOrigins) {
         progress(940, "resolving type origins");
