@@ -204,7 +204,8 @@ void CandidatesFilterProxy::matchTextInItems(const CandidatesModel& candidates, 
         if (m_textMatch[k] != UnknownMatch || !groupPasses(group))
             continue;
         const TypeIndex type = snapshot.typeOf(object);
-        if ((!m_typeAllowed.empty() && !m_typeAllowed[type]) || (m_minimumSize && snapshot.size(object) < m_minimumSize))
+        if ((!m_typeAllowed.empty() && !m_typeAllowed[type])
+            || (m_minimumSize && snapshot.size(object) < m_minimumSize))
             continue;
         const bool matches = m_typeNameMatches[type] || text.matches(displayRepr(snapshot, object, scratch));
         m_textMatch[k] = matches ? Matches : DoesNotMatch;
@@ -222,14 +223,14 @@ void CandidatesFilterProxy::matchTextInObjectOrder(const CandidatesModel& candid
         else
             matchTextInItems<false>(candidates, begin, end, text, scratch);
     };
-    // A regular expression costs tens of ns a row even compiled: on a big snapshot
-    // half the rows go to a second thread, with a filter of its own (a TextFilter is not
+    // A row costs tens of ns, a search through its repr (a regular expression's more): on a big
+    // snapshot half the rows go to a second thread, with a filter of its own (a TextFilter is not
     // thread-safe). Each thread writes only its own half of m_textMatch.
     constexpr std::size_t kParallelRows = 100000;
-    if (m_text.isRegex() && items >= kParallelRows) {
+    if (items >= kParallelRows) {
         const std::size_t half = items / 2;
         TextFilter secondText;
-        secondText.setPattern(m_text.pattern(), true);
+        secondText.setPattern(m_text.pattern(), m_text.isRegex());
         std::string secondScratch;
         std::thread second([&] { match(half, items, secondText, secondScratch); });
         match(0, half, m_text, m_scratch);

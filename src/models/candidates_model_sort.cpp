@@ -17,7 +17,6 @@ namespace leakscope {
 
 namespace {
 
-
 // A row's sort key and its item (CandidatesModel::itemAt()).
 struct KeyedItem
 {
@@ -31,7 +30,7 @@ struct TextSortEntry
     std::uint64_t key;
     std::uint64_t nextKey;
     ObjectIndex object;
-    std::uint32_t row;
+    std::uint32_t row; // the item (CandidatesModel::itemAt()) until textRowsInOrder() returns
 };
 
 // Byte depth (0 to 15) of an entry's sixteen-byte prefix.
@@ -43,7 +42,9 @@ unsigned prefixByte(const TextSortEntry& entry, int depth)
 
 // Sorts [first, last), whose prefixes agree on their first depth bytes: an MSD radix sort on the
 // prefix's bytes (the highest first when descending), with std::sort and less, the whole order, on
-// small ranges and on prefixes equal all through. buffer holds at least last - first entries.
+// small ranges and on prefixes equal all through. buffer holds at least last - first entries. (Going
+// on past the prefix, a byte of the text itself a level, was measured slower: a cache miss per text
+// and level.)
 template<typename Less>
 void sortByPrefix(TextSortEntry* first, TextSortEntry* last, TextSortEntry* buffer, int depth, bool descending,
                   const Less& less)
@@ -224,7 +225,8 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
     // One loop per column, its key read straight from its column: no per-row choice of the column.
     auto fill = [&](auto keyOf) {
         for (std::size_t item = 0; item < rows; ++item)
-            items[item] = {keyOf(item, objectOfItem(static_cast<std::uint32_t>(item))), static_cast<std::uint32_t>(item)};
+            items[item] = {keyOf(item, objectOfItem(static_cast<std::uint32_t>(item))),
+                           static_cast<std::uint32_t>(item)};
     };
     // The numbers, keyed as the object columns order them (fieldKey() with its field known here).
     auto fillField = [&]<ObjectField F>() {
@@ -301,37 +303,47 @@ std::vector<std::uint64_t> CandidatesModel::explanationRanks() const
 
 std::vector<std::uint32_t> CandidatesModel::sortedByRepr(Qt::SortOrder order) const
 {
-    // Default reprs exist only as composed text: compose them once, side by side in one buffer.
+    // The reprs are read in item order, which is object order (itemAt()): the repr blob front to back.
     const Snapshot& s = *m_snapshot;
+    const std::size_t rows = m_objects.size();
+    std::vector<std::uint32_t> rowOfItem(rows);
+    for (std::size_t row = 0; row < rows; ++row)
+        rowOfItem[itemAt(static_cast<int>(row))] = static_cast<std::uint32_t>(row);
+    // Default reprs exist only as composed text: compose them once, side by side in one buffer.
     std::string composed;
     std::string scratch;
-    std::vector<std::pair<std::size_t, std::size_t>> composedSpan(m_objects.size()); // offset, length
-    for (std::size_t row = 0; row < m_objects.size(); ++row) {
-        if (!s.storedRepr(m_objects[row]).empty())
+    std::vector<std::pair<std::size_t, std::size_t>> composedSpan(rows); // offset, length
+    for (std::size_t item = 0; item < rows; ++item) {
+        const ObjectIndex object = objectOfItem(static_cast<std::uint32_t>(item));
+        if (!s.storedRepr(object).empty())
             continue;
-        const std::string_view repr = displayRepr(s, m_objects[row], scratch);
-        composedSpan[row] = {composed.size(), repr.size()};
+        const std::string_view repr = displayRepr(s, object, scratch);
+        composedSpan[item] = {composed.size(), repr.size()};
         composed += repr;
     }
-    std::vector<std::string_view> reprs(m_objects.size());
-    std::vector<TextSortEntry> entries(m_objects.size());
-    for (std::size_t row = 0; row < m_objects.size(); ++row) {
-        const ObjectIndex object = m_objects[row];
+    std::vector<std::string_view> reprs(rows); // by item
+    std::vector<TextSortEntry> entries(rows);
+    for (std::size_t item = 0; item < rows; ++item) {
+        const ObjectIndex object = objectOfItem(static_cast<std::uint32_t>(item));
         std::string_view repr = s.storedRepr(object);
         if (repr.empty())
-            repr = std::string_view(composed).substr(composedSpan[row].first, composedSpan[row].second);
-        reprs[row] = repr;
-        entries[row] = {prefixKey(repr), prefixKey(repr, 8), object, static_cast<std::uint32_t>(row)};
+            repr = std::string_view(composed).substr(composedSpan[item].first, composedSpan[item].second);
+        reprs[item] = repr;
+        entries[item] = {prefixKey(repr), prefixKey(repr, 8), object, static_cast<std::uint32_t>(item)};
     }
     // Whole texts are compared only past equal sixteen-byte prefixes: reading them is a cache miss each.
-    return textRowsInOrder(entries, order, [&](const TextSortEntry& a, const TextSortEntry& b) {
+    auto less = [&](const TextSortEntry& a, const TextSortEntry& b) {
         if (a.key != b.key)
             return a.key < b.key;
         if (a.nextKey != b.nextKey)
             return a.nextKey < b.nextKey;
         return reprs[a.row].size() > 16 && reprs[b.row].size() > 16 ? reprs[a.row].substr(16) < reprs[b.row].substr(16)
                                                                     : reprs[a.row] < reprs[b.row];
-    });
+    };
+    std::vector<std::uint32_t> sorted = textRowsInOrder(entries, order, less);
+    for (std::uint32_t& row : sorted) // items to the rows that show them
+        row = rowOfItem[row];
+    return sorted;
 }
 
 } // namespace leakscope

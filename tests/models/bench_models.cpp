@@ -22,7 +22,6 @@
 #if __has_include(<valgrind/callgrind.h>)
 #include <valgrind/callgrind.h>
 #else // no valgrind headers: no zones
-#define CALLGRIND_TOGGLE_COLLECT
 #define CALLGRIND_DUMP_STATS_AT(name) static_cast<void>(name)
 #endif
 
@@ -63,18 +62,18 @@ void report(const std::string& what, double ms, int rows)
     std::printf("  %-62s %8.1f ms  (%d rows shown)\n", what.c_str(), ms, rows);
 }
 
-// One phase as a callgrind zone: run under `valgrind --tool=callgrind --collect-atstart=no`, only the
-// phases are collected, each dumped on its own with its name ("Client Request: NAME" in the file's
-// desc line), so a phase can be compared across builds. Outside valgrind these are a few no-op
-// instructions.
+// One phase as a callgrind zone: run under `valgrind --tool=callgrind` (collecting from the start, so
+// that the threads a phase starts count too: callgrind's collection toggle is per thread), the counts
+// are dumped before and after each phase, the latter under the phase's name ("Client Request: NAME" in
+// the file's desc line), so a phase can be compared across builds. Outside valgrind these are a few
+// no-op instructions.
 std::string g_section; // prefixed to phase names: the same change in another state is another phase
 
 double phase(const std::string& what, const std::function<void()>& step)
 {
     const std::string name = g_section + what;
-    CALLGRIND_TOGGLE_COLLECT;
+    CALLGRIND_DUMP_STATS_AT("between phases");
     const double ms = elapsedMs(step);
-    CALLGRIND_TOGGLE_COLLECT;
     CALLGRIND_DUMP_STATS_AT(name.c_str());
     return ms;
 }

@@ -8,12 +8,14 @@
 #include "models/candidates_filter_proxy.h"
 #include "models/type_summary_model.h"
 
+#include <QtCore/QRegularExpression>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 #include <algorithm>
 #include <memory>
+#include <string>
 
 using namespace leakscope;
 using namespace leakscope::test;
@@ -278,6 +280,40 @@ private Q_SLOTS:
         QCOMPARE(rows(), (Objects{3, 0, 5}));
         proxy().setFilterText(QString(), false);
         QCOMPARE(rows(), (Objects{3, 9, 0, 6, 2, 7, 5}));
+    }
+
+    // On a big heap the text is matched on two threads, half the rows each: both halves decide their
+    // rows, for a plain text and a regular expression alike.
+    void bigHeapMatchesTextInBothHalves()
+    {
+        GraphSpec spec;
+        constexpr int kObjects = 120000;
+        for (int i = 0; i < kObjects; ++i) {
+            Obj object;
+            object.repr = "Item(" + std::to_string(i) + ")";
+            spec.objects.push_back(object);
+        }
+        CandidatesModel model;
+        CandidatesFilterProxy shown;
+        QAbstractItemModelTester tester(&shown, kQtTest);
+        shown.setSourceModel(&model);
+        model.setSnapshot(std::make_shared<const Snapshot>(buildColumns(spec)));
+        QCOMPARE(shown.rowCount(), kObjects);
+        const std::pair<QString, bool> filters[] = {{QStringLiteral("ITEM(1199"), false},
+                                                    {QStringLiteral("^item\\((1|7)1\\d99\\)$"), true}};
+        for (const auto& [pattern, regex] : filters) {
+            shown.setFilterText(pattern, regex);
+            const QRegularExpression expression(regex ? pattern : QRegularExpression::escape(pattern),
+                                                QRegularExpression::CaseInsensitiveOption);
+            Objects expected;
+            for (int i = 0; i < kObjects; ++i) {
+                if (expression.match(QStringLiteral("Item(%1)").arg(i)).hasMatch())
+                    expected.push_back(static_cast<ObjectIndex>(i));
+            }
+            QVERIFY(expected.front() < kObjects / 2);
+            QVERIFY(expected.back() >= kObjects / 2);
+            QCOMPARE(objectsOf(shown), expected);
+        }
     }
 
     // The proxy decides its rows once per filter change, per row of the source: a sort moves the
