@@ -38,6 +38,9 @@ void takeScreenshotWhenSettled(leakscope::MainWindow& window, const QString& fil
         if (!settled)
             return;
         *taken = true;
+        // What the settling itself queued (the table's empty hint, laid out once per burst of
+        // changes) is shown before the picture is taken.
+        QCoreApplication::processEvents();
         if (session->snapshotCount() == 0) {
             std::fprintf(stderr, openingFiles ? "leakscope: no snapshot file could be opened; no picture saved\n"
                                               : "leakscope: the script left no snapshot to show; no picture saved\n");
