@@ -339,8 +339,8 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         walk.resolve(details);
         progress(600, "reprs and sizes");
         phases.walkSeconds = lap(phases.walkFaults);
-        // Outside objects have no edges of their own: the snapshot holds what listed objects refer to.
-        columns.edgeOffsets.resize(columns.address.size() + 1, static_cast<std::uint32_t>(columns.edges.size()));
+        // Outside objects have no edges of their own (the snapshot holds what listed objects refer to):
+        // their rows are left out, which the columns allow, and their memory is never touched.
         details.finish(walk.outsideCount);
         // Types first: their scratch goes before the merge, where the capture's memory peaks.
         ObjectIndex next = static_cast<ObjectIndex>(count);

@@ -75,9 +75,12 @@ void SnapshotColumns::appendObjectsOf(const SnapshotColumns& tail)
         largeSizes.emplace_back(base + index, value);
     for (const auto& [index, value] : tail.largeRefcounts)
         largeRefcounts.emplace_back(base + index, value);
+    // Either part's edge offsets may end early (no referents after them): the result has them all.
+    edgeOffsets.resize(base + 1, edgeOffsets.back());
     const auto edgeBase = static_cast<std::uint32_t>(edges.size());
     for (std::size_t i = 1; i < tail.edgeOffsets.size(); ++i)
         edgeOffsets.push_back(edgeBase + tail.edgeOffsets[i]);
+    edgeOffsets.resize(address.size() + 1, edgeOffsets.back());
     edges.insert(edges.end(), tail.edges.begin(), tail.edges.end());
     const auto reprBase = static_cast<std::uint32_t>(reprBlob.size());
     for (std::size_t i = 1; i < tail.reprOffsets.size(); ++i)
@@ -117,7 +120,10 @@ std::string Snapshot::validate(const SnapshotColumns& c)
                 return "large size or refcount table does not match its column";
         }
     }
-    if (auto error = checkOffsets(c.edgeOffsets, n, c.edges.size(), "edge"); !error.empty())
+    // The edge offsets may end early: objects past the last row have no referents.
+    if (c.edgeOffsets.empty() || c.edgeOffsets.size() > n + 1)
+        return "edge offsets: expected one more entry than objects, or fewer";
+    if (auto error = checkOffsets(c.edgeOffsets, c.edgeOffsets.size() - 1, c.edges.size(), "edge"); !error.empty())
         return error;
     if (auto error = checkOffsets(c.reprOffsets, n, c.reprBlob.size(), "repr"); !error.empty())
         return error;
@@ -150,7 +156,8 @@ std::string Snapshot::validate(const SnapshotColumns& c)
         const ObjectIndex owner = c.labelOwners[k];
         if (owner >= n || (k > 0 && c.labelOwners[k - 1] >= owner))
             return "edge label owners are not sorted object indices";
-        const std::uint64_t degree = c.edgeOffsets[owner + 1] - c.edgeOffsets[owner];
+        const std::uint64_t degree
+            = owner + 1 < c.edgeOffsets.size() ? c.edgeOffsets[owner + 1] - c.edgeOffsets[owner] : 0;
         if (std::uint64_t(c.labelStarts[k]) + degree > c.labels.size())
             return "edge labels of object " + std::to_string(owner) + " run past the label table";
     }
@@ -191,13 +198,12 @@ void Snapshot::compact()
     m_objectCount = n;
 
     // Row starts up to the last object with referents.
-    m_edgeRows = n;
+    m_edgeRows = m_c.edgeOffsets.size() - 1;
     while (m_edgeRows > 0 && m_c.edgeOffsets[m_edgeRows - 1] == m_c.edgeOffsets[m_edgeRows])
         --m_edgeRows;
-    if (m_edgeRows < n) {
-        m_c.edgeOffsets.resize(m_edgeRows + 1);
+    m_c.edgeOffsets.resize(m_edgeRows + 1);
+    if (m_c.edgeOffsets.capacity() > m_c.edgeOffsets.size() + m_c.edgeOffsets.size() / 8)
         m_c.edgeOffsets.shrink_to_fit();
-    }
 
     // The distinct high halves of the addresses, in order of first appearance: a handful in a real
     // heap. More than 256 keeps the column whole. One pass, writing each new column once (no zeroing

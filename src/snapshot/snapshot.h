@@ -94,7 +94,9 @@ struct SnapshotColumns
     std::vector<std::pair<ObjectIndex, std::uint64_t>> largeSizes;     // sorted by object
     std::vector<std::pair<ObjectIndex, std::uint64_t>> largeRefcounts; // sorted by object
 
-    std::vector<std::uint32_t> edgeOffsets{0}; // objects + 1 entries (CSR row starts)
+    // CSR row starts: objects + 1 entries, or fewer when the objects after the last row have no
+    // referents (a capture writes rows for the objects it traversed only).
+    std::vector<std::uint32_t> edgeOffsets{0};
     std::vector<ObjectIndex> edges;            // referents, grouped by referrer, duplicates kept
 
     std::vector<std::uint32_t> reprOffsets{0}; // objects + 1 entries

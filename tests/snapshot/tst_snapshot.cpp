@@ -43,7 +43,8 @@ const Corruption kCorruptions[] = {
     {"refcount column short", "differ in length", [](SnapshotColumns& c) { c.refcount.pop_back(); }},
     {"flags column long", "differ in length", [](SnapshotColumns& c) { c.flags.push_back(0); }},
     {"address column long", "differ in length", [](SnapshotColumns& c) { c.address.push_back(1); }},
-    {"edge offsets missing entry", "edge offsets: expected one more", [](SnapshotColumns& c) { c.edgeOffsets.pop_back(); }},
+    {"edge offsets end before the last edges", "edge offsets do not span",
+     [](SnapshotColumns& c) { c.edgeOffsets.resize(2); }},
     {"edge offsets extra entry", "edge offsets: expected one more",
      [](SnapshotColumns& c) { c.edgeOffsets.push_back(c.edgeOffsets.back()); }},
     {"edge offsets empty", "edge offsets: expected one more", [](SnapshotColumns& c) { c.edgeOffsets.clear(); }},
@@ -149,6 +150,15 @@ private Q_SLOTS:
         QCOMPARE(s.objectCount(), std::size_t(3));
         QCOMPARE(s.edgeCount(), std::size_t(3));
         QCOMPARE(s.typeCount(), std::size_t(3));
+
+        // The rows may end at the last object with referents: object 2, past them, has none.
+        SnapshotColumns shortRows = c;
+        shortRows.edgeOffsets.pop_back();
+        QCOMPARE(Snapshot::validate(shortRows), std::string());
+        const Snapshot fromShortRows(std::move(shortRows));
+        QVERIFY(fromShortRows.referents(2).empty());
+        QCOMPARE(toVector(fromShortRows.referents(1)), toVector(s.referents(1)));
+        QCOMPARE(fromShortRows.expandedColumns().edgeOffsets, c.edgeOffsets);
     }
 
     void emptySnapshotIsValid()
@@ -341,6 +351,9 @@ private Q_SLOTS:
                          .address = 0x1234}};
 
         SnapshotColumns c = buildColumns(head);
+        // The head's rows end at its last object with referents: appending gives every row anyway.
+        QCOMPARE(c.edgeOffsets, (std::vector<std::uint32_t>{0, 2, 2}));
+        c.edgeOffsets.pop_back();
         c.appendObjectsOf(buildColumns(tail));
         QCOMPARE(c.objectCount(), std::size_t(4));
         QCOMPARE(c.edgeOffsets, (std::vector<std::uint32_t>{0, 2, 2, 3, 5}));
