@@ -1,5 +1,7 @@
 #include "summaries_panel.h"
 
+#include "eliding_header_view.h"
+
 #include "models/explanation_summary_model.h"
 #include "models/item_roles.h"
 #include "models/library_summary_model.h"
@@ -19,6 +21,10 @@ namespace leakscope {
 SummaryTableView::SummaryTableView(QWidget* parent)
     : KeyboardTableView(parent)
 {
+    auto* header = new ElidingHeaderView(Qt::Horizontal, this);
+    header->setSectionsClickable(true);
+    header->setHighlightSections(true);
+    setHorizontalHeader(header);
     setTabKeyNavigation(false);
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -178,7 +184,7 @@ bool SummariesPanel::eventFilter(QObject* watched, QEvent* event)
 void SummariesPanel::fitTypeColumns()
 {
     QTableView* view = m_ui->typesView;
-    QHeaderView* header = view->horizontalHeader();
+    auto* header = static_cast<ElidingHeaderView*>(view->horizontalHeader()); // SummaryTableView's
     // As the item delegate pads a cell's text, plus the grid line.
     const int padding = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1) + 2;
     const QFontMetrics cells(view->font());
@@ -195,16 +201,14 @@ void SummariesPanel::fitTypeColumns()
         int numbers = 0;
         for (int row = 0; row < m_types->rowCount(); ++row)
             numbers = std::max(numbers, cells.horizontalAdvance(m_types->index(row, column).data().toString()));
-        // At least the first letters of the title: "Cand…" rather than a bare "…".
+        // At least the first letters of the title, "Cand…" rather than a bare "…"; at most the whole
+        // title, with room for the sort arrow in the sorted column only (the header's own size hint
+        // keeps that room in every column, which left the type names a third less). What the header
+        // takes around a title: ElidingHeaderView::titleRoom().
         const QString title = m_types->headerData(column, Qt::Horizontal).toString();
-        least[k] = std::max(numbers, titles.horizontalAdvance(title.left(4) + QChar(0x2026))) + padding;
-        // The whole title, and room for the sort arrow in the sorted column only (the header's own
-        // size hint keeps that room in every column, which left the type names a third less).
-        const int titleMargin = 2 * view->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, header);
-        const int arrow = header->sortIndicatorSection() == column
-            ? view->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, header) + titleMargin
-            : 0;
-        full[k] = std::max({least[k], numbers + padding, titles.horizontalAdvance(title) + titleMargin + arrow});
+        const int chrome = header->sectionSize(column) - header->titleRoom(column);
+        least[k] = std::max(numbers + padding, titles.horizontalAdvance(title.left(4) + QChar(0x2026)) + chrome);
+        full[k] = std::max({least[k], numbers + padding, titles.horizontalAdvance(title) + chrome});
         leastSum += least[k];
         fullSum += full[k];
     }

@@ -5,6 +5,7 @@
 // the end-of-script capture can be cancelled from the status bar like a requested one.
 #include "gui_test_support.h"
 
+#include "gui/eliding_header_view.h"
 #include "gui/main_window.h"
 #include "models/type_summary_model.h"
 #include "session/session.h"
@@ -15,6 +16,8 @@
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#include <QtGui/QStandardItemModel>
+#include <QtWidgets/QStyleOptionHeader>
 #include <QtGui/QAction>
 #include <QtGui/QShortcut>
 #include <QtTest/QtTest>
@@ -148,6 +151,19 @@ test::GraphSpec leakSpec()
 }
 
 } // namespace
+
+// The title a section of an ElidingHeaderView paints.
+class HeaderProbe : public ElidingHeaderView
+{
+public:
+    using ElidingHeaderView::ElidingHeaderView;
+    QString paintedTitle(int logicalIndex) const
+    {
+        QStyleOptionHeader option;
+        initStyleOptionForIndex(&option, logicalIndex);
+        return option.text;
+    }
+};
 
 class TestWindowKeyboard : public QObject
 {
@@ -465,6 +481,30 @@ private Q_SLOTS:
     // The Types table fits its pane on a first run: every column in view (no horizontal scrolling),
     // every count in full however many digits it has; a type name too long for the rest is elided,
     // with the full name in its tooltip.
+    // A title too long for its section is elided at its end, within the room the section leaves;
+    // Qt's own header clips it at both ends instead.
+    void headerTitlesAreElided()
+    {
+        QStandardItemModel model(1, 2);
+        model.setHorizontalHeaderLabels({QStringLiteral("Type"), QStringLiteral("Candidates")});
+        QTableView view;
+        auto* header = new HeaderProbe(Qt::Horizontal, &view);
+        view.setHorizontalHeader(header);
+        view.setModel(&model);
+        view.setSortingEnabled(true);
+        view.sortByColumn(1, Qt::DescendingOrder);
+        header->resizeSection(1, 300);
+        QCOMPARE(header->paintedTitle(1), QStringLiteral("Candidates"));
+        header->resizeSection(1, 70);
+        const QString elided = header->paintedTitle(1);
+        QVERIFY2(elided.startsWith(QStringLiteral("Can")) && elided.endsWith(QChar(0x2026)), qPrintable(elided));
+        QVERIFY(header->fontMetrics().horizontalAdvance(elided) <= header->titleRoom(1));
+        // The sorted section leaves room for its arrow: less than the same section unsorted.
+        const int sortedRoom = header->titleRoom(1);
+        view.sortByColumn(0, Qt::DescendingOrder);
+        QVERIFY(header->titleRoom(1) > sortedRoom);
+    }
+
     void typesTableFitsItsPane_data()
     {
         QTest::addColumn<QSize>("size");
