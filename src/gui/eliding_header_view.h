@@ -8,8 +8,6 @@ namespace leakscope {
 // header clips such a title at both ends instead ("ndidates"), whatever its text elide mode.
 class ElidingHeaderView : public QHeaderView
 {
-    Q_OBJECT
-
 public:
     explicit ElidingHeaderView(Qt::Orientation orientation, QWidget* parent = nullptr);
 
