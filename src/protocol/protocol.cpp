@@ -91,6 +91,9 @@ void visitFields(M& m, V&& visit)
         visit(m.requestId, "requestId");
         visit(m.label, "label");
         visit(m.paused, "paused");
+        visit(m.seriesId, "seriesId");
+        visit(m.seriesIndex, "seriesIndex");
+        visit(m.seriesLength, "seriesLength");
         visit(m.snapshot, "snapshot");
     } else if constexpr (std::is_same_v<T, ScriptFinished>) {
         visit(m.exitCode, "exitCode");
@@ -291,6 +294,19 @@ std::string checkHeader(const Header& header)
     return {};
 }
 
+// Empty when the series fields agree with each other: all 0 outside a series, an index below the
+// length within one.
+std::string checkSeries(const SnapshotReady& m)
+{
+    if (m.seriesId == 0 && (m.seriesIndex != 0 || m.seriesLength != 0))
+        return "series index " + std::to_string(m.seriesIndex) + " and length " + std::to_string(m.seriesLength)
+            + " given without a series (seriesId 0)";
+    if (m.seriesId != 0 && m.seriesIndex >= m.seriesLength)
+        return "series index " + std::to_string(m.seriesIndex) + " is not below the series length "
+            + std::to_string(m.seriesLength);
+    return {};
+}
+
 // Called before `incoming` more bytes are appended to buffer; see kReserveThreshold.
 void reserveLargeMessage(std::string& buffer, std::size_t& consumed, std::size_t incoming)
 {
@@ -421,6 +437,9 @@ FrameDecoder::Status FrameDecoder::next(Message& out)
     std::visit([&](auto& m) { visitFields(m, reader); }, message);
     if (reader.ok() && reader.left() != 0)
         reader.fail(std::to_string(reader.left()) + " bytes left over after the last field");
+    if (reader.ok())
+        if (const auto* ready = std::get_if<SnapshotReady>(&message))
+            reader.fail(checkSeries(*ready));
     if (!reader.ok())
         return fail(std::string(typeName(type)) + " message: " + reader.error);
 

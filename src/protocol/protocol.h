@@ -15,7 +15,7 @@
 
 namespace leakscope::protocol {
 
-inline constexpr std::uint32_t kProtocolVersion = 2;
+inline constexpr std::uint32_t kProtocolVersion = 3;
 inline constexpr std::size_t kHeaderSize = 8;
 
 enum class MessageType : std::uint16_t {
@@ -87,6 +87,13 @@ struct SnapshotReady
     std::string label;
     bool paused = false;  // taken by leakscope.pause(): the script waits for Continue
     std::string snapshot; // encodeSnapshot() bytes
+    // The series the snapshot belongs to (leakscope.iterate(), a leaking test of the pytest plugin):
+    // seriesId 1, 2, ... per host process, 0 when the snapshot is no part of a series; seriesIndex
+    // 0 .. seriesLength - 1, snapshot 0 following the warm-up. On the wire these come before the
+    // snapshot bytes (docs/protocol.md); declared last so that initialisers without them still read.
+    std::uint32_t seriesId = 0;
+    std::uint32_t seriesIndex = 0;
+    std::uint32_t seriesLength = 0;
 };
 struct ScriptFinished
 {

@@ -28,7 +28,10 @@ inline auto fields(const Interrupt&) { return std::tie(); }
 inline auto fields(const Terminate&) { return std::tie(); }
 inline auto fields(const DescribeRequest& m) { return std::tie(m.requestId, m.address, m.typeAddress, m.typeName); }
 inline auto fields(const Progress& m) { return std::tie(m.requestId, m.permille, m.message); }
-inline auto fields(const SnapshotReady& m) { return std::tie(m.requestId, m.label, m.paused, m.snapshot); }
+inline auto fields(const SnapshotReady& m)
+{
+    return std::tie(m.requestId, m.label, m.paused, m.snapshot, m.seriesId, m.seriesIndex, m.seriesLength);
+}
 inline auto fields(const ScriptFinished& m) { return std::tie(m.exitCode, m.outcome, m.message); }
 inline auto fields(const ObjectDescription& m)
 {
@@ -121,6 +124,8 @@ inline std::vector<Message> sampleMessages(bool large)
         SnapshotReady{0, "after warm-up", true, allBytes() + allBytes()},
         SnapshotReady{UINT32_MAX, "", false, ""},
         SnapshotReady{5, snake, false, std::string(3, '\0')},
+        SnapshotReady{0, "f: round 3/5", false, allBytes(), 1, 3, 6},
+        SnapshotReady{0, "tests/test_a.py::test_leak: warm-up", false, "", UINT32_MAX, UINT32_MAX - 1, UINT32_MAX},
         ScriptFinished{0, "completed", ""},
         ScriptFinished{Limits32::min(), "raised", "Traceback (most recent call last):\n  ...\nValueError: " + snake},
         ScriptFinished{Limits32::max(), "not-run", ""},

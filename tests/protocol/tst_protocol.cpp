@@ -66,13 +66,19 @@ private Q_SLOTS:
                                << Bytes().u32(26).u16(1).u16(0).u32(1).str("ab").str("3.11").u64(~std::uint64_t(1)).data;
         QTest::newRow("Run") << 1 << QByteArray::fromHex("000000000a000000");
         QTest::newRow("SnapshotReady")
-            << 2 << QByteArray::fromHex("11000000150000000403020101000000" "4c" "01" "03000000" "78797a");
+            << 2
+            << QByteArray::fromHex("1d000000150000000403020101000000" "4c" "01" "00000000" "00000000" "00000000"
+                                   "03000000" "78797a");
         QTest::newRow("ObjectDescription")
             << 3
             << Bytes().u32(41).u16(23).u16(0).u32(5).u64(0x1122334455667788).u8(0).str("r").u32(2).str("a").str("")
                    .str("e").str("t").data;
         QTest::newRow("ScriptFinished") << 4 << QByteArray::fromHex("0d00000016000000ffffffff0000000001000000" "6d");
         QTest::newRow("Describe") << 5 << Bytes().u32(29).u16(15).u16(0).u32(7).u64(0x10).u64(0x20).str("pkg.T").data;
+        // The series fields come after paused and before the snapshot bytes.
+        QTest::newRow("SnapshotReady in a series")
+            << 6
+            << Bytes().u32(37).u16(21).u16(0).u32(0).str("s: round 2/3").u8(0).u32(7).u32(2).u32(4).str("").data;
     }
     void wireFormat()
     {
@@ -85,6 +91,7 @@ private Q_SLOTS:
             ObjectDescription{5, 0x1122334455667788, false, "r", {"a", ""}, "e", "t"},
             ScriptFinished{-1, "", "m"},
             DescribeRequest{7, 0x10, 0x20, "pkg.T"},
+            SnapshotReady{0, "s: round 2/3", false, "", 7, 2, 4},
         };
         const Message& message = messages[sample];
         QCOMPARE(toBytes(encode(message)).toHex(), bytes.toHex());

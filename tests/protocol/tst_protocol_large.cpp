@@ -50,7 +50,7 @@ private Q_SLOTS:
         timer.start();
         const std::string wire = encode(message);
         const double encodeSeconds = seconds(timer);
-        QCOMPARE(wire.size(), kHeaderSize + 4 + 4 + 20 + 1 + 4 + kBlobSize);
+        QCOMPARE(wire.size(), kHeaderSize + 4 + 4 + 20 + 1 + 3 * 4 + 4 + kBlobSize); // 3 * 4: the series fields
 
         // The host sends more after a snapshot (a Progress, the next snapshot...): a read that completes the
         // snapshot often carries the start of the next message.

@@ -121,8 +121,20 @@ private Q_SLOTS:
         QTest::newRow("length 0xffffffff") << frame(MessageType::Error, Bytes().u32(0).u32(UINT32_MAX).data)
                                            << u"Error message: string 'message' of 4294967295 bytes"_s << false;
         QTest::newRow("snapshot one byte short")
-            << frame(MessageType::SnapshotReady, Bytes().u32(1).str("").u8(0).u32(4).raw("abc").data)
+            << frame(MessageType::SnapshotReady, Bytes().u32(1).str("").u8(0).u32(0).u32(0).u32(0).u32(4).raw("abc").data)
             << u"SnapshotReady message: string 'snapshot' of 4 bytes runs past"_s << false;
+        QTest::newRow("series fields missing")
+            << frame(MessageType::SnapshotReady, Bytes().u32(1).str("l").u8(0).u32(1).data)
+            << u"SnapshotReady message: payload ends inside the 4-byte field 'seriesIndex'"_s << false;
+        QTest::newRow("series index past its length")
+            << frame(MessageType::SnapshotReady, Bytes().u32(0).str("l").u8(0).u32(1).u32(4).u32(4).str("").data)
+            << u"SnapshotReady message: series index 4 is not below the series length 4"_s << false;
+        QTest::newRow("series index without a series")
+            << frame(MessageType::SnapshotReady, Bytes().u32(0).str("l").u8(0).u32(0).u32(1).u32(0).str("").data)
+            << u"SnapshotReady message: series index 1 and length 0 given without a series (seriesId 0)"_s << false;
+        QTest::newRow("series of no snapshots")
+            << frame(MessageType::SnapshotReady, Bytes().u32(0).str("l").u8(0).u32(3).u32(0).u32(0).str("").data)
+            << u"SnapshotReady message: series index 0 is not below the series length 0"_s << false;
         QTest::newRow("count cannot fit")
             << frame(MessageType::ObjectDescription,
                      Bytes().u32(1).u64(2).u8(1).str("r").u32(UINT32_MAX).str("e").data)
