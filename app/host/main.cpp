@@ -17,10 +17,12 @@
 namespace {
 
 const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DEPTH]] [-I] [-E] [--] SCRIPT [ARGS...]\n"
+                      "       leakscope-host --connect SOCKET [--tracemalloc[=DEPTH]] [-I] [-E] -m MODULE [ARGS...]\n"
                       "\n"
-                      "Started by the LeakScope application, not by hand: runs SCRIPT in an embedded Python\n"
-                      "when asked, and answers snapshot requests over the Unix socket SOCKET. The secret\n"
-                      "expected by the other end comes in the LEAKSCOPE_HOST_TOKEN environment variable.\n"
+                      "Started by the LeakScope application, not by hand: runs SCRIPT (or MODULE, as python3 -m\n"
+                      "does) in an embedded Python when asked, and answers snapshot requests over the Unix socket\n"
+                      "SOCKET. The secret expected by the other end comes in the LEAKSCOPE_HOST_TOKEN environment\n"
+                      "variable.\n"
                       "\n"
                       "  --connect SOCKET       the application's listening socket\n"
                       "  --tracemalloc[=DEPTH]  trace allocations from the interpreter's start, keeping DEPTH\n"
@@ -29,6 +31,7 @@ const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DE
                       "  -I                     isolated, as python3 -I: ignore the PYTHON* variables and the\n"
                       "                         user's site-packages, and leave the script's folder off sys.path\n"
                       "  -E                     ignore the PYTHON* variables, as python3 -E\n"
+                      "  -m MODULE              run MODULE as python3 -m does; the arguments after it are its own\n"
                       "  -h, --help             this text\n"
                       "\n"
                       "Without -I or -E the environment counts as it does for python3 (PYTHONPATH, the user's\n"
@@ -78,6 +81,11 @@ int main(int argc, char** argv)
             options.isolated = true;
         } else if (arg == "-E") {
             options.ignoreEnvironment = true;
+        } else if (arg == "-m" && i + 1 < argc && argv[i + 1][0] != '\0') {
+            options.module = argv[i + 1];
+            options.argv.emplace_back("-m");
+            i += 2;
+            break; // the arguments that follow are the module's
         } else if (arg == "-h" || arg == "--help") {
             std::fputs(kUsage, stdout);
             return 0;

@@ -132,6 +132,43 @@ std::string formatPendingTraceback()
     return text;
 }
 
+// The outcome of running __main__'s code, given what it returned (nullptr: it raised, the exception
+// pending). Prints an uncaught exception's traceback to stderr, as python3 does.
+void setOutcome(ScriptOutcome& outcome, PyObject* result)
+{
+    if (result) {
+        Py_DECREF(result);
+        outcome.kind = ScriptOutcome::Kind::Completed;
+        outcome.exitCode = 0;
+    } else if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
+        outcome.kind = ScriptOutcome::Kind::Exited;
+        outcome.exitCode = takeSystemExitCode();
+    } else {
+        const bool interrupted = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt);
+        outcome.message = formatPendingTraceback();
+        // Without sys.last_traceback, so the dead frames do not stay in the heap that is captured next.
+        PyErr_PrintEx(0);
+        outcome.kind = interrupted ? ScriptOutcome::Kind::Interrupted : ScriptOutcome::Kind::Raised;
+        outcome.exitCode = interrupted ? 130 : 1;
+    }
+}
+
+// str() of the pending exception, which is cleared.
+std::string takeExceptionText()
+{
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    PyObject* text = value ? PyObject_Str(value) : nullptr;
+    std::string line = pythonText(text);
+    Py_XDECREF(text);
+    PyErr_Clear();
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+    return line;
+}
+
 void waitForThreads()
 {
     PyObject* name = PyUnicode_FromString("threading");
@@ -236,11 +273,14 @@ void ignoreForeignHome(PyConfig& config)
 
 Interpreter::Interpreter(const InterpreterOptions& options)
     : m_argv(options.argv)
+    , m_module(options.module)
 {
     if (Py_IsInitialized())
         throw InterpreterError("Python is already running in this process");
     if (m_argv.empty())
         m_argv.emplace_back();
+    if (!m_module.empty())
+        m_argv.front() = "-m"; // sys.argv[0] as python3 -m has it until runpy names the module's file
     const bool useEnvironment = !options.isolated && !options.ignoreEnvironment;
 
     // Configured as python3 configures itself, its command line aside: the locale is set from the
@@ -341,23 +381,79 @@ ScriptOutcome Interpreter::runMainScript()
 
     PyObject* result = PyEval_EvalCode(code, globals, globals);
     Py_DECREF(code);
-    if (result) {
-        Py_DECREF(result);
-        outcome.kind = ScriptOutcome::Kind::Completed;
-        outcome.exitCode = 0;
-    } else if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
-        outcome.kind = ScriptOutcome::Kind::Exited;
-        outcome.exitCode = takeSystemExitCode();
-    } else {
-        const bool interrupted = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt);
-        outcome.message = formatPendingTraceback();
-        // Without sys.last_traceback, so the dead frames do not stay in the heap that is captured next.
-        PyErr_PrintEx(0);
-        outcome.kind = interrupted ? ScriptOutcome::Kind::Interrupted : ScriptOutcome::Kind::Raised;
-        outcome.exitCode = interrupted ? 130 : 1;
-    }
+    setOutcome(outcome, result);
     waitForThreads();
     return outcome;
+}
+
+ScriptOutcome Interpreter::runMainModule()
+{
+    ScriptOutcome outcome;
+    outcome.exitCode = 2;
+    if (m_module.empty()) {
+        outcome.message = "no module given";
+        return outcome;
+    }
+    // As python3 -m: the working directory, absolute, first on sys.path; nothing when it cannot be read.
+    std::error_code ec;
+    const fs::path workingDirectory = fs::current_path(ec);
+    PyObject* path = PySys_GetObject("path");
+    if (!m_safePath && !ec && path && PyList_Check(path)) {
+        PyObject* directoryText = PyUnicode_DecodeFSDefault(workingDirectory.c_str());
+        if (!directoryText || PyList_Insert(path, 0, directoryText) != 0) {
+            Py_XDECREF(directoryText);
+            outcome.message = "cannot prepare sys.path: " + takeErrorLine();
+            return outcome;
+        }
+        Py_DECREF(directoryText);
+    }
+
+    // runpy._run_module_as_main(name, alter_argv=True), less its sys.exit("<sys.executable>: why") when
+    // the module cannot be found: the caller says why in its own name.
+    PyObject* runpy = PyImport_ImportModule("runpy");
+    PyObject* notFound = runpy ? PyObject_GetAttrString(runpy, "_Error") : nullptr;
+    PyObject* name = PyUnicode_DecodeFSDefault(m_module.c_str());
+    PyObject* details = runpy && notFound && name
+        ? PyObject_CallMethod(runpy, "_get_module_details", "OO", name, notFound)
+        : nullptr;
+    Py_XDECREF(name);
+    PyObject* result = nullptr;
+    if (!details) {
+        if (notFound && PyErr_ExceptionMatches(notFound)) {
+            outcome.message = takeExceptionText();
+            outcome.exitCode = 1;
+            Py_DECREF(notFound);
+            Py_DECREF(runpy);
+            waitForThreads(); // a parent package imported may have started some
+            return outcome;
+        }
+    } else if (!PyTuple_Check(details) || PyTuple_GET_SIZE(details) != 3) {
+        PyErr_SetString(PyExc_RuntimeError, "runpy._get_module_details returned an unexpected value");
+    } else {
+        PyObject* spec = PyTuple_GET_ITEM(details, 1);
+        PyObject* code = PyTuple_GET_ITEM(details, 2);
+        PyObject* origin = PyObject_GetAttrString(spec, "origin");
+        PyObject* argv = PySys_GetObject("argv");
+        PyObject* mainModule = PyImport_AddModule("__main__");
+        PyObject* globals = mainModule ? PyModule_GetDict(mainModule) : nullptr;
+        if (origin && argv && PyList_Check(argv) && PyList_GET_SIZE(argv) > 0 && globals
+            && PyList_SetItem(argv, 0, Py_NewRef(origin)) == 0)
+            result = PyObject_CallMethod(runpy, "_run_code", "OOOsO", code, globals, Py_None, "__main__", spec);
+        else if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_RuntimeError, "cannot prepare __main__ and sys.argv");
+        Py_XDECREF(origin);
+    }
+    Py_XDECREF(details);
+    Py_XDECREF(notFound);
+    Py_XDECREF(runpy);
+    setOutcome(outcome, result);
+    waitForThreads();
+    return outcome;
+}
+
+ScriptOutcome Interpreter::runMain()
+{
+    return m_module.empty() ? runMainScript() : runMainModule();
 }
 
 bool Interpreter::runSource(const std::string& source, std::string* error)

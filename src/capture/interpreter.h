@@ -18,8 +18,12 @@ public:
 
 struct InterpreterOptions
 {
-    // sys.argv; argv[0] is the script path as the user gave it ("" when no script runs).
+    // sys.argv; argv[0] is the script path as the user gave it ("" when no script runs), or "-m" when a
+    // module runs (the constructor puts it there, as python3 -m does; runMainModule() then makes it the
+    // module's file).
     std::vector<std::string> argv;
+    // As python3 -m MODULE: runMain() runs this module rather than the script argv[0]. Empty: a script.
+    std::string module;
     bool installSignalHandlers = true; // SIGINT raises KeyboardInterrupt, as in python3
     bool unbufferedStdio = false;      // as python3 -u: output reaches a pipe as it is written
     // As python3 -X tracemalloc=N: trace allocations from the start, keeping N frames; 0: don't (unless
@@ -40,10 +44,12 @@ struct ScriptOutcome
         Raised,     // an uncaught exception; its traceback went to stderr
         Exited,     // sys.exit()
         Interrupted,// an uncaught KeyboardInterrupt
-        NotRun,     // missing, unreadable or not compilable: see message
+        NotRun,     // missing, unreadable or not compilable, or no such module: see message
     };
     Kind kind = Kind::NotRun;
-    int exitCode = 0;    // what python3 SCRIPT would return (NotRun: 2)
+    // What python3 SCRIPT (or python3 -m MODULE) would return. NotRun: 2 for a script; 1 for a module
+    // that cannot be found, as python3 -m gives.
+    int exitCode = 0;
     std::string message; // NotRun: one line saying why; Raised, Interrupted: the traceback
     // NotRun because the script does not compile: the error as python3 prints it, in traceback form
     // with the file, the line, the source line and a caret under the fault. Empty otherwise.
@@ -72,6 +78,18 @@ public:
     // before exiting.
     ScriptOutcome runMainScript();
 
+    // Runs the module InterpreterOptions::module as __main__ the way `python3 -m MODULE ARGS` does
+    // (runpy's _run_module_as_main): the working directory first on sys.path (unless
+    // sys.flags.safe_path), sys.argv[0] the module's file, a package's __main__ submodule run. A
+    // module that cannot be found is NotRun with exit status 1 and message "No module named X" (the
+    // text python3 prints after its own path); an error raised while importing or running it is
+    // Raised, its traceback on stderr, as python3 does. Waits for non-daemon threads as
+    // runMainScript() does.
+    ScriptOutcome runMainModule();
+
+    // runMainModule() when a module was given, else runMainScript().
+    ScriptOutcome runMain();
+
     // Executes source in __main__'s namespace; false and the error text when it raises.
     bool runSource(const std::string& source, std::string* error = nullptr);
 
@@ -88,6 +106,7 @@ private:
     bool m_finalized = false;
     bool m_safePath = false; // as python3 -P or PYTHONSAFEPATH: the script's folder stays off sys.path
     std::vector<std::string> m_argv;
+    std::string m_module;
 };
 
 } // namespace leakscope::capture

@@ -22,12 +22,14 @@ namespace {
 
 const char kReportUsage[] =
     "Usage: leakscope-cli report [OPTIONS] [--] SCRIPT [ARGS...]\n"
+    "       leakscope-cli report [OPTIONS] -m MODULE [ARGS...]\n"
     "       leakscope-cli report [--format FORMAT] [--output FILE] [--ignore FILE] SNAPSHOT.lssnap\n"
     "\n"
     "Runs SCRIPT as __main__ in an embedded Python, exactly as `python3 SCRIPT ARGS` would, then\n"
     "collects garbage, captures the heap and reports the leak candidates: gc-tracked objects that no\n"
     "other object refers to. Suspects are the candidates no explanation covers and no ignore rule\n"
-    "matches. Each leakscope.snapshot() the script takes is summarised on stderr.\n"
+    "matches. Each leakscope.snapshot() the script takes is summarised on stderr. With -m MODULE, runs\n"
+    "the module as `python3 -m MODULE ARGS` would (e.g. -m pytest -p leakscope.pytest tests/).\n"
     "\n"
     "Given a snapshot file instead (a name ending in .lssnap, or a file that starts as one does;\n"
     "`leakscope-cli run` and leakscope.save() write them), reports that snapshot. After `--` the\n"
@@ -51,13 +53,17 @@ const char kReportUsage[] =
     "                    sys.path (a script only)\n"
     "  -E                ignore the PYTHON* variables (PYTHONPATH, PYTHONHOME...), as python3 -E\n"
     "                    (a script only)\n"
+    "  -m MODULE         run the module MODULE as __main__, as python3 -m MODULE: the working directory\n"
+    "                    first on sys.path (not with -I), sys.argv[0] the module's file, a package's\n"
+    "                    __main__ submodule. Ends the options: the arguments after it are the module's\n"
     "  -h, --help        this help\n"
     "\n"
     "Without -I or -E, the environment counts as it does for python3: PYTHONPATH, the user's\n"
     "site-packages, PYTHONWARNINGS, PYTHONSAFEPATH... A PYTHONHOME that is not the embedded\n"
     "interpreter's prefix is ignored, with a warning.\n"
     "\n"
-    "Exit status: the script's (0, sys.exit(n), 1 for an uncaught exception, 130 for Ctrl+C);\n"
+    "Exit status: the script's (0, sys.exit(n), 1 for an uncaught exception, 130 for Ctrl+C); 1, as\n"
+    "python3 -m, when MODULE cannot be found;\n"
     "2 when the script cannot run (missing, unreadable, syntax error), an --ignore file cannot be read,\n"
     "a snapshot file cannot be read, or on a usage error. A snapshot file's report exits with 0.\n";
 
@@ -97,6 +103,10 @@ int parse(int argc, char** argv, ReportArguments& args)
         const OptionResult taken = takeScriptOption(arg, value, args.script, error);
         if (taken == OptionResult::Error)
             return usageError(error);
+        if (taken == OptionResult::Last) {
+            ++i;
+            break; // -m MODULE: everything after it belongs to the module
+        }
         if (taken == OptionResult::Taken) {
             if (args.scriptOnlyOption.empty() && arg.rfind("--ignore", 0) != 0)
                 args.scriptOnlyOption = std::string(arg);
@@ -117,8 +127,13 @@ int parse(int argc, char** argv, ReportArguments& args)
             break; // the script or the snapshot file: everything after a script belongs to it
         }
     }
+    if (!args.script.module.empty()) {
+        for (; i < argc; ++i)
+            args.script.argv.emplace_back(argv[i]);
+        return -1;
+    }
     if (i >= argc)
-        return usageError("no script or snapshot file given");
+        return usageError("no script, module or snapshot file given");
     // After "--" it is always a script, as it always was.
     if (!dashDash && isSnapshotFile(argv[i])) {
         args.snapshotFile = argv[i];

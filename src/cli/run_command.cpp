@@ -27,17 +27,18 @@ namespace fs = std::filesystem;
 
 const char kRunUsage[] =
     "Usage: leakscope-cli run [OPTIONS] [--] SCRIPT [ARGS...]\n"
+    "       leakscope-cli run [OPTIONS] -m MODULE [ARGS...]\n"
     "\n"
-    "Runs SCRIPT as `leakscope-cli report` does and saves its snapshots as files instead of reporting:\n"
-    "each leakscope.snapshot(label) and leakscope.pause(label) the script takes, as it happens, and the\n"
-    "heap after the script ended (after gc.collect()), as DIR/NN-LABEL.lssnap. NN numbers the files in\n"
-    "order (01, 02, ... more digits past 99); LABEL is the label with every character but letters,\n"
-    "digits, '.', '_' and '-' made '_', cut to 64, \"snapshot\" when empty, and \"end\" for the final\n"
-    "state. In a folder that already holds such files, numbering goes on after the highest NN there:\n"
-    "no file is ever replaced. A snapshot's file is written while the script goes on; its path is\n"
-    "printed on standard output, on a line of its own, once the file is complete (at the script's next\n"
-    "snapshot or its end), with a summary of the snapshot on stderr. `leakscope-cli report FILE`\n"
-    "reports a file, the application opens it.\n"
+    "Runs SCRIPT (or MODULE, as python3 -m MODULE does) as `leakscope-cli report` does and saves its\n"
+    "snapshots as files instead of reporting: each leakscope.snapshot(label) and leakscope.pause(label)\n"
+    "the script takes, as it happens, and the heap after the script ended (after gc.collect()), as\n"
+    "DIR/NN-LABEL.lssnap. NN numbers the files in order (01, 02, ... more digits past 99); LABEL is the\n"
+    "label with every character but letters, digits, '.', '_' and '-' made '_', cut to 64, \"snapshot\"\n"
+    "when empty, and \"end\" for the final state. In a folder that already holds such files, numbering\n"
+    "goes on after the highest NN there: no file is ever replaced. A snapshot's file is written while\n"
+    "the script goes on; its path is printed on standard output, on a line of its own, once the file is\n"
+    "complete (at the script's next snapshot or its end), with a summary of the snapshot on stderr.\n"
+    "`leakscope-cli report FILE` reports a file, the application opens it.\n"
     "\n"
     "Options:\n"
     "  --output-dir DIR  where the files go, created if missing (default: a new folder\n"
@@ -51,13 +52,17 @@ const char kRunUsage[] =
     "                    hold every object, whatever the rules\n"
     "  -I                isolate the script from its environment, as python3 -I\n"
     "  -E                ignore the PYTHON* variables, as python3 -E\n"
+    "  -m MODULE         run the module MODULE as __main__, as python3 -m MODULE: the working directory\n"
+    "                    first on sys.path, a package's __main__ submodule; ends the options, the\n"
+    "                    arguments after it are the module's\n"
     "  -h, --help        this help\n"
     "\n"
     "Exit status: the script's (0, sys.exit(n), 1 for an uncaught exception, 130 for Ctrl+C; the\n"
-    "final state is saved in each case); 2 when the script cannot run (missing, unreadable, syntax\n"
-    "error), DIR cannot be made or written, an --ignore file cannot be read, a snapshot could not be\n"
-    "saved (the others are still saved; when its file cannot be created the script gets\n"
-    "leakscope.SnapshotFileError, when writing it fails later stderr says so), or on a usage error.\n";
+    "final state is saved in each case); 1, as python3 -m, when MODULE cannot be found (nothing is\n"
+    "saved); 2 when the script cannot run (missing, unreadable, syntax error), DIR cannot be made or\n"
+    "written, an --ignore file cannot be read, a snapshot could not be saved (the others are still\n"
+    "saved; when its file cannot be created the script gets leakscope.SnapshotFileError, when writing\n"
+    "it fails later stderr says so), or on a usage error.\n";
 
 constexpr std::size_t kMaxLabelLength = 64;
 
@@ -94,6 +99,10 @@ int parse(int argc, char** argv, RunArguments& args)
             return usageError(error);
         if (taken == OptionResult::Taken)
             continue;
+        if (taken == OptionResult::Last) {
+            ++i;
+            break; // -m MODULE: everything after it belongs to the module
+        }
         if (arg == "--output-dir" || arg.rfind("--output-dir=", 0) == 0) {
             if (!value(args.outputDir) || args.outputDir.empty())
                 return usageError("--output-dir needs a folder name");
@@ -106,7 +115,7 @@ int parse(int argc, char** argv, RunArguments& args)
     for (; i < argc; ++i)
         args.script.argv.emplace_back(argv[i]);
     if (args.script.argv.empty())
-        return usageError("no script given");
+        return usageError("no script or module given");
     return -1;
 }
 

@@ -27,6 +27,18 @@ OptionResult takeScriptOption(
             return OptionResult::Error;
         }
         options.tracemallocDepth = *depth;
+    } else if (arg == "-m" || (arg.rfind("-m", 0) == 0 && arg.rfind("--", 0) != 0)) {
+        // As python3: "-m NAME" or "-mNAME".
+        std::string module(arg.substr(2));
+        if (module.empty() && !value(module))
+            module.clear();
+        if (module.empty()) {
+            error = "-m needs a module name";
+            return OptionResult::Error;
+        }
+        options.module = std::move(module);
+        options.argv.assign(1, "-m");
+        return OptionResult::Last;
     } else if (arg == "--ignore" || arg.rfind("--ignore=", 0) == 0) {
         std::string file;
         if (!value(file) || file.empty()) {
@@ -117,6 +129,7 @@ int ScriptCommand::run()
     try {
         capture::InterpreterOptions interpreterOptions;
         interpreterOptions.argv = m_options.argv;
+        interpreterOptions.module = m_options.module;
         interpreterOptions.tracemallocDepth = m_options.tracemallocDepth;
         interpreterOptions.isolated = m_options.isolated;
         interpreterOptions.ignoreEnvironment = m_options.ignoreEnvironment;
@@ -128,13 +141,13 @@ int ScriptCommand::run()
         m_baseline = &baseline;
         m_interpreter = &interpreter;
         capture::setScriptHooks(this);
-        const capture::ScriptOutcome outcome = interpreter.runMainScript();
+        const capture::ScriptOutcome outcome = interpreter.runMain();
         capture::setScriptHooks(nullptr);
         if (outcome.kind == capture::ScriptOutcome::Kind::NotRun) {
             std::fprintf(stderr, "leakscope-cli: %s\n", outcome.message.c_str());
             m_interpreter = nullptr;
             interpreter.finalize();
-            return kUsageError;
+            return outcome.exitCode; // 2 for a script, 1 for a module not found, as python3 gives
         }
         interpreter.flushStdio();
         if (m_options.collect)

@@ -27,14 +27,18 @@ struct ScriptOptions
     bool isolated = false; // -I
     bool ignoreEnvironment = false; // -E
     std::vector<std::string> ignoreFiles; // in the order given: earlier files' rules come first
-    std::vector<std::string> argv; // the script and its arguments
+    // The script and its arguments; with a module, "-m" and the module's arguments (sys.argv as
+    // python3 -m MODULE starts it).
+    std::vector<std::string> argv;
+    std::string module; // -m MODULE: run this module as python3 -m does, rather than a script
 };
 
-enum class OptionResult { NotMine, Taken, Error };
+// Last: arg was taken and ends the options, as -m MODULE does: every argument after it is the module's.
+enum class OptionResult { NotMine, Taken, Last, Error };
 
 // Takes arg when it is one of the options above (--no-collect, --tracemalloc[=N], --ignore FILE, -I,
-// -E); value reads an option's value ("--name=VALUE" or the next argument), false when there is none.
-// Error: error says why.
+// -E, -m MODULE or -mMODULE); value reads an option's value ("--name=VALUE" or the next argument), false
+// when there is none. Error: error says why.
 OptionResult takeScriptOption(
     std::string_view arg, const std::function<bool(std::string&)>& value, ScriptOptions& options, std::string& error);
 
@@ -45,9 +49,9 @@ bool loadIgnoreRules(const std::vector<std::string>& files, IgnoreRules& rules);
 // Prints the rule-limit warnings of an analysis on stderr.
 void warnRuleLimits(const HeapAnalysis& analysis, const IgnoreRules& rules);
 
-// Runs options.argv as __main__ (as python3 would), captures after the script ended and hands that
-// capture to finish(). In between, each snapshot the script takes is captured after gc.collect()
-// (unless --no-collect), summarised on stderr and handed to snapshotTaken().
+// Runs options.argv, or options.module, as __main__ (as python3 would), captures after the script
+// ended and hands that capture to finish(). In between, each snapshot the script takes is captured
+// after gc.collect() (unless --no-collect), summarised on stderr and handed to snapshotTaken().
 class ScriptCommand : public capture::ScriptHooks
 {
 public:

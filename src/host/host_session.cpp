@@ -289,6 +289,7 @@ int runHost(const HostOptions& options)
 {
     capture::InterpreterOptions interpreterOptions;
     interpreterOptions.argv = options.argv;
+    interpreterOptions.module = options.module;
     interpreterOptions.unbufferedStdio = true; // output reaches the GUI as the script writes it
     interpreterOptions.tracemallocDepth = options.tracemallocDepth;
     interpreterOptions.isolated = options.isolated;
@@ -310,12 +311,15 @@ int runHost(const HostOptions& options)
     capture::setScriptHooks(&session);
     session.start();
     session.waitForRun();
-    const capture::ScriptOutcome outcome = interpreter.runMainScript();
+    const capture::ScriptOutcome outcome = interpreter.runMain();
     interpreter.flushStdio();
     if (outcome.kind == capture::ScriptOutcome::Kind::NotRun) {
         // Where the script's output goes, so the reason is read where its traceback would be: a
-        // SyntaxError as python3 shows it, with its line and caret.
-        const std::string& why = outcome.compileError.empty() ? outcome.message + "\n" : outcome.compileError;
+        // SyntaxError as python3 shows it, with its line and caret; a module not found as python3 -m
+        // says it, in the application's name.
+        const std::string why = !outcome.compileError.empty() ? outcome.compileError
+            : options.module.empty()                          ? outcome.message + "\n"
+                                                              : "leakscope: " + outcome.message + "\n";
         std::fwrite(why.data(), 1, why.size(), stderr);
         std::fflush(stderr);
     }

@@ -9,7 +9,9 @@ struct HostOptions
 {
     std::string socketPath;        // the GUI side's listening socket
     std::string token;             // proves to the GUI side that this host is the one it started
-    std::vector<std::string> argv; // the script and its arguments
+    // The script and its arguments; with a module, "-m" and the module's arguments.
+    std::vector<std::string> argv;
+    std::string module; // -m MODULE: run this module as python3 -m does, rather than a script
     // As python3 -X tracemalloc=N: trace allocations from the interpreter's start, keeping this many
     // frames (1 to kMaxTracemallocDepth), so snapshots carry candidates' allocation sites;
     // 0: don't.
