@@ -1,11 +1,12 @@
 // leakscope: the desktop application. `leakscope [--tracemalloc[=DEPTH]] [-I] [-E] [--screenshot FILE]
-// [--geometry WxH] [SCRIPT [ARGS...]]` runs SCRIPT at once; `leakscope FILE.lssnap [FILE2...]` opens
-// snapshot files instead.
+// [--geometry WxH] [SCRIPT [ARGS...] | -m MODULE [ARGS...]]` runs SCRIPT (or MODULE, as python3 -m)
+// at once; `leakscope FILE.lssnap [FILE2...]` opens snapshot files instead.
 #include "gui/main_window.h"
 #include "session/session.h"
 #include "snapshot/snapshot_file.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QRegularExpression>
@@ -127,6 +128,14 @@ int main(int argc, char** argv)
                        "first run at that size (View > Reset Layout), instead of as it was last closed. With "
                        "--screenshot the default is 1280x800."),
         QStringLiteral("WxH"));
+    // -m MODULE ends the options, as it does for python3: it is taken out beforehand with the module's
+    // arguments, and declared here for --help only.
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("m"),
+        QStringLiteral("Run MODULE as python3 -m MODULE does, instead of a script: the working directory first on "
+                       "sys.path (not with -I), a package's __main__ submodule. The arguments after MODULE are "
+                       "its own."),
+        QStringLiteral("MODULE")));
     parser.addOption(isolated);
     parser.addOption(ignoreEnvironment);
     parser.addOption(screenshot);
@@ -141,7 +150,10 @@ int main(int argc, char** argv)
     QStringList arguments = QApplication::arguments();
     leakscope::RunRequest request;
     QString error;
-    if (!leakscope::takeTracemallocOption(arguments, request, &error)) {
+    const QStringList optionsWithValue{QStringLiteral("--screenshot"), QStringLiteral("-screenshot"),
+                                       QStringLiteral("--geometry"), QStringLiteral("-geometry")};
+    if (!leakscope::takeModuleOption(arguments, request, optionsWithValue, &error)
+        || !leakscope::takeTracemallocOption(arguments, request, &error)) {
         std::fprintf(stderr, "leakscope: %s\n", qPrintable(error));
         return 2;
     }
@@ -149,13 +161,13 @@ int main(int argc, char** argv)
 
     const QStringList positional = parser.positionalArguments();
     const QString screenshotFile = parser.value(screenshot);
-    if (!screenshotFile.isEmpty() && positional.isEmpty()) {
+    if (!screenshotFile.isEmpty() && positional.isEmpty() && !request.module) {
         std::fprintf(stderr, "leakscope: --screenshot needs a SCRIPT to run or a snapshot FILE to open\n");
         return 2;
     }
     // A picture waits for the script's snapshot: say at once that there will be none. (Without
     // --screenshot the window shows why the run failed.)
-    if (!screenshotFile.isEmpty()) {
+    if (!screenshotFile.isEmpty() && !request.module) {
         const QFileInfo script(positional.first());
         const char* problem = !script.exists() ? "no such file" : !script.isFile() ? "not a file" : nullptr;
         if (problem) {
@@ -195,14 +207,18 @@ int main(int argc, char** argv)
         if (QAction* resetLayout = window.findChild<QAction*>(QStringLiteral("actionResetLayout")))
             resetLayout->trigger();
     }
-    const bool openFiles = opensSnapshotFiles(positional);
+    const bool openFiles = !request.module && opensSnapshotFiles(positional);
     if (!screenshotFile.isEmpty())
         takeScreenshotWhenSettled(window, QFileInfo(screenshotFile).absoluteFilePath(), openFiles);
     if (openFiles) {
         window.openSnapshotFiles(positional);
-    } else if (!positional.isEmpty()) {
-        request.script = QFileInfo(positional.first()).absoluteFilePath();
-        request.arguments = positional.mid(1);
+    } else if (request.module || !positional.isEmpty()) {
+        if (!request.module) {
+            request.script = QFileInfo(positional.first()).absoluteFilePath();
+            request.arguments = positional.mid(1);
+        } else {
+            request.workingDirectory = QDir::currentPath(); // sys.path[0], as for python3 -m
+        }
         request.isolated = parser.isSet(isolated);
         request.ignoreEnvironment = parser.isSet(ignoreEnvironment);
         window.runScript(request);

@@ -17,6 +17,7 @@ void RunHistory::read(const QSettings& settings)
         RunRequest::kMaxTracemallocDepth);
     m_lastRun.isolated = settings.value(QStringLiteral("run/isolated"), false).toBool();
     m_lastRun.ignoreEnvironment = settings.value(QStringLiteral("run/ignoreEnvironment"), false).toBool();
+    m_lastRun.module = settings.value(QStringLiteral("run/module"), false).toBool();
 }
 
 void RunHistory::write(QSettings& settings) const
@@ -28,24 +29,45 @@ void RunHistory::write(QSettings& settings) const
     settings.setValue(QStringLiteral("run/tracemallocDepth"), m_lastRun.tracemallocDepth);
     settings.setValue(QStringLiteral("run/isolated"), m_lastRun.isolated);
     settings.setValue(QStringLiteral("run/ignoreEnvironment"), m_lastRun.ignoreEnvironment);
+    settings.setValue(QStringLiteral("run/module"), m_lastRun.module);
+}
+
+namespace {
+
+const QString kModulePrefix = QStringLiteral("-m ");
+
+} // namespace
+
+QString RunHistory::entryOf(const RunRequest& request)
+{
+    return request.module ? kModulePrefix + request.script : request.script;
+}
+
+RunRequest RunHistory::requestOf(const QString& entry)
+{
+    RunRequest request;
+    // A script's entry is an absolute path, so it never starts as a module's does.
+    request.module = entry.startsWith(kModulePrefix);
+    request.script = request.module ? entry.mid(kModulePrefix.size()) : entry;
+    return request;
 }
 
 void RunHistory::remember(const RunRequest& request)
 {
     m_lastRun = request;
-    m_recentScripts.removeAll(request.script);
-    m_recentScripts.prepend(request.script);
+    const QString entry = entryOf(request);
+    m_recentScripts.removeAll(entry);
+    m_recentScripts.prepend(entry);
     while (m_recentScripts.size() > kMaxRecentScripts)
         m_recentScripts.removeLast();
 }
 
-RunRequest RunHistory::runOf(const QString& script) const
+RunRequest RunHistory::runOf(const QString& entry) const
 {
-    if (m_lastRun.script == script)
+    if (entryOf(m_lastRun) == entry)
         return m_lastRun;
     // Arguments belong to the last script; allocation tracking, -I and -E are the user's choices.
-    RunRequest request;
-    request.script = script;
+    RunRequest request = requestOf(entry);
     request.trackAllocations = m_lastRun.trackAllocations;
     request.tracemallocDepth = m_lastRun.tracemallocDepth;
     request.isolated = m_lastRun.isolated;

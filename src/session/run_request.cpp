@@ -1,6 +1,7 @@
 #include "run_request.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 
 #include <algorithm>
@@ -25,10 +26,14 @@ HostLaunch hostLaunchFor(const RunRequest& request, const QString& program)
 {
     HostLaunch launch;
     launch.program = program;
-    launch.script = request.script;
+    if (request.module)
+        launch.module = request.script;
+    else
+        launch.script = request.script;
     launch.arguments = request.arguments;
-    launch.workingDirectory = request.workingDirectory.isEmpty() ? QFileInfo(request.script).absolutePath()
-                                                                 : request.workingDirectory;
+    launch.workingDirectory = !request.workingDirectory.isEmpty() ? request.workingDirectory
+        : request.module                                      ? QDir::currentPath()
+                                                              : QFileInfo(request.script).absolutePath();
     launch.tracemallocDepth = request.effectiveTracemallocDepth();
     launch.isolated = request.isolated;
     launch.ignoreEnvironment = request.ignoreEnvironment;
@@ -61,10 +66,42 @@ bool takeTracemallocOption(QStringList& arguments, RunRequest& request, QString*
     return true;
 }
 
+bool takeModuleOption(
+    QStringList& arguments, RunRequest& request, const QStringList& optionsWithValue, QString* error)
+{
+    for (qsizetype k = 1; k < arguments.size(); ++k) {
+        const QString& argument = arguments[k];
+        if (argument == QStringLiteral("--") || !argument.startsWith(u'-'))
+            return true; // a script (or "--" before one): what follows is its own
+        if (optionsWithValue.contains(argument)) {
+            ++k;
+            continue;
+        }
+        if (argument.startsWith(QStringLiteral("--")) || !argument.startsWith(QStringLiteral("-m")))
+            continue;
+        QString module = argument.mid(2); // "-mNAME", as python3 takes it
+        qsizetype end = k + 1;
+        if (module.isEmpty() && end < arguments.size())
+            module = arguments[end++];
+        if (module.isEmpty()) {
+            if (error)
+                *error = tr("-m needs a module name");
+            return false;
+        }
+        request.script = module;
+        request.module = true;
+        request.arguments = arguments.mid(end);
+        arguments.erase(arguments.begin() + k, arguments.end());
+        return true;
+    }
+    return true;
+}
+
 QString describeRun(const RunRequest& request)
 {
     const unsigned depth = request.effectiveTracemallocDepth();
-    return tr("Running %1 %2").arg(request.script, request.arguments.join(u' ')).trimmed()
+    const QString what = request.module ? QStringLiteral("-m ") + request.script : request.script;
+    return tr("Running %1 %2").arg(what, request.arguments.join(u' ')).trimmed()
         + (!request.trackAllocations ? QString()
                 : depth == 1         ? tr(" (tracking allocations, 1 frame)")
                                      : tr(" (tracking allocations, %1 frames)").arg(depth))

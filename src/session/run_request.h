@@ -16,9 +16,11 @@ struct RunRequest
     static constexpr int kDefaultTracemallocDepth = static_cast<int>(leakscope::kDefaultTracemallocDepth);
     static constexpr int kMaxTracemallocDepth = static_cast<int>(leakscope::kMaxTracemallocDepth);
 
-    QString script;
+    QString script; // the script's path, or with module set the module's name
+    // Run script as a module, as python3 -m script does: sys.path[0] is then the working directory.
+    bool module = false;
     QStringList arguments;
-    QString workingDirectory; // empty: the script's folder
+    QString workingDirectory; // empty: the script's folder; for a module, the application's own
     // Trace allocations from the interpreter's start (as python3 -X tracemalloc=DEPTH), so that
     // snapshots say where each candidate was allocated. The depth is kept while tracking is off.
     bool trackAllocations = false;
@@ -32,9 +34,9 @@ struct RunRequest
     unsigned effectiveTracemallocDepth() const;
 };
 
-// How leakscope-host runs request: its script, arguments, working directory (the script's folder
-// when none is given), allocation tracking and -I / -E. program empty: the host next to this
-// application.
+// How leakscope-host runs request: its script or module, arguments, working directory (the script's
+// folder when none is given; for a module, this application's), allocation tracking and -I / -E.
+// program empty: the host next to this application.
 HostLaunch hostLaunchFor(const RunRequest& request, const QString& program = {});
 
 // Takes the --tracemalloc[=DEPTH] options out of a command line (program name first) and sets
@@ -42,6 +44,13 @@ HostLaunch hostLaunchFor(const RunRequest& request, const QString& program = {})
 // Only options before the script are read: what follows the script, or "--", is the script's. False,
 // with error set, when a DEPTH is not a whole number from 1 to RunRequest::kMaxTracemallocDepth.
 bool takeTracemallocOption(QStringList& arguments, RunRequest& request, QString* error);
+
+// Takes "-m MODULE" (or "-mMODULE") out of a command line (program name first) when it comes before
+// any script: request runs that module, and every argument after the name becomes the module's,
+// taken out too. optionsWithValue are the program's options whose value is the next argument, so a
+// value is not taken for the script. False, with error set, when -m has no module name.
+bool takeModuleOption(
+    QStringList& arguments, RunRequest& request, const QStringList& optionsWithValue, QString* error);
 
 // What the output says as request starts: the script, its arguments and the run's options.
 QString describeRun(const RunRequest& request);

@@ -123,7 +123,11 @@ void HostProcessTarget::start()
         arguments << QStringLiteral("-I");
     if (m_launch.ignoreEnvironment)
         arguments << QStringLiteral("-E");
-    m_process.setArguments(arguments + QStringList{QStringLiteral("--"), m_launch.script} + m_launch.arguments);
+    if (m_launch.module.isEmpty())
+        arguments << QStringLiteral("--") << m_launch.script;
+    else
+        arguments << QStringLiteral("-m") << m_launch.module;
+    m_process.setArguments(arguments + m_launch.arguments);
     m_process.setProcessEnvironment(environment);
     m_process.setStandardInputFile(QProcess::nullDevice());
     if (!m_launch.workingDirectory.isEmpty())

@@ -21,6 +21,7 @@ struct HostLaunch
 {
     QString program;              // leakscope-host; empty: the one next to this application
     QString script;
+    QString module; // run this module as python3 -m does (leakscope-host -m MODULE) rather than script
     QStringList arguments;
     QString workingDirectory;     // empty: the current one
     // Trace allocations from the interpreter's start, keeping this many frames (leakscope-host

@@ -1,9 +1,11 @@
-// Allocation tracking and the interpreter's isolation (-I, -E) as run options: the Run Script
-// dialog's check boxes and depth, the request they make and the host launch it becomes, the window's
-// settings, the recent scripts menu, and the application's --tracemalloc[=DEPTH], -I and -E options. Set LEAKSCOPE_SCREENSHOT=FILE.png to save the dialog as
-// FILE-run.png.
+// Allocation tracking, the interpreter's isolation (-I, -E) and a module instead of a script (-m) as
+// run options: the Run Script dialog's controls, the request they make and the host launch it becomes,
+// the window's settings, the recent scripts menu, and the application's --tracemalloc[=DEPTH], -I, -E
+// and -m options. Set LEAKSCOPE_SCREENSHOT=FILE.png to save the dialog as FILE-run.png (and its
+// Module mode as FILE-run-module.png).
 #include "gui/main_window.h"
 #include "gui/run_dialog.h"
+#include "gui/run_history.h"
 #include "session/session.h"
 #include "support/fake_target.h"
 #include "support/process_start.h"
@@ -14,8 +16,11 @@
 #include <QtTest/QtTest>
 #include <QtWidgets/QAbstractButton>
 #include <QtWidgets/QCheckBox>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QLineEdit>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenu>
+#include <QtWidgets/QRadioButton>
 #include <QtWidgets/QSpinBox>
 
 using namespace leakscope;
@@ -311,6 +316,259 @@ private Q_SLOTS:
         QCOMPARE(request.effectiveTracemallocDepth(), unsigned(depth));
     }
 
+    // Module mode: the combo offers recent modules, the request names the module, and the host runs
+    // it with -m in the application's working directory (or the one chosen).
+    void moduleModeBuildsTheRequest()
+    {
+        RunRequest last;
+        last.script = m_script;
+        last.arguments = {QStringLiteral("old")};
+        RunDialog dialog({QStringLiteral("-m json.tool"), m_script, QStringLiteral("-m pytest")}, last);
+        auto* scriptKind = dialog.findChild<QRadioButton*>(QStringLiteral("scriptKind"));
+        auto* moduleKind = dialog.findChild<QRadioButton*>(QStringLiteral("moduleKind"));
+        auto* name = dialog.findChild<QComboBox*>(QStringLiteral("script"));
+        auto* label = dialog.findChild<QLabel*>(QStringLiteral("scriptLabel"));
+        auto* browse = dialog.findChild<QWidget*>(QStringLiteral("browseScript"));
+        auto* arguments = dialog.findChild<QLineEdit*>(QStringLiteral("arguments"));
+        auto* directory = dialog.findChild<QLineEdit*>(QStringLiteral("directory"));
+        QVERIFY(scriptKind && moduleKind && name && label && browse && arguments && directory);
+        QVERIFY(scriptKind->isChecked());
+        QVERIFY(!dialog.isModule());
+        QCOMPARE(name->count(), 1); // the recent scripts only
+        QCOMPARE(name->currentText(), m_script);
+
+        moduleKind->click();
+        QVERIFY(dialog.isModule());
+        QCOMPARE(label->text(), QStringLiteral("&Module:"));
+        QVERIFY(!browse->isEnabled());
+        QCOMPARE(name->count(), 2);
+        QCOMPARE(name->itemText(0), QStringLiteral("json.tool"));
+        QCOMPARE(name->itemText(1), QStringLiteral("pytest"));
+        QCOMPARE(name->currentText(), QStringLiteral("json.tool")); // the most recent module
+        const QString screenshot = QString::fromLocal8Bit(qgetenv("LEAKSCOPE_SCREENSHOT"));
+        if (!screenshot.isEmpty()) {
+            dialog.show();
+            QVERIFY(dialog.grab().save(QString(screenshot).replace(QStringLiteral(".png"), QStringLiteral("-run-module.png"))));
+        }
+        name->setCurrentText(QStringLiteral(" pytest "));
+        arguments->setText(QStringLiteral("-p leakscope.pytest \"tests dir\""));
+        RunRequest request = dialog.request();
+        QVERIFY(request.module);
+        QCOMPARE(request.script, QStringLiteral("pytest"));
+        QCOMPARE(request.arguments,
+                 (QStringList{QStringLiteral("-p"), QStringLiteral("leakscope.pytest"), QStringLiteral("tests dir")}));
+        HostLaunch launch = hostLaunchFor(request);
+        QCOMPARE(launch.module, QStringLiteral("pytest"));
+        QVERIFY(launch.script.isEmpty());
+        QCOMPARE(launch.arguments, request.arguments);
+        QCOMPARE(launch.workingDirectory, QDir::currentPath());
+        QVERIFY(describeRun(request).startsWith(QStringLiteral("Running -m pytest -p leakscope.pytest")));
+        directory->setText(m_folder.path());
+        QCOMPARE(hostLaunchFor(dialog.request()).workingDirectory, m_folder.path());
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        dialog.accept();
+        QCOMPARE(accepted.size(), 1);
+
+        // Back to Script: the script typed before, run as a file again.
+        scriptKind->click();
+        QVERIFY(browse->isEnabled());
+        QCOMPARE(name->currentText(), m_script);
+        request = dialog.request();
+        QVERIFY(!request.module);
+        QCOMPARE(request.script, m_script);
+        launch = hostLaunchFor(request);
+        QCOMPARE(launch.script, m_script);
+        QVERIFY(launch.module.isEmpty());
+        // And Module again: what was typed there is still there.
+        moduleKind->click();
+        QCOMPARE(name->currentText(), QStringLiteral(" pytest "));
+    }
+
+    // Module mode refuses what cannot be a module name; a module it cannot see is the run's to report.
+    void moduleNamesAreChecked_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("problem"); // empty: accepted
+        QTest::newRow("dotted") << "json.tool" << "";
+        QTest::newRow("unknown") << "leakscope_no_such_module" << "";
+        QTest::newRow("empty") << "" << "Choose a module to run.";
+        QTest::newRow("a path") << "pkg/main.py" << "pkg/main.py is not a module name: give it dotted, as python3 -m takes it (e.g. pkg.main).";
+        QTest::newRow("a space") << "my module" << "my module is not a module name";
+        QTest::newRow("empty part") << "pkg..main" << "pkg..main is not a module name";
+    }
+
+    void moduleNamesAreChecked()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, problem);
+        RunRequest last;
+        last.module = true;
+        RunDialog dialog({}, last);
+        QVERIFY(dialog.isModule());
+        dialog.findChild<QComboBox*>(QStringLiteral("script"))->setCurrentText(name);
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        dialog.accept();
+        const QString said = dialog.findChild<QLabel*>(QStringLiteral("problem"))->text();
+        QCOMPARE(accepted.size(), problem.isEmpty() ? 1 : 0);
+        QVERIFY2(problem.isEmpty() ? said.isEmpty() : said.startsWith(problem), qPrintable(said));
+    }
+
+    // A module run is remembered as one: the Run dialog reopens in Module mode, the recent menu says
+    // "-m MODULE" and runs it as a module again.
+    void moduleRunIsRemembered()
+    {
+        QList<RunRequest> runs;
+        {
+            MainWindow window;
+            useFakeTargets(window, runs);
+            RunRequest script;
+            script.script = m_script;
+            window.runScript(script);
+            RunRequest module;
+            module.module = true;
+            module.script = QStringLiteral("json.tool");
+            module.arguments = {QStringLiteral("data.json")};
+            window.runScript(module);
+            QCOMPARE(runs.size(), 2);
+            QVERIFY(runs.last().module);
+            QVERIFY(window.close());
+        }
+        MainWindow window;
+        QVERIFY(window.lastRun().module);
+        useFakeTargets(window, runs);
+        auto* recent = window.findChild<QMenu*>(QStringLiteral("menuRecent"));
+        QVERIFY(recent && recent->actions().size() >= 2);
+        QCOMPARE(recent->actions().at(0)->text(), QStringLiteral("-m json.tool"));
+        QCOMPARE(recent->actions().at(1)->text(), m_script);
+        recent->actions().at(0)->trigger();
+        QVERIFY(runs.last().module);
+        QCOMPARE(runs.last().script, QStringLiteral("json.tool"));
+        QCOMPARE(hostLaunchFor(runs.last()).module, QStringLiteral("json.tool"));
+        QCOMPARE(recent->actions().at(0)->text(), QStringLiteral("-m json.tool")); // still first
+        QVERIFY(window.close());
+    }
+
+    // The Run dialog opens on the kind of the last run, with its most recent name.
+    void dialogOpensOnTheLastKind()
+    {
+        RunHistory history;
+        RunRequest module;
+        module.module = true;
+        module.script = QStringLiteral("json.tool");
+        history.remember(module);
+        RunRequest script;
+        script.script = m_script;
+        history.remember(script);
+        QCOMPARE(history.recentScripts(), (QStringList{m_script, QStringLiteral("-m json.tool")}));
+        QCOMPARE(RunHistory::requestOf(QStringLiteral("-m json.tool")).script, QStringLiteral("json.tool"));
+        QVERIFY(!RunHistory::requestOf(m_script).module);
+        {
+            RunDialog dialog(history.recentScripts(), history.lastRun());
+            QVERIFY(!dialog.isModule());
+            QCOMPARE(dialog.request().script, m_script);
+        }
+        history.remember(module);
+        QCOMPARE(history.recentScripts(), (QStringList{QStringLiteral("-m json.tool"), m_script}));
+        RunRequest restored; // as read back from the settings: the kind, not the name
+        restored.module = true;
+        RunDialog dialog(history.recentScripts(), restored);
+        QVERIFY(dialog.isModule());
+        QVERIFY(dialog.findChild<QRadioButton*>(QStringLiteral("moduleKind"))->isChecked());
+        QCOMPARE(dialog.request().script, QStringLiteral("json.tool"));
+        QVERIFY(dialog.request().module);
+    }
+
+    // `leakscope -m MODULE ARGS`: everything after the module name is the module's, options included;
+    // a script before it makes -m the script's.
+    void moduleCommandLine_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("module"); // empty: not a module run
+        QTest::addColumn<QStringList>("moduleArguments");
+        QTest::addColumn<QStringList>("left");
+        const QString app = QStringLiteral("leakscope");
+        const QString m = QStringLiteral("-m");
+        const QString flag = QStringLiteral("--flag");
+        QTest::newRow("module") << QStringList{app, m, QStringLiteral("mypkg.main"), flag, QStringLiteral("-I")} << true
+                                << "mypkg.main" << QStringList{flag, QStringLiteral("-I")} << QStringList{app};
+        QTest::newRow("after options") << QStringList{app, QStringLiteral("-I"), QStringLiteral("--tracemalloc=3"), m, QStringLiteral("pytest"), QStringLiteral("tests/")}
+                                       << true << "pytest" << QStringList{QStringLiteral("tests/")}
+                                       << QStringList{app, QStringLiteral("-I"), QStringLiteral("--tracemalloc=3")};
+        QTest::newRow("attached") << QStringList{app, QStringLiteral("-mjson.tool")} << true << "json.tool" << QStringList()
+                                  << QStringList{app};
+        QTest::newRow("after an option's value") << QStringList{app, QStringLiteral("--screenshot"), QStringLiteral("w.png"), m, QStringLiteral("x")}
+                                                 << true << "x" << QStringList()
+                                                 << QStringList{app, QStringLiteral("--screenshot"), QStringLiteral("w.png")};
+        QTest::newRow("the script's") << QStringList{app, QStringLiteral("s.py"), m, QStringLiteral("x")} << true << ""
+                                      << QStringList() << QStringList{app, QStringLiteral("s.py"), m, QStringLiteral("x")};
+        QTest::newRow("after --") << QStringList{app, QStringLiteral("--"), m, QStringLiteral("x")} << true << ""
+                                  << QStringList() << QStringList{app, QStringLiteral("--"), m, QStringLiteral("x")};
+        QTest::newRow("no name") << QStringList{app, QStringLiteral("-I"), m} << false << "" << QStringList() << QStringList();
+    }
+
+    void moduleCommandLine()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(bool, ok);
+        QFETCH(QString, module);
+        QFETCH(QStringList, moduleArguments);
+        QFETCH(QStringList, left);
+        RunRequest request;
+        QString error;
+        const QStringList withValue{QStringLiteral("--screenshot"), QStringLiteral("--geometry")};
+        QCOMPARE(takeModuleOption(arguments, request, withValue, &error), ok);
+        if (!ok) {
+            QCOMPARE(error, QStringLiteral("-m needs a module name"));
+            return;
+        }
+        QCOMPARE(request.module, !module.isEmpty());
+        QCOMPARE(request.script, module);
+        QCOMPARE(request.arguments, moduleArguments);
+        QCOMPARE(arguments, left);
+    }
+
+    // The application runs a module through its host: `leakscope --screenshot FILE -m MODULE ARGS`
+    // in a folder that holds the module ends with the heap it left shown; a module that is not there
+    // leaves no snapshot; -m without a name is refused.
+    void applicationRunsAModule_data()
+    {
+        QTest::addColumn<QStringList>("module");
+        QTest::addColumn<int>("status");
+        QTest::newRow("module") << QStringList{QStringLiteral("-m"), QStringLiteral("leakscope_gui_module"), QStringLiteral("--flag")} << 0;
+        QTest::newRow("missing") << QStringList{QStringLiteral("-m"), QStringLiteral("leakscope_no_such_module")} << 1;
+        QTest::newRow("no name") << QStringList{QStringLiteral("-m")} << 2;
+    }
+
+    void applicationRunsAModule()
+    {
+        QFETCH(QStringList, module);
+        QFETCH(int, status);
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        QFile file(folder.filePath(QStringLiteral("leakscope_gui_module.py")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        // Fails unless run as python3 -m runs it, with its argument.
+        file.write("import sys\nassert sys.argv[1:] == ['--flag'], sys.argv\nassert sys.argv[0] == __file__, sys.argv\n"
+                   "kept = [object() for _ in range(10)]\n");
+        file.close();
+        const QString picture = folder.filePath(QStringLiteral("window.png"));
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        environment.remove(QStringLiteral("PYTHONSAFEPATH"));
+        QProcess app;
+        app.setProcessEnvironment(environment);
+        app.setWorkingDirectory(folder.path());
+        startProcess(app, QStringLiteral(LEAKSCOPE_APP), QStringList{QStringLiteral("--screenshot"), picture} + module);
+        QVERIFY2(app.waitForFinished(60000), "leakscope --screenshot did not end");
+        const QString errors = QString::fromLocal8Bit(app.readAllStandardError());
+        QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(app.exitCode() == status, qPrintable(errors));
+        QCOMPARE(QFile::exists(picture), status == 0);
+        if (status == 2)
+            QVERIFY2(errors.contains(QStringLiteral("leakscope: -m needs a module name")), qPrintable(errors));
+    }
+
     // The application's own command line: documented in --help, a bad depth refused before any window.
     void applicationOption()
     {
@@ -326,6 +584,7 @@ private Q_SLOTS:
         QVERIFY2(usage.contains("--tracemalloc=DEPTH keeps DEPTH"), usage.constData());
         QVERIFY2(usage.contains("-I ") && usage.contains("as python3 -I"), usage.constData());
         QVERIFY2(usage.contains("-E ") && usage.contains("as python3 -E"), usage.constData());
+        QVERIFY2(usage.contains("-m <MODULE>") && usage.contains("as python3 -m MODULE does"), usage.constData());
 
         QProcess bad;
         bad.setProcessEnvironment(environment);
