@@ -104,7 +104,9 @@ public:
 
 private:
     bool m_finalized = false;
-    bool m_safePath = false; // as python3 -P or PYTHONSAFEPATH: the script's folder stays off sys.path
+    // As python3 -P or PYTHONSAFEPATH (or -I): the script's folder, or a module run's working
+    // directory, stays off sys.path.
+    bool m_safePath = false;
     std::vector<std::string> m_argv;
     std::string m_module;
 };

@@ -119,12 +119,13 @@ void RunDialog::accept()
             problem = tr("%1 is not a module name: give it dotted, as python3 -m takes it (e.g. %2).")
                           .arg(name, name.endsWith(QStringLiteral(".py")) ? name.chopped(3).replace(u'/', u'.')
                                                                           : QStringLiteral("json.tool"));
-    } else if (name.isEmpty())
+    } else if (name.isEmpty()) {
         problem = tr("Choose a script to run.");
-    else if (!script.isFile())
+    } else if (!script.isFile()) {
         problem = tr("%1 is not a file.").arg(script.filePath());
-    else if (!script.isReadable())
+    } else if (!script.isReadable()) {
         problem = tr("%1 cannot be read.").arg(script.filePath());
+    }
     if (problem.isEmpty() && !m_ui->directory->text().trimmed().isEmpty()
         && !QFileInfo(m_ui->directory->text().trimmed()).isDir())
         problem = tr("%1 is not a folder.").arg(m_ui->directory->text().trimmed());

@@ -168,6 +168,35 @@ private Q_SLOTS:
         QVERIFY2(json.finished && json.exitCode == 0, json.describe().constData());
     }
 
+    // PYTHONSAFEPATH: nothing goes first on sys.path either; found through PYTHONPATH from another
+    // folder, the module sees the sys.path python3 -m gives it.
+    void safePath_data()
+    {
+        QTest::addColumn<bool>("safe");
+        QTest::newRow("PYTHONSAFEPATH=1") << true;
+        QTest::newRow("without") << false;
+    }
+
+    void safePath()
+    {
+        QFETCH(bool, safe);
+        RunOptions options = m_inFolder;
+        options.workingDirectory = m_folder.filePath(u"suite"_s);
+        options.environment.insert(u"PYTHONPATH"_s, m_folder.path());
+        if (safe)
+            options.environment.insert(u"PYTHONSAFEPATH"_s, u"1"_s);
+        const QStringList module{u"-m"_s, u"show_main"_s};
+        const Run expected = runProgram(pythonPath(), module, options);
+        QVERIFY2(expected.finished && expected.exitCode == 0, expected.describe().constData());
+        const Run run = runCli(QStringList{u"report"_s, u"--output"_s, m_folder.filePath(u"report.json"_s)} + module,
+                               options);
+        QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+        const QJsonObject seen = shownMain(run.out);
+        QCOMPARE(seen, shownMain(expected.out));
+        const QString folder = QFileInfo(m_folder.path()).canonicalFilePath();
+        QCOMPARE(seen.value(u"path0"_s).toString(), safe ? folder : folder + u"/suite"_s);
+    }
+
     // A module that is not there: python3's one line, in leakscope-cli's name, and python3's status 1
     // (a missing script file still gives 2). No report is written.
     void missingModule_data()
