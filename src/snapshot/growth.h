@@ -29,11 +29,14 @@ struct GrowingTypeRow
 };
 
 // Leak suspects new since the previous snapshot, of one type name, found in every round: the leaked
-// objects themselves.
+// objects themselves. A new suspect counts when it became an orphan during the round and stayed
+// alive: allocated in between (PriorState::Absent, the object a C extension leaks) or having lost
+// its last referrer in between (PriorState::Referenced); not when it was alive and unseen already
+// (Untracked, Explained, Ignored).
 struct LeakedObjectsRow
 {
     std::string typeName;
-    std::vector<std::uint64_t> perRound; // new suspects of this type in round 1..R, each above 0
+    std::vector<std::uint64_t> perRound; // such new suspects of this type in round 1..R, each above 0
     // The new suspects of the last round, as indices into the last snapshot, by address.
     std::vector<ObjectIndex> objects;
 };
@@ -56,7 +59,9 @@ public:
     GrowthAnalysis() = default;
 
     // The next snapshot of the series (the first is the baseline after the warm-up). All analyses
-    // must use the same ignore rules. The analysis (and its snapshot) is kept until the next add().
+    // must use the same ignore rules, and each must keep its snapshot alive (an aliasing shared_ptr
+    // that owns both, say). The analysis is kept until the add() after next. Throws
+    // std::invalid_argument for a null analysis; on an exception the rows are as they were.
     void add(std::shared_ptr<const HeapAnalysis> analysis);
 
     // Measured rounds so far: snapshots added minus one (0 before two are added).
@@ -64,7 +69,8 @@ public:
     // The last snapshot added (the object indices of the rows refer to it); null before add().
     const HeapAnalysis* last() const { return m_last.get(); }
 
-    // Rows as of the last add(). Empty until a round has been measured.
+    // Rows as of the last add(). Empty until a round has been measured. Copies of a GrowthAnalysis
+    // are independent: add() on one leaves the others alone.
     // Largest total increase first, then by name.
     const std::vector<GrowingTypeRow>& growingTypes() const { return m_growingTypes; }
     // Most leaked objects in the last round first, then by name.
@@ -89,6 +95,8 @@ private:
     std::vector<SurplusSeriesRow> m_surplusGrowth;
 };
 
+inline constexpr int kGrowthReportVersion = 1;
+
 struct GrowthReportOptions
 {
     std::string title;              // e.g. the iterate label or the test's node id; may be empty
@@ -99,8 +107,10 @@ struct GrowthReportOptions
 // A short text for terminals and str(): one line of verdict, then the three sections (omitted when
 // empty), each object with its type, address, repr, C origin and allocation site when known.
 std::string growthText(const GrowthAnalysis& growth, const GrowthReportOptions& options);
-// Versioned JSON (docs/growth.md): {"version":1,"rounds":R,"leaks":bool,"growing_types":[...],
-// "leaked_objects":[...],"surplus_growth":[...]}.
+// Versioned JSON (docs/growth.md): {"format":"leakscope-growth","version":1,"title":...,"rounds":R,
+// "leaks":bool,"totals":{...},"last_snapshot":{...},"leaked_objects":[...],"surplus_growth":[...],
+// "growing_types":[...]}; objects are written as the report writes candidates, options.limit and
+// options.objectsPerRow apply as in the text.
 std::string growthJson(const GrowthAnalysis& growth, const GrowthReportOptions& options);
 
 } // namespace leakscope
