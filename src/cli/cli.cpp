@@ -22,6 +22,7 @@ const char kUsage[] =
     "           snapshot (FILE.lssnap)\n"
     "  run      run a script and save its snapshots and its final state as .lssnap files\n"
     "  diff     compare two .lssnap snapshots: type counts, new suspects, leaked references\n"
+    "  growth   what grows in every round of a series of .lssnap snapshots (exit status 3 on a leak)\n"
     "  bench    time the capture against gc.collect() and objgraph on a synthetic heap\n"
     "\n"
     "Options:\n"
@@ -51,6 +52,8 @@ int run(int argc, char** argv)
         return runCommand(argc - 2, argv + 2);
     if (command == "diff")
         return diffCommand(argc - 2, argv + 2);
+    if (command == "growth")
+        return growthCommand(argc - 2, argv + 2);
     if (command == "bench")
         return benchCommand(argc - 2, argv + 2);
     std::fprintf(stderr, "leakscope-cli: unknown command '%s'\n\n%s", argv[1], kUsage);

@@ -12,6 +12,7 @@ int run(int argc, char** argv);
 int reportCommand(int argc, char** argv);
 int runCommand(int argc, char** argv);
 int diffCommand(int argc, char** argv);
+int growthCommand(int argc, char** argv);
 int benchCommand(int argc, char** argv);
 
 // The value of option arg, argv[i]: after its '=' ("--name=VALUE"), else the next argument (i moves
@@ -21,5 +22,9 @@ bool optionValue(std::string_view arg, int argc, char** argv, int& i, std::strin
 // Exit status for LeakScope's own errors (bad arguments, a script that cannot run, capture failure,
 // a snapshot file that cannot be read or written).
 inline constexpr int kUsageError = 2;
+
+// Exit status of `growth` when it found a leak (leaked objects or surplus growth in every round), so
+// that a CI job fails on it; distinct from the script's own statuses (0, 1) and kUsageError.
+inline constexpr int kLeaksFound = 3;
 
 } // namespace leakscope::cli
