@@ -2,7 +2,10 @@
 
 #include "script_module.h"
 
+#include "script_series.h"
 #include "snapshot/snapshot_file.h"
+
+#include "embedded_python.h"
 
 #include <atomic>
 #include <exception>
@@ -202,7 +205,8 @@ PyModuleDef moduleDef = {
     PyModuleDef_HEAD_INIT,
     "leakscope",
     "Snapshots of this interpreter's heap, taken from the script: leakscope.snapshot(label, path=None), "
-    "leakscope.pause(label, path=None) and leakscope.save(path).",
+    "leakscope.pause(label, path=None), leakscope.save(path), and leakscope.iterate(fn, rounds=5, warmup=2, "
+    "label=None), which reports what grows in every round. `-p leakscope.pytest` loads the pytest plugin.",
     sizeof(ModuleState),
     methods,
     nullptr,
@@ -210,6 +214,33 @@ PyModuleDef moduleDef = {
     clearModule,
     freeModule,
 };
+
+// File names the embedded sources go by in tracebacks (linecache holds their lines).
+constexpr const char* kModuleFile = "<leakscope-embedded>/leakscope_module.py";
+constexpr const char* kPytestFile = "<leakscope-embedded>/leakscope_pytest.py";
+
+// Runs python/leakscope_module.py in the module's namespace (iterate(), Growth, the finder of the
+// submodules), handing it the sources of the submodules. False with an exception set on failure.
+bool runPythonHalf(PyObject* module)
+{
+    PyObject* globals = PyModule_GetDict(module); // borrowed
+    PyObject* sources = Py_BuildValue("{s(ss)s(ss)}", "leakscope", kModuleFile, embedded::kLeakscopeModule,
+                                      "leakscope.pytest", kPytestFile, embedded::kLeakscopePytest);
+    if (!sources)
+        return false;
+    const bool stored = PyDict_SetItemString(globals, "_embedded_sources", sources) == 0
+        && PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0;
+    Py_DECREF(sources);
+    if (!stored)
+        return false;
+    PyObject* code = Py_CompileString(embedded::kLeakscopeModule, kModuleFile, Py_file_input);
+    if (!code)
+        return false;
+    PyObject* result = PyEval_EvalCode(code, globals, globals);
+    Py_DECREF(code);
+    Py_XDECREF(result);
+    return result != nullptr;
+}
 
 PyObject* initModule()
 {
@@ -226,6 +257,13 @@ PyObject* initModule()
         return nullptr;
     }
     stateOf(module)->snapshotFileError = error; // the reference PyErr_NewException gave
+    PyObject* series = createSeriesType(module);
+    if (!series || PyModule_AddObjectRef(module, "_Series", series) < 0 || !runPythonHalf(module)) {
+        Py_XDECREF(series);
+        Py_DECREF(module);
+        return nullptr;
+    }
+    Py_DECREF(series);
     return module;
 }
 
@@ -240,6 +278,11 @@ void registerScriptModule()
 void setScriptHooks(ScriptHooks* hooks)
 {
     g_hooks.store(hooks);
+}
+
+ScriptHooks* scriptHooks()
+{
+    return g_hooks.load();
 }
 
 } // namespace leakscope::capture

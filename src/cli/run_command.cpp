@@ -245,6 +245,13 @@ protected:
         return true;
     }
 
+    // The growth text of a series follows the line of its last snapshot, announced once written.
+    void seriesEnded(const capture::ScriptSeries& series, const GrowthAnalysis& growth) override
+    {
+        settle();
+        ScriptCommand::seriesEnded(series, growth);
+    }
+
     bool finish(const SnapshotPtr& snapshot, const HeapAnalysis& analysis, double) override
     {
         settle();

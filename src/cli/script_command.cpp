@@ -5,6 +5,7 @@
 #include "capture/explainers.h"
 #include "capture/interpreter.h"
 #include "snapshot/analysis.h"
+#include "snapshot/growth.h"
 #include "snapshot/tracemalloc_option.h"
 
 #include <chrono>
@@ -100,8 +101,23 @@ SnapshotPtr ScriptCommand::capture(const std::string& label)
 bool ScriptCommand::deliver(
     const capture::ScriptSnapshot& request, const SnapshotPtr& snapshot, capture::ScriptError& error)
 {
+    // A series' snapshots come analysed already (with the same rules).
+    if (request.analysis)
+        return snapshotTaken(request, snapshot, summaryOf(*snapshot, *request.analysis), error);
     const HeapAnalysis analysis(*snapshot, m_rules);
     return snapshotTaken(request, snapshot, summaryOf(*snapshot, analysis), error);
+}
+
+void ScriptCommand::seriesEnded(const capture::ScriptSeries& series, const GrowthAnalysis& growth)
+{
+    flushScriptOutput(); // what the script printed before comes first
+    GrowthReportOptions options;
+    options.title = series.label;
+    std::string text = growthText(growth, options);
+    if (!text.empty() && text.back() != '\n')
+        text += '\n';
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    std::fflush(stderr);
 }
 
 bool ScriptCommand::snapshotTaken(

@@ -63,6 +63,10 @@ public:
     SnapshotPtr capture(const std::string& label) final;
     bool deliver(
         const capture::ScriptSnapshot& request, const SnapshotPtr& snapshot, capture::ScriptError& error) final;
+    const IgnoreRules* ignoreRules() const final { return m_rules; }
+    // Prints the series' growth text on stderr (after its snapshots' lines), as str() of
+    // leakscope.iterate()'s result says it.
+    void seriesEnded(const capture::ScriptSeries& series, const GrowthAnalysis& growth) override;
 
 protected:
     // A snapshot the script took, summarised already (summary: its "N objects, ..." text). Returns

@@ -130,7 +130,12 @@ public:
         bool interrupted = false;
         Py_BEGIN_ALLOW_THREADS // encoding and sending need no GIL; a pause waits without it
         // A saved snapshot goes to the GUI too, named after its file: the user sees what was saved.
-        send(SnapshotReady{0, request.label, pause, encodeSnapshot(*snapshot)});
+        // A snapshot of a series (leakscope.iterate(), the pytest plugin) says which one and where in it.
+        SnapshotReady ready{0, request.label, pause, encodeSnapshot(*snapshot)};
+        ready.seriesId = request.series.id;
+        ready.seriesIndex = request.series.index;
+        ready.seriesLength = request.series.length;
+        send(std::move(ready));
         if (pause) {
             std::unique_lock lock(m_mutex);
             m_paused = true;
