@@ -83,6 +83,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_snapshotChooser->setSession(m_session);
     setUpStatusBar();
     setUpCompare(); // before the layout, which lists every dock in the View menu
+    setUpGrowth();
     setUpLayout();
     setUpNavigation();
     connectActions();

@@ -75,6 +75,10 @@ Q_SIGNALS:
     // compared with snapshot after (session indexes, before < after). Whoever shows comparisons
     // connects here.
     void compareRequested(int before, int after);
+    // View ▸ Growth over Selected Snapshots (or the same in the snapshot list), or a series of the
+    // script's is complete: the growth over these snapshots (session indexes) is wanted, titled title
+    // (empty: "snapshots 3–7").
+    void growthRequested(const QList<int>& snapshots, const QString& title);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -134,6 +138,13 @@ private:
     void updateFileActions();
     void updateFileProgress();
     void requestCompare();
+    // main_window_growth.cpp: the Growth dock, its action and the series the script completes.
+    void setUpGrowth();
+    void requestGrowth();
+    void updateGrowthAction();
+    // Lists every object of the type named name in snapshot (shown first when it is not): what choosing
+    // a type in the Compare or the Growth view does.
+    void listObjectsOfType(int snapshot, const QString& name);
     // A message about files that does not stop the window (the user reads it when done).
     void showFileMessage(const QString& title, const QString& text);
     // Before the window closes: true when nothing unsaved would be lost, or the user says to discard
@@ -187,6 +198,7 @@ private:
     RecentFiles m_recentFiles;
     QString m_lastFolder; // where the last snapshot file was opened or saved
     QProgressBar* m_fileProgress = nullptr; // busy while a file is opened or saved
+    QAction* m_growthAction = nullptr; // View ▸ Growth over Selected Snapshots
     bool m_closeAfterSaving = false; // Save All… on closing: close once the saves are done
     bool m_closeConfirmed = false;
 };

@@ -46,19 +46,24 @@ void MainWindow::setUpCompare()
         m_history->visit(entry);
         showEntry(entry);
     });
-    // A type: its instances in that snapshot, every object of the type listed, not its candidates only
-    // (a type grows by objects that are referenced). The choice is the Types table's, kept by name, so
-    // it applies once the snapshot is shown even when that happens later.
-    connect(compare, &CompareView::typeActivated, this, [this](int snapshot, quint32, const QString& name) {
-        if (snapshot != m_session->shownIndex())
-            m_session->showSnapshot(snapshot);
-        m_ui->candidatesView->setListMode(CandidatesModel::ListMode::AllObjects);
-        if (m_ui->summaries->chooseTypeNamed(name))
-            m_ui->candidatesView->selectFirst();
-        else
-            statusBar()->showMessage(tr("The snapshot shown has no object of type %1.").arg(name), 10000);
-    });
+    // A type: every object of it in that snapshot.
+    connect(compare, &CompareView::typeActivated, this,
+            [this](int snapshot, quint32, const QString& name) { listObjectsOfType(snapshot, name); });
     connect(chart, &SnapshotChart::snapshotChosen, m_session, &Session::showSnapshot);
+}
+
+// A type: its instances in that snapshot, every object of the type listed, not its candidates only
+// (a type grows by objects that are referenced). The choice is the Types table's, kept by name, so
+// it applies once the snapshot is shown even when that happens later.
+void MainWindow::listObjectsOfType(int snapshot, const QString& name)
+{
+    if (snapshot != m_session->shownIndex())
+        m_session->showSnapshot(snapshot);
+    m_ui->candidatesView->setListMode(CandidatesModel::ListMode::AllObjects);
+    if (m_ui->summaries->chooseTypeNamed(name))
+        m_ui->candidatesView->selectFirst();
+    else
+        statusBar()->showMessage(tr("The snapshot shown has no object of type %1.").arg(name), 10000);
 }
 
 } // namespace leakscope

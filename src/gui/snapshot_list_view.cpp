@@ -66,6 +66,7 @@ SnapshotListView::SnapshotListView(QWidget* parent)
     , m_save(new QAction(tr("Save Snapshot &As…"), this))
     , m_close(new QAction(tr("&Close"), this))
     , m_compare(new QAction(tr("Com&pare"), this))
+    , m_growth(new QAction(tr("&Growth over Selected Snapshots"), this))
 {
     setModel(m_model);
     setItemDelegate(new ShownRowDelegate(this));
@@ -84,12 +85,14 @@ SnapshotListView::SnapshotListView(QWidget* parent)
     m_save->setObjectName(QStringLiteral("actionSaveListedSnapshot"));
     m_close->setObjectName(QStringLiteral("actionCloseSnapshot"));
     m_compare->setObjectName(QStringLiteral("actionCompareSelected"));
+    m_growth->setObjectName(QStringLiteral("actionGrowthSelected"));
     m_rename->setShortcut(QKeySequence(Qt::Key_F2));
     m_close->setShortcut(QKeySequence(QKeySequence::Delete));
     m_show->setToolTip(tr("Show this snapshot (Enter, or a double click)"));
     m_rename->setToolTip(tr("Give the snapshot another label (F2)"));
     m_close->setToolTip(tr("Close the selected snapshots (Delete); an unsaved one is lost, so it asks first"));
     m_compare->setToolTip(tr("Compare the two selected snapshots"));
+    m_growth->setToolTip(tr("What grew in every round of the selected snapshots, taken in order of capture"));
     for (QAction* action : {m_rename, m_close}) {
         action->setShortcutContext(Qt::WidgetShortcut);
         addAction(action);
@@ -121,6 +124,11 @@ SnapshotListView::SnapshotListView(QWidget* parent)
         const QList<int> rows = selectedSnapshots();
         if (rows.size() == 2)
             Q_EMIT compareRequested(rows[0], rows[1]);
+    });
+    connect(m_growth, &QAction::triggered, this, [this] {
+        const QList<int> rows = selectedSnapshots();
+        if (rows.size() >= 2)
+            Q_EMIT growthRequested(rows);
     });
     connect(this, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
         if (m_session)
@@ -191,6 +199,7 @@ void SnapshotListView::updateActions()
     m_save->setEnabled(one);
     m_close->setEnabled(one || !selectedSnapshots().isEmpty());
     m_compare->setEnabled(selectedSnapshots().size() == 2);
+    m_growth->setEnabled(selectedSnapshots().size() >= 2);
 }
 
 void SnapshotListView::contextMenuEvent(QContextMenuEvent* event)
@@ -202,6 +211,7 @@ void SnapshotListView::contextMenuEvent(QContextMenuEvent* event)
     menu.addAction(m_save);
     menu.addSeparator();
     menu.addAction(m_compare);
+    menu.addAction(m_growth);
     menu.addSeparator();
     menu.addAction(m_close);
     menu.exec(event->globalPos());

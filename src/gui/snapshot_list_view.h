@@ -10,7 +10,8 @@ class SnapshotListModel;
 // The snapshots of a session as a list (SnapshotListModel kept in step with the session): label, time
 // taken, objects, suspects, file, run or process; the shown one in bold. Enter or a double click shows
 // a snapshot; F2 renames it; Delete asks to close the selected ones (closeRequested(): the window asks
-// about unsaved ones); the context menu also saves one and compares two.
+// about unsaved ones); the context menu also saves one, compares two and shows the growth over two or
+// more.
 class SnapshotListView : public QTreeView
 {
     Q_OBJECT
@@ -30,6 +31,7 @@ public:
     QAction* saveAction() const { return m_save; }
     QAction* closeAction() const { return m_close; }
     QAction* compareAction() const { return m_compare; }
+    QAction* growthAction() const { return m_growth; }
 
 Q_SIGNALS:
     // Save As… for snapshot index.
@@ -38,6 +40,8 @@ Q_SIGNALS:
     void closeRequested(const QList<int>& indexes);
     // Compare for the two selected snapshots, the earlier one first.
     void compareRequested(int before, int after);
+    // Growth over Selected Snapshots, for the two or more selected (session indexes, in order).
+    void growthRequested(const QList<int>& indexes);
 
 protected:
     void contextMenuEvent(QContextMenuEvent* event) override;
@@ -54,6 +58,7 @@ private:
     QAction* m_save;
     QAction* m_close;
     QAction* m_compare;
+    QAction* m_growth;
 };
 
 } // namespace leakscope

@@ -219,7 +219,8 @@ void Session::describeObject(quint64 address, quint64 typeAddress, const QString
         m_pendingDescribe = m_target->describeObject(address, typeAddress, typeName);
 }
 
-void Session::onSnapshotReady(quint32 requestId, const QString& label, bool paused, const SnapshotPtr& snapshot)
+void Session::onSnapshotReady(quint32 requestId, const QString& label, bool paused, const SnapshotPtr& snapshot,
+                              const SeriesPosition& series)
 {
     if (requestId != 0 && requestId != m_pendingSnapshot)
         return; // cancelled
@@ -238,16 +239,16 @@ void Session::onSnapshotReady(quint32 requestId, const QString& label, bool paus
     // The analysis is O(N + E): off the GUI thread.
     runInBackground(
         this, [snapshot, rules = m_rules] { return analyzeSnapshot(snapshot, rules); },
-        [this, shownLabel, run, pid](AnalyzedSnapshotPtr analyzed) {
+        [this, shownLabel, run, pid, series](AnalyzedSnapshotPtr analyzed) {
             --m_arrivingSnapshots;
             if (analyzed)
-                addSnapshot(shownLabel, run, pid, std::move(analyzed));
+                addSnapshot(shownLabel, run, pid, std::move(analyzed), {}, series);
             updateCaptureUnderway();
         });
 }
 
 void Session::addSnapshot(const QString& label, int run, qint64 pid, AnalyzedSnapshotPtr analyzed,
-                          const QString& openedFrom)
+                          const QString& openedFrom, const SeriesPosition& series)
 {
     StoredSnapshot stored;
     stored.id = m_nextId++;
@@ -258,10 +259,43 @@ void Session::addSnapshot(const QString& label, int run, qint64 pid, AnalyzedSna
     stored.file = openedFrom;
     stored.saved = !openedFrom.isEmpty();
     stored.analyzed = std::move(analyzed);
+    // A malformed position (checked by the protocol's decoder, but targets vary) is no series.
+    if (series.isInSeries() && series.index < series.length)
+        stored.series = series;
     m_snapshots.push_back(std::move(stored));
     const int index = snapshotCount() - 1;
     Q_EMIT snapshotAdded(index);
     showSnapshot(index);
+    checkSeriesCompleted(index);
+}
+
+SeriesPosition Session::snapshotSeries(int index) const
+{
+    return index >= 0 && index < snapshotCount() ? m_snapshots[static_cast<std::size_t>(index)].series
+                                                 : SeriesPosition();
+}
+
+void Session::checkSeriesCompleted(int index)
+{
+    const StoredSnapshot& added = m_snapshots[static_cast<std::size_t>(index)];
+    const SeriesPosition series = added.series;
+    if (!series.isInSeries())
+        return;
+    // The snapshots are analysed side by side, so the last of a series may be stored before others:
+    // the series is complete when every index of it is stored, whichever came last.
+    QList<int> members(static_cast<qsizetype>(series.length), -1);
+    for (int k = 0; k < snapshotCount(); ++k) {
+        const StoredSnapshot& stored = m_snapshots[static_cast<std::size_t>(k)];
+        if (stored.run == added.run && stored.series.id == series.id && stored.series.length == series.length
+            && members[stored.series.index] < 0)
+            members[stored.series.index] = k;
+    }
+    if (members.contains(-1))
+        return;
+    // "LABEL: round 3/3": the series' label is what comes before the last ": ".
+    const QString& first = m_snapshots[static_cast<std::size_t>(members.first())].label;
+    const qsizetype cut = first.lastIndexOf(QStringLiteral(": "));
+    Q_EMIT seriesCompleted(members, cut > 0 ? first.left(cut) : first);
 }
 
 QString Session::snapshotLabel(int index) const

@@ -114,6 +114,9 @@ public:
     // an earlier run (its process was terminated when the next run started) and, once the target is
     // lost (crashed, exited, terminated), for every snapshot.
     bool isFromCurrentTarget(int index) const;
+    // Where snapshot index stands in a series of the script's (leakscope.iterate(), the pytest plugin);
+    // a default SeriesPosition (no series) for a bad index and for any other snapshot.
+    SeriesPosition snapshotSeries(int index) const;
     // "leaky_service.py · run 2 · snapshot 1": the script's file name (or the run's description), the
     // run and the label, for choosing among the snapshots of several runs. Empty for a bad index.
     QString snapshotTitle(int index) const;
@@ -192,6 +195,11 @@ Q_SIGNALS:
     void snapshotReceived(const QString& label);
     // A new snapshot, analysed, is stored at index (the last one); it is shown next.
     void snapshotAdded(int index);
+    // Every snapshot of a series of the script's is stored: snapshots are their indexes, in the series'
+    // order; label names the series (its snapshots' label up to ": warm-up", ": round K/N"). Emitted
+    // once per series, after the snapshotAdded() of the last one to arrive; never for a series that
+    // stopped early or whose snapshots were closed before it completed.
+    void seriesCompleted(const QList<int>& snapshots, const QString& label);
     // shownSnapshot() changed: snapshot index is shown, or the snapshot shown has a new analysis.
     // keepView: the same snapshot as before, with other rules; what the user looked at still applies.
     void shownSnapshotChanged(int index, bool keepView);
@@ -245,6 +253,7 @@ private:
         bool saved = false;
         qint64 pid = 0;
         AnalyzedSnapshotPtr analyzed; // with the rules of the time; never null
+        SeriesPosition series; // of the run's process: series ids are numbered per process
         bool analysing = false; // a new analysis with analysingRules runs
         IgnoreRulesPtr analysingRules;
     };
@@ -253,10 +262,13 @@ private:
     void setPendingSnapshot(quint32 requestId);
     // Emits captureUnderwayChanged() when isCaptureUnderway() is no longer what it was.
     void updateCaptureUnderway();
-    void onSnapshotReady(quint32 requestId, const QString& label, bool paused, const SnapshotPtr& snapshot);
+    void onSnapshotReady(quint32 requestId, const QString& label, bool paused, const SnapshotPtr& snapshot,
+                         const SeriesPosition& series);
     // Stores and shows a new snapshot; openedFrom: the file it comes from (then saved, run 0).
     void addSnapshot(const QString& label, int run, qint64 pid, AnalyzedSnapshotPtr analyzed,
-                     const QString& openedFrom = {});
+                     const QString& openedFrom = {}, const SeriesPosition& series = {});
+    // Emits seriesCompleted() when snapshot index completes its series.
+    void checkSeriesCompleted(int index);
     // The index of the stored snapshot whose id is id; -1 when it was closed.
     int indexOfId(quint64 id) const;
     void openNextFile();

@@ -236,10 +236,11 @@ void HostProcessTarget::handle(protocol::Message&& message)
                         }
                         return decoded;
                     },
-                    [this, id = m.requestId, label = fromStd(m.label),
-                     paused = m.paused](const DecodedSnapshot& decoded) {
+                    [this, id = m.requestId, label = fromStd(m.label), paused = m.paused,
+                     series = SeriesPosition{m.seriesId, m.seriesIndex, m.seriesLength}](
+                        const DecodedSnapshot& decoded) {
                         if (decoded.snapshot)
-                            Q_EMIT snapshotReady(id, label, paused, decoded.snapshot);
+                            Q_EMIT snapshotReady(id, label, paused, decoded.snapshot, series);
                         else
                             Q_EMIT requestFailed(id, tr("the snapshot could not be read: %1").arg(decoded.error));
                     });

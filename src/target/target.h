@@ -23,6 +23,18 @@ struct LiveObject
     QString typeName; // "module.qualname" of the object living at the address; empty: none
 };
 
+// Where a snapshot stands in a series of the script's (leakscope.iterate(), the pytest plugin): the
+// series' id within its process (from 1), the snapshot's index in it (0: after the warm-up, K: after
+// round K) and the snapshots the series has in all. All 0 for a snapshot of no series.
+struct SeriesPosition
+{
+    quint32 id = 0;
+    quint32 index = 0;
+    quint32 length = 0;
+
+    bool isInSeries() const { return id != 0; }
+};
+
 // A Python interpreter the GUI inspects, however it is reached: a leakscope-host child process, a
 // fake for tests, later an attached process. Asynchronous: requests return at once and their results
 // arrive as signals, on the thread the target lives in. Every snapshot received stays valid after the
@@ -68,8 +80,10 @@ Q_SIGNALS:
     void ready();
     void outputReceived(leakscope::Target::Channel channel, const QByteArray& text);
     void progress(quint32 requestId, int permille, const QString& message);
-    // requestId 0: leakscope.snapshot()/pause() in the script; paused: the script waits.
-    void snapshotReady(quint32 requestId, const QString& label, bool paused, leakscope::SnapshotPtr snapshot);
+    // requestId 0: leakscope.snapshot()/pause() in the script; paused: the script waits; series: where
+    // the snapshot stands in a series of the script's (none by default).
+    void snapshotReady(quint32 requestId, const QString& label, bool paused, leakscope::SnapshotPtr snapshot,
+                       const leakscope::SeriesPosition& series = {});
     void scriptFinished(int exitCode, const QString& outcome, const QString& message);
     void objectDescribed(quint32 requestId, const leakscope::LiveObject& object);
     void requestFailed(quint32 requestId, const QString& message);
