@@ -17,8 +17,15 @@ GrowthFilterProxy::GrowthFilterProxy(QObject* parent)
 
 void GrowthFilterProxy::setSourceModel(QAbstractItemModel* sourceModel)
 {
+    disconnect(m_resetConnection);
     m_growth = qobject_cast<GrowthModel*>(sourceModel);
     QSortFilterProxyModel::setSourceModel(sourceModel);
+    // A regular expression that hit its match limit on the rows of one series gets another chance on
+    // the next.
+    if (sourceModel) {
+        m_resetConnection = connect(sourceModel, &QAbstractItemModel::modelAboutToBeReset, this,
+            [this] { m_text.setPattern(m_text.pattern(), m_text.isRegex()); });
+    }
 }
 
 void GrowthFilterProxy::setFilterText(const QString& text, bool regex)

@@ -35,6 +35,7 @@ protected:
 private:
     QPointer<GrowthModel> m_growth;
     TextFilter m_text;
+    QMetaObject::Connection m_resetConnection;
 };
 
 } // namespace leakscope

@@ -199,39 +199,40 @@ QVariant GrowthModel::data(const QModelIndex& index, int role) const
     return findingData(findingOf(index), index.column(), role);
 }
 
-QVariant GrowthModel::findingData(const Finding& finding, int column, int role) const
+std::vector<std::int64_t> GrowthModel::roundsOf(const Finding& finding) const
 {
-    std::vector<std::int64_t> rounds;
-    QString roundsToolTip;
     switch (finding.kind) {
-    case Kind::LeakedObjects:
-        rounds = signedValues(leakedRow(finding).perRound);
-        roundsToolTip = tr("New suspects of this type in each round; the last round's are listed under it");
-        break;
-    case Kind::GrowingReferences: {
-        const SurplusSeriesRow& row = surplusRow(finding);
-        rounds = row.growth;
-        QStringList surplus;
-        for (const std::int64_t value : row.surplus)
-            surplus << m_locale.toString(value);
-        roundsToolTip = tr("References that no referrer accounts for, gained in each round; its surplus in each "
-                           "snapshot: %1")
-                            .arg(surplus.join(QStringLiteral(", ")));
-        break;
-    }
-    case Kind::GrowingType: {
-        const GrowingTypeRow& row = typeRow(finding);
-        rounds = row.increases();
-        QStringList counts;
-        for (const std::uint64_t value : row.counts)
-            counts << m_locale.toString(static_cast<qulonglong>(value));
-        roundsToolTip = tr("Objects of this type gained in each round; their count in each snapshot: %1")
-                            .arg(counts.join(QStringLiteral(", ")));
-        break;
-    }
+    case Kind::LeakedObjects: return signedValues(leakedRow(finding).perRound);
+    case Kind::GrowingReferences: return surplusRow(finding).growth;
+    case Kind::GrowingType: return typeRow(finding).increases();
     case Kind::LeakedObject: break;
     }
+    return {};
+}
 
+QString GrowthModel::roundsToolTip(const Finding& finding) const
+{
+    QStringList values;
+    switch (finding.kind) {
+    case Kind::LeakedObjects:
+        return tr("New suspects of this type in each round; the last round's are listed under it");
+    case Kind::GrowingReferences:
+        for (const std::int64_t value : surplusRow(finding).surplus)
+            values << m_locale.toString(value);
+        return tr("References that no referrer accounts for, gained in each round; its surplus in each snapshot: %1")
+            .arg(values.join(QStringLiteral(", ")));
+    case Kind::GrowingType:
+        for (const std::uint64_t value : typeRow(finding).counts)
+            values << m_locale.toString(static_cast<qulonglong>(value));
+        return tr("Objects of this type gained in each round; their count in each snapshot: %1")
+            .arg(values.join(QStringLiteral(", ")));
+    case Kind::LeakedObject: break;
+    }
+    return {};
+}
+
+QVariant GrowthModel::findingData(const Finding& finding, int column, int role) const
+{
     switch (column) {
     case KindColumn:
         switch (role) {
@@ -262,16 +263,19 @@ QVariant GrowthModel::findingData(const Finding& finding, int column, int role) 
         }
     case RoundsColumn:
         switch (role) {
-        case Qt::DisplayRole: return roundsText(rounds);
+        case Qt::DisplayRole: return roundsText(roundsOf(finding));
         // The last round's number: what a sort by rounds compares.
-        case SortRole: return QVariant::fromValue<qlonglong>(rounds.empty() ? 0 : rounds.back());
-        case Qt::ToolTipRole: return roundsToolTip;
+        case SortRole: {
+            const std::vector<std::int64_t> rounds = roundsOf(finding);
+            return QVariant::fromValue<qlonglong>(rounds.empty() ? 0 : rounds.back());
+        }
+        case Qt::ToolTipRole: return roundsToolTip(finding);
         default: return {};
         }
     case TotalColumn:
         switch (role) {
-        case Qt::DisplayRole: return signedText(sumOf(rounds));
-        case SortRole: return QVariant::fromValue<qlonglong>(sumOf(rounds));
+        case Qt::DisplayRole: return signedText(sumOf(roundsOf(finding)));
+        case SortRole: return QVariant::fromValue<qlonglong>(sumOf(roundsOf(finding)));
         case Qt::TextAlignmentRole: return rightAligned();
         default: return {};
         }

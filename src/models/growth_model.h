@@ -80,6 +80,9 @@ private:
     const GrowingTypeRow& typeRow(const Finding& finding) const;
     const HeapAnalysis& lastAnalysis() const { return m_series->last().analysis(); }
     QVariant findingData(const Finding& finding, int column, int role) const;
+    // The finding's numbers per round, and what they are (with its values per snapshot).
+    std::vector<std::int64_t> roundsOf(const Finding& finding) const;
+    QString roundsToolTip(const Finding& finding) const;
     QVariant objectData(ObjectIndex object, int column, int role) const;
     // "+1 +1 +1", and their sum.
     QString roundsText(const std::vector<std::int64_t>& values) const;
