@@ -188,7 +188,8 @@ private Q_SLOTS:
         QVERIFY2(fail.finished && fail.exitCode == 1, fail.describe().constData());
         const QString out = QString::fromUtf8(fail.out);
         QVERIFY2(out.contains(u"1 failed, 2 passed"_s), fail.describe().constData());
-        QVERIFY2(out.contains(u"FAILED test_suite.py::test_leaks"_s), fail.describe().constData());
+        QVERIFY2(out.contains(u"FAILED test_suite.py::test_leaks - leaks:"_s), fail.describe().constData());
+        QVERIFY2(out.contains(u"leakscope: 1 test captured after the pre-check"_s), fail.describe().constData());
         QVERIFY(!out.contains(u"FAILED test_suite.py::test_clean"_s));
         QVERIFY(!out.contains(u"FAILED test_suite.py::test_session_fixture"_s));
         // The failure names the leaked type and the count per run.
@@ -204,6 +205,14 @@ private Q_SLOTS:
         QVERIFY2(err.contains(u"leakscope: snapshot 'test_suite.py::test_leaks: round 3/3'"_s), fail.describe().constData());
         QVERIFY(!err.contains(u"test_clean: "_s));
         QVERIFY(!err.contains(u"test_session_fixture: "_s));
+
+        // Without the pre-check every test is captured every round: the same verdicts.
+        const Run full = runPytest(dir.path(), {u"--leakscope-precheck=off"_s});
+        QVERIFY2(full.finished && full.exitCode == 1, full.describe().constData());
+        QVERIFY2(full.out.contains("1 failed, 2 passed"), full.describe().constData());
+        QVERIFY2(full.out.contains("FAILED test_suite.py::test_leaks - leaks:"), full.describe().constData());
+        QVERIFY2(full.out.contains("builtins.dict: +1 +1 +1 per round"), full.describe().constData());
+        QVERIFY(!full.out.contains("captured after the pre-check"));
 
         const Run report = runPytest(dir.path(), {u"--leakscope-mode=report"_s});
         QVERIFY2(report.finished && report.exitCode == 0, report.describe().constData());

@@ -97,6 +97,35 @@ def _close(item, nextitem, reports):
         reports[-1] = item.ihook.pytest_runtest_makereport(item=item, call=call)
 
 
+def _verdict_line(nodeid, text):
+    """The growth report's first line without the title: "leaks: 1 finding over 3 rounds"."""
+    first = text.splitlines()[0] if text else ""
+    return first[len(nodeid) + 2:] if first.startswith(nodeid + ": ") else first
+
+
+class _LeakRepr:
+    """A failed call's longrepr: the growth report, with the verdict as the crash message that
+    pytest's short summary and JUnit XML show."""
+
+    def __init__(self, text, message, location):
+        self._text = text
+        self.reprcrash = _Crash(message, location)
+
+    def toterminal(self, tw):
+        for line in self._text.rstrip("\n").splitlines():
+            tw.line(line)
+
+    def __str__(self):
+        return self._text
+
+
+class _Crash:
+    def __init__(self, message, location):
+        self.message = message
+        self.path = location[0]
+        self.lineno = location[1]
+
+
 class LeakScopePlugin:
     def __init__(self, config, rounds, warmup):
         self._config = config
@@ -184,7 +213,7 @@ class LeakScopePlugin:
             return
         if self._fail:
             call.outcome = "failed"
-            call.longrepr = text
+            call.longrepr = _LeakRepr(text, _verdict_line(item.nodeid, text), item.location)
         else:
             call.sections.append(("leakscope", text))
             warnings.warn_explicit(LeakScopeWarning(text), LeakScopeWarning, item.location[0], (item.location[1] or 0) + 1)
@@ -207,5 +236,4 @@ class LeakScopePlugin:
         terminalreporter.write_sep("=", f"leakscope: {count} leaking test{'s' if count != 1 else ''}",
                                    red=self._fail, yellow=not self._fail)
         for nodeid, text in self.leaking:
-            first = text.splitlines()[0] if text else ""
-            terminalreporter.write_line(f"{nodeid}: {first}")
+            terminalreporter.write_line(f"{nodeid}: {_verdict_line(nodeid, text)}")
