@@ -4,7 +4,9 @@ Load it with `-p leakscope.pytest` under leakscope-cli or the LeakScope applicat
 the program's built-in `leakscope` module; plain python3 cannot import it). Each selected test runs
 --leakscope-warmup times, then --leakscope-rounds more times, with its function-scoped fixtures set
 up and torn down each time; after the last warm-up run and after each measured run, garbage is
-collected and the heap captured. A test whose growth analysis finds an object leaked in every round,
+collected and the heap fingerprinted (or, with --leakscope-precheck=off, captured). A test whose
+fingerprint grows in every round runs --leakscope-rounds more times with a capture after each. A test
+whose growth analysis then finds an object leaked in every round,
 or references to one object growing in every round, fails (--leakscope-mode=fail) or is reported
 (--leakscope-mode=report). The snapshots of a leaking test's series are delivered (leakscope-cli
 prints them, the application lists them); those of the other tests are dropped. See docs/pytest.md.
