@@ -24,6 +24,8 @@ const char kUsage[] =
     "  diff     compare two .lssnap snapshots: type counts, new suspects, leaked references\n"
     "  growth   what grows in every round of a series of .lssnap snapshots (exit status 3 on a leak)\n"
     "  bench    time the capture against gc.collect() and objgraph on a synthetic heap\n"
+    "  ps       list the running Python processes you may attach to (--all: the others too, with why not)\n"
+    "  attach   --check PID: whether LeakScope can attach to a running Python process, and if not why\n"
     "\n"
     "Options:\n"
     "  -h, --help     this help; `leakscope-cli COMMAND --help` for a command's options\n"
@@ -56,6 +58,10 @@ int run(int argc, char** argv)
         return growthCommand(argc - 2, argv + 2);
     if (command == "bench")
         return benchCommand(argc - 2, argv + 2);
+    if (command == "ps")
+        return psCommand(argc - 2, argv + 2);
+    if (command == "attach")
+        return attachCommand(argc - 2, argv + 2);
     std::fprintf(stderr, "leakscope-cli: unknown command '%s'\n\n%s", argv[1], kUsage);
     return kUsageError;
 }

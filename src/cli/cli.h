@@ -14,6 +14,8 @@ int runCommand(int argc, char** argv);
 int diffCommand(int argc, char** argv);
 int growthCommand(int argc, char** argv);
 int benchCommand(int argc, char** argv);
+int psCommand(int argc, char** argv);
+int attachCommand(int argc, char** argv);
 
 // The value of option arg, argv[i]: after its '=' ("--name=VALUE"), else the next argument (i moves
 // past it). False when there is none.
