@@ -2,6 +2,7 @@
 
 #include "attach/attach_check.h"
 #include "attach/process_info.h"
+#include "snapshot/text.h"
 
 #include <cstdio>
 #include <string>
@@ -35,26 +36,8 @@ int usageError(const std::string& message)
 
 std::string jsonString(std::string_view text)
 {
-    std::string out = "\"";
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (byte < 0x20) {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
-                out += escaped;
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
+    std::string out;
+    appendJsonString(out, text);
     return out;
 }
 
