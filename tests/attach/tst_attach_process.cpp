@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <sys/ptrace.h>
+#include <unistd.h>
 
 using namespace leakscope::attach;
 using namespace Qt::StringLiterals;
@@ -24,8 +26,11 @@ namespace {
 class Child
 {
 public:
-    Child(const QString& program, const QStringList& arguments)
+    // traced: the child asks to be traced by this test (PTRACE_TRACEME) and stops at its exec.
+    Child(const QString& program, const QStringList& arguments, bool traced = false)
     {
+        if (traced)
+            m_process.setChildProcessModifier([] { ::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr); });
         m_process.setProgram(program);
         m_process.setArguments(arguments);
         m_process.start();
@@ -73,6 +78,7 @@ private Q_SLOTS:
     void discoversPythonChild();
     void sleepIsNotPython();
     void missingPidIsNoSuchProcess();
+    void tracedProcessIsAlreadyTraced();
     void cliPsListsPythonChild();
     void cliPsJson();
     void cliAttachCheck();
@@ -125,6 +131,18 @@ void AttachProcessTest::sleepIsNotPython()
 void AttachProcessTest::missingPidIsNoSuchProcess()
 {
     QCOMPARE(verdictName(checkAttach(missingPid(), currentSystem()).verdict), "no-such-process");
+}
+
+void AttachProcessTest::tracedProcessIsAlreadyTraced()
+{
+    Child traced(clitest::pythonPath(), QStringList{u"-c"_s, u"pass"_s}, true);
+    QVERIFY(traced.running());
+    const ProcessInfo info = readProcess("/proc", traced.pid());
+    QVERIFY(info.exists);
+    QCOMPARE(info.tracerPid, ::getpid());
+    const CheckResult result = checkAttach(info, permissiveSystem());
+    QCOMPARE(verdictName(result.verdict), "already-traced");
+    QVERIFY2(result.message.find(std::to_string(::getpid())) != std::string::npos, result.message.c_str());
 }
 
 void AttachProcessTest::cliPsListsPythonChild()
