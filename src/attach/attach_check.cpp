@@ -72,7 +72,9 @@ std::string findOnPath(const std::string& name, const std::string& path)
         // An empty entry is the current directory, as the shell takes it.
         const std::string dir = end > start ? path.substr(start, end - start) : std::string(".");
         const std::string candidate = dir + "/" + name;
-        struct stat info {};
+        struct stat info
+        {
+        };
         if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
             return candidate;
         start = end + 1;
@@ -130,58 +132,73 @@ CheckResult checkAttach(const ProcessInfo& process, const SystemView& system)
     const std::string pid = std::to_string(process.pid);
     if (!process.exists)
         return result(Verdict::NoSuchProcess,
-                      "no such process: " + pid + " does not exist (or has exited); `leakscope-cli ps` lists the Python processes",
-                      process);
+            "no such process: " + pid
+                + " does not exist (or has exited); `leakscope-cli ps` lists the Python processes",
+            process);
     if (process.pid == system.selfPid)
-        return result(Verdict::SelfProcess, "process " + pid + " is leakscope-cli itself; give the pid of the Python process to capture", process);
+        return result(Verdict::SelfProcess,
+            "process " + pid + " is leakscope-cli itself; give the pid of the Python process to capture", process);
 
     const bool otherUser = process.uidKnown && process.uid != system.uid;
     const bool mayTraceOthers = system.capSysPtrace;
     if (!process.python.isPython) {
-        const bool unreadable = process.executableState == FieldState::Unreadable || process.mapsState == FieldState::Unreadable;
+        const bool unreadable
+            = process.executableState == FieldState::Unreadable || process.mapsState == FieldState::Unreadable;
         if (unreadable && otherUser && !mayTraceOthers)
             return result(Verdict::OtherUser,
-                          "process " + pid + " belongs to " + who(process) + ": only they, or root (CAP_SYS_PTRACE), can attach to it; run leakscope-cli as that user or with sudo",
-                          process);
+                "process " + pid + " belongs to " + who(process)
+                    + ": only they, or root (CAP_SYS_PTRACE), can attach to it; run leakscope-cli as that user or with "
+                      "sudo",
+                process);
         if (unreadable)
             return result(Verdict::Unreadable,
-                          "cannot read /proc/" + pid + "/exe or /proc/" + pid + "/maps (permission denied), so cannot tell whether it runs Python; run leakscope-cli as the process' user or as root",
-                          process);
+                "cannot read /proc/" + pid + "/exe or /proc/" + pid
+                    + "/maps (permission denied), so cannot tell whether it runs Python; run leakscope-cli as the "
+                      "process' user or as root",
+                process);
         const std::string what = process.executable.empty() ? process.name : process.executable;
         return result(Verdict::NotPython,
-                      "process " + pid + " (" + what + ") is not a Python process: neither its executable nor its libraries are CPython's",
-                      process);
+            "process " + pid + " (" + what
+                + ") is not a Python process: neither its executable nor its libraries are CPython's",
+            process);
     }
     if (process.python.version != system.builtForVersion)
         return result(Verdict::WrongPythonVersion,
-                      "process " + pid + " runs Python " + process.python.version + " (" + process.python.interpreterFile
-                          + "), and this LeakScope was built for Python " + system.builtForVersion
-                          + " only; use a LeakScope built against Python " + process.python.version,
-                      process);
+            "process " + pid + " runs Python " + process.python.version + " (" + process.python.interpreterFile
+                + "), and this LeakScope was built for Python " + system.builtForVersion
+                + " only; use a LeakScope built against Python " + process.python.version,
+            process);
     if (otherUser && !mayTraceOthers)
         return result(Verdict::OtherUser,
-                      "process " + pid + " belongs to " + who(process) + ": only they, or root (CAP_SYS_PTRACE), can attach to it; run leakscope-cli as that user or with sudo",
-                      process);
+            "process " + pid + " belongs to " + who(process)
+                + ": only they, or root (CAP_SYS_PTRACE), can attach to it; run leakscope-cli as that user or with "
+                  "sudo",
+            process);
     if (system.ptraceScope == 3)
         return result(Verdict::PtraceScopeDisabled,
-                      "ptrace is disabled on this machine (kernel.yama.ptrace_scope = 3): no process can be attached to, not even by root, until a reboot with a lower setting",
-                      process);
+            "ptrace is disabled on this machine (kernel.yama.ptrace_scope = 3): no process can be attached to, not "
+            "even by root, until a reboot with a lower setting",
+            process);
     if (system.ptraceScope == 2 && !mayTraceOthers)
         return result(Verdict::PtraceScopeAdmin,
-                      "only root may attach to processes here (kernel.yama.ptrace_scope = 2): run leakscope-cli with sudo",
-                      process);
+            "only root may attach to processes here (kernel.yama.ptrace_scope = 2): run leakscope-cli with sudo",
+            process);
     if (system.ptraceScope == 1 && !mayTraceOthers)
         return result(Verdict::PtraceScopeDescendants,
-                      "this machine lets a program attach only to its own children (kernel.yama.ptrace_scope = 1): run leakscope-cli with sudo, or allow it with `sudo sysctl kernel.yama.ptrace_scope=0`",
-                      process);
+            "this machine lets a program attach only to its own children (kernel.yama.ptrace_scope = 1): run "
+            "leakscope-cli with sudo, or allow it with `sudo sysctl kernel.yama.ptrace_scope=0`",
+            process);
     if (process.tracerPid != 0)
         return result(Verdict::AlreadyTraced,
-                      "process " + pid + " is already traced by process " + std::to_string(process.tracerPid)
-                          + " (a debugger or strace); detach that first, a process can have one tracer only",
-                      process);
+            "process " + pid + " is already traced by process " + std::to_string(process.tracerPid)
+                + " (a debugger or strace); detach that first, a process can have one tracer only",
+            process);
     if (!system.findProgram || system.findProgram("gdb").empty())
-        return result(Verdict::NoGdb, "gdb is not on PATH; attaching needs it: install Debian's package `gdb` (sudo apt-get install gdb)", process);
-    return result(Verdict::Ok, "process " + pid + " runs Python " + process.python.version + ": attaching can work", process);
+        return result(Verdict::NoGdb,
+            "gdb is not on PATH; attaching needs it: install Debian's package `gdb` (sudo apt-get install gdb)",
+            process);
+    return result(
+        Verdict::Ok, "process " + pid + " runs Python " + process.python.version + ": attaching can work", process);
 }
 
 } // namespace leakscope::attach

@@ -15,7 +15,7 @@ struct SystemView
 {
     std::string procRoot = "/proc";
     pid_t selfPid = 0;
-    uid_t uid = 0;          // effective uid of the caller
+    uid_t uid = 0; // effective uid of the caller
     bool capSysPtrace = false;
     // /proc/sys/kernel/yama/ptrace_scope; -1 when the kernel has no Yama (no restriction).
     int ptraceScope = -1;

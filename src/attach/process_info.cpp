@@ -150,8 +150,7 @@ PythonBuild pythonBuildFrom(const std::string& executable, const std::string& ma
         // address perms offset dev inode [path]: the path is what follows the fifth field.
         std::istringstream fields(line);
         std::string skip;
-        for (int f = 0; f < 5 && fields >> skip; ++f) {
-        }
+        for (int f = 0; f < 5 && fields >> skip; ++f) { }
         std::string path;
         std::getline(fields, path);
         const auto begin = path.find_first_not_of(' ');
@@ -194,7 +193,9 @@ std::string userName(uid_t uid)
 {
     long size = ::sysconf(_SC_GETPW_R_SIZE_MAX);
     std::string buffer(size > 0 ? static_cast<std::size_t>(size) : 16384u, '\0');
-    struct passwd entry {};
+    struct passwd entry
+    {
+    };
     struct passwd* found = nullptr;
     for (int attempt = 0; attempt < 4; ++attempt) {
         const int error = ::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found);

@@ -129,7 +129,7 @@ int psCommand(int argc, char** argv)
         out += rows.empty() ? "]}\n" : "\n]}\n";
     } else {
         char line[256];
-        std::snprintf(line, sizeof line, "%7s  %-12s %-7s %s\n", "PID", "USER", "PYTHON", all ? "COMMAND / WHY NOT" : "COMMAND");
+        std::snprintf(line, sizeof line, "%7s  %-12s %-7s %s\n", "PID", "USER", "PYTHON", "COMMAND");
         out += line;
         for (const auto& row : rows) {
             const auto& p = row.process;
@@ -143,7 +143,8 @@ int psCommand(int argc, char** argv)
                 out += "         cannot attach: " + row.message + "\n";
         }
         if (rows.empty())
-            out += all ? "(no Python processes)\n" : "(no Python processes you may attach to; --all lists the others with the reason)\n";
+            out += all ? "(no Python processes)\n"
+                       : "(no Python processes you may attach to; --all lists the others with the reason)\n";
     }
     std::fwrite(out.data(), 1, out.size(), stdout);
     return 0;

@@ -45,9 +45,9 @@ bool addProcess(const QString& root, const FakeProcess& process)
     if (!QDir().mkpath(dir))
         return false;
     const QByteArray uid = QByteArray::number(process.uid);
-    const QByteArray status = "Name:\t" + process.name + "\nState:\tS (sleeping)\nPid:\t" + QByteArray::number(process.pid)
-        + "\nTracerPid:\t" + QByteArray::number(process.tracer) + "\nUid:\t" + uid + '\t' + uid + '\t' + uid + '\t' + uid
-        + "\nGid:\t" + uid + '\t' + uid + '\t' + uid + '\t' + uid + '\n';
+    const QByteArray status = "Name:\t" + process.name + "\nState:\tS (sleeping)\nPid:\t"
+        + QByteArray::number(process.pid) + "\nTracerPid:\t" + QByteArray::number(process.tracer) + "\nUid:\t" + uid
+        + '\t' + uid + '\t' + uid + '\t' + uid + "\nGid:\t" + uid + '\t' + uid + '\t' + uid + '\t' + uid + '\n';
     return writeFile(dir + u"/status"_s, status) && writeFile(dir + u"/cmdline"_s, process.cmdline)
         && writeFile(dir + u"/maps"_s, process.maps)
         && ::symlink(process.exe.constData(), QFile::encodeName(dir + u"/exe"_s).constData()) == 0;
@@ -62,7 +62,8 @@ SystemView fakeSystem(const QString& root)
     system.capSysPtrace = false;
     system.ptraceScope = 0;
     system.builtForVersion = LEAKSCOPE_BUILT_FOR_PYTHON;
-    system.findProgram = [](const std::string& name) { return name == "gdb" ? std::string("/usr/bin/gdb") : std::string(); };
+    system.findProgram
+        = [](const std::string& name) { return name == "gdb" ? std::string("/usr/bin/gdb") : std::string(); };
     return system;
 }
 
@@ -101,16 +102,26 @@ void AttachCheckTest::versionFromFileName_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("version");
     QTest::addColumn<bool>("debug");
-    QTest::newRow("static executable") << "python3.11" << "3.11" << false;
-    QTest::newRow("debug executable") << "python3.11d" << "3.11" << true;
-    QTest::newRow("shared library") << "libpython3.11.so.1.0" << "3.11" << false;
-    QTest::newRow("debug library") << "libpython3.11d.so.1.0" << "3.11" << true;
-    QTest::newRow("newer") << "libpython3.13.so" << "3.13" << false;
-    QTest::newRow("no minor") << "python3" << "" << false;
-    QTest::newRow("config script") << "python3.11-config" << "" << false;
-    QTest::newRow("static archive") << "libpython3.11.a" << "" << false;
-    QTest::newRow("other program") << "sleep" << "" << false;
-    QTest::newRow("pythonic prefix") << "pythonista" << "" << false;
+    QTest::newRow("static executable") << "python3.11"
+                                       << "3.11" << false;
+    QTest::newRow("debug executable") << "python3.11d"
+                                      << "3.11" << true;
+    QTest::newRow("shared library") << "libpython3.11.so.1.0"
+                                    << "3.11" << false;
+    QTest::newRow("debug library") << "libpython3.11d.so.1.0"
+                                   << "3.11" << true;
+    QTest::newRow("newer") << "libpython3.13.so"
+                           << "3.13" << false;
+    QTest::newRow("no minor") << "python3"
+                              << "" << false;
+    QTest::newRow("config script") << "python3.11-config"
+                                   << "" << false;
+    QTest::newRow("static archive") << "libpython3.11.a"
+                                    << "" << false;
+    QTest::newRow("other program") << "sleep"
+                                   << "" << false;
+    QTest::newRow("pythonic prefix") << "pythonista"
+                                     << "" << false;
 }
 
 void AttachCheckTest::versionFromFileName()
@@ -126,19 +137,22 @@ void AttachCheckTest::versionFromFileName()
 void AttachCheckTest::buildFromMaps()
 {
     // An embedding program: the library decides, whatever the executable's name.
-    const std::string maps = "7f00-7f10 r--p 00000000 08:01 7 /usr/lib/x86_64-linux-gnu/libpython3.12.so.1.0 (deleted)\n";
+    const std::string maps
+        = "7f00-7f10 r--p 00000000 08:01 7 /usr/lib/x86_64-linux-gnu/libpython3.12.so.1.0 (deleted)\n";
     const PythonBuild embedded = pythonBuildFrom("/opt/app/bin/python3.11", maps);
     QVERIFY(embedded.isPython);
     QCOMPARE(embedded.version, std::string("3.12"));
     QVERIFY(embedded.sharedLibrary);
     QCOMPARE(embedded.interpreterFile, std::string("/usr/lib/x86_64-linux-gnu/libpython3.12.so.1.0"));
 
-    const PythonBuild statically = pythonBuildFrom("/usr/bin/python3.11", "55d0-55d1 r--p 0 08:01 1 /usr/bin/python3.11\n");
+    const PythonBuild statically
+        = pythonBuildFrom("/usr/bin/python3.11", "55d0-55d1 r--p 0 08:01 1 /usr/bin/python3.11\n");
     QVERIFY(statically.isPython);
     QCOMPARE(statically.version, std::string("3.11"));
     QVERIFY(!statically.sharedLibrary);
 
-    const PythonBuild none = pythonBuildFrom("/usr/bin/sleep", "7f00-7f10 r-xp 0 08:01 9 /usr/lib/libc.so.6\n7f20-7f30 rw-p 0 00:00 0 \n");
+    const PythonBuild none
+        = pythonBuildFrom("/usr/bin/sleep", "7f00-7f10 r-xp 0 08:01 9 /usr/lib/libc.so.6\n7f20-7f30 rw-p 0 00:00 0 \n");
     QVERIFY(!none.isPython);
     QVERIFY(none.version.empty());
 }
@@ -189,7 +203,8 @@ void AttachCheckTest::embeddedLibpythonIsOk()
     FakeProcess process;
     process.exe = "/opt/service/bin/server";
     process.name = "server";
-    process.maps = "7f00-7f10 r-xp 00000000 08:01 7 /usr/lib/x86_64-linux-gnu/libpython" LEAKSCOPE_BUILT_FOR_PYTHON ".so.1.0\n";
+    process.maps
+        = "7f00-7f10 r-xp 00000000 08:01 7 /usr/lib/x86_64-linux-gnu/libpython" LEAKSCOPE_BUILT_FOR_PYTHON ".so.1.0\n";
     QVERIFY(addProcess(root.path(), process));
     const CheckResult result = checkAttach(process.pid, fakeSystem(root.path()));
     QCOMPARE(verdictName(result.verdict), "ok");
@@ -234,7 +249,8 @@ void AttachCheckTest::notPython()
     process.exe = "/usr/bin/sleep";
     process.name = "sleep";
     process.cmdline = QByteArray("sleep|30|").replace('|', '\0');
-    process.maps = "55d0-55d1 r--p 0 08:01 1 /usr/bin/sleep\n7f00-7f10 r-xp 0 08:01 9 /usr/lib/x86_64-linux-gnu/libc.so.6\n";
+    process.maps
+        = "55d0-55d1 r--p 0 08:01 1 /usr/bin/sleep\n7f00-7f10 r-xp 0 08:01 9 /usr/lib/x86_64-linux-gnu/libc.so.6\n";
     QVERIFY(addProcess(root.path(), process));
     const CheckResult result = checkAttach(process.pid, fakeSystem(root.path()));
     QCOMPARE(result.verdict, Verdict::NotPython);
@@ -308,14 +324,22 @@ void AttachCheckTest::ptraceScope_data()
     QTest::addColumn<bool>("capability");
     QTest::addColumn<QString>("verdict");
     QTest::addColumn<QString>("hint");
-    QTest::newRow("no yama") << -1 << false << "ok" << "";
-    QTest::newRow("classic") << 0 << false << "ok" << "";
-    QTest::newRow("descendants") << 1 << false << "ptrace-scope-descendants" << "sysctl kernel.yama.ptrace_scope=0";
-    QTest::newRow("descendants, root") << 1 << true << "ok" << "";
-    QTest::newRow("admin") << 2 << false << "ptrace-scope-admin" << "sudo";
-    QTest::newRow("admin, root") << 2 << true << "ok" << "";
-    QTest::newRow("disabled") << 3 << false << "ptrace-scope-disabled" << "reboot";
-    QTest::newRow("disabled, root") << 3 << true << "ptrace-scope-disabled" << "not even by root";
+    QTest::newRow("no yama") << -1 << false << "ok"
+                             << "";
+    QTest::newRow("classic") << 0 << false << "ok"
+                             << "";
+    QTest::newRow("descendants") << 1 << false << "ptrace-scope-descendants"
+                                 << "sysctl kernel.yama.ptrace_scope=0";
+    QTest::newRow("descendants, root") << 1 << true << "ok"
+                                       << "";
+    QTest::newRow("admin") << 2 << false << "ptrace-scope-admin"
+                           << "sudo";
+    QTest::newRow("admin, root") << 2 << true << "ok"
+                                 << "";
+    QTest::newRow("disabled") << 3 << false << "ptrace-scope-disabled"
+                              << "reboot";
+    QTest::newRow("disabled, root") << 3 << true << "ptrace-scope-disabled"
+                                    << "not even by root";
 }
 
 void AttachCheckTest::ptraceScope()

@@ -151,9 +151,8 @@ void AttachProcessTest::cliPsListsPythonChild()
     QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
     const QString pid = QString::number(m_python->pid());
     const QStringList lines = clitest::nonEmptyLines(run.out);
-    const auto row = std::find_if(lines.begin(), lines.end(), [&](const QString& line) {
-        return line.trimmed().startsWith(pid + u' ');
-    });
+    const auto row = std::find_if(
+        lines.begin(), lines.end(), [&](const QString& line) { return line.trimmed().startsWith(pid + u' '); });
     QVERIFY2(row != lines.end(), run.describe().constData());
     QVERIFY(row->contains(u" 3.11 "_s));
     QVERIFY(row->contains(u"time.sleep(30)"_s));
@@ -192,7 +191,8 @@ void AttachProcessTest::cliAttachCheck()
     // Whether it may attach depends on this machine (gdb, Yama); its verdict must agree with the library's.
     const CheckResult expected = checkAttach(m_python->pid(), currentSystem());
     QCOMPARE(run.exitCode, expected.ok() ? 0 : 2);
-    QVERIFY2((expected.ok() ? run.out : run.err).contains(QByteArray::fromStdString(expected.message)), run.describe().constData());
+    QVERIFY2((expected.ok() ? run.out : run.err).contains(QByteArray::fromStdString(expected.message)),
+        run.describe().constData());
 }
 
 void AttachProcessTest::cliAttachCheckErrors()
@@ -230,7 +230,8 @@ void AttachProcessTest::cliAsAnotherUser()
     QVERIFY(!ps.out.contains("time.sleep(30)"));
     const clitest::Run all = clitest::runCli({u"ps"_s, u"--all"_s}, options);
     QVERIFY2(all.finished && all.exitCode == 0, all.describe().constData());
-    QVERIFY2(all.out.contains("time.sleep(30)") && all.out.contains("belongs to user root"), all.describe().constData());
+    QVERIFY2(
+        all.out.contains("time.sleep(30)") && all.out.contains("belongs to user root"), all.describe().constData());
 }
 
 QTEST_GUILESS_MAIN(AttachProcessTest)
