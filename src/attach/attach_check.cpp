@@ -92,6 +92,7 @@ SystemView currentSystem()
     const std::string scope = firstLine("/proc/sys/kernel/yama/ptrace_scope");
     system.ptraceScope = scope.empty() ? -1 : std::atoi(scope.c_str());
     system.builtForVersion = builtForPythonVersion();
+    system.builtForDebug = LEAKSCOPE_PYTHON_DEBUG != 0;
     const char* path = std::getenv("PATH");
     const std::string pathText = path ? path : "/usr/local/bin:/usr/bin:/bin";
     system.findProgram = [pathText](const std::string& name) { return findOnPath(name, pathText); };
@@ -107,6 +108,7 @@ const char* verdictName(Verdict verdict)
     case Verdict::NotPython: return "not-python";
     case Verdict::Unreadable: return "unreadable";
     case Verdict::WrongPythonVersion: return "wrong-python-version";
+    case Verdict::WrongPythonBuild: return "wrong-python-build";
     case Verdict::OtherUser: return "other-user";
     case Verdict::PtraceScopeDescendants: return "ptrace-scope-descendants";
     case Verdict::PtraceScopeAdmin: return "ptrace-scope-admin";
@@ -168,6 +170,16 @@ CheckResult checkAttach(const ProcessInfo& process, const SystemView& system)
                 + "), and this LeakScope was built for Python " + system.builtForVersion
                 + " only; use a LeakScope built against Python " + process.python.version,
             process);
+    if (process.python.debugBuild != system.builtForDebug) {
+        const std::string build = process.python.debugBuild ? "a debug build" : "a release build";
+        const std::string ours = system.builtForDebug ? "the debug build" : "the release build";
+        return result(Verdict::WrongPythonBuild,
+            "process " + pid + " runs " + build + " of Python " + process.python.version + " ("
+                + process.python.interpreterFile
+                + "), whose objects are laid out differently; this LeakScope was built for " + ours + " of Python "
+                + system.builtForVersion,
+            process);
+    }
     if (otherUser && !mayTraceOthers)
         return result(Verdict::OtherUser,
             "process " + pid + " belongs to " + who(process)

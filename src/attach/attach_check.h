@@ -21,6 +21,8 @@ struct SystemView
     int ptraceScope = -1;
     // The Python major.minor this LeakScope was built for.
     std::string builtForVersion;
+    // Whether it is a debug build (Py_DEBUG: python3.11d), whose objects are laid out differently.
+    bool builtForDebug = false;
     // Full path of the program name on PATH, empty when it is not found.
     std::function<std::string(const std::string&)> findProgram;
 };
@@ -42,6 +44,7 @@ enum class Verdict {
     NotPython,
     Unreadable,
     WrongPythonVersion,
+    WrongPythonBuild,
     OtherUser,
     PtraceScopeDescendants,
     PtraceScopeAdmin,

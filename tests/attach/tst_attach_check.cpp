@@ -86,6 +86,7 @@ private Q_SLOTS:
     void selfProcess();
     void notPython();
     void wrongVersionSaysWhichItWasBuiltFor();
+    void debugBuildIsAnotherBuild();
     void otherUser();
     void otherUserUnreadableFiles();
     void unreadableOwnProcess();
@@ -269,6 +270,23 @@ void AttachCheckTest::wrongVersionSaysWhichItWasBuiltFor()
     QCOMPARE(result.verdict, Verdict::WrongPythonVersion);
     QVERIFY(result.message.find("Python 3.99") != std::string::npos);
     QVERIFY(result.message.find("built for Python " LEAKSCOPE_BUILT_FOR_PYTHON) != std::string::npos);
+}
+
+void AttachCheckTest::debugBuildIsAnotherBuild()
+{
+    QTemporaryDir root;
+    FakeProcess process;
+    process.exe = "/usr/bin/python" LEAKSCOPE_BUILT_FOR_PYTHON "d";
+    process.maps = "55d0-55d1 r--p 0 08:01 1 /usr/bin/python" LEAKSCOPE_BUILT_FOR_PYTHON "d\n";
+    QVERIFY(addProcess(root.path(), process));
+    SystemView system = fakeSystem(root.path());
+    const CheckResult result = checkAttach(process.pid, system);
+    QCOMPARE(verdictName(result.verdict), "wrong-python-build");
+    QVERIFY2(result.message.find("a debug build of Python " LEAKSCOPE_BUILT_FOR_PYTHON) != std::string::npos,
+        result.message.c_str());
+    QVERIFY(result.message.find("built for the release build") != std::string::npos);
+    system.builtForDebug = true;
+    QCOMPARE(verdictName(checkAttach(process.pid, system).verdict), "ok");
 }
 
 void AttachCheckTest::otherUser()

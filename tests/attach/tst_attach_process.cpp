@@ -77,6 +77,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void discoversPythonChild();
     void sleepIsNotPython();
+    void debugPythonIsAnotherBuild();
     void missingPidIsNoSuchProcess();
     void tracedProcessIsAlreadyTraced();
     void cliPsListsPythonChild();
@@ -126,6 +127,22 @@ void AttachProcessTest::sleepIsNotPython()
     const CheckResult result = checkAttach(m_sleep->pid(), permissiveSystem());
     QCOMPARE(verdictName(result.verdict), "not-python");
     QVERIFY2(result.message.find("sleep") != std::string::npos, result.message.c_str());
+}
+
+void AttachProcessTest::debugPythonIsAnotherBuild()
+{
+    // Debian's python3-dbg: the same version, built with Py_DEBUG.
+    const QString debugPython = u"/usr/bin/python3.11d"_s;
+    if (!QFile::exists(debugPython))
+        QSKIP("python3.11d is not installed (Debian package python3-dbg)");
+    Child child(debugPython, QStringList{u"-c"_s, u"import time; time.sleep(30)"_s});
+    QVERIFY(child.running());
+    const ProcessInfo info = readProcess("/proc", child.pid());
+    QVERIFY(info.python.isPython);
+    QVERIFY(info.python.debugBuild);
+    QCOMPARE(info.python.version, std::string("3.11"));
+    const CheckResult result = checkAttach(info, permissiveSystem());
+    QCOMPARE(verdictName(result.verdict), "wrong-python-build");
 }
 
 void AttachProcessTest::missingPidIsNoSuchProcess()
