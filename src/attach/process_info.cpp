@@ -222,6 +222,10 @@ ProcessInfo readProcess(const std::string& procRoot, pid_t pid)
     std::string status;
     if (readFile(dir + "/status", status) != ReadResult::Ok || status.empty())
         return info;
+    // A zombie has exited: nothing is left to attach to, though its pid stays until it is reaped.
+    const std::string state = statusField(status, "State");
+    if (!state.empty() && (state[0] == 'Z' || state[0] == 'X'))
+        return info;
     info.name = statusField(status, "Name");
     long long number = 0;
     // Uid: real effective saved filesystem.

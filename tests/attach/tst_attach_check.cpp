@@ -30,6 +30,7 @@ struct FakeProcess
                       "7f0000000000-7f0000100000 r-xp 00000000 08:01 99 /usr/lib/x86_64-linux-gnu/libc.so.6\n";
     QByteArray cmdline = QByteArray("/usr/bin/python3|server.py|--port|8080|").replace('|', '\0');
     QByteArray name = "python3";
+    QByteArray state = "S (sleeping)";
 };
 
 bool writeFile(const QString& path, const QByteArray& data)
@@ -45,7 +46,7 @@ bool addProcess(const QString& root, const FakeProcess& process)
     if (!QDir().mkpath(dir))
         return false;
     const QByteArray uid = QByteArray::number(process.uid);
-    const QByteArray status = "Name:\t" + process.name + "\nState:\tS (sleeping)\nPid:\t"
+    const QByteArray status = "Name:\t" + process.name + "\nState:\t" + process.state + "\nPid:\t"
         + QByteArray::number(process.pid) + "\nTracerPid:\t" + QByteArray::number(process.tracer) + "\nUid:\t" + uid
         + '\t' + uid + '\t' + uid + '\t' + uid + "\nGid:\t" + uid + '\t' + uid + '\t' + uid + '\t' + uid + '\n';
     return writeFile(dir + u"/status"_s, status) && writeFile(dir + u"/cmdline"_s, process.cmdline)
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void embeddedLibpythonIsOk();
     void missingProcess();
     void processGoneBeforeItsStatus();
+    void zombieHasExited();
     void selfProcess();
     void notPython();
     void wrongVersionSaysWhichItWasBuiltFor();
@@ -232,6 +234,18 @@ void AttachCheckTest::processGoneBeforeItsStatus()
     QVERIFY(info.executable.empty());
     QVERIFY(info.commandLine.empty());
     QCOMPARE(checkAttach(555, fakeSystem(root.path())).verdict, Verdict::NoSuchProcess);
+}
+
+void AttachCheckTest::zombieHasExited()
+{
+    QTemporaryDir root;
+    FakeProcess process;
+    process.state = "Z (zombie)";
+    process.cmdline.clear();
+    QVERIFY(addProcess(root.path(), process));
+    const CheckResult result = checkAttach(process.pid, fakeSystem(root.path()));
+    QCOMPARE(verdictName(result.verdict), "no-such-process");
+    QVERIFY(result.message.find("has exited") != std::string::npos);
 }
 
 void AttachCheckTest::selfProcess()
