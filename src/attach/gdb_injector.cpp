@@ -109,12 +109,13 @@ struct RunOutput
 {
     std::string text;
     bool timedOut = false;
+    bool killed = false;
     bool started = false;
     int exitStatus = -1;
     double wallMs = 0;
 };
 
-RunOutput runWithTimeout(const std::vector<std::string>& argv, int timeoutMs)
+RunOutput runWithTimeout(const std::vector<std::string>& argv, int timeoutMs, int graceMs)
 {
     RunOutput out;
     int fds[2];
@@ -167,9 +168,35 @@ RunOutput runWithTimeout(const std::vector<std::string>& argv, int timeoutMs)
             break;
         out.text.append(buf, static_cast<size_t>(n));
     }
+    if (out.timedOut) {
+        // Killing gdb in the middle of a call would leave the target running gdb's half-made call frame
+        // (it crashes when the call returns to gdb's removed breakpoint). SIGINT makes gdb stop the
+        // target and, with unwindonsignal, unwind the call; the remaining commands put the registers
+        // back and detach. Only when that does not finish either is gdb killed.
+        kill(child, SIGINT);
+        const auto graceEnd = Clock::now() + std::chrono::milliseconds(graceMs);
+        for (;;) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(graceEnd - Clock::now()).count();
+            if (left <= 0) {
+                out.killed = true;
+                kill(child, SIGKILL); // the kernel detaches a dead tracer's tracees
+                break;
+            }
+            pollfd p{fds[0], POLLIN, 0};
+            int r = poll(&p, 1, static_cast<int>(left));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r == 0)
+                continue;
+            ssize_t n = read(fds[0], buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            out.text.append(buf, static_cast<size_t>(n));
+        }
+    }
     close(fds[0]);
-    if (out.timedOut)
-        kill(child, SIGKILL); // the kernel detaches a dead tracer's tracees; the target runs on
     int status = 0;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
@@ -216,6 +243,8 @@ std::vector<std::string> GdbInjector::commandLine(pid_t pid, const std::string& 
     ex("set $ls_sp = (unsigned long)$sp");
     ex("set $ls_orax = $orig_rax");
     ex("set $ls_buf = ($ls_sp - 4096) & ~15");
+    ex(echoStep("syscall"));
+    ex("print $ls_orax");
     std::vector<std::string> stores;
     appendStoreCommands(stores, libraryPath, 0);
     appendStoreCommands(stores, argument, paddedSize(libraryPath));
@@ -281,9 +310,17 @@ InjectionResult GdbInjector::parseTranscript(const std::string& t, const std::st
     // it expects (AMX): a call then runs in the target but gdb cannot restore the vector registers or
     // hand back the return value. The library list and the explicit restores still tell us enough.
     const bool xstateBroken = t.find("Couldn't write extended state status") != std::string::npos;
-    if (xstateBroken)
-        r.warning = "gdb could not restore the target's vector registers after its calls (XSAVE area "
-                    "larger than this gdb supports); return values were read back from the library list";
+    if (xstateBroken) {
+        // Stopped inside a system call, the thread is within a libc wrapper whose caller already treats
+        // every vector register as clobbered, so the loss is harmless there; elsewhere it may not be.
+        const bool inSyscall = printedValue(section(t, "syscall")) != "-1";
+        r.warning = std::string("gdb could not restore the target's vector registers after its calls (XSAVE "
+                                "area larger than this gdb supports); return values were read back from the "
+                                "library list")
+            + (inSyscall ? ""
+                         : "; the thread was stopped outside a system call, so a vector computation in "
+                           "progress may have been disturbed");
+    }
 
     const std::string solibs = section(t, "solibs");
     const bool loaded = solibs.find(libraryPath) != std::string::npos;
@@ -350,14 +387,19 @@ InjectionResult GdbInjector::inject(pid_t pid, const std::string& libraryPath, c
             return r;
         }
     }
-    RunOutput run = runWithTimeout(commandLine(pid, libraryPath, argument), m_options.timeoutMs);
+    RunOutput run = runWithTimeout(commandLine(pid, libraryPath, argument), m_options.timeoutMs,
+                                   m_options.interruptGraceMs);
     if (!run.started) {
         r.error = "gdb could not be started: " + std::string(std::strerror(errno));
         return r;
     }
     if (run.timedOut) {
-        r.error = "gdb did not finish within " + std::to_string(m_options.timeoutMs)
-                  + " ms and was killed (the target was detached by the kernel and keeps running)";
+        const bool detached = section(run.text, "detach").find("detached]") != std::string::npos;
+        r.error = "gdb did not finish within " + std::to_string(m_options.timeoutMs) + " ms; "
+                  + (run.killed ? "it was killed after " + std::to_string(m_options.interruptGraceMs)
+                                      + " ms more (the kernel detached it from the target)"
+                                : detached ? "it was interrupted, unwound its call in the target and detached"
+                                           : "it was interrupted and exited (the kernel detached it)");
         r.transcript = run.text;
         return r;
     }

@@ -17,9 +17,12 @@ public:
     struct Options
     {
         std::string gdbPath = "gdb";
-        // The whole gdb run (attach, both calls, detach); gdb is killed when it is exceeded, which
-        // detaches it from the target (the kernel ends the trace when the tracer dies).
+        // The whole gdb run (attach, both calls, detach). When it is exceeded gdb gets SIGINT: it stops
+        // the target, unwinds a call in progress (unwindonsignal), puts the registers back and detaches.
         int timeoutMs = 15000;
+        // After that SIGINT, how long gdb has to detach before it is killed (the kernel then ends the
+        // trace; a call still in progress at that moment would be left half-made in the target).
+        int interruptGraceMs = 3000;
     };
 
     GdbInjector();

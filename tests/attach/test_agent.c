@@ -3,7 +3,9 @@
  *   file:PATH    the thread writes "started <pid>\n" to PATH;
  *   python:PATH  the thread takes the GIL (PyGILState_Ensure), reads Py_IsInitialized() and the
  *                number of thread states of the interpreter, releases the GIL and writes
- *                "initialized=<0|1> threads=<n>\n" to PATH.
+ *                "initialized=<0|1> threads=<n>\n" to PATH;
+ *   block:SECONDS  misbehaves on purpose: sleeps in the caller's context before returning, so the
+ *                injector's timeout has to interrupt the call.
  * Python's symbols are looked up at run time (dlsym), so the library loads into any process. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -77,6 +79,10 @@ static void* agent_main(void* raw)
 
 __attribute__((visibility("default"))) int leakscope_agent_start(const char* arg)
 {
+    if (arg && strncmp(arg, "block:", 6) == 0) {
+        sleep((unsigned)atoi(arg + 6));
+        return 0;
+    }
     char* copy = strdup(arg ? arg : "");
     if (!copy)
         return 1;

@@ -17,7 +17,7 @@ using leakscope::attach::InjectionResult;
 
 namespace {
 
-constexpr int kTargetSeconds = 6;
+constexpr int kTargetSeconds = 4;
 
 // Each target prints "ready" once it is in its blocking state and exits 0 about kTargetSeconds later.
 QString targetScript(const std::string& kind)
@@ -86,6 +86,7 @@ private Q_SLOTS:
     void untraceableProcessGivesGdbsReason();
     void missingLibraryIsRefusedBeforeAttaching();
     void dlopenFailureIsReported();
+    void timeoutInterruptsTheCallAndTheTargetLivesOn();
 };
 
 void TstGdbInjector::injectsAndTargetFinishes_data()
@@ -189,6 +190,30 @@ void TstGdbInjector::dlopenFailureIsReported()
     QVERIFY(!r.ok);
     QVERIFY2(r.error.find("dlopen failed in the target") != std::string::npos, (r.error + "\n" + r.transcript).c_str());
     qInfo("dlopen failure: %s", r.error.c_str());
+    QVERIFY(target.waitForFinished((kTargetSeconds + 20) * 1000));
+    QCOMPARE(target.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(target.exitCode(), 0);
+}
+
+void TstGdbInjector::timeoutInterruptsTheCallAndTheTargetLivesOn()
+{
+    // The start function blocks for 4 s in the target's stopped thread; the 1.5 s budget runs out in
+    // the middle of that call.
+    QProcess target;
+    QVERIFY(startTarget(target, "sleep"));
+    GdbInjector::Options options;
+    options.timeoutMs = 1500;
+    QElapsedTimer t;
+    t.start();
+    const InjectionResult r = GdbInjector(options).inject(static_cast<pid_t>(target.processId()),
+                                                          LEAKSCOPE_TEST_AGENT, "block:4");
+    const qint64 elapsed = t.elapsed();
+    QVERIFY(!r.ok);
+    QVERIFY2(r.error.find("did not finish within 1500 ms") != std::string::npos, r.error.c_str());
+    QVERIFY2(r.error.find("unwound its call in the target and detached") != std::string::npos,
+             (r.error + "\n" + r.transcript).c_str());
+    QVERIFY2(elapsed < 1500 + options.interruptGraceMs + 500, qPrintable(QString::number(elapsed)));
+    qInfo("timeout: %s (after %lld ms)", r.error.c_str(), static_cast<long long>(elapsed));
     QVERIFY(target.waitForFinished((kTargetSeconds + 20) * 1000));
     QCOMPARE(target.exitStatus(), QProcess::NormalExit);
     QCOMPARE(target.exitCode(), 0);
