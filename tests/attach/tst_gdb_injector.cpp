@@ -87,6 +87,8 @@ private Q_SLOTS:
     void missingLibraryIsRefusedBeforeAttaching();
     void dlopenFailureIsReported();
     void timeoutInterruptsTheCallAndTheTargetLivesOn();
+    void parsesTranscriptsOfAGdbThatReturnsValues_data();
+    void parsesTranscriptsOfAGdbThatReturnsValues();
 };
 
 void TstGdbInjector::injectsAndTargetFinishes_data()
@@ -217,6 +219,54 @@ void TstGdbInjector::timeoutInterruptsTheCallAndTheTargetLivesOn()
     QVERIFY(target.waitForFinished((kTargetSeconds + 20) * 1000));
     QCOMPARE(target.exitStatus(), QProcess::NormalExit);
     QCOMPARE(target.exitCode(), 0);
+}
+
+// This machine's gdb cannot hand back call results (see docs/attach.md), so the path where it can is
+// checked on transcripts in the format gdb prints there.
+void TstGdbInjector::parsesTranscriptsOfAGdbThatReturnsValues_data()
+{
+    QTest::addColumn<QByteArray>("dlopen");
+    QTest::addColumn<QByteArray>("solib");
+    QTest::addColumn<QByteArray>("dlerror");
+    QTest::addColumn<QByteArray>("start");
+    QTest::addColumn<QByteArray>("error");
+    const QByteArray listed = "0x00007f9382ccc120  0x00007f9382ccc4e5  No          /opt/agent.so\n";
+    QTest::newRow("loaded and started") << QByteArray("$1 = 94011\n") << listed << QByteArray("$2 = 0x0\n")
+                                        << QByteArray("$3 = 0\n") << QByteArray();
+    QTest::newRow("dlopen failed") << QByteArray("$1 = 0\n") << QByteArray()
+                                   << QByteArray("$2 = 0x55d0c0 \"/opt/agent.so: invalid ELF header\"\n")
+                                   << QByteArray("No symbol \"leakscope_agent_start\" in current context.\n")
+                                   << QByteArray("dlopen failed in the target: /opt/agent.so: invalid ELF header");
+    QTest::newRow("no dlopen") << QByteArray("No symbol \"dlopen\" in current context.\n") << QByteArray()
+                               << QByteArray("No symbol \"dlerror\" in current context.\n") << QByteArray()
+                               << QByteArray("dlopen could not be called in the target: No symbol \"dlopen\" in current context.");
+    QTest::newRow("start refused") << QByteArray("$1 = 94011\n") << listed << QByteArray("$2 = 0x0\n")
+                                   << QByteArray("$3 = 2\n") << QByteArray("the agent's start function returned 2");
+    QTest::newRow("no start function") << QByteArray("$1 = 94011\n") << listed << QByteArray("$2 = 0x0\n")
+                                       << QByteArray("No symbol \"leakscope_agent_start\" in current context.\n")
+                                       << QByteArray("the agent's start function could not be called: No symbol "
+                                                     "\"leakscope_agent_start\" in current context.");
+}
+
+void TstGdbInjector::parsesTranscriptsOfAGdbThatReturnsValues()
+{
+    QFETCH(QByteArray, dlopen);
+    QFETCH(QByteArray, solib);
+    QFETCH(QByteArray, dlerror);
+    QFETCH(QByteArray, start);
+    QFETCH(QByteArray, error);
+    const QByteArray transcript = "LS_T0 1000000\nLS_STEP attach\n0x00007f in __GI___clock_nanosleep ()\n"
+                                  "LS_STEP symbols\nLS_STEP scratch\nLS_STEP syscall\n$0 = 230\nLS_STEP dlopen\n"
+                                  + dlopen + "LS_STEP solibs\nFrom                To                  Syms Read   "
+                                  "Shared Object Library\n" + solib + "LS_STEP dlerror\n" + dlerror
+                                  + "LS_STEP agentsymbols\nLS_STEP start\n" + start + "LS_STEP restore\n"
+                                  "LS_STEP detach\n[Inferior 1 (process 42) detached]\nLS_T1 13500000\nLS_STEP end\n";
+    const InjectionResult r = GdbInjector::parseTranscript(transcript.toStdString(), "/opt/agent.so");
+    QCOMPARE(QByteArray::fromStdString(r.error), error);
+    QCOMPARE(r.ok, error.isEmpty());
+    QVERIFY(r.warning.empty());
+    if (r.ok)
+        QCOMPARE(r.stoppedMs, 12.5);
 }
 
 QTEST_GUILESS_MAIN(TstGdbInjector)
