@@ -97,6 +97,17 @@ std::string firstLine(const std::string& text)
     return text.substr(start, text.find('\n', start) - start);
 }
 
+// The whole line of text that contains needle, empty when none does.
+std::string lineContaining(const std::string& text, const char* needle)
+{
+    size_t pos = text.find(needle);
+    if (pos == std::string::npos)
+        return {};
+    size_t begin = text.rfind('\n', pos);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    return text.substr(begin, text.find('\n', pos) - begin);
+}
+
 long long stamp(const std::string& transcript, const char* name)
 {
     size_t pos = transcript.find(name);
@@ -288,14 +299,17 @@ InjectionResult GdbInjector::parseTranscript(const std::string& t, const std::st
                   "kernel.yama.ptrace_scope, a container, or it is already being traced)";
     else if (attach.find("ptrace: No such process") != std::string::npos)
         r.error = "the process does not exist (ptrace: No such process)";
-    else if (attach.find("detached]") == std::string::npos && attach.find("Attaching") == std::string::npos
-             && t.find("LS_STEP symbols") == std::string::npos)
-        r.error = "gdb did not attach: " + firstLine(attach);
     if (!r.error.empty())
         return r;
-    if (attach.find("ptrace:") != std::string::npos || attach.find("Can't attach") != std::string::npos
-        || attach.find("Couldn't get registers") != std::string::npos) {
-        r.error = "gdb could not attach: " + firstLine(attach.substr(attach.find_first_of("Cp")));
+    // Once attached, `print $ls_orax` shows a number; without a process it shows "void" or nothing.
+    const std::string orax = printedValue(section(t, "syscall"));
+    if (orax.empty() || orax == "void") {
+        std::string why = lineContaining(attach, "ptrace:");
+        if (why.empty())
+            why = lineContaining(attach, "attach");
+        if (why.empty())
+            why = firstLine(attach);
+        r.error = "gdb could not attach: " + (why.empty() ? std::string("no output") : why);
         return r;
     }
 

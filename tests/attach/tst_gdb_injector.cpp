@@ -87,6 +87,7 @@ private Q_SLOTS:
     void missingLibraryIsRefusedBeforeAttaching();
     void dlopenFailureIsReported();
     void timeoutInterruptsTheCallAndTheTargetLivesOn();
+    void missingGdbIsNamed();
     void parsesTranscriptsOfAGdbThatReturnsValues_data();
     void parsesTranscriptsOfAGdbThatReturnsValues();
 };
@@ -218,6 +219,20 @@ void TstGdbInjector::timeoutInterruptsTheCallAndTheTargetLivesOn()
     qInfo("timeout: %s (after %lld ms)", r.error.c_str(), static_cast<long long>(elapsed));
     QVERIFY(target.waitForFinished((kTargetSeconds + 20) * 1000));
     QCOMPARE(target.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(target.exitCode(), 0);
+}
+
+void TstGdbInjector::missingGdbIsNamed()
+{
+    QProcess target;
+    QVERIFY(startTarget(target, "sleep"));
+    GdbInjector::Options options;
+    options.gdbPath = "/nonexistent/gdb";
+    const InjectionResult r = GdbInjector(options).inject(static_cast<pid_t>(target.processId()),
+                                                          LEAKSCOPE_TEST_AGENT, "file:/nonexistent");
+    QVERIFY(!r.ok);
+    QCOMPARE(QByteArray::fromStdString(r.error), QByteArray("gdb could not be started (install Debian's gdb package)"));
+    QVERIFY(target.waitForFinished((kTargetSeconds + 20) * 1000));
     QCOMPARE(target.exitCode(), 0);
 }
 
