@@ -250,6 +250,11 @@ std::vector<std::string> GdbInjector::commandLine(pid_t pid, const std::string& 
     // Scratch area: 4 KiB below the stack pointer, well past the 128-byte red zone; the stack pointer is
     // moved below it for the calls and put back afterwards, as is orig_rax (whose value decides whether
     // an interrupted system call is restarted).
+    // Make the calls on a thread that is inside a system call when there is one (the lowest-numbered):
+    // there its caller already treats the vector registers as clobbered (see the XSAVE note below).
+    ex(echoStep("thread"));
+    ex("python (lambda ts: next((t for t in ts if (t.switch(), int(gdb.parse_and_eval('$orig_rax')))[1] >= 0),"
+       " ts[0]).switch())(sorted(gdb.selected_inferior().threads(), key=lambda t: t.num))");
     ex(echoStep("scratch"));
     ex("set $ls_sp = (unsigned long)$sp");
     ex("set $ls_orax = $orig_rax");

@@ -35,6 +35,10 @@ QString targetScript(const std::string& kind)
     if (kind == "spin")
         s = std::string("import time\nend = time.monotonic() + " + t + "\nn = 0\nprint('ready', flush=True)\n"
                "while time.monotonic() < end:\n    n += 1\n");
+    if (kind == "spin+idle")
+        s = std::string("import threading, time\nend = time.monotonic() + " + t + "\n"
+               "threading.Thread(target=time.sleep, args=(" + t + ",)).start()\nn = 0\n"
+               "print('ready', flush=True)\nwhile time.monotonic() < end:\n    n += 1\n");
     if (kind == "select")
         s = std::string("import os, select\nr, w = os.pipe()\nprint('ready', flush=True)\n"
                "select.select([r], [], [], " + t + ")\n");
@@ -97,8 +101,8 @@ void TstGdbInjector::injectsAndTargetFinishes_data()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("mode");
     QTest::addColumn<int>("otherThreads");
-    for (const char* kind : {"sleep", "lock", "spin", "select"}) {
-        const int others = std::string(kind) == "lock" ? 2 : 1;
+    for (const char* kind : {"sleep", "lock", "spin", "spin+idle", "select"}) {
+        const int others = std::string(kind) == "lock" || std::string(kind) == "spin+idle" ? 2 : 1;
         QTest::addRow("%s/file", kind) << QString::fromLatin1(kind) << QStringLiteral("file") << others;
         QTest::addRow("%s/python", kind) << QString::fromLatin1(kind) << QStringLiteral("python") << others;
     }
@@ -123,6 +127,10 @@ void TstGdbInjector::injectsAndTargetFinishes()
     QVERIFY(r.stoppedMs >= 0);
     qInfo("%s: target stopped %.1f ms (%s)%s%s", qPrintable(kind), r.stoppedMs, r.stoppedMeasuredBy.c_str(),
           r.warning.empty() ? "" : "; ", r.warning.c_str());
+
+    // A thread sleeping in a system call is chosen for the calls over one running Python code.
+    if (kind != QLatin1String("spin"))
+        QVERIFY2(r.warning.find("outside a system call") == std::string::npos, r.warning.c_str());
 
     const QByteArray written = waitForFile(out, 10000);
     if (mode == QLatin1String("file")) {
