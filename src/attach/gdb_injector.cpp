@@ -228,7 +228,7 @@ GdbInjector::GdbInjector(Options options)
 std::vector<std::string> GdbInjector::commandLine(pid_t pid, const std::string& libraryPath,
                                                   const std::string& argument) const
 {
-    std::vector<std::string> a = {m_options.gdbPath, "--batch", "-nx", "-q"};
+    std::vector<std::string> a = {m_options.gdbPath, "--batch", "-nx", "-q", "--readnever"};
     auto pre = [&](const std::string& c) { a.push_back("-iex"); a.push_back(c); };
     auto ex = [&](const std::string& c) { a.push_back("-ex"); a.push_back(c); };
     // Settings in force before the attach: nothing interactive, nothing fetched, no symbol files read
@@ -332,13 +332,12 @@ InjectionResult GdbInjector::parseTranscript(const std::string& t, const std::st
     if (xstateBroken) {
         // Stopped inside a system call, the thread is within a libc wrapper whose caller already treats
         // every vector register as clobbered, so the loss is harmless there; elsewhere it may not be.
+        // Only the second case is worth a warning; the first stays in the transcript.
         const bool inSyscall = printedValue(section(t, "syscall")) != "-1";
-        r.warning = std::string("gdb could not restore the target's vector registers after its calls (XSAVE "
-                                "area larger than this gdb supports); return values were read back from the "
-                                "library list")
-            + (inSyscall ? ""
-                         : "; the thread was stopped outside a system call, so a vector computation in "
-                           "progress may have been disturbed");
+        if (!inSyscall)
+            r.warning = "gdb could not restore the target's vector registers after its calls (XSAVE area larger than"
+                        " this gdb supports), and the thread was stopped outside a system call, so a vector"
+                        " computation in progress may have been disturbed";
     }
 
     const std::string solibs = section(t, "solibs");

@@ -150,43 +150,6 @@ int parse(int argc, char** argv, ReportArguments& args)
     return -1;
 }
 
-// Fails early, before a long script runs, when the report could not be written.
-std::string checkOutputWritable(const std::string& output)
-{
-    namespace fs = std::filesystem;
-    const fs::path path(output);
-    std::error_code ec;
-    if (fs::is_directory(path, ec))
-        return "cannot write report to '" + output + "': it is a directory";
-    fs::path parent = path.parent_path();
-    if (parent.empty())
-        parent = ".";
-    if (::access(parent.c_str(), W_OK) != 0)
-        return "cannot write report to '" + output + "': " + std::strerror(errno);
-    return {};
-}
-
-// Writes through a temporary file renamed into place, so a failed run never leaves a partial report.
-std::string writeFile(const std::string& output, const std::string& text)
-{
-    const std::string temporary = output + ".part";
-    {
-        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        file.write(text.data(), static_cast<std::streamsize>(text.size()));
-        file.close();
-        if (!file) {
-            std::remove(temporary.c_str());
-            return "cannot write report to '" + output + "'";
-        }
-    }
-    if (std::rename(temporary.c_str(), output.c_str()) != 0) {
-        const std::string reason = std::strerror(errno);
-        std::remove(temporary.c_str());
-        return "cannot write report to '" + output + "': " + reason;
-    }
-    return {};
-}
-
 // Writes the report to --output or standard output; false after saying why on stderr.
 bool writeReport(const ReportArguments& args, const HeapAnalysis& analysis, double seconds)
 {

@@ -46,6 +46,12 @@ OptionResult takeScriptOption(
 // be read stops the run (false, after one line on stderr); a bad line only costs its own rule.
 bool loadIgnoreRules(const std::vector<std::string>& files, IgnoreRules& rules);
 
+// Empty when a report could be written to output (a path), else why not: checked before long work.
+std::string checkOutputWritable(const std::string& output);
+// Writes text to output through a temporary file renamed into place, so a failed run never leaves a
+// partial report. Empty on success, else the error.
+std::string writeFile(const std::string& output, const std::string& text);
+
 // Prints the rule-limit warnings of an analysis on stderr.
 void warnRuleLimits(const HeapAnalysis& analysis, const IgnoreRules& rules);
 

@@ -1,6 +1,7 @@
 #include "host_connection.h"
 
 #include <cerrno>
+#include <poll.h>
 #include <cstring>
 #include <stdexcept>
 #include <sys/socket.h>
@@ -71,11 +72,27 @@ bool HostConnection::receive(protocol::Message& message)
             continue;
         if (n <= 0) {
             std::lock_guard lock(m_errorMutex);
-            m_error = n == 0 ? "the GUI side closed the connection" : std::string("cannot receive: ") + std::strerror(errno);
+            m_error = n == 0                                 ? std::string("the GUI side closed the connection")
+                : errno == EAGAIN || errno == EWOULDBLOCK ? std::string("timed out waiting for the GUI side")
+                                                          : std::string("cannot receive: ") + std::strerror(errno);
             return false;
         }
         m_decoder.append(buffer, static_cast<std::size_t>(n));
     }
+}
+
+void HostConnection::setReceiveTimeout(int milliseconds)
+{
+    timeval timeout{};
+    timeout.tv_sec = milliseconds / 1000;
+    timeout.tv_usec = (milliseconds % 1000) * 1000;
+    ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+}
+
+bool HostConnection::peerGone() const
+{
+    pollfd entry{m_fd, POLLRDHUP, 0};
+    return ::poll(&entry, 1, 0) > 0 && (entry.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
 std::string HostConnection::error() const

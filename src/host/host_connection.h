@@ -7,7 +7,7 @@
 
 namespace leakscope::host {
 
-// The host's end of its connection to the GUI side: a Unix-domain socket client. send() may be called
+// The host's (or the attach agent's) end of its connection to the GUI side: a Unix-domain socket client. send() may be called
 // from any thread; receive() from one reader thread only.
 class HostConnection
 {
@@ -23,6 +23,10 @@ public:
     // Blocks for the next message; false at end of stream or on a malformed one (error() says which).
     bool receive(protocol::Message& message);
     std::string error() const;
+    // receive() gives up with an error after this long without data; 0: waits for ever (the default).
+    void setReceiveTimeout(int milliseconds);
+    // The peer closed or reset the connection (checked without reading or blocking).
+    bool peerGone() const;
 
 private:
     int m_fd = -1;

@@ -122,7 +122,7 @@ public:
     }
 
     // leakscope.snapshot(), pause() and save() in the script (which saved the file already, when asked).
-    SnapshotPtr capture(const std::string& label) override { return capture(0, label); }
+    SnapshotPtr capture(const std::string& label) override { return capture(0, label, true); }
 
     bool deliver(const capture::ScriptSnapshot& request, const SnapshotPtr& snapshot, capture::ScriptError& error) override
     {
@@ -151,10 +151,12 @@ public:
     }
 
 private:
-    // GIL held. Collects garbage first, as the CLI does, so cycles awaiting collection are not reported.
-    SnapshotPtr capture(std::uint32_t requestId, const std::string& label)
+    // GIL held. Collects garbage first unless told not to, as the CLI does, so cycles awaiting
+    // collection are not reported.
+    SnapshotPtr capture(std::uint32_t requestId, const std::string& label, bool collect)
     {
-        PyGC_Collect();
+        if (collect)
+            PyGC_Collect();
         capture::CaptureOptions options;
         options.label = label;
         options.baseline = &m_baseline;
@@ -193,7 +195,7 @@ private:
         SnapshotPtr snapshot;
         std::string error;
         try {
-            snapshot = capture(request.requestId, request.label);
+            snapshot = capture(request.requestId, request.label, !(request.flags & kSnapshotNoCollect));
         } catch (const std::exception& e) {
             error = std::string("capture failed: ") + e.what();
         }

@@ -78,6 +78,7 @@ void visitFields(M& m, V&& visit)
     } else if constexpr (std::is_same_v<T, SnapshotRequest>) {
         visit(m.requestId, "requestId");
         visit(m.label, "label");
+        visit(m.flags, "flags");
     } else if constexpr (std::is_same_v<T, DescribeRequest>) {
         visit(m.requestId, "requestId");
         visit(m.address, "address");
@@ -440,6 +441,9 @@ FrameDecoder::Status FrameDecoder::next(Message& out)
     if (reader.ok())
         if (const auto* ready = std::get_if<SnapshotReady>(&message))
             reader.fail(checkSeries(*ready));
+    if (reader.ok())
+        if (const auto* request = std::get_if<SnapshotRequest>(&message); request && (request->flags & ~kSnapshotNoCollect))
+            reader.fail("unknown flags " + std::to_string(request->flags));
     if (!reader.ok())
         return fail(std::string(typeName(type)) + " message: " + reader.error);
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Messages between the GUI side and leakscope-host (or, later, an agent in an attached process).
+// Messages between the GUI side and leakscope-host (or the agent in an attached process).
 // Qt-free so the host and the GUI side share it. Wire format and semantics: docs/protocol.md.
 //
 // Framing: every message is [u32 payload length][u16 type][u16 flags, 0][payload], little-endian.
@@ -15,7 +15,7 @@
 
 namespace leakscope::protocol {
 
-inline constexpr std::uint32_t kProtocolVersion = 3;
+inline constexpr std::uint32_t kProtocolVersion = 4;
 inline constexpr std::size_t kHeaderSize = 8;
 
 enum class MessageType : std::uint16_t {
@@ -55,7 +55,10 @@ struct SnapshotRequest
 {
     std::uint32_t requestId = 0;
     std::string label;
+    std::uint32_t flags = 0; // kSnapshotNoCollect; other bits must be 0
 };
+// SnapshotRequest::flags: capture without running gc.collect() first.
+inline constexpr std::uint32_t kSnapshotNoCollect = 1;
 struct Continue
 {
 };

@@ -227,9 +227,9 @@ void AttachProcessTest::cliAttachCheckErrors()
     QVERIFY2(notNumber.finished && notNumber.exitCode == 2, notNumber.describe().constData());
     QVERIFY(notNumber.err.contains("is not a process id"));
 
-    const clitest::Run withoutCheck = clitest::runCli({u"attach"_s, QString::number(m_python->pid())});
-    QVERIFY2(withoutCheck.finished && withoutCheck.exitCode == 2, withoutCheck.describe().constData());
-    QVERIFY(withoutCheck.err.contains("--check"));
+    const clitest::Run badTimeout = clitest::runCli({u"attach"_s, u"--timeout"_s, u"0"_s, QString::number(m_python->pid())});
+    QVERIFY2(badTimeout.finished && badTimeout.exitCode == 2, badTimeout.describe().constData());
+    QVERIFY(badTimeout.err.contains("--timeout needs a number of seconds"));
 }
 
 void AttachProcessTest::cliAsAnotherUser()

@@ -113,6 +113,7 @@ inline std::vector<Message> sampleMessages(bool large)
         SnapshotRequest{1, "before"},
         SnapshotRequest{UINT32_MAX, ""},
         SnapshotRequest{7, snake},
+        SnapshotRequest{9, "attached", kSnapshotNoCollect},
         Continue{},
         Interrupt{},
         Terminate{},

@@ -118,6 +118,12 @@ private Q_SLOTS:
             << frame(MessageType::Snapshot, Bytes().u32(1).u32(100).raw("abc").data)
             << u"Snapshot message: string 'label' of 100 bytes runs past the end of the payload (3 bytes left)"_s
             << false;
+        QTest::newRow("Snapshot of version 3, no flags")
+            << frame(MessageType::Snapshot, Bytes().u32(1).str("l").data)
+            << u"Snapshot message: payload ends inside the 4-byte field 'flags'"_s << false;
+        QTest::newRow("Snapshot, unknown flag")
+            << frame(MessageType::Snapshot, Bytes().u32(1).str("l").u32(3).data)
+            << u"Snapshot message: unknown flags 3"_s << false;
         QTest::newRow("length 0xffffffff") << frame(MessageType::Error, Bytes().u32(0).u32(UINT32_MAX).data)
                                            << u"Error message: string 'message' of 4294967295 bytes"_s << false;
         QTest::newRow("snapshot one byte short")
