@@ -3,6 +3,7 @@
 #include "attach/agent_argument.h"
 #include "attach/attach_check.h"
 #include "attach/gdb_injector.h"
+#include "attach/process_info.h"
 #include "protocol/protocol.h"
 #include "snapshot/snapshot_codec.h"
 
@@ -60,9 +61,19 @@ std::string seconds(std::chrono::milliseconds timeout)
     return text;
 }
 
-bool processExists(pid_t pid)
+// False once the process has exited, also while it is a zombie its parent has not reaped yet.
+bool processAlive(pid_t pid)
 {
-    return ::kill(pid, 0) == 0 || errno == EPERM;
+    return readProcess("/proc", pid).exists;
+}
+
+// After the connection ended: a process being killed closes its sockets before it is a zombie, so
+// give it a moment to show as exited before saying it still runs.
+bool processSurvives(pid_t pid)
+{
+    for (int i = 0; i < 20 && processAlive(pid); ++i)
+        ::usleep(10000);
+    return processAlive(pid);
 }
 
 } // namespace
@@ -228,7 +239,7 @@ AttachedProcess::AttachedProcess(pid_t pid, AttachOptions options)
 
     m_fd = m_listener->accept(pid, m_deadline);
     if (m_fd < 0)
-        throw AttachError(processExists(pid) ? "the agent loaded into process " + std::to_string(pid)
+        throw AttachError(processAlive(pid) ? "the agent loaded into process " + std::to_string(pid)
                                                    + " did not connect within the timeout of " + seconds(options.timeout)
                                              : "process " + std::to_string(pid) + " exited before its agent connected");
     m_receiver = std::make_unique<Receiver>(Receiver{m_fd, {}});
@@ -274,7 +285,7 @@ void AttachedProcess::sendMessage(const std::string& bytes)
 
 std::string AttachedProcess::whyGone() const
 {
-    return processExists(m_pid) ? "the agent in process " + std::to_string(m_pid) + " ended its connection"
+    return processSurvives(m_pid) ? "the agent in process " + std::to_string(m_pid) + " ended its connection"
                                 : "process " + std::to_string(m_pid) + " exited";
 }
 

@@ -123,6 +123,7 @@ struct RunOutput
     bool killed = false;
     bool started = false;
     int exitStatus = -1;
+    int signal = 0; // the signal that ended gdb, 0 when it exited
     double wallMs = 0;
 };
 
@@ -212,6 +213,7 @@ RunOutput runWithTimeout(const std::vector<std::string>& argv, int timeoutMs, in
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
     out.exitStatus = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    out.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     out.wallMs = std::chrono::duration<double, std::milli>(Clock::now() - begin).count();
     return out;
 }
@@ -422,6 +424,12 @@ InjectionResult GdbInjector::inject(pid_t pid, const std::string& libraryPath, c
         return r;
     }
     r = parseTranscript(run.text, libraryPath);
+    if (run.signal != 0 && !r.ok) {
+        // gdb itself died (out of memory, a crash): the kernel detached it from the target, which runs on.
+        r.error = "gdb was killed by signal " + std::to_string(run.signal) + " (" + strsignal(run.signal)
+                  + ") before it finished; the kernel detached it from the target" + (r.error.empty() ? "" : " (" + r.error + ")");
+        return r;
+    }
     if (r.stoppedMs < 0 && r.error.empty()) {
         r.stoppedMs = run.wallMs;
         r.stoppedMeasuredBy = "the whole gdb run (gdb has no Python to time attach and detach)";
