@@ -8,6 +8,7 @@
 #include "detail_pool.h"
 #include "edge_labels.h"
 #include "explainers.h"
+#include "parser_arenas.h"
 #include "gc_lists.h"
 #include "huge_pages.h"
 #include "reference_resolver.h"
@@ -238,6 +239,7 @@ std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolB
     explainModuleCopies(context);
     explainInterpreterRoots(context);
     explainThreadRoots(context);
+    explainParserArenas(context);
     explainCodeConstants(context);
     explainUntrackedHolders(context);
     if (options.baseline)

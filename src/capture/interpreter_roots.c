@@ -52,6 +52,9 @@ void leakscope_visit_interpreter_roots(leakscope_root_visitor visit, void* arg)
     visit_field(visit, arg, interp->after_forkers_parent, "os.register_at_fork(after_in_parent=...) handlers");
     visit_field(visit, arg, interp->after_forkers_child, "os.register_at_fork(after_in_child=...) handlers");
 #endif
+    /* The collector's lists live in the interpreter state; the gc module only shows them once imported. */
+    visit_field(visit, arg, interp->gc.garbage, "gc.garbage (the collector's uncollectable objects list)");
+    visit_field(visit, arg, interp->gc.callbacks, "gc.callbacks (the collector's callbacks list)");
     visit_field(visit, arg, interp->audit_hooks, "sys.addaudithook() hooks");
     visit_items(visit, arg, interp->audit_hooks, "a sys.addaudithook() hook");
     for (int i = 0; i < interp->atexit.ncallbacks; ++i) {
