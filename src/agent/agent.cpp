@@ -9,14 +9,17 @@
 #include "attach/agent_argument.h"
 #include "capture/heap_capture.h"
 #include "capture/live_object.h"
+#include "capture/type_origin.h"
 #include "host/host_connection.h"
 #include "protocol/protocol.h"
+#include "snapshot/snapshot.h"
 #include "snapshot/snapshot_codec.h"
 #include "snapshot/text.h"
 
 #include <atomic>
 #include <csignal>
 #include <exception>
+#include <malloc.h>
 #include <memory>
 #include <pthread.h>
 #include <stdexcept>
@@ -122,7 +125,49 @@ private:
         PyGILState_Release(gil); // the process goes on while the snapshot is encoded and sent
         if (!snapshot)
             return send(Error{request.requestId, error});
-        return send(SnapshotReady{request.requestId, request.label, false, encodeSnapshot(*snapshot)});
+        bool sent = false;
+        try {
+            sent = sendSnapshot(request, *snapshot);
+        } catch (const std::length_error& e) {
+            sent = send(Error{request.requestId, std::string("the snapshot is too large to send: ") + e.what()});
+        }
+        snapshot.reset();
+        // What resolving the types' C origins cached (libdwfl's tables, tens of MB with libpython's
+        // debug file) goes too: a process attached to once in a while should not keep it.
+        capture::OriginResolver::instance().releaseCaches();
+        // The capture's arrays were malloc'ed on this thread: give their pages back to the system, so
+        // the process's memory returns to what it was (glibc keeps freed memory of a thread's arena).
+        malloc_trim(0);
+        return sent;
+    }
+
+    // Streams the SnapshotReady frame: the snapshot's bytes go to the socket as they are encoded,
+    // never held whole in the process's memory. The frame is the one encode() would make: the
+    // snapshot blob is its last field, so the header is encode() of the message without it, with the
+    // payload and blob lengths then set.
+    bool sendSnapshot(const SnapshotRequest& request, const Snapshot& snapshot)
+    {
+        std::string head = encode(SnapshotReady{request.requestId, request.label, false, {}});
+        bool ok = true;
+        auto putU32 = [&head](std::size_t at, std::uint64_t value) {
+            for (int i = 0; i < 4; ++i)
+                head[at + i] = static_cast<char>((value >> (8 * i)) & 0xff);
+        };
+        encodeSnapshot(
+            snapshot,
+            [&](std::uint64_t total) {
+                const std::uint64_t payload = head.size() - kHeaderSize + total;
+                if (payload > maxPayload(MessageType::SnapshotReady))
+                    throw std::length_error(std::to_string(payload) + " bytes");
+                putU32(0, payload);
+                putU32(head.size() - 4, total);
+                ok = m_connection.sendBytes(head);
+            },
+            [&](std::string_view piece) {
+                if (ok)
+                    ok = m_connection.sendBytes(piece);
+            });
+        return ok;
     }
 
     bool describeObject(const DescribeRequest& request)

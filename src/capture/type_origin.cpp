@@ -418,6 +418,8 @@ void OriginResolver::prewarm()
 {
     if (m_warmingStarted)
         return;
+    if (!m)
+        m = std::make_unique<Impl>();
     // A code address of libpython, and the addresses a capture will look up for the types made so
     // far (static types by their own address, every type by its slot functions), read here: the
     // thread must not touch Python.
@@ -477,6 +479,12 @@ void OriginResolver::afterFork()
     instance().m_mutex.unlock();
 }
 
+void OriginResolver::releaseCaches()
+{
+    waitForWarming();
+    m.reset();
+}
+
 void OriginResolver::waitForWarming()
 {
     if (!m_warmingStarted)
@@ -502,6 +510,8 @@ void OriginResolver::waitForWarming()
 const TypeOrigin& OriginResolver::resolve(PyTypeObject* type)
 {
     waitForWarming(); // libdwfl is not thread-safe
+    if (!m)
+        m = std::make_unique<Impl>(); // after releaseCaches()
     const TypeKey key{type, reinterpret_cast<const void*>(type->tp_dealloc), type->tp_name, type->tp_flags};
     auto it = m->cache.find(key);
     if (it != m->cache.end())

@@ -45,6 +45,12 @@ public:
     // meanwhile it starts afresh instead. Call it with the GIL held. Harmless to call more than once.
     void prewarm();
 
+    // Frees what resolving has read and cached (libdwfl's session, the libraries' symbol and line
+    // tables, the resolved origins): for a process that captures once in a while and should get its
+    // memory back in between (the attach agent). The next resolve() reads them again. Call it with
+    // the GIL held or from the only thread that resolves.
+    void releaseCaches();
+
     OriginResolver(const OriginResolver&) = delete;
     OriginResolver& operator=(const OriginResolver&) = delete;
 

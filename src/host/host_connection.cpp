@@ -35,7 +35,11 @@ HostConnection::~HostConnection()
 
 bool HostConnection::send(const protocol::Message& message)
 {
-    const std::string bytes = protocol::encode(message);
+    return sendBytes(protocol::encode(message));
+}
+
+bool HostConnection::sendBytes(std::string_view bytes)
+{
     std::lock_guard lock(m_sendMutex);
     std::size_t sent = 0;
     while (sent < bytes.size()) {

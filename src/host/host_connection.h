@@ -4,6 +4,7 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace leakscope::host {
 
@@ -20,6 +21,8 @@ public:
 
     // False when the connection is gone.
     bool send(const protocol::Message& message);
+    // Bytes that are (part of) framed messages already; the caller keeps frames whole.
+    bool sendBytes(std::string_view bytes);
     // Blocks for the next message; false at end of stream or on a malformed one (error() says which).
     bool receive(protocol::Message& message);
     std::string error() const;
