@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <utility>
 
 namespace leakscope::attach {
 
@@ -333,6 +334,12 @@ SnapshotPtr AttachedProcess::snapshot(const std::string& label, bool collect, Cl
                               + std::to_string(static_cast<int>(typeOf(message))) + ")");
         }
     }
+}
+
+int AttachedProcess::takeConnection()
+{
+    m_receiver.reset();
+    return std::exchange(m_fd, -1);
 }
 
 bool AttachedProcess::detach()

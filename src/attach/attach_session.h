@@ -79,6 +79,10 @@ public:
     // Tells the agent to end (its thread closes the socket and exits) and waits up to a second for it.
     // True when the agent confirmed by closing its end.
     bool detach();
+    // Hands the connected socket over to the caller, who then owns it (and must close it): this object
+    // is detached from it and sends nothing more. After the handshake nothing of the agent's is buffered
+    // here, since the agent only answers requests. -1 when not attached.
+    int takeConnection();
 
     pid_t pid() const { return m_pid; }
     const std::string& pythonVersion() const { return m_pythonVersion; }

@@ -74,6 +74,9 @@ public:
     virtual void continueScript() = 0;
     virtual void interrupt() = 0;
     virtual void terminate() = 0;
+    // True for a process LeakScope attached to rather than started: terminate() detaches and leaves it
+    // running, and it has no script to interrupt or continue.
+    virtual bool isAttached() const { return false; }
 
 Q_SIGNALS:
     void stateChanged(leakscope::Target::State state);
