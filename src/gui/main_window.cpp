@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "gui/attach_dialog.h"
 #include "gui/candidates_view.h"
 #include "gui/details_panel.h"
 #include "gui/filter_bar.h"
@@ -13,6 +14,7 @@
 #include "models/candidates_filter_proxy.h"
 #include "models/candidates_model.h"
 #include "session/session.h"
+#include "target/attached_process_target.h"
 #include "ui_main_window.h"
 
 #include <QtCore/QFileInfo>
@@ -128,6 +130,13 @@ void MainWindow::connectActions()
 {
     SummariesPanel* summaries = m_ui->summaries;
     connect(m_ui->actionRun, &QAction::triggered, this, &MainWindow::chooseAndRun);
+    // Ctrl+Shift+A is All objects (the filter bar's).
+    auto* attach = new QAction(tr("&Attach to Process…"), this);
+    attach->setObjectName(QStringLiteral("actionAttach"));
+    attach->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    attach->setToolTip(tr("Inspect a Python process that already runs (Ctrl+Shift+P)"));
+    m_ui->menuFile->insertAction(m_ui->menuRecent->menuAction(), attach);
+    connect(attach, &QAction::triggered, this, &MainWindow::chooseAndAttach);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionSnapshot, &QAction::triggered, this, &MainWindow::requestSnapshot);
     connect(m_ui->actionContinue, &QAction::triggered, m_session, &Session::continueScript);
@@ -226,6 +235,21 @@ void MainWindow::chooseAndRun()
     RunDialog dialog(m_runs.recentScripts(), m_runs.lastRun(), this);
     if (dialog.exec() == QDialog::Accepted && confirmEndingRun())
         runScript(dialog.request());
+}
+
+void MainWindow::chooseAndAttach()
+{
+    AttachDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted && dialog.selectedPid() > 0 && confirmEndingRun())
+        attachToProcess(dialog.selectedPid(), dialog.selectedCommand());
+}
+
+void MainWindow::attachToProcess(qint64 pid, const QString& command)
+{
+    AttachLaunch launch;
+    launch.pid = pid;
+    setWindowTitle(tr("process %1 — LeakScope").arg(pid));
+    m_session->start(std::make_unique<AttachedProcessTarget>(launch), tr("process %1 (%2)").arg(pid).arg(command));
 }
 
 void MainWindow::showRunOutput(int run)
@@ -452,14 +476,26 @@ void MainWindow::updateActions()
     const std::optional<ObjectIndex> candidate = m_ui->candidatesView->currentObject();
     m_ui->actionSnapshot->setEnabled(m_session->isConnected() && !m_session->isSnapshotPending());
     m_ui->actionContinue->setEnabled(state == Target::State::Paused);
-    m_ui->actionInterrupt->setEnabled(state == Target::State::Running || state == Target::State::Paused);
+    // An attached process is never signalled, and Terminate leaves it running.
+    const bool attached = m_session->target() && m_session->target()->isAttached();
+    m_ui->actionInterrupt->setEnabled(!attached && (state == Target::State::Running || state == Target::State::Paused));
+    if (attached != (m_ui->actionTerminate->text() == tr("&Detach"))) {
+        // The .ui form's words are the script's; an attached process gets its own.
+        static const QString scriptTip = m_ui->actionTerminate->toolTip();
+        m_ui->actionTerminate->setText(attached ? tr("&Detach") : tr("&Terminate Interpreter"));
+        m_ui->actionTerminate->setToolTip(
+            attached ? tr("Stop inspecting the process and leave it running; the snapshots taken are kept (Shift+F5)")
+                     : scriptTip);
+    }
     m_ui->actionTerminate->setEnabled(
         m_session->target() && state != Target::State::Lost && state != Target::State::Idle);
     // In the All objects mode the current row may be referenced: rules only ever apply to candidates.
     const AnalyzedSnapshotPtr shown = m_session->shownSnapshot();
     const bool isCandidate = candidate && shown && shown->analysis().isCandidate(*candidate);
     m_ui->actionIgnoreLike->setEnabled(isCandidate && !m_rulesFile->path().isEmpty());
-    m_stateLabel->setText(stateText(state));
+    m_stateLabel->setText(attached && state == Target::State::Running    ? tr("Attached")
+                          : attached && state == Target::State::Finished ? tr("Detached")
+                                                                         : stateText(state));
 }
 
 void MainWindow::updateStatus()

@@ -51,6 +51,9 @@ public:
     void runScript(const RunRequest& request);
     // The run File ▸ Run Script… proposes: the last one, or the settings of the last session.
     const RunRequest& lastRun() const { return m_runs.lastRun(); }
+    // Attaches to the running Python process pid (command: its command line, for the output and the
+    // title) as a new run; the current target, if any, is terminated. File ▸ Attach to Process… does it.
+    void attachToProcess(qint64 pid, const QString& command);
     // The target, the snapshots and their analyses.
     Session* session() const { return m_session; }
 
@@ -96,6 +99,7 @@ private:
     void connectSession();
     void connectPages();
     void chooseAndRun();
+    void chooseAndAttach();
     // Asks before a new run ends a script that is still running; true when there is none, or the
     // user agrees. runScript() itself does not ask: it is what the user (or a test) chose.
     bool confirmEndingRun();
