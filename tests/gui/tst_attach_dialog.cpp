@@ -133,6 +133,7 @@ private Q_SLOTS:
     void rowsChangeInPlace();
     void refreshListsPythonChild();
     void dialogFiltersToChild();
+    void refusedRowSaysWhy();
     void attachFromWindowAndSnapshot();
 
 private:
@@ -260,6 +261,38 @@ void AttachDialogTest::dialogFiltersToChild()
         QCOMPARE(dialog.selectedPid(), python.pid());
     dialog.selectPid(python.pid());
     saveScreenshot(dialog, u"attach_dialog.png"_s);
+}
+
+void AttachDialogTest::refusedRowSaysWhy()
+{
+    // Checked within the first two seconds, before the refresh replaces the rows given.
+    AttachDialog dialog;
+    dialog.processModel()->setRows({row(4100, u"/usr/bin/python3 server.py"_s),
+                                    row(4200, u"/usr/bin/python3 -m worker"_s, false)});
+    dialog.resize(640, 240);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QVERIFY(dialog.selectPid(4200));
+    QVERIFY(!dialog.attachButton()->isEnabled());
+    QCOMPARE(dialog.noteLabel()->text(), u"Cannot attach: not allowed"_s);
+    // A double-click on it attaches to nothing.
+    const QModelIndex refused = dialog.table()->model()->index(1, 0);
+    QTest::mouseClick(dialog.table()->viewport(), Qt::LeftButton, {}, dialog.table()->visualRect(refused).center());
+    QTest::mouseDClick(dialog.table()->viewport(), Qt::LeftButton, {}, dialog.table()->visualRect(refused).center());
+    QCOMPARE(dialog.selectedPid(), 4200);
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    QVERIFY(dialog.selectPid(4100));
+    QVERIFY(dialog.attachButton()->isEnabled());
+    QVERIFY(!dialog.noteLabel()->text().startsWith(u"Cannot attach"_s));
+    dialog.selectPid(4200);
+    saveScreenshot(dialog, u"attach_dialog_refused.png"_s);
+    // The same double-click on the attachable row does attach (so the one above reached the table).
+    const QModelIndex attachable = dialog.table()->model()->index(0, 0);
+    const QPoint at = dialog.table()->visualRect(attachable).center();
+    QTest::mouseClick(dialog.table()->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(dialog.table()->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QCOMPARE(dialog.selectedPid(), 4100);
 }
 
 void AttachDialogTest::attachFromWindowAndSnapshot()
