@@ -135,6 +135,7 @@ private Q_SLOTS:
     void dialogFiltersToChild();
     void refusedRowSaysWhy();
     void attachFromWindowAndSnapshot();
+    void failedAttachSaysWhy();
 
 private:
     QTemporaryDir m_config;
@@ -365,6 +366,24 @@ void AttachDialogTest::attachFromWindowAndSnapshot()
     QTest::qWait(300);
     QCOMPARE(python.process().state(), QProcess::Running);
     QCOMPARE(python.finish(), 0);
+}
+
+void AttachDialogTest::failedAttachSaysWhy()
+{
+    Child sleeper(u"/bin/sleep"_s, {u"30"_s});
+    QVERIFY(sleeper.process().waitForStarted());
+    const auto check = attach::checkAttach(static_cast<pid_t>(sleeper.pid()), attach::currentSystem());
+    QCOMPARE(check.verdict, attach::Verdict::NotPython);
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.attachToProcess(sleeper.pid(), u"/bin/sleep 30"_s);
+    Session* session = window.session();
+    QTRY_COMPARE_WITH_TIMEOUT(session->state(), Target::State::Lost, 10000);
+    const QString reason = QString::fromStdString(check.message);
+    QVERIFY2(session->runOutput(session->runCount()).contains(reason), qPrintable(session->runOutput(session->runCount())));
+    QCOMPARE(guitest::action(window, "actionSnapshot")->isEnabled(), false);
+    QCOMPARE(sleeper.process().state(), QProcess::Running);
 }
 
 QTEST_MAIN(AttachDialogTest)
