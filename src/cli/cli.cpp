@@ -26,6 +26,8 @@ const char kUsage[] =
     "  bench    time the capture against gc.collect() and objgraph on a synthetic heap\n"
     "  ps       list the running Python processes you may attach to (--all: the others too, with why not)\n"
     "  attach   --check PID: whether LeakScope can attach to a running Python process, and if not why\n"
+    "  export   write a .lssnap snapshot as a Chrome DevTools .heapsnapshot, or the references around\n"
+    "           one object as a Graphviz DOT graph\n"
     "\n"
     "Options:\n"
     "  -h, --help     this help; `leakscope-cli COMMAND --help` for a command's options\n"
@@ -62,6 +64,8 @@ int run(int argc, char** argv)
         return psCommand(argc - 2, argv + 2);
     if (command == "attach")
         return attachCommand(argc - 2, argv + 2);
+    if (command == "export")
+        return exportCommand(argc - 2, argv + 2);
     std::fprintf(stderr, "leakscope-cli: unknown command '%s'\n\n%s", argv[1], kUsage);
     return kUsageError;
 }

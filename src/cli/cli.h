@@ -16,6 +16,7 @@ int growthCommand(int argc, char** argv);
 int benchCommand(int argc, char** argv);
 int psCommand(int argc, char** argv);
 int attachCommand(int argc, char** argv);
+int exportCommand(int argc, char** argv);
 
 // The value of option arg, argv[i]: after its '=' ("--name=VALUE"), else the next argument (i moves
 // past it). False when there is none.
