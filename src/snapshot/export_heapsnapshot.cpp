@@ -284,7 +284,7 @@ std::vector<ObjectIndex> unreachedEntries(const HeapAnalysis& analysis)
     const std::size_t n = snapshot.objectCount();
     std::vector<std::uint8_t> seen(n, 0);
     std::vector<ObjectIndex> queue;
-    queue.reserve(std::min<std::size_t>(n, 1 << 16));
+    queue.reserve(n); // at most every object once: growing it by doubling would allocate twice that
     auto walk = [&](ObjectIndex start) {
         queue.clear();
         queue.push_back(start);
