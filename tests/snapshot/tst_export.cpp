@@ -3,14 +3,12 @@
 // labelled edges, cap and escaping. Graphviz itself reads the graphs in tests/cli/tst_cli_export.cpp.
 
 #include "counting_allocator.h"
+#include "heapsnapshot_checks.h"
 #include "snapshot/export_dot.h"
 #include "snapshot/export_heapsnapshot.h"
 #include "test_graph.h"
 
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
-#include <QtCore/QJsonObject>
 #include <QtTest/QTest>
 
 #include <algorithm>
@@ -24,7 +22,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr std::uint32_t kSynthetic = 2; // the root and "(not reached from a candidate)" come first here
-constexpr int kNodeFields = 7;
 
 // Objects 0 and 4 are suspects, 8 an explained candidate; 6 and 7 a cycle no candidate reaches and
 // 13 an untracked object nothing refers to, so both hang from the unreached node.
@@ -51,149 +48,6 @@ GraphSpec exportSpec()
     };
     spec.explanations = {{8, "interpreter-root", "sys.modules"}};
     return spec;
-}
-
-struct ParsedHeapSnapshot
-{
-    QJsonObject meta;
-    qint64 nodeCount = -1;
-    qint64 edgeCount = -1;
-    std::vector<qint64> nodes;
-    std::vector<qint64> edges;
-    QStringList strings;
-    std::vector<qint64> firstEdge; // per node ordinal, in edges-array entries; nodeCount + 1 entries
-    QString error;
-
-    qint64 field(std::size_t ordinal, int f) const { return nodes[ordinal * kNodeFields + f]; }
-    QString name(std::size_t ordinal) const { return strings.value(field(ordinal, 1)); }
-};
-
-std::vector<qint64> numbers(const QJsonArray& array)
-{
-    std::vector<qint64> out;
-    out.reserve(array.size());
-    for (const QJsonValue& v : array)
-        out.push_back(v.toInteger(-1));
-    return out;
-}
-
-ParsedHeapSnapshot parseHeapSnapshot(const std::string& text)
-{
-    ParsedHeapSnapshot p;
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(text), &error);
-    if (error.error != QJsonParseError::NoError) {
-        p.error = u"JSON error at %1: %2"_s.arg(error.offset).arg(error.errorString());
-        return p;
-    }
-    const QJsonObject root = document.object();
-    const QJsonObject snapshot = root[u"snapshot"_s].toObject();
-    p.meta = snapshot[u"meta"_s].toObject();
-    p.nodeCount = snapshot[u"node_count"_s].toInteger(-1);
-    p.edgeCount = snapshot[u"edge_count"_s].toInteger(-1);
-    p.nodes = numbers(root[u"nodes"_s].toArray());
-    p.edges = numbers(root[u"edges"_s].toArray());
-    for (const QJsonValue& s : root[u"strings"_s].toArray())
-        p.strings.append(s.toString());
-    for (const char* key : {"trace_function_infos", "trace_tree", "samples", "locations"}) {
-        if (!root[QLatin1StringView(key)].isArray() || !root[QLatin1StringView(key)].toArray().isEmpty())
-            p.error = u"%1 is not an empty array"_s.arg(QLatin1StringView(key));
-    }
-    qint64 offset = 0;
-    for (std::size_t k = 0; k + kNodeFields <= p.nodes.size(); k += kNodeFields) {
-        p.firstEdge.push_back(offset);
-        offset += p.nodes[k + 4] * 3;
-    }
-    p.firstEdge.push_back(offset);
-    return p;
-}
-
-struct Edge
-{
-    QString type;
-    QString name; // the string for named edges, the number for element edges
-    qint64 toOrdinal = -1;
-};
-
-QStringList edgeTypes(const ParsedHeapSnapshot& p)
-{
-    QStringList types;
-    for (const QJsonValue& v : p.meta[u"edge_types"_s].toArray().at(0).toArray())
-        types.append(v.toString());
-    return types;
-}
-
-std::vector<Edge> edgesOf(const ParsedHeapSnapshot& p, std::size_t ordinal)
-{
-    const QStringList types = edgeTypes(p);
-    std::vector<Edge> out;
-    for (qint64 e = p.firstEdge[ordinal]; e < p.firstEdge[ordinal + 1]; e += 3) {
-        Edge edge;
-        edge.type = types.value(p.edges[e]);
-        const bool numbered = edge.type == u"element"_s || edge.type == u"hidden"_s;
-        edge.name = numbered ? QString::number(p.edges[e + 1]) : p.strings.value(p.edges[e + 1]);
-        edge.toOrdinal = p.edges[e + 2] / kNodeFields;
-        out.push_back(edge);
-    }
-    return out;
-}
-
-QString nodeType(const ParsedHeapSnapshot& p, std::size_t ordinal)
-{
-    return p.meta[u"node_types"_s].toArray().at(0).toArray().at(p.field(ordinal, 0)).toString();
-}
-
-// The checks every heap snapshot must pass, whatever its heap: failures as text, empty when none.
-QString structuralProblems(const ParsedHeapSnapshot& p)
-{
-    if (!p.error.isEmpty())
-        return p.error;
-    const QStringList nodeFields = {u"type"_s, u"name"_s, u"id"_s, u"self_size"_s, u"edge_count"_s,
-                                    u"trace_node_id"_s, u"detachedness"_s};
-    QStringList fields;
-    for (const QJsonValue& v : p.meta[u"node_fields"_s].toArray())
-        fields.append(v.toString());
-    if (fields != nodeFields)
-        return u"node_fields: "_s + fields.join(u',');
-    fields.clear();
-    for (const QJsonValue& v : p.meta[u"edge_fields"_s].toArray())
-        fields.append(v.toString());
-    if (fields != QStringList{u"type"_s, u"name_or_index"_s, u"to_node"_s})
-        return u"edge_fields: "_s + fields.join(u',');
-    if (p.nodes.size() % kNodeFields != 0)
-        return u"nodes length %1 is not a multiple of 7"_s.arg(p.nodes.size());
-    if (static_cast<qint64>(p.nodes.size()) / kNodeFields != p.nodeCount)
-        return u"node_count %1, nodes hold %2"_s.arg(p.nodeCount).arg(p.nodes.size() / kNodeFields);
-    if (p.edges.size() % 3 != 0 || static_cast<qint64>(p.edges.size()) / 3 != p.edgeCount)
-        return u"edge_count %1, edges length %2"_s.arg(p.edgeCount).arg(p.edges.size());
-    if (p.firstEdge.back() != static_cast<qint64>(p.edges.size()))
-        return u"edge counts add up to %1 entries, edges has %2"_s.arg(p.firstEdge.back()).arg(p.edges.size());
-    const qint64 nodeTypes = p.meta[u"node_types"_s].toArray().at(0).toArray().size();
-    const QStringList types = edgeTypes(p);
-    std::set<qint64> ids;
-    for (qint64 k = 0; k < p.nodeCount; ++k) {
-        const auto ordinal = static_cast<std::size_t>(k);
-        if (p.field(ordinal, 0) < 0 || p.field(ordinal, 0) >= nodeTypes)
-            return u"node %1 has type %2"_s.arg(k).arg(p.field(ordinal, 0));
-        if (p.field(ordinal, 1) < 0 || p.field(ordinal, 1) >= p.strings.size())
-            return u"node %1's name index %2 is out of range"_s.arg(k).arg(p.field(ordinal, 1));
-        if (!ids.insert(p.field(ordinal, 2)).second)
-            return u"node %1 repeats id %2"_s.arg(k).arg(p.field(ordinal, 2));
-        if (p.field(ordinal, 2) < 0 || p.field(ordinal, 2) > 0xFFFFFFFFLL || p.field(ordinal, 3) > 0xFFFFFFFFLL)
-            return u"node %1: id or size does not fit 32 bits"_s.arg(k);
-    }
-    for (std::size_t e = 0; e < p.edges.size(); e += 3) {
-        const QString type = types.value(p.edges[e]);
-        if (type.isEmpty())
-            return u"edge %1 has type %2"_s.arg(e / 3).arg(p.edges[e]);
-        const bool numbered = type == u"element"_s || type == u"hidden"_s;
-        if (!numbered && (p.edges[e + 1] < 0 || p.edges[e + 1] >= p.strings.size()))
-            return u"edge %1's name index %2 is out of range"_s.arg(e / 3).arg(p.edges[e + 1]);
-        const qint64 to = p.edges[e + 2];
-        if (to % kNodeFields != 0 || to < 0 || to >= static_cast<qint64>(p.nodes.size()))
-            return u"edge %1's to_node %2 is not a node's offset"_s.arg(e / 3).arg(to);
-    }
-    return {};
 }
 
 std::string exportText(const HeapAnalysis& analysis, HeapSnapshotExportStats* stats = nullptr)
@@ -241,7 +95,7 @@ private Q_SLOTS:
     {
         const Heap heap(exportSpec());
         HeapSnapshotExportStats stats;
-        const ParsedHeapSnapshot p = parseHeapSnapshot(exportText(heap.analysis, &stats));
+        const ParsedHeapSnapshot p = parseHeapSnapshot(QByteArray::fromStdString(exportText(heap.analysis, &stats)));
         const QString problems = structuralProblems(p);
         QVERIFY2(problems.isEmpty(), qPrintable(problems));
         QCOMPARE(p.nodeCount, 14 + qint64(kSynthetic));
@@ -257,7 +111,7 @@ private Q_SLOTS:
         QCOMPARE(nodeType(p, 0), u"synthetic"_s);
         QCOMPARE(p.field(0, 2), qint64(kHeapSnapshotRootId));
         std::map<qint64, QString> rootEdges;
-        for (const Edge& e : edgesOf(p, 0))
+        for (const HeapEdge& e : edgesOf(p, 0))
             rootEdges[e.toOrdinal] = e.type + u' ' + e.name;
         const std::map<qint64, QString> expectedRoot = {{1, u"element 0"_s},
                                                         {0 + kSynthetic, u"property suspect"_s},
@@ -267,7 +121,7 @@ private Q_SLOTS:
         QCOMPARE(nodeType(p, 1), u"synthetic"_s);
         QCOMPARE(p.name(1), u"(not reached from a candidate)"_s);
         std::vector<qint64> unreached;
-        for (const Edge& e : edgesOf(p, 1))
+        for (const HeapEdge& e : edgesOf(p, 1))
             unreached.push_back(e.toOrdinal - kSynthetic);
         QCOMPARE(unreached, (std::vector<qint64>{6, 13})); // 7 is reached from 6
 
@@ -293,11 +147,11 @@ private Q_SLOTS:
     void heapSnapshotEdges()
     {
         const Heap heap(exportSpec());
-        const ParsedHeapSnapshot p = parseHeapSnapshot(exportText(heap.analysis));
+        const ParsedHeapSnapshot p = parseHeapSnapshot(QByteArray::fromStdString(exportText(heap.analysis)));
         QVERIFY2(structuralProblems(p).isEmpty(), qPrintable(structuralProblems(p)));
         auto edges = [&](ObjectIndex i) {
             QStringList out;
-            for (const Edge& e : edgesOf(p, i + kSynthetic))
+            for (const HeapEdge& e : edgesOf(p, i + kSynthetic))
                 out.append(e.type + u' ' + e.name + u" -> "_s + QString::number(e.toOrdinal - kSynthetic));
             return out;
         };
@@ -329,7 +183,7 @@ private Q_SLOTS:
                         {.address = 0x7f0000001000 + (2ULL << 35)}};
         const Heap heap(spec);
         HeapSnapshotExportStats stats;
-        const ParsedHeapSnapshot p = parseHeapSnapshot(exportText(heap.analysis, &stats));
+        const ParsedHeapSnapshot p = parseHeapSnapshot(QByteArray::fromStdString(exportText(heap.analysis, &stats)));
         QVERIFY2(structuralProblems(p).isEmpty(), qPrintable(structuralProblems(p))); // ids unique
         QCOMPARE(stats.idCollisions, std::size_t(2));
         // The first object keeps the address's id, the ones after it get even ids of their own.
@@ -342,7 +196,7 @@ private Q_SLOTS:
     void emptySnapshot()
     {
         const Heap heap(GraphSpec{});
-        const ParsedHeapSnapshot p = parseHeapSnapshot(exportText(heap.analysis));
+        const ParsedHeapSnapshot p = parseHeapSnapshot(QByteArray::fromStdString(exportText(heap.analysis)));
         QVERIFY2(structuralProblems(p).isEmpty(), qPrintable(structuralProblems(p)));
         QCOMPARE(p.nodeCount, qint64(1));
         QCOMPARE(p.edgeCount, qint64(0));
