@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 namespace leakscope {
 
@@ -163,6 +164,13 @@ std::vector<TypeSummaryRow> typesByCount(const HeapAnalysis& analysis)
     return rows;
 }
 
+// The tree a report was given, or one built into storage.
+const DominatorTree& dominatorsOf(const HeapAnalysis& analysis, const DominatorTree* given,
+                                  std::optional<DominatorTree>& storage)
+{
+    return given ? *given : storage.emplace(analysis.snapshot(), analysis);
+}
+
 std::string padded(std::string_view text, std::size_t width, bool right = false)
 {
     std::string cell = elideUtf8(text, width);
@@ -210,7 +218,8 @@ std::vector<ObjectIndex> reportOrder(const HeapAnalysis& analysis)
     return order;
 }
 
-void appendJsonCandidateFields(std::string& out, const HeapAnalysis& analysis, ObjectIndex i)
+void appendJsonCandidateFields(
+    std::string& out, const HeapAnalysis& analysis, ObjectIndex i, const DominatorTree* dominators)
 {
     const Snapshot& s = analysis.snapshot();
     appendStringField(out, "address", formatAddress(s.address(i)));
@@ -218,6 +227,10 @@ void appendJsonCandidateFields(std::string& out, const HeapAnalysis& analysis, O
     appendStringField(out, "type", s.typeNameOf(i));
     out += ", ";
     appendField(out, "size", s.size(i));
+    if (dominators) {
+        out += ", ";
+        appendField(out, "retained_size", dominators->retainedSize(i));
+    }
     out += ", ";
     appendField(out, "refcount", s.refcount(i));
     // An immortal object's refcount counts no references: it has no surplus to report.
@@ -259,9 +272,11 @@ void appendJsonHeapCounts(std::string& out, const HeapAnalysis& analysis)
     appendField(out, "suspects", analysis.suspectCount());
 }
 
-std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
+std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds, const DominatorTree* dominators)
 {
     const Snapshot& s = analysis.snapshot();
+    std::optional<DominatorTree> built;
+    const DominatorTree& tree = dominatorsOf(analysis, dominators, built);
     std::string out;
     out.reserve(256 + analysis.candidates().size() * 256);
     out += "{\"format\": \"leakscope-report\", ";
@@ -286,6 +301,8 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
         appendField(out, "count", row.count);
         out += ", ";
         appendField(out, "bytes", row.bytes);
+        out += ", ";
+        appendField(out, "retained_size", tree.retainedByType()[row.type]);
         out += ", ";
         appendField(out, "candidates", row.candidates);
         out += ", ";
@@ -332,7 +349,7 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds)
     for (ObjectIndex i : reportOrder(analysis)) {
         out += first ? "\n  {" : ",\n  {";
         first = false;
-        appendJsonCandidateFields(out, analysis, i);
+        appendJsonCandidateFields(out, analysis, i, &tree);
         out += '}';
     }
     out += "]}\n";
@@ -364,13 +381,16 @@ void appendCsvCandidateFields(std::string& out, const HeapAnalysis& analysis, Ob
     appendCsvField(out, ruleWithLocation(analysis.ignoredBy(i)));
 }
 
-std::string csvReport(const HeapAnalysis& analysis)
+std::string csvReport(const HeapAnalysis& analysis, const DominatorTree* dominators)
 {
+    std::optional<DominatorTree> built;
+    const DominatorTree& tree = dominatorsOf(analysis, dominators, built);
+    // retained_size comes after ignored_by: columns are only ever added at the end.
     std::string out(csvCandidateHeader());
-    out += '\n';
+    out += ",retained_size\n";
     for (ObjectIndex i : reportOrder(analysis)) {
         appendCsvCandidateFields(out, analysis, i);
-        out += '\n';
+        out += ',' + std::to_string(tree.retainedSize(i)) + '\n';
     }
     return out;
 }
@@ -380,21 +400,25 @@ std::string tableCell(std::string_view text, std::size_t width, bool right)
     return padded(printable(text), width, right);
 }
 
-std::string tableCandidateHeader()
+std::string tableCandidateHeader(bool retained)
 {
     return padded("ADDRESS", 18) + "  " + padded("TYPE", 28) + "  " + padded("SIZE", 7, true) + "  "
-        + padded("REFS", 5, true) + "  " + padded("SURPLUS", 8, true) + "  REPR";
+        + (retained ? padded("RETAINED", 10, true) + "  " : std::string()) + padded("REFS", 5, true) + "  "
+        + padded("SURPLUS", 8, true) + "  REPR";
 }
 
-std::string tableCandidateRow(const HeapAnalysis& analysis, ObjectIndex i)
+std::string tableCandidateRow(const HeapAnalysis& analysis, ObjectIndex i, const DominatorTree* dominators)
 {
     const Snapshot& s = analysis.snapshot();
     return padded(formatAddress(s.address(i)), 18) + "  " + padded(printable(s.typeNameOf(i)), 28) + "  "
-        + padded(std::to_string(s.size(i)), 7, true) + "  " + padded(std::to_string(s.refcount(i)), 5, true) + "  "
-        + padded(surplusText(analysis, i), 8, true) + "  " + printable(elideUtf8(s.repr(i), 80));
+        + padded(std::to_string(s.size(i)), 7, true) + "  "
+        + (dominators ? padded(std::to_string(dominators->retainedSize(i)), 10, true) + "  " : std::string())
+        + padded(std::to_string(s.refcount(i)), 5, true) + "  " + padded(surplusText(analysis, i), 8, true) + "  "
+        + printable(elideUtf8(s.repr(i), 80));
 }
 
-std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std::size_t maxRows)
+std::string tableReport(
+    const HeapAnalysis& analysis, double captureSeconds, std::size_t maxRows, const DominatorTree* dominators)
 {
     const Snapshot& s = analysis.snapshot();
     char seconds[32];
@@ -410,8 +434,11 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
         out += " suspects (candidates no explanation covers)\n";
     }
     if (analysis.suspectCount() > 0) {
+        // Only the suspects' rows need retained sizes: a report without suspects builds no tree.
+        std::optional<DominatorTree> built;
+        const DominatorTree& tree = dominatorsOf(analysis, dominators, built);
         out += '\n';
-        out += tableCandidateHeader() + '\n';
+        out += tableCandidateHeader(true) + '\n';
         std::size_t shown = 0;
         for (ObjectIndex i : reportOrder(analysis)) {
             if (!analysis.isSuspect(i))
@@ -421,7 +448,7 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
                     + " more suspects (use --format json or csv for all)\n";
                 break;
             }
-            out += tableCandidateRow(analysis, i) + '\n';
+            out += tableCandidateRow(analysis, i, &tree) + '\n';
         }
         out += "\nSuspects by the library behind their type:\n";
         for (const LibraryRow& row : candidatesByLibrary(analysis)) {
@@ -450,14 +477,15 @@ std::string tableReport(const HeapAnalysis& analysis, double captureSeconds, std
     return out;
 }
 
-std::string formatReport(const HeapAnalysis& analysis, ReportFormat format, double captureSeconds)
+std::string formatReport(
+    const HeapAnalysis& analysis, ReportFormat format, double captureSeconds, const DominatorTree* dominators)
 {
     switch (format) {
-    case ReportFormat::Json: return jsonReport(analysis, captureSeconds);
-    case ReportFormat::Csv: return csvReport(analysis);
+    case ReportFormat::Json: return jsonReport(analysis, captureSeconds, dominators);
+    case ReportFormat::Csv: return csvReport(analysis, dominators);
     case ReportFormat::Table: break;
     }
-    return tableReport(analysis, captureSeconds);
+    return tableReport(analysis, captureSeconds, 200, dominators);
 }
 
 } // namespace leakscope

@@ -3,6 +3,9 @@
 #include <QSet>
 #include <QTest>
 
+#include <utility>
+#include <vector>
+
 using namespace Qt::StringLiterals;
 
 namespace clitest {
@@ -110,15 +113,31 @@ void checkReportConsistency(const QJsonObject& report)
     QCOMPARE(summary.value(u"ignored"_s).toInteger(-1), ignored);
 
     // The type table accounts for every object and every candidate exactly once.
-    qint64 typedObjects = 0, typedCandidates = 0;
+    qint64 typedObjects = 0, typedCandidates = 0, totalBytes = 0;
+    std::vector<std::pair<qint64, qint64>> typeBytes; // bytes, retained_size
     for (const QJsonValue& value : report.value(u"types"_s).toArray()) {
         const QJsonObject row = value.toObject();
         QVERIFY(row.value(u"count"_s).toInteger(0) >= 1);
         typedObjects += row.value(u"count"_s).toInteger(0);
         typedCandidates += row.value(u"candidates"_s).toInteger(0);
+        totalBytes += row.value(u"bytes"_s).toInteger(0);
+        typeBytes.emplace_back(row.value(u"bytes"_s).toInteger(-1), row.value(u"retained_size"_s).toInteger(-1));
     }
     QCOMPARE(typedObjects, objects);
     QCOMPARE(typedCandidates, qint64(candidates.size()));
+
+    // Retained sizes: a type retains at least its own objects' bytes and at most the heap; nothing
+    // refers to a candidate, so no candidate retains another's bytes and theirs add up to at most the heap.
+    for (const auto& [bytes, retained] : typeBytes)
+        QVERIFY2(retained >= bytes && retained <= totalBytes, qPrintable(u"%1 %2"_s.arg(bytes).arg(retained)));
+    qint64 candidatesRetained = 0;
+    for (const QJsonValue& value : candidates) {
+        const QJsonObject c = value.toObject();
+        const qint64 retained = c.value(u"retained_size"_s).toInteger(-1);
+        QVERIFY2(retained >= c.value(u"size"_s).toInteger(0), brief(c).constData());
+        candidatesRetained += retained;
+    }
+    QVERIFY2(candidatesRetained <= totalBytes, qPrintable(u"%1 > %2"_s.arg(candidatesRetained).arg(totalBytes)));
 }
 
 void checkPlantedLeaks(const QJsonObject& report)

@@ -104,19 +104,20 @@ void TestCli::csvFormat()
     QVERIFY2(ok, "unterminated quoted field");
     QVERIFY(records.size() > 1);
     const QStringList header = u"address,type,size,refcount,referrers,surplus,referents,suspect,explanation_kind,"
-                               u"explanation_detail,repr,ignored_by"_s.split(u',');
+                               u"explanation_detail,repr,ignored_by,retained_size"_s.split(u',');
     QCOMPARE(records.first(), header);
 
     bool orphanDict = false, orphanDouble = false, leaky = false;
     for (qsizetype i = 1; i < records.size(); ++i) {
         const QStringList& row = records.at(i);
         QVERIFY2(row.size() == header.size(), qPrintable(row.join(u'|')));
-        for (int column : {2, 3, 4, 5, 6}) {
+        for (int column : {2, 3, 4, 5, 6, 12}) {
             bool number = false;
             row.at(column).toLongLong(&number);
             QVERIFY2(number, qPrintable(u"column %1 of %2"_s.arg(header.at(column), row.join(u'|'))));
         }
         QVERIFY2(row.at(7) == u"true"_s || row.at(7) == u"false"_s, qPrintable(row.join(u'|')));
+        QVERIFY2(row.at(12).toLongLong() >= row.at(2).toLongLong(), qPrintable(row.join(u'|'))); // retains itself
         QVERIFY2(row.at(11).isEmpty(), qPrintable(row.join(u'|'))); // no --ignore, no rule
         const QString repr = row.at(10);
         if (repr.startsWith(u"{'plantleak': 'orphan-dict'"_s)) {

@@ -174,25 +174,29 @@ private Q_SLOTS:
         const Heap heap(reportSpec());
         const QJsonArray types = parseJson(jsonReport(heap.analysis, 0)).value(u"types").toArray();
         QCOMPARE(types.size(), 6);
-        struct Expected { qint64 count, bytes, candidates; };
+        struct Expected { qint64 count, bytes, candidates, retained; };
+        // Zeta holds the dict; the Alpha at 0x5000 holds the one at 0x6200 twice, so that one's 32
+        // bytes count once for ext.Alpha.
         const std::map<QString, Expected> expected = {
-            {QStringLiteral("ext.Alpha"), {3, 56 + 32 + 32, 2}},
-            {QStringLiteral("builtins.list"), {2, 88 + 40, 2}},
-            {QStringLiteral("ext.Zeta"), {1, qint64(kHugeSize), 1}},
-            {QStringLiteral("builtins.dict"), {1, 232, 0}},
-            {QStringLiteral("builtins.str"), {1, 50, 0}},
-            {qs(kLongType), {1, 16, 1}},
+            {QStringLiteral("ext.Alpha"), {3, 56 + 32 + 32, 2, 56 + 32 + 32}},
+            {QStringLiteral("builtins.list"), {2, 88 + 40, 2, 88 + 40}},
+            {QStringLiteral("ext.Zeta"), {1, qint64(kHugeSize), 1, qint64(kHugeSize) + 232}},
+            {QStringLiteral("builtins.dict"), {1, 232, 0, 232}},
+            {QStringLiteral("builtins.str"), {1, 50, 0, 50}},
+            {qs(kLongType), {1, 16, 1, 16}},
         };
         qint64 previousCount = INT64_MAX;
         for (const QJsonValue& value : types) {
             const QJsonObject row = value.toObject();
-            QCOMPARE(sorted(row.keys()), sorted({u"type"_s, u"count"_s, u"bytes"_s, u"candidates"_s, u"origin"_s}));
+            QCOMPARE(sorted(row.keys()),
+                     sorted({u"type"_s, u"count"_s, u"bytes"_s, u"retained_size"_s, u"candidates"_s, u"origin"_s}));
             const QString name = row.value(u"type").toString();
             const auto it = expected.find(name);
             QVERIFY2(it != expected.end(), qPrintable(name));
             QCOMPARE(row.value(u"count").toInteger(), it->second.count);
             QCOMPARE(row.value(u"bytes").toInteger(), it->second.bytes);
             QCOMPARE(row.value(u"candidates").toInteger(), it->second.candidates);
+            QCOMPARE(row.value(u"retained_size").toInteger(), it->second.retained);
             QVERIFY2(row.value(u"count").toInteger() <= previousCount, "types are listed by count, largest first");
             previousCount = row.value(u"count").toInteger();
         }
@@ -204,7 +208,8 @@ private Q_SLOTS:
         const Snapshot& s = heap.snapshot;
         const QJsonArray candidates = parseJson(jsonReport(heap.analysis, 0)).value(u"candidates").toArray();
         QCOMPARE(candidates.size(), qsizetype(kReportOrder.size()));
-        const QStringList keys = sorted({u"address"_s, u"type"_s, u"size"_s, u"refcount"_s, u"immortal"_s, u"referrers"_s,
+        const DominatorTree tree(s, heap.analysis);
+        const QStringList keys = sorted({u"address"_s, u"type"_s, u"size"_s, u"retained_size"_s, u"refcount"_s, u"immortal"_s, u"referrers"_s,
                                          u"surplus"_s, u"referents"_s, u"suspect"_s, u"explanation"_s,
                                          u"ignored_by"_s, u"origin"_s, u"allocated_at"_s, u"repr"_s});
         for (qsizetype k = 0; k < candidates.size(); ++k) {
@@ -214,6 +219,7 @@ private Q_SLOTS:
             QCOMPARE(c.value(u"address").toString(), qs(formatAddress(s.address(i))));
             QCOMPARE(c.value(u"type").toString(), qs(s.typeNameOf(i)));
             QCOMPARE(c.value(u"size").toInteger(), qint64(s.size(i)));
+            QCOMPARE(c.value(u"retained_size").toInteger(), qint64(tree.retainedSize(i)));
             QCOMPARE(c.value(u"refcount").toInteger(), qint64(s.refcount(i)));
             QCOMPARE(c.value(u"referrers").toInteger(), qint64(0));
             QVERIFY(c.value(u"immortal").isBool());
@@ -321,12 +327,13 @@ private Q_SLOTS:
     void csvReport()
     {
         const Heap heap(reportSpec());
+        const DominatorTree tree(heap.snapshot, heap.analysis);
         const std::string csv = leakscope::csvReport(heap.analysis);
         const auto records = parseCsv(csv);
         QCOMPARE(records.size(), kReportOrder.size() + 1);
         QCOMPARE(records[0], (std::vector<std::string>{"address", "type", "size", "refcount", "referrers", "surplus",
                                                        "referents", "suspect", "explanation_kind",
-                                                       "explanation_detail", "repr", "ignored_by"}));
+                                                       "explanation_detail", "repr", "ignored_by", "retained_size"}));
         // The newline inside a quoted repr must not start a record.
         QVERIFY(std::count(csv.begin(), csv.end(), '\n') > std::ptrdiff_t(records.size()));
 
@@ -334,7 +341,7 @@ private Q_SLOTS:
         for (std::size_t k = 0; k < kReportOrder.size(); ++k) {
             const ObjectIndex i = kReportOrder[k];
             const std::vector<std::string>& row = records[k + 1];
-            QCOMPARE(row.size(), std::size_t(12));
+            QCOMPARE(row.size(), std::size_t(13));
             QCOMPARE(row[0], formatAddress(s.address(i)));
             QCOMPARE(row[1], std::string(s.typeNameOf(i)));
             QCOMPARE(row[2], std::to_string(s.size(i)));
@@ -346,11 +353,14 @@ private Q_SLOTS:
             QCOMPARE(row[7], std::string(heap.analysis.isSuspect(i) ? "true" : "false"));
             QCOMPARE(row[10], s.repr(i));
             QCOMPARE(row[11], std::string());
+            QCOMPARE(row[12], std::to_string(tree.retainedSize(i)));
         }
         QCOMPARE(records[3][10], kNastyRepr);
         QCOMPARE(records[3][2], std::string("1099511627776"));
         QCOMPARE(records[3][3], std::to_string(kHugeRefcount));
         QCOMPARE(records[3][5], std::string("immortal"));
+        QCOMPARE(records[3][12], std::string("1099511628008")); // Zeta (2^40 bytes) and the dict only it holds
+        QCOMPARE(records[2][12], std::string("88"));            // 0x5000 and the Alpha it holds
         QCOMPARE(records[6][8], std::string("static-type-dict"));
         QCOMPARE(records[6][9], kExplainedDetail);
         QCOMPARE(records[1][8], std::string());
@@ -378,6 +388,11 @@ private Q_SLOTS:
         const std::size_t zeta = table.find("0x3000 ");
         const std::string zetaLine = table.substr(zeta, table.find('\n', zeta) - zeta);
         QVERIFY2(zetaLine.find(" immortal ") != std::string::npos, zetaLine.c_str());
+        // RETAINED follows SIZE: the Alpha at 0x5000 (56 bytes) and the one it holds (32).
+        QVERIFY2(table.find("   SIZE    RETAINED   REFS") != std::string::npos, table.c_str());
+        const std::size_t alpha = table.find("0x5000 ");
+        const std::string alphaLine = table.substr(alpha, table.find('\n', alpha) - alpha);
+        QVERIFY2(alphaLine.find("      56          88      2 ") != std::string::npos, alphaLine.c_str());
         QVERIFY(table.find("0x7770") == std::string::npos); // explained candidates are not listed
         QVERIFY(table.find("0x8880") == std::string::npos);
         QVERIFY(table.find("0x6000") == std::string::npos); // nor objects that are not candidates
