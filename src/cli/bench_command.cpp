@@ -6,6 +6,7 @@
 #include "capture/interpreter.h"
 #include "snapshot/analysis.h"
 #include "snapshot/checksum.h"
+#include "snapshot/dominators.h"
 #include "snapshot/snapshot_codec.h"
 #include "snapshot/snapshot_file.h"
 
@@ -18,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,9 +44,12 @@ const char kBenchUsage[] =
     "line per size gives the snapshot file's size stored as is and zstd-compressed, the seconds to\n"
     "save each (encode, compress, write, fsync, rename) and to load each with its analysis (read,\n"
     "checksum, decompress, decode, HeapAnalysis), medians of K runs, and the seconds of the checksum\n"
-    "alone. Several sizes grow one heap step by step, which shows how the capture scales. The\n"
-    "capture and gc.collect() run in turn K times (default 3); times are medians and the ratio is\n"
-    "the median of the K pairwise ratios. objgraph runs once.\n"
+    "alone. A third line gives the dominator tree's seconds (DominatorTree: dominators and retained\n"
+    "sizes from the snapshot and its analysis; median of K), per object, the bytes its arrays held at\n"
+    "most while it was built and the bytes the tree keeps, per object, and the peak resident memory\n"
+    "the first build added to the process. Several sizes grow one heap step by step, which shows\n"
+    "how the capture scales. The capture and gc.collect() run in turn K times (default 3); times are\n"
+    "medians and the ratio is the median of the K pairwise ratios. objgraph runs once.\n"
     "\n"
     "Options:\n"
     "  --objects LIST   gc object counts, k and M suffixes allowed (default 1M)\n"
@@ -331,6 +336,42 @@ private:
     bool m_reset = false;
 };
 
+// The dominator tree of a captured snapshot: the median build time of repeat builds (the analysis
+// it starts from is not timed), the arrays' peak and kept bytes, and the first build's resident peak.
+void printDominatorFigures(const Snapshot& snapshot, int repeat)
+{
+    const HeapAnalysis analysis(snapshot);
+    std::vector<double> times;
+    PeakMemory peak;
+    std::size_t arraysPeak = 0, kept = 0, unreached = 0, rootChildren = 0;
+    for (int k = 0; k < repeat; ++k) {
+        if (k == 0) {
+            // Memory the capture freed and the allocator kept would serve the build unseen.
+            ::malloc_trim(0);
+            peak.start();
+        }
+        times.push_back(seconds([&] {
+            const DominatorTree tree(snapshot, analysis);
+            if (k == 0) {
+                peak.stop();
+                arraysPeak = tree.constructionPeakBytes();
+                kept = tree.memoryBytes();
+                unreached = tree.unreachedCount();
+                rootChildren = tree.rootChildren().size();
+            }
+        }));
+    }
+    const double n = static_cast<double>(snapshot.objectCount());
+    char peakText[48] = "unknown";
+    if (peak.valid())
+        std::snprintf(peakText, sizeof peakText, "%.1f MB", static_cast<double>(peak.bytes()) / 1e6);
+    std::printf("%10s dominators: %.4f s (%.1f ns/obj); arrays peak %.1f MB (%.1f B/obj), kept %.1f MB (%.1f B/obj); "
+                "first build's resident peak %s; %zu root children, %zu objects unreached from the candidates\n",
+                "", median(times), median(times) * 1e9 / n, static_cast<double>(arraysPeak) / 1e6,
+                static_cast<double>(arraysPeak) / n, static_cast<double>(kept) / 1e6, static_cast<double>(kept) / n,
+                peakText, rootChildren, unreached);
+}
+
 void printPhases(const char* which, const capture::CaptureDiagnostics& phases)
 {
     std::printf("%10s phases of the %s run: list+tag %.4f s (%llu faults), walk+numbering %.4f s (%llu), "
@@ -516,6 +557,7 @@ int benchCommand(int argc, char** argv)
                         "", plain.bytes / 1e6, packed.bytes / 1e6, zstdOptions.zstdLevel,
                         packed.bytes > 0 ? plain.bytes / packed.bytes : 0.0, plain.saveSeconds, packed.saveSeconds,
                         plain.loadSeconds, packed.loadSeconds, checksumSeconds);
+            printDominatorFigures(s, repeat);
             std::fflush(stdout);
         }
         std::printf("ratio = median of capture/gc.collect() over alternating runs; first_s = the first capture at\n"

@@ -19,6 +19,11 @@ void release(Numbers& numbers)
     Numbers().swap(numbers);
 }
 
+template <typename... Vectors> std::size_t bytesOf(const Vectors&... vectors)
+{
+    return (... + (vectors.capacity() * sizeof(typename Vectors::value_type)));
+}
+
 // The link-eval forest of Lengauer and Tarjan with balanced linking ("sophisticated" version), over
 // preorder numbers. compress() walks up with an explicit stack: with balanced trees its depth stays
 // logarithmic, so the stack stays small.
@@ -36,6 +41,8 @@ public:
             m_label[v] = v;
         m_size[kNull] = 0;
     }
+
+    std::size_t memoryBytes() const { return bytesOf(m_label, m_ancestor, m_child, m_size, m_path); }
 
     // The vertex with the smallest semidominator on the forest path from v up to, not including,
     // the root of v's tree (v itself when v is a root).
@@ -102,8 +109,8 @@ private:
 // Depth-first search from the virtual root in preorder: the candidates first, then every object
 // still unreached in index order. Fills number (by object), vertex and parent (by number); returns
 // the number of the first object the unreached rule made a root (n when there is none).
-std::uint32_t search(
-    const Snapshot& snapshot, const HeapAnalysis& analysis, Numbers& number, Numbers& vertex, Numbers& parent)
+std::uint32_t search(const Snapshot& snapshot, const HeapAnalysis& analysis, Numbers& number, Numbers& vertex,
+    Numbers& parent, std::size_t& peakBytes)
 {
     const auto objects = static_cast<ObjectIndex>(snapshot.objectCount());
     // Objects on the search path and the position reached among each one's referents.
@@ -146,13 +153,15 @@ std::uint32_t search(
         if (number[i] == kNull)
             searchFrom(i);
     }
+    peakBytes = std::max(peakBytes, bytesOf(number, vertex, parent, pathNodes, pathCursors));
     return firstUnreached;
 }
 
 // Semidominators and immediate dominators by preorder number (Lengauer and Tarjan). On return
 // parent[w] holds the immediate dominator of w. number (by object, n entries) is used up: once the
 // referrers are numbered, it becomes the heads of the buckets.
-void computeDominators(const Snapshot& snapshot, const Numbers& vertex, Numbers& parent, Numbers& number)
+void computeDominators(
+    const Snapshot& snapshot, const Numbers& vertex, Numbers& parent, Numbers& number, std::size_t& peakBytes)
 {
     const std::size_t n = vertex.size();
     // Referrers by preorder number, from the snapshot's edges.
@@ -199,6 +208,7 @@ void computeDominators(const Snapshot& snapshot, const Numbers& vertex, Numbers&
         bucketHead[semi[w]] = w;
         forest.link(p, w);
     }
+    peakBytes = std::max(peakBytes, bytesOf(vertex, parent, number, predStarts, preds, semi) + forest.memoryBytes());
     for (std::uint32_t v = bucketHead[kRoot]; v != kNull;) {
         const std::uint32_t nextInBucket = dom[v];
         dom[v] = kRoot;
@@ -225,8 +235,8 @@ DominatorTree::DominatorTree(const Snapshot& snapshot, const HeapAnalysis& analy
     std::uint32_t firstUnreached = 0;
     {
         Numbers number(n, kNull);
-        firstUnreached = search(snapshot, analysis, number, vertex, parent);
-        computeDominators(snapshot, vertex, parent, number);
+        firstUnreached = search(snapshot, analysis, number, vertex, parent, m_buildPeakBytes);
+        computeDominators(snapshot, vertex, parent, number, m_buildPeakBytes);
     }
     const Numbers& dom = parent;
     m_firstUnreachedOrder = firstUnreached - 1;
@@ -264,6 +274,7 @@ DominatorTree::DominatorTree(const Snapshot& snapshot, const HeapAnalysis& analy
             const ObjectIndex row = m_idom[object] == kNoObject ? rootRow : m_idom[object];
             m_children[cursor[row]++] = object;
         }
+        m_buildPeakBytes = std::max(m_buildPeakBytes, bytesOf(vertex, parent, cursor) + memoryBytes());
     }
     release(vertex);
     release(parent);
@@ -298,6 +309,7 @@ DominatorTree::DominatorTree(const Snapshot& snapshot, const HeapAnalysis& analy
             path.emplace_back(child, m_childOffsets[child]);
         }
     }
+    m_buildPeakBytes = std::max(m_buildPeakBytes, memoryBytes() + bytesOf(onPath, path));
 }
 
 std::size_t DominatorTree::memoryBytes() const

@@ -82,6 +82,9 @@ public:
 
     // Bytes the tree keeps.
     std::size_t memoryBytes() const;
+    // The most bytes the construction held at once in its arrays (what it keeps included), counted
+    // from their capacities: the allocator's own overhead and the snapshot are not included.
+    std::size_t constructionPeakBytes() const { return m_buildPeakBytes; }
 
 private:
     std::vector<ObjectIndex> m_idom; // by object; kNoObject for the root's children
@@ -91,6 +94,7 @@ private:
     std::vector<ObjectIndex> m_children;
     std::vector<std::uint64_t> m_typeRetained;
     std::uint64_t m_totalBytes = 0;
+    std::size_t m_buildPeakBytes = 0;
     std::uint32_t m_firstUnreachedOrder = 1; // preorder of the first root the unreached rule added, or N + 1
 };
 

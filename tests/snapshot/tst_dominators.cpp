@@ -394,6 +394,14 @@ private Q_SLOTS:
         QCOMPARE(tree.retainedSize(kLength / 2), std::uint64_t(kLength / 2));
         QCOMPARE(tree.immediateDominator(kLength - 1), kLength - 2);
         QCOMPARE(tree.retainedByType()[0], std::uint64_t(kLength));
+        // The construction's arrays: nine of 32 bits per object and one per edge while the dominators
+        // are computed (40 bytes an object here, one edge each); the search stacks, at most twice
+        // their depth in capacity, peak lower.
+        QVERIFY2(tree.constructionPeakBytes() >= 40 * std::size_t(kLength),
+            qPrintable(QString::number(tree.constructionPeakBytes())));
+        QVERIFY2(tree.constructionPeakBytes() <= 52 * std::size_t(kLength),
+            qPrintable(QString::number(tree.constructionPeakBytes())));
+        QVERIFY(tree.memoryBytes() >= 24 * std::size_t(kLength));
     }
 
     void randomGraphsMatchBruteForce_data()
