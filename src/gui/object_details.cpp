@@ -100,7 +100,8 @@ QString allocationHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
     const std::uint32_t depth = s.info().tracemallocDepth;
     if (depth == 0)
         return tr("not traced. Tick <i>Track allocations</i> in File ▸ Run Script… (or start "
-                  "<code>leakscope --tracemalloc SCRIPT</code>) and run the script again.");
+                  "<code>leakscope --tracemalloc SCRIPT</code>) and run the script again; a process you "
+                  "attach to is traced when it was started with <code>python3 -X tracemalloc=25</code>.");
     const std::span<const AllocationFrame> frames = s.allocationSite(object);
     if (frames.empty()) {
         if (!analyzed.analysis().isCandidate(object))

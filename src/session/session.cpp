@@ -132,7 +132,9 @@ void Session::connectTarget()
         Q_EMIT objectDescribed(object);
     });
     connect(target, &Target::lost, this, [this](const QString& reason, const QByteArray&) {
-        say(tr("The interpreter is gone: %1. Snapshots taken so far are kept.").arg(reason));
+        say(m_target && m_target->isAttached()
+                ? tr("The session with the process ended: %1. Snapshots taken so far are kept.").arg(reason)
+                : tr("The interpreter is gone: %1. Snapshots taken so far are kept.").arg(reason));
         Q_EMIT targetLost(reason);
         m_scriptCapturing = false;
         setPendingSnapshot(0);

@@ -6,6 +6,7 @@
 #include "cli_process.h"
 
 #include "attach/attach_check.h"
+#include "snapshot/snapshot_file.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -33,11 +34,12 @@ constexpr uid_t kNobody = 65534;
 class Target
 {
 public:
-    Target(const QString& mode, const QString& size = {}, bool asNobody = false)
+    Target(const QString& mode, const QString& size = {}, bool asNobody = false, const QStringList& pythonOptions = {})
     {
         ::chmod(m_dir.path().toLocal8Bit().constData(), 0755); // the stop file must be visible to nobody
         m_stop = m_dir.filePath(u"stop"_s);
-        QStringList arguments{clitest::scriptPath(u"attach_target.py"_s), clitest::fixtureDir(), mode, m_stop};
+        QStringList arguments = pythonOptions;
+        arguments << clitest::scriptPath(u"attach_target.py"_s) << clitest::fixtureDir() << mode << m_stop;
         if (!size.isEmpty())
             arguments << size;
         if (asNobody) {
@@ -69,6 +71,13 @@ public:
         return m_out.contains("ready\n");
     }
     pid_t pid() const { return static_cast<pid_t>(m_process.processId()); }
+    // What the program wrote to standard output so far (waiting up to waitMs for more).
+    QByteArray outputSoFar(int waitMs = 0)
+    {
+        m_process.waitForReadyRead(waitMs);
+        m_out += m_process.readAllStandardOutput();
+        return m_out;
+    }
     QProcess& process() { return m_process; }
 
     // Asks the program to end (the stop file; a line on stdin for input()) and waits for it.
@@ -180,6 +189,7 @@ private Q_SLOTS:
     void attachReportsPlantedLeaks_data();
     void attachReportsPlantedLeaks();
     void attachTwice();
+    void optionsTracemallocAndCollect();
     void gilHeldByCCall();
     void processDiesDuringCapture();
     void gdbDies();
@@ -264,6 +274,80 @@ void AttachCaptureTest::attachTwice()
     QByteArray output;
     QVERIFY(target.finish(&exitCode, &output));
     QCOMPARE(exitCode, 0);
+}
+
+// The options of attach together, on a process started with tracemalloc and holding a garbage cycle
+// with a __del__: --no-collect leaves the cycle alone; --save keeps a snapshot with the label and the
+// Python lines that allocated the planted orphans; --output and --format csv write the report to the
+// file; --ignore marks what its rule matches. Then a plain attach collects, which runs the __del__ in
+// the process (docs/attach.md says so).
+void AttachCaptureTest::optionsTracemallocAndCollect()
+{
+    Target target(u"garbage"_s, {}, false, {u"-X"_s, u"tracemalloc=5"_s});
+    QVERIFY(target.waitReady());
+    QString why;
+    if (!ptraceAllowed(target.pid(), &why))
+        QSKIP(qPrintable(why));
+    QTemporaryDir dir;
+    const QString saved = dir.filePath(u"attached.lssnap"_s);
+    const QString csv = dir.filePath(u"report.csv"_s);
+    const QString rules = dir.filePath(u"rules"_s);
+    {
+        QFile file(rules);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("type plantleak.Leaky\n");
+    }
+    const clitest::Run run = clitest::runCli({u"attach"_s, u"--no-collect"_s, u"--format"_s, u"csv"_s, u"--output"_s, csv,
+                                              u"--save"_s, saved, u"--label"_s, u"after warm-up"_s, u"--ignore"_s, rules,
+                                              QString::number(target.pid())});
+    QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+    QVERIFY2(run.out.isEmpty(), run.out.constData()); // the report went to the file
+    QVERIFY2(!target.outputSoFar(300).contains("finalized"), target.outputSoFar().constData());
+
+    QFile report(csv);
+    QVERIFY(report.open(QIODevice::ReadOnly));
+    const QList<QByteArray> rows = report.readAll().split('\n');
+    QVERIFY2(rows.size() > 3 && rows.first().startsWith("address,"), rows.first().constData());
+    bool leakyIgnored = false;
+    for (const QByteArray& row : rows)
+        if (row.contains("plantleak.Leaky"))
+            leakyIgnored = row.contains("type plantleak.Leaky");
+    QVERIFY2(leakyIgnored, "the Leaky row does not name the ignore rule that matched it");
+
+    // The saved snapshot reports like a script's: its label, tracemalloc's depth, and the planted
+    // orphans allocated at lines of attach_target.py.
+    const clitest::Run again = clitest::runCli({u"report"_s, u"--format"_s, u"json"_s, saved});
+    QVERIFY2(again.finished && again.exitCode == 0, again.describe().constData());
+    const QJsonObject document = QJsonDocument::fromJson(again.out).object();
+    QCOMPARE(document.value(u"tracemalloc_depth"_s).toInt(), 5);
+    QCOMPARE(QString::fromStdString(leakscope::loadSnapshotFile(saved.toStdString())->info().label), u"after warm-up"_s);
+    QString error;
+    QCOMPARE(plantedSuspects(again.out, &error), (QStringList{u"dict"_s, u"instance"_s, u"list"_s}));
+    int placed = 0;
+    for (const QJsonValue& value : document.value(u"candidates"_s).toArray()) {
+        const QJsonObject candidate = value.toObject();
+        if (!candidate.value(u"suspect"_s).toBool())
+            continue;
+        const QJsonArray frames = candidate.value(u"allocated_at"_s).toArray();
+        if (!frames.isEmpty() && frames.first().toObject().value(u"file"_s).toString().endsWith(u"attach_target.py"_s))
+            ++placed;
+    }
+    QCOMPARE(placed, 3);
+
+    // Collecting (the default) frees the cycle: its __del__ runs in the process.
+    const clitest::Run collected = clitest::runCli({u"attach"_s, u"--format"_s, u"json"_s, QString::number(target.pid())});
+    QVERIFY2(collected.finished && collected.exitCode == 0, collected.describe().constData());
+    QElapsedTimer clock;
+    clock.start();
+    while (!target.outputSoFar(200).contains("finalized") && clock.elapsed() < 5000) {
+    }
+    QVERIFY2(target.outputSoFar().contains("finalized"), target.outputSoFar().constData());
+
+    int exitCode = -1;
+    QByteArray output;
+    QVERIFY(target.finish(&exitCode, &output));
+    QVERIFY2(exitCode == 0, output.constData());
+    QCOMPARE(output.count("finalized"), 1);
 }
 
 void AttachCaptureTest::gilHeldByCCall()

@@ -5,7 +5,8 @@ Usage: python3 attach_target.py FIXTURE_DIR MODE STOP [SIZE]
 MODE: sleep (time.sleep), spin (a pure-Python loop), lock (blocked acquiring a lock), select (select()
 on a pipe that stays silent), input (input() on standard input; a line ends it), threads (three
 threads: sleeping, spinning and blocked on a lock), gil (a C call that holds the GIL for SIZE
-seconds, then as sleep), heap (SIZE objects kept alive, then as sleep).
+seconds, then as sleep), heap (SIZE objects kept alive, then as sleep), garbage (a reference cycle
+nothing refers to, whose __del__ prints "finalized" when a collection frees it, then as sleep).
 """
 import os
 import select
@@ -25,6 +26,17 @@ plantleak.leak_list(3)
 
 if mode == "heap":
     kept = [{"n": i, "items": [i]} for i in range(int(size) // 3)]
+
+
+class Finalized:
+    def __del__(self):
+        print("finalized", flush=True)
+
+
+if mode == "garbage":
+    cycle = Finalized()
+    cycle.self = cycle
+    del cycle
 
 
 def stopped():
@@ -59,7 +71,7 @@ if mode == "threads":
 
 print("ready", flush=True)
 
-if mode in ("sleep", "heap"):
+if mode in ("sleep", "heap", "garbage"):
     sleeper()
 elif mode == "spin":
     spinner()
