@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "script_command.h"
 
 #include "snapshot/analysis.h"
 #include "snapshot/atomic_file.h"
@@ -19,9 +20,9 @@ namespace leakscope::cli {
 namespace {
 
 const char kExportUsage[] =
-    "Usage: leakscope-cli export --format heapsnapshot --output FILE SNAPSHOT.lssnap\n"
-    "       leakscope-cli export --format dot --around ADDRESS [--depth N] [--max-nodes N] --output FILE\n"
-    "                            SNAPSHOT.lssnap\n"
+    "Usage: leakscope-cli export --format heapsnapshot [--ignore FILE] --output FILE SNAPSHOT.lssnap\n"
+    "       leakscope-cli export --format dot --around ADDRESS [--depth N] [--max-nodes N] [--ignore FILE]\n"
+    "                            --output FILE SNAPSHOT.lssnap\n"
     "\n"
     "Writes a saved snapshot in a format other tools read (docs/export.md):\n"
     "  heapsnapshot  the whole heap as a V8 heap snapshot (.heapsnapshot), for the Memory panel of\n"
@@ -40,11 +41,14 @@ const char kExportUsage[] =
     "  --depth N         levels of referents and of referrers (default 3); dot only\n"
     "  --max-nodes N     draw at most N objects, nearest first (default 200; a note says how many\n"
     "                    more there were); dot only\n"
+    "  --ignore FILE     ignore rules, as for `report` (repeatable): a candidate a rule matches is no\n"
+    "                    suspect (the heapsnapshot's root names it \"ignored\", the graph does not\n"
+    "                    draw it red)\n"
     "  -h, --help        this help\n"
     "\n"
     "Exit status: 0 when the file was written; 2 on a usage error, an unknown format, a snapshot that\n"
     "cannot be read (missing, not a snapshot file, corrupt), an ADDRESS no object of the snapshot has,\n"
-    "or an output that cannot be written.\n";
+    "an --ignore file that cannot be read, or an output that cannot be written.\n";
 
 enum class ExportFormat { HeapSnapshot, Dot };
 
@@ -55,6 +59,7 @@ struct ExportArguments
     std::string around;
     std::optional<std::size_t> depth;
     std::optional<std::size_t> maxNodes;
+    std::vector<std::string> ignoreFiles;
     std::vector<std::string> files;
 };
 
@@ -109,6 +114,11 @@ int parse(int argc, char** argv, ExportArguments& args)
             if (!value(text) || !parseCount(text, depth))
                 return usageError("--depth needs a number of levels, not '" + text + "'");
             args.depth = depth;
+        } else if (is("--ignore")) {
+            std::string ignoreFile;
+            if (!value(ignoreFile) || ignoreFile.empty())
+                return usageError("--ignore needs a file name");
+            args.ignoreFiles.push_back(std::move(ignoreFile));
         } else if (is("--max-nodes")) {
             std::string text;
             std::size_t count = 0;
@@ -184,6 +194,11 @@ int exportCommand(int argc, char** argv)
             return usageError("'" + args.around + "' is not an address (hexadecimal, e.g. 0x7f3a5c1d2e40)");
     }
 
+    IgnoreRules rules;
+    if (!loadIgnoreRules(args.ignoreFiles, rules))
+        return kUsageError;
+    const IgnoreRules* ignoreRules = args.ignoreFiles.empty() ? nullptr : &rules;
+
     SnapshotPtr snapshot;
     try {
         snapshot = loadSnapshotFile(file);
@@ -191,7 +206,9 @@ int exportCommand(int argc, char** argv)
         std::fprintf(stderr, "leakscope-cli: %s\n", error.what());
         return kUsageError;
     }
-    const HeapAnalysis analysis(*snapshot);
+    const HeapAnalysis analysis(*snapshot, ignoreRules);
+    if (ignoreRules)
+        warnRuleLimits(analysis, rules);
 
     std::optional<ObjectIndex> center;
     if (address) {

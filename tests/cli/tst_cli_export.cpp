@@ -249,6 +249,38 @@ private Q_SLOTS:
         }
     }
 
+    // With a rule that matches the orphan, it is no suspect: the root names it "ignored", the graph
+    // draws it without red.
+    void ignoreRules()
+    {
+        const QString rules = m_folder.filePath(u"orphan.rules"_s);
+        {
+            QFile file(rules);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("type builtins.dict repr \"{'export_orphan_marker'*\"\n");
+        }
+        const QString output = m_folder.filePath(u"ignored.heapsnapshot"_s);
+        const Run run = runCli({u"export"_s, u"--format"_s, u"heapsnapshot"_s, u"--ignore"_s, rules, u"--output"_s,
+                                output, m_first});
+        QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+        const ParsedHeapSnapshot p = parseHeapSnapshot(readAll(output));
+        QVERIFY2(structuralProblems(p).isEmpty(), qPrintable(structuralProblems(p)));
+        QStringList named;
+        for (const HeapEdge& e : edgesOf(p, 0)) {
+            if (p.id(e.toOrdinal) == idOfAddress(m_addresses[u"orphan"_s].toString()))
+                named.append(e.name);
+            QVERIFY(e.name != u"suspect"_s);
+        }
+        QCOMPARE(named, QStringList{u"ignored"_s});
+
+        const Run dot = runCli({u"export"_s, u"--format"_s, u"dot"_s, u"--ignore"_s, rules, u"--around"_s,
+                                m_addresses[u"orphan"_s].toString(), u"--output"_s, u"-"_s, m_first});
+        QVERIFY2(dot.finished && dot.exitCode == 0, dot.describe().constData());
+        QVERIFY(dot.out.contains("candidate, ignored by a rule"));
+        QVERIFY(!dot.out.contains("SUSPECT"));
+        QVERIFY(!dot.out.contains("#cc0000"));
+    }
+
     void errors_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -281,6 +313,9 @@ private Q_SLOTS:
         QTest::newRow("bad depth") << QStringList{u"--format"_s, u"dot"_s, u"--around"_s, u"0x10"_s, u"--depth"_s,
                                                   u"-1"_s, u"--output"_s, out, first}
                                    << u"--depth needs a number of levels"_s;
+        QTest::newRow("missing rules") << QStringList{u"--format"_s, u"heapsnapshot"_s, u"--ignore"_s,
+                                                      u"%DIR%/missing.rules"_s, u"--output"_s, out, first}
+                                       << u"missing.rules"_s;
         QTest::newRow("unwritable output") << QStringList{u"--format"_s, u"heapsnapshot"_s, u"--output"_s,
                                                           u"%DIR%/no/such/folder/x.heapsnapshot"_s, first}
                                            << u"cannot write '"_s;
