@@ -2,8 +2,9 @@
 // package heap-snapshot-toolkit, and prints what its Summary and Comparison views would show as one
 // JSON object on stdout, for tst_cli_export.
 //   node devtools_heapsnapshot.mjs TOOLKIT_DIR A.heapsnapshot [B.heapsnapshot]
-// TOOLKIT_DIR is the package's folder (node_modules/heap-snapshot-toolkit). Warnings DevTools logs
-// while it builds a snapshot (nodes unreachable from the root...) are collected in "warnings".
+// TOOLKIT_DIR is the package's folder (node_modules/heap-snapshot-toolkit). "unreachable" counts the
+// nodes DevTools' distance search from the root does not reach (it gives them no distance, and
+// reports them as a broken snapshot).
 import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -11,15 +12,16 @@ import { pathToFileURL } from 'node:url'
 const [toolkitDir, first, second] = process.argv.slice(2)
 const toolkit = await import(pathToFileURL(join(toolkitDir, 'index.js')).href)
 
-const warnings = []
-console.warn = (...parts) => warnings.push(parts.join(' '))
+// DevTools' marker for a node without a distance (HeapSnapshot's #noDistance).
+const kNoDistance = -5
 
 function summary (snapshot) {
   const classes = {}
   for (const [name, aggregate] of Object.entries(snapshot.aggregatesWithFilter({}))) {
     classes[name.split(',').pop()] = { count: aggregate.count, distance: aggregate.distance, self: aggregate.self }
   }
-  return { nodeCount: snapshot.nodeCount, totalSize: snapshot.totalSize, classes }
+  const unreachable = snapshot.nodeDistances.filter(distance => distance === kNoDistance).length
+  return { nodeCount: snapshot.nodeCount, totalSize: snapshot.totalSize, unreachable, classes }
 }
 
 const a = await toolkit.parse(createReadStream(first, 'utf-8'))
@@ -33,5 +35,4 @@ if (second) {
     result.diff[entry.name] = { added: entry.addedCount, removed: entry.removedCount }
   }
 }
-result.warnings = warnings
 process.stdout.write(JSON.stringify(result) + '\n')

@@ -2,9 +2,10 @@
 
 A module-level dict holds a list under a str key, an instance with attributes under another, and a
 tuple under an int key; a dict that nothing refers to is kept alive by a reference leaked with
-Py_IncRef (a suspect). The same objects live through both snapshots; "second" adds one list.
-With a file name as argv[1], writes the addresses of the dict, the instance and the orphan there
-as JSON ({"registry": "0x…", ...}).
+Py_IncRef (a suspect), and so is a list that holds itself, which no candidate reaches. The same
+objects live through both snapshots; "second" adds one list.
+With a file name as argv[1], writes the addresses of the dict, the instance, the orphan and the
+cycle there as JSON ({"registry": "0x…", ...}).
 """
 import ctypes
 import json
@@ -32,10 +33,15 @@ registry = {
 
 orphan = {"export_orphan_marker": [1, 2]}
 incref(orphan)
+cycle = ["export cycle"]
+cycle.append(cycle)
+incref(cycle)
 if len(sys.argv) > 1:
     with open(sys.argv[1], "w") as out:
-        json.dump({"registry": hex(id(registry)), "widget": hex(id(registry["widget"])), "orphan": hex(id(orphan))}, out)
-del orphan
+        addresses = {"registry": registry, "widget": registry["widget"], "orphan": orphan, "cycle": cycle}
+        json.dump({name: hex(id(value)) for name, value in addresses.items()}, out)
+        del addresses
+del orphan, cycle
 
 leakscope.snapshot("first")
 registry["added_later"] = ["export later"]
