@@ -8,6 +8,7 @@
 #include "snapshot/snapshot_file.h"
 
 #include <charconv>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -192,6 +193,13 @@ int exportCommand(int argc, char** argv)
         address = parseAddress(args.around);
         if (!address)
             return usageError("'" + args.around + "' is not an address (hexadecimal, e.g. 0x7f3a5c1d2e40)");
+    }
+
+    std::error_code sameError;
+    if (args.output != "-" && std::filesystem::equivalent(args.output, file, sameError)) {
+        std::fprintf(stderr, "leakscope-cli: the output '%s' is the snapshot file itself: give another name\n",
+                     args.output.c_str());
+        return kUsageError;
     }
 
     IgnoreRules rules;

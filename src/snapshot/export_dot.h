@@ -33,6 +33,7 @@ struct DotExportStats
 // the type, the address, a short repr and, for a leak candidate, whether it is a suspect; the center
 // is highlighted and suspects drawn in red. Text from the heap is escaped for DOT (any byte may be in
 // a repr). O(N + E) at worst (the levels are walked to the full depth to count what is left out).
+// center must be an object of the snapshot (findObjectAt finds one by address).
 DotExportStats writeDotGraph(const HeapAnalysis& analysis, const ReferrerIndex& referrers, ObjectIndex center,
                              const DotOptions& options, std::string& out);
 

@@ -334,6 +334,9 @@ private Q_SLOTS:
         QTest::newRow("missing rules") << QStringList{u"--format"_s, u"heapsnapshot"_s, u"--ignore"_s,
                                                       u"%DIR%/missing.rules"_s, u"--output"_s, out, first}
                                        << u"missing.rules"_s;
+        QTest::newRow("output is the snapshot") << QStringList{u"--format"_s, u"heapsnapshot"_s, u"--output"_s,
+                                                               u"%DIR%/corrupt.lssnap"_s, u"%DIR%/corrupt.lssnap"_s}
+                                                << u"is the snapshot file itself"_s;
         QTest::newRow("unwritable output") << QStringList{u"--format"_s, u"heapsnapshot"_s, u"--output"_s,
                                                           u"%DIR%/no/such/folder/x.heapsnapshot"_s, first}
                                            << u"cannot write '"_s;
