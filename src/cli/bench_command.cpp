@@ -45,9 +45,11 @@ const char kBenchUsage[] =
     "save each (encode, compress, write, fsync, rename) and to load each with its analysis (read,\n"
     "checksum, decompress, decode, HeapAnalysis), medians of K runs, and the seconds of the checksum\n"
     "alone. A third line gives the dominator tree's seconds (DominatorTree: dominators and retained\n"
-    "sizes from the snapshot and its analysis; median of K), per object, the bytes its arrays held at\n"
-    "most while it was built and the bytes the tree keeps, per object, and the peak resident memory\n"
-    "the first build added to the process. Several sizes grow one heap step by step, which shows\n"
+    "sizes from the snapshot and its analysis; median of K) and the same per object, its processor\n"
+    "seconds (median of K; other processes do not inflate them), the bytes its arrays held at most\n"
+    "while it was built and the bytes the tree keeps, also per object, the peak resident memory the\n"
+    "first build added to the process, the virtual root's children and the objects the candidates\n"
+    "do not reach (docs/retained-size.md). Several sizes grow one heap step by step, which shows\n"
     "how the capture scales. The capture and gc.collect() run in turn K times (default 3); times are\n"
     "medians and the ratio is the median of the K pairwise ratios. objgraph runs once.\n"
     "\n"
@@ -341,7 +343,7 @@ private:
 void printDominatorFigures(const Snapshot& snapshot, int repeat)
 {
     const HeapAnalysis analysis(snapshot);
-    std::vector<double> times;
+    std::vector<double> times, processor;
     PeakMemory peak;
     std::size_t arraysPeak = 0, kept = 0, unreached = 0, rootChildren = 0;
     for (int k = 0; k < repeat; ++k) {
@@ -350,6 +352,7 @@ void printDominatorFigures(const Snapshot& snapshot, int repeat)
             ::malloc_trim(0);
             peak.start();
         }
+        const capture::ProcessCounters before = capture::ProcessCounters::now();
         times.push_back(seconds([&] {
             const DominatorTree tree(snapshot, analysis);
             if (k == 0) {
@@ -360,14 +363,15 @@ void printDominatorFigures(const Snapshot& snapshot, int repeat)
                 rootChildren = tree.rootChildren().size();
             }
         }));
+        processor.push_back(capture::ProcessCounters::now().processorSeconds - before.processorSeconds);
     }
     const double n = static_cast<double>(snapshot.objectCount());
     char peakText[48] = "unknown";
     if (peak.valid())
         std::snprintf(peakText, sizeof peakText, "%.1f MB", static_cast<double>(peak.bytes()) / 1e6);
-    std::printf("%10s dominators: %.4f s (%.1f ns/obj); arrays peak %.1f MB (%.1f B/obj), kept %.1f MB (%.1f B/obj); "
+    std::printf("%10s dominators: %.4f s (%.1f ns/obj), %.4f processor s; arrays peak %.1f MB (%.1f B/obj), kept %.1f MB (%.1f B/obj); "
                 "first build's resident peak %s; %zu root children, %zu objects unreached from the candidates\n",
-                "", median(times), median(times) * 1e9 / n, static_cast<double>(arraysPeak) / 1e6,
+                "", median(times), median(times) * 1e9 / n, median(processor), static_cast<double>(arraysPeak) / 1e6,
                 static_cast<double>(arraysPeak) / n, static_cast<double>(kept) / 1e6, static_cast<double>(kept) / n,
                 peakText, rootChildren, unreached);
 }

@@ -14,11 +14,6 @@ constexpr std::uint32_t kRoot = 1;
 
 using Numbers = std::vector<std::uint32_t>;
 
-void release(Numbers& numbers)
-{
-    Numbers().swap(numbers);
-}
-
 template <typename... Vectors> std::size_t bytesOf(const Vectors&... vectors)
 {
     return (... + (vectors.capacity() * sizeof(typename Vectors::value_type)));
@@ -228,7 +223,6 @@ DominatorTree::DominatorTree(const Snapshot& snapshot, const HeapAnalysis& analy
     if (objects > UINT32_MAX - 3)
         throw std::length_error("the snapshot has too many objects for a dominator tree");
     const std::size_t n = objects + 2;
-    const auto rootRow = static_cast<ObjectIndex>(objects);
 
     Numbers vertex(n, kNull);
     Numbers parent(n, kNull);
@@ -238,47 +232,45 @@ DominatorTree::DominatorTree(const Snapshot& snapshot, const HeapAnalysis& analy
         firstUnreached = search(snapshot, analysis, number, vertex, parent, m_buildPeakBytes);
         computeDominators(snapshot, vertex, parent, number, m_buildPeakBytes);
     }
-    const Numbers& dom = parent;
     m_firstUnreachedOrder = firstUnreached - 1;
 
-    m_idom.resize(objects);
-    m_order.resize(objects);
-    m_retained.resize(objects);
-    for (std::uint32_t w = kRoot + 1; w < n; ++w) {
-        const ObjectIndex object = vertex[w];
-        m_order[object] = w - 1;
-        m_idom[object] = dom[w] == kRoot ? kNoObject : vertex[dom[w]];
-    }
-    for (ObjectIndex i = 0; i < rootRow; ++i) {
-        m_retained[i] = snapshot.size(i);
-        m_totalBytes += m_retained[i];
-    }
-    // Dominators come before what they dominate in preorder: going backwards, each object's
-    // retained size is complete before it is added to its dominator's.
-    for (std::uint32_t w = static_cast<std::uint32_t>(n - 1); w > kRoot; --w) {
-        if (dom[w] != kRoot)
-            m_retained[vertex[dom[w]]] += m_retained[vertex[w]];
-    }
+    // From here on the tree is kept by preorder (the search's number less one: the virtual root is
+    // 0), where a node's dominator and children mostly lie close to it, and only m_order leads from
+    // objects to it: the passes below then touch memory in order rather than all over the heap.
+    const auto last = static_cast<std::uint32_t>(objects); // the last preorder
+    m_vertex = std::move(vertex);
+    m_vertex.erase(m_vertex.begin());
+    m_vertex[0] = kNoObject;
+    m_dom = std::move(parent);
+    for (std::uint32_t p = 1; p <= last; ++p)
+        m_dom[p] = m_dom[p + 1] - 1;
+    m_dom[0] = 0;
+    m_dom.pop_back();
 
-    // Children lists: counted by row, filled in preorder, then sorted.
+    m_order.resize(objects);
+    m_retained.resize(objects + 1);
+    for (std::uint32_t p = 1; p <= last; ++p) {
+        m_order[m_vertex[p]] = p;
+        m_retained[p] = snapshot.size(m_vertex[p]);
+    }
+    // Dominators come before what they dominate in preorder: going backwards, each node's retained
+    // size is complete before it is added to its dominator's; the virtual root's ends up the total.
+    m_retained[0] = 0;
+    for (std::uint32_t p = last; p >= 1; --p)
+        m_retained[m_dom[p]] += m_retained[p];
+
+    // Children lists: counted by row, filled backwards so that each row's start ends up in its
+    // offset and its children in preorder, sorted, then turned into objects.
     m_childOffsets.assign(objects + 2, 0);
-    for (ObjectIndex i = 0; i < rootRow; ++i)
-        ++m_childOffsets[(m_idom[i] == kNoObject ? rootRow : m_idom[i]) + 1];
+    for (std::uint32_t p = 1; p <= last; ++p)
+        ++m_childOffsets[m_dom[p]];
     for (std::size_t row = 1; row < m_childOffsets.size(); ++row)
         m_childOffsets[row] += m_childOffsets[row - 1];
     m_children.resize(objects);
-    {
-        Numbers cursor(m_childOffsets.begin(), m_childOffsets.end() - 1);
-        for (std::uint32_t w = kRoot + 1; w < n; ++w) {
-            const ObjectIndex object = vertex[w];
-            const ObjectIndex row = m_idom[object] == kNoObject ? rootRow : m_idom[object];
-            m_children[cursor[row]++] = object;
-        }
-        m_buildPeakBytes = std::max(m_buildPeakBytes, bytesOf(vertex, parent, cursor) + memoryBytes());
-    }
-    release(vertex);
-    release(parent);
-    const auto bySize = [this](ObjectIndex a, ObjectIndex b) {
+    for (std::uint32_t p = last; p >= 1; --p)
+        m_children[--m_childOffsets[m_dom[p]]] = p;
+    m_buildPeakBytes = std::max(m_buildPeakBytes, memoryBytes());
+    const auto bySize = [this](std::uint32_t a, std::uint32_t b) {
         return m_retained[a] != m_retained[b] ? m_retained[a] > m_retained[b] : a < b;
     };
     for (std::size_t row = 0; row + 1 < m_childOffsets.size(); ++row) {
@@ -290,33 +282,30 @@ DominatorTree::DominatorTree(const Snapshot& snapshot, const HeapAnalysis& analy
     // path above; an object counts when none is.
     m_typeRetained.assign(snapshot.typeCount(), 0);
     std::vector<std::uint32_t> onPath(snapshot.typeCount(), 0);
-    std::vector<std::pair<ObjectIndex, std::uint32_t>> path; // object, next child position
-    for (ObjectIndex top : rootChildren()) {
-        path.assign(1, {top, m_childOffsets[top]});
-        if (onPath[snapshot.typeOf(top)]++ == 0)
-            m_typeRetained[snapshot.typeOf(top)] += m_retained[top];
-        while (!path.empty()) {
-            auto& [node, position] = path.back();
-            if (position == m_childOffsets[node + 1]) {
-                --onPath[snapshot.typeOf(node)];
-                path.pop_back();
-                continue;
-            }
-            const ObjectIndex child = m_children[position++];
-            const TypeIndex type = snapshot.typeOf(child);
-            if (onPath[type]++ == 0)
-                m_typeRetained[type] += m_retained[child];
-            path.emplace_back(child, m_childOffsets[child]);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> path{{0, m_childOffsets[0]}}; // node, next child
+    while (!path.empty()) {
+        auto& [node, position] = path.back();
+        if (position == m_childOffsets[node + 1]) {
+            if (node != 0)
+                --onPath[snapshot.typeOf(m_vertex[node])];
+            path.pop_back();
+            continue;
         }
+        const std::uint32_t child = m_children[position++];
+        const TypeIndex type = snapshot.typeOf(m_vertex[child]);
+        if (onPath[type]++ == 0)
+            m_typeRetained[type] += m_retained[child];
+        path.emplace_back(child, m_childOffsets[child]);
     }
     m_buildPeakBytes = std::max(m_buildPeakBytes, memoryBytes() + bytesOf(onPath, path));
+
+    for (std::uint32_t& child : m_children)
+        child = m_vertex[child];
 }
 
 std::size_t DominatorTree::memoryBytes() const
 {
-    return (m_idom.capacity() + m_order.capacity() + m_childOffsets.capacity() + m_children.capacity())
-        * sizeof(std::uint32_t)
-        + (m_retained.capacity() + m_typeRetained.capacity()) * sizeof(std::uint64_t);
+    return bytesOf(m_order, m_vertex, m_dom, m_retained, m_childOffsets, m_children, m_typeRetained);
 }
 
 } // namespace leakscope

@@ -30,7 +30,7 @@ namespace leakscope {
 // every recursion unrolled into loops) in O((N + E) α(N)) time; sorting the children lists adds
 // O(N log N) at worst. No per-object allocation: the construction uses nine 32-bit arrays of
 // N + 2 entries plus a 32-bit predecessor array of E entries, all freed before it returns; the tree
-// keeps four 32-bit arrays and one 64-bit array of about N entries (memoryBytes()).
+// keeps five 32-bit arrays and one 64-bit array of about N entries (memoryBytes()).
 //
 // Immutable after construction and safe to share between threads. It keeps no reference to the
 // snapshot or the analysis it was built from.
@@ -41,24 +41,21 @@ public:
     // (2^32 - 3).
     DominatorTree(const Snapshot& snapshot, const HeapAnalysis& analysis);
 
-    std::size_t objectCount() const { return m_idom.size(); }
+    std::size_t objectCount() const { return m_order.size(); }
 
     // The object's immediate dominator: the closest object every path from the virtual root to it
-    // passes through; kNoObject for the virtual root's children.
-    ObjectIndex immediateDominator(ObjectIndex i) const { return m_idom[i]; }
+    // passes through; kNoObject for the virtual root's children. O(1).
+    ObjectIndex immediateDominator(ObjectIndex i) const { return m_vertex[m_dom[m_order[i]]]; }
 
     // Bytes freed with the object: its own size plus the retained sizes of its children in the tree.
-    std::uint64_t retainedSize(ObjectIndex i) const { return m_retained[i]; }
+    std::uint64_t retainedSize(ObjectIndex i) const { return m_retained[m_order[i]]; }
 
-    // The objects the object immediately dominates, largest retained size first (equal sizes by
-    // increasing index).
-    std::span<const ObjectIndex> children(ObjectIndex i) const
-    {
-        return {m_children.data() + m_childOffsets[i], m_childOffsets[i + 1] - m_childOffsets[i]};
-    }
+    // The objects the object immediately dominates, largest retained size first (equal sizes in
+    // preorder()).
+    std::span<const ObjectIndex> children(ObjectIndex i) const { return row(m_order[i]); }
     // The virtual root's children, in the same order: the candidates and the objects the unreached
     // rule above made roots, together with every object that no single object dominates.
-    std::span<const ObjectIndex> rootChildren() const { return children(static_cast<ObjectIndex>(objectCount())); }
+    std::span<const ObjectIndex> rootChildren() const { return row(0); }
 
     // Whether the object was reached by neither the candidates nor anything they hold: one of the
     // roots the unreached rule added, or an object found from one of them. O(1).
@@ -67,7 +64,7 @@ public:
     std::size_t unreachedCount() const { return objectCount() + 1 - m_firstUnreachedOrder; }
 
     // The sum of every object's size: the virtual root's retained size.
-    std::uint64_t totalBytes() const { return m_totalBytes; }
+    std::uint64_t totalBytes() const { return m_retained[0]; }
 
     // Retained bytes per type, indexed by TypeIndex (Snapshot::typeCount() entries): the sum of the
     // retained sizes of the type's objects that no other object of the same type dominates. An
@@ -87,13 +84,20 @@ public:
     std::size_t constructionPeakBytes() const { return m_buildPeakBytes; }
 
 private:
-    std::vector<ObjectIndex> m_idom; // by object; kNoObject for the root's children
-    std::vector<std::uint64_t> m_retained; // by object
-    std::vector<std::uint32_t> m_order; // preorder number by object
-    std::vector<std::uint32_t> m_childOffsets; // objectCount() + 2: row objectCount() is the root's
-    std::vector<ObjectIndex> m_children;
+    std::span<const ObjectIndex> row(std::uint32_t p) const
+    {
+        return {m_children.data() + m_childOffsets[p], m_childOffsets[p + 1] - m_childOffsets[p]};
+    }
+
+    // The tree is kept by preorder (0 is the virtual root, then the objects 1 .. N); m_order leads
+    // from an object to its preorder.
+    std::vector<std::uint32_t> m_order; // by object
+    std::vector<ObjectIndex> m_vertex; // by preorder: the object; kNoObject at 0
+    std::vector<std::uint32_t> m_dom; // by preorder: the immediate dominator's preorder
+    std::vector<std::uint64_t> m_retained; // by preorder; the total at 0
+    std::vector<std::uint32_t> m_childOffsets; // by preorder, N + 2 entries
+    std::vector<ObjectIndex> m_children; // objects, grouped by the preorder of their dominator
     std::vector<std::uint64_t> m_typeRetained;
-    std::uint64_t m_totalBytes = 0;
     std::size_t m_buildPeakBytes = 0;
     std::uint32_t m_firstUnreachedOrder = 1; // preorder of the first root the unreached rule added, or N + 1
 };
