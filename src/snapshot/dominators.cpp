@@ -39,6 +39,13 @@ public:
 
     std::size_t memoryBytes() const { return bytesOf(m_label, m_ancestor, m_child, m_size, m_path); }
 
+    // Hands the forest's arrays of n entries over for other uses; the forest is done with then.
+    void giveArrays(std::vector<Numbers>& spare)
+    {
+        for (Numbers* array : {&m_label, &m_ancestor, &m_child, &m_size})
+            spare.push_back(std::move(*array));
+    }
+
     // The vertex with the smallest semidominator on the forest path from v up to, not including,
     // the root of v's tree (v itself when v is a root).
     std::uint32_t eval(std::uint32_t v)
@@ -154,9 +161,11 @@ std::uint32_t search(const Snapshot& snapshot, const HeapAnalysis& analysis, Num
 
 // Semidominators and immediate dominators by preorder number (Lengauer and Tarjan). On return
 // parent[w] holds the immediate dominator of w. number (by object, n entries) is used up: once the
-// referrers are numbered, it becomes the heads of the buckets.
-void computeDominators(
-    const Snapshot& snapshot, const Numbers& vertex, Numbers& parent, Numbers& number, std::size_t& peakBytes)
+// referrers are numbered, it becomes the heads of the buckets. Arrays of n entries the computation
+// no longer needs go to spare, whose pages are then used again instead of fresh ones (which
+// cost a page fault each).
+void computeDominators(const Snapshot& snapshot, const Numbers& vertex, Numbers& parent, Numbers& number,
+    std::vector<Numbers>& spare, std::size_t& peakBytes)
 {
     const std::size_t n = vertex.size();
     // Referrers by preorder number, from the snapshot's edges.
@@ -213,6 +222,9 @@ void computeDominators(
         if (dom[w] != semi[w])
             dom[w] = dom[dom[w]];
     }
+    forest.giveArrays(spare);
+    spare.push_back(std::move(semi));
+    spare.push_back(std::move(number));
 }
 
 } // namespace
@@ -227,11 +239,20 @@ DominatorTree::DominatorTree(const Snapshot& snapshot, const HeapAnalysis& analy
     Numbers vertex(n, kNull);
     Numbers parent(n, kNull);
     std::uint32_t firstUnreached = 0;
+    std::vector<Numbers> spare; // arrays of n entries, each with its pages already in memory
     {
         Numbers number(n, kNull);
         firstUnreached = search(snapshot, analysis, number, vertex, parent, m_buildPeakBytes);
-        computeDominators(snapshot, vertex, parent, number, m_buildPeakBytes);
+        computeDominators(snapshot, vertex, parent, number, spare, m_buildPeakBytes);
     }
+    const auto reuse = [&spare](Numbers& array) {
+        array = std::move(spare.back());
+        spare.pop_back();
+    };
+    reuse(m_order);
+    reuse(m_childOffsets);
+    reuse(m_children);
+    spare.clear();
     m_firstUnreachedOrder = firstUnreached - 1;
 
     // From here on the tree is kept by preorder (the search's number less one: the virtual root is
@@ -247,7 +268,7 @@ DominatorTree::DominatorTree(const Snapshot& snapshot, const HeapAnalysis& analy
     m_dom[0] = 0;
     m_dom.pop_back();
 
-    m_order.resize(objects);
+    m_order.resize(objects); // capacity stays n
     m_retained.resize(objects + 1);
     for (std::uint32_t p = 1; p <= last; ++p) {
         m_order[m_vertex[p]] = p;
