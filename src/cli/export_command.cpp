@@ -70,6 +70,11 @@ int usageError(const std::string& message)
     return kUsageError;
 }
 
+const char* objects(std::size_t count)
+{
+    return count == 1 ? "object" : "objects";
+}
+
 bool parseCount(const std::string& text, std::size_t& out)
 {
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -237,15 +242,15 @@ int exportCommand(int argc, char** argv)
             destination->commit();
             std::fprintf(stderr, "%zu nodes, %zu edges, %zu strings", stats.nodes, stats.edges, stats.strings);
             if (stats.unreached > 0)
-                std::fprintf(stderr, "; %zu objects reached from no candidate hang from "
-                                     "\"(not reached from a candidate)\"", stats.unreached);
+                std::fprintf(stderr, "; %zu %s no candidate reaches, under \"(not reached from a candidate)\"",
+                             stats.unreached, objects(stats.unreached));
             std::fputs("\n", stderr);
             if (stats.idCollisions > 0)
                 std::fprintf(stderr,
-                             "leakscope-cli: warning: %zu objects share their address-derived id with another "
-                             "(addresses 32 GiB apart); they have ids of their own, so DevTools' Comparison "
-                             "counts them as new or deleted\n",
-                             stats.idCollisions);
+                             "leakscope-cli: warning: %zu %s share an address-derived id with another (addresses "
+                             "32 GiB apart): given ids of their own, they count as new or deleted in DevTools' "
+                             "Comparison\n",
+                             stats.idCollisions, objects(stats.idCollisions));
         } else {
             const ReferrerIndex referrers(*snapshot);
             DotOptions options;
@@ -255,7 +260,8 @@ int exportCommand(int argc, char** argv)
             const DotExportStats stats = writeDotGraph(analysis, referrers, *center, options, text);
             destination->write(text);
             destination->commit();
-            std::fprintf(stderr, "%zu objects, %zu references drawn", stats.nodes, stats.edges);
+            std::fprintf(stderr, "%zu %s, %zu %s drawn", stats.nodes, objects(stats.nodes), stats.edges,
+                         stats.edges == 1 ? "reference" : "references");
             if (stats.omitted > 0)
                 std::fprintf(stderr, "; %zu more within depth %zu left out (--max-nodes)", stats.omitted,
                              options.depth);

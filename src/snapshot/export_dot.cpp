@@ -221,7 +221,8 @@ DotExportStats writeDotGraph(const HeapAnalysis& analysis, const ReferrerIndex& 
     }
     if (stats.omitted > 0) {
         out += "  omitted [shape=note, style=filled, fillcolor=\"#eeeeee\", label=";
-        out += dotQuoted(std::to_string(stats.omitted) + " more objects within depth " + std::to_string(options.depth)
+        out += dotQuoted(std::to_string(stats.omitted) + (stats.omitted == 1 ? " more object" : " more objects")
+                         + " within depth " + std::to_string(options.depth)
                          + " not drawn (at most " + std::to_string(maxNodes) + " objects)");
         out += "];\n";
     }

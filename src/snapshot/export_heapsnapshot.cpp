@@ -277,8 +277,9 @@ private:
 };
 
 // Objects no candidate reaches, in index order, each the first of its region not reached before:
-// edges from one synthetic node to these reach every object the candidates do not.
-std::vector<ObjectIndex> unreachedEntries(const HeapAnalysis& analysis)
+// edges from one synthetic node to these reach every object the candidates do not. unreached counts
+// those objects.
+std::vector<ObjectIndex> unreachedEntries(const HeapAnalysis& analysis, std::size_t& unreached)
 {
     const Snapshot& snapshot = analysis.snapshot();
     const std::size_t n = snapshot.objectCount();
@@ -303,10 +304,12 @@ std::vector<ObjectIndex> unreachedEntries(const HeapAnalysis& analysis)
             walk(candidate);
     }
     std::vector<ObjectIndex> entries;
+    unreached = 0;
     for (ObjectIndex i = 0; i < n; ++i) {
         if (!seen[i]) {
             entries.push_back(i);
             walk(i);
+            unreached += queue.size();
         }
     }
     return entries;
@@ -385,7 +388,8 @@ HeapSnapshotExportStats writeHeapSnapshot(const HeapAnalysis& analysis, const Ex
 {
     const Snapshot& snapshot = analysis.snapshot();
     const std::size_t n = snapshot.objectCount();
-    const std::vector<ObjectIndex> unreached = unreachedEntries(analysis);
+    std::size_t unreachedObjects = 0;
+    const std::vector<ObjectIndex> unreached = unreachedEntries(analysis, unreachedObjects);
     const std::size_t synthetic = unreached.empty() ? 1 : 2; // the root, and the unreached objects' node
     const std::size_t nodes = n + synthetic;
     // to_node is a node's offset in the nodes array, which DevTools keeps in 32 bits.
@@ -398,7 +402,8 @@ HeapSnapshotExportStats writeHeapSnapshot(const HeapAnalysis& analysis, const Ex
     HeapSnapshotExportStats stats;
     stats.nodes = nodes;
     stats.edges = edges;
-    stats.unreached = unreached.size();
+    stats.unreached = unreachedObjects;
+    stats.unreachedEntries = unreached.size();
     const std::vector<std::uint32_t> ids = nodeIds(snapshot, stats.idCollisions);
 
     Output out(sink);

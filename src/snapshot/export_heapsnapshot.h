@@ -31,9 +31,11 @@ struct HeapSnapshotExportStats
     std::size_t nodes = 0;   // objects plus the root (and the "(not reached from a candidate)" node)
     std::size_t edges = 0;   // references plus the root's and that node's edges
     std::size_t strings = 0; // distinct strings
-    // Objects not reachable from any candidate (cycles only C code holds, objects only code objects
-    // hold): the file reaches each through the extra synthetic node.
+    // Objects no candidate reaches (cycles only C code holds, objects only code objects hold), and
+    // the edges of the extra synthetic node that reaches them: one to the first object (by index) of
+    // each region of them.
     std::size_t unreached = 0;
+    std::size_t unreachedEntries = 0;
     // Objects whose address-derived id another object of this snapshot already had (two addresses a
     // multiple of 32 GiB apart): they got an even id of their own, which another snapshot will not share.
     std::size_t idCollisions = 0;
