@@ -201,8 +201,8 @@ private Q_SLOTS:
             QSKIP("node is not installed");
         const QString toolkit = devtoolsToolkit();
         if (toolkit.isEmpty())
-            QSKIP("heap-snapshot-toolkit is not installed: npm install --prefix BUILD_DIR/npm "
-                  "heap-snapshot-toolkit@1.1.3, or set LEAKSCOPE_HEAPSNAPSHOT_TOOLKIT to its folder");
+            QSKIP("heap-snapshot-toolkit is not installed: cmake --build BUILD_DIR --target heapsnapshot-toolkit, "
+                  "or set LEAKSCOPE_HEAPSNAPSHOT_TOOLKIT to its folder");
         const Run run = runProgram(node, {QStringLiteral(LEAKSCOPE_DEVTOOLS_SCRIPT), toolkit, m_firstExport, m_secondExport});
         QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
         const QJsonObject result = QJsonDocument::fromJson(run.out).object();
