@@ -35,7 +35,13 @@ run: build
 report: build
 	$(CLI) report -- $(DEMO)
 
+# DevTools' own heap snapshot loader (from the npm registry) checks the .heapsnapshot export when it
+# can be had; without npm or the registry that check is skipped, never failed.
 test: build
+	@if command -v npm >/dev/null 2>&1 && [ ! -d $(BUILD_DIR)/npm/node_modules/heap-snapshot-toolkit ]; then \
+		cmake --build --preset $(PRESET) --target heapsnapshot-toolkit >/dev/null 2>&1 \
+			|| echo "heap-snapshot-toolkit could not be installed from the npm registry: the DevTools check is skipped"; \
+	fi
 	ctest --preset $(PRESET)
 
 # The programs into PREFIX/bin, the desktop entry and icons into PREFIX/share (see README, Install).
