@@ -2,6 +2,7 @@
 
 #include "candidate_groups.h"
 #include "snapshot/analysis.h"
+#include "snapshot/dominators.h"
 #include "snapshot/findings.h"
 #include "snapshot/ignore_rules.h"
 #include "snapshot/snapshot.h"
@@ -11,18 +12,24 @@
 namespace leakscope {
 
 using IgnoreRulesPtr = std::shared_ptr<const IgnoreRules>;
+using DominatorTreePtr = std::shared_ptr<const DominatorTree>;
 
 // A snapshot, the ignore rules it was analysed with and its leak-candidate analysis kept together:
 // HeapAnalysis refers to its Snapshot and rules, so whoever holds the analysis must hold them too.
 // Immutable once built, so one instance can be computed off the GUI thread and shared by every model
 // that shows the same snapshot. New rules make a new AnalyzedSnapshot of the same snapshot.
+//
+// It may also carry the snapshot's dominator tree (retained sizes). The tree depends on the snapshot
+// alone: its roots are the candidates, which no rule changes (rules only say which candidates are
+// suspects), so a new analysis of the same snapshot with other rules takes the tree of the old one.
 class AnalyzedSnapshot
 {
 public:
     // Runs the O(N + E) analysis, then applies the rules (null: none), groups the candidates and
-    // counts them per library.
-    // snapshot must not be null.
-    explicit AnalyzedSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr);
+    // counts them per library. dominators: the snapshot's tree, built elsewhere (null: none); it must
+    // be the tree of this very snapshot. Throws std::invalid_argument when snapshot is null or the
+    // tree's object count is not the snapshot's.
+    explicit AnalyzedSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr, DominatorTreePtr dominators = nullptr);
     AnalyzedSnapshot(const AnalyzedSnapshot&) = delete;
     AnalyzedSnapshot& operator=(const AnalyzedSnapshot&) = delete;
 
@@ -34,18 +41,32 @@ public:
     const CandidateGroups& groups() const { return m_groups; }
     // candidatesByLibrary(analysis()): most suspects first.
     const std::vector<LibraryRow>& libraries() const { return m_libraries; }
+    // The snapshot's dominator tree and retained sizes; null when this analysis was made without one
+    // (analyzeSnapshot() makes none, analyzeWithDominators() always has one).
+    const DominatorTree* dominators() const { return m_dominators.get(); }
+    const DominatorTreePtr& dominatorsPtr() const { return m_dominators; }
 
 private:
+    // Sets m_dominators after construction: the tree is built from the analysis made here.
+    friend std::shared_ptr<const AnalyzedSnapshot> analyzeWithDominators(SnapshotPtr, IgnoreRulesPtr, DominatorTreePtr);
+
     SnapshotPtr m_snapshot; // declared before m_analysis, which refers to *m_snapshot and *m_rules
     IgnoreRulesPtr m_rules;
     HeapAnalysis m_analysis;
     CandidateGroups m_groups;
     std::vector<LibraryRow> m_libraries;
+    DominatorTreePtr m_dominators;
 };
 
 using AnalyzedSnapshotPtr = std::shared_ptr<const AnalyzedSnapshot>;
 
-// Null for a null snapshot.
+// Null for a null snapshot. No dominator tree.
 AnalyzedSnapshotPtr analyzeSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr);
+
+// The same with the snapshot's dominator tree: reuse when given (the tree of an earlier analysis of
+// the same snapshot, e.g. with other rules), else built from the new analysis, which costs about as
+// much again as the analysis (O((N + E) α(N))). Null for a null snapshot. For a worker thread.
+AnalyzedSnapshotPtr analyzeWithDominators(SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr,
+                                          DominatorTreePtr reuse = nullptr);
 
 } // namespace leakscope

@@ -188,6 +188,7 @@ std::optional<ObjectField> CandidatesModel::fieldOf(int column)
     case TypeColumn: return ObjectField::Type;
     case LibraryColumn: return ObjectField::Library;
     case SizeColumn: return ObjectField::Size;
+    case RetainedColumn: return ObjectField::Retained;
     case RefcountColumn: return ObjectField::Refcount;
     case ReferrersColumn: return ObjectField::Referrers;
     case SurplusColumn: return ObjectField::Surplus;
@@ -208,7 +209,7 @@ QVariant CandidatesModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
     case Qt::TextAlignmentRole:
         if (const std::optional<ObjectField> field = fieldOf(column))
-            return fieldData(*m_analysis, objectAt(row), *field, role, m_locale);
+            return fieldData(*m_analysis, objectAt(row), *field, role, m_locale, m_analyzed->dominators());
         if (role == Qt::TextAlignmentRole)
             return {};
         if (column == ExplanationColumn)

@@ -43,6 +43,7 @@ public:
         TypeColumn,
         LibraryColumn, // the file name of the library behind the type; empty when it has none
         SizeColumn,
+        RetainedColumn, // DominatorTree::retainedSize(); empty when the analysis has no tree
         RefcountColumn,
         ReferrersColumn,
         SurplusColumn,

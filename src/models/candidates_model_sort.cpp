@@ -245,6 +245,12 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
         break;
     case AddressColumn: fillField.template operator()<ObjectField::Address>(); break;
     case SizeColumn: fillField.template operator()<ObjectField::Size>(); break;
+    case RetainedColumn:
+        if (const DominatorTree* dominators = m_analyzed->dominators())
+            fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return dominators->retainedSize(object); });
+        else // no tree: every key 0, so by object index
+            fill([](std::size_t, ObjectIndex) -> std::uint64_t { return 0; });
+        break;
     case RefcountColumn: fillField.template operator()<ObjectField::Refcount>(); break;
     case ReferrersColumn: fillField.template operator()<ObjectField::Referrers>(); break;
     case SurplusColumn: fillField.template operator()<ObjectField::Surplus>(); break;

@@ -20,12 +20,12 @@ std::string_view libraryPathOf(const Snapshot& snapshot, ObjectIndex object)
     return snapshot.string(snapshot.type(snapshot.typeOf(object)).library);
 }
 
-QVariant sortValue(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field)
+QVariant sortValue(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, const DominatorTree* dominators)
 {
     switch (field) {
     case ObjectField::Type:
     case ObjectField::Library: return fieldText(analysis, object, field, QLocale::c()); // texts sort as shown
-    default: return QVariant::fromValue<qulonglong>(fieldKey(analysis, object, field));
+    default: return QVariant::fromValue<qulonglong>(fieldKey(analysis, object, field, dominators));
     }
 }
 
@@ -63,7 +63,8 @@ QVariant rightAligned()
 
 } // namespace
 
-QString fieldText(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, const QLocale& locale)
+QString fieldText(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, const QLocale& locale,
+                  const DominatorTree* dominators)
 {
     const Snapshot& snapshot = analysis.snapshot();
     if (countsNothing(analysis, object, field))
@@ -73,6 +74,8 @@ QString fieldText(const HeapAnalysis& analysis, ObjectIndex object, ObjectField 
     case ObjectField::Type: return toQString(snapshot.typeNameOf(object));
     case ObjectField::Library: return libraryTitle(libraryPathOf(snapshot, object));
     case ObjectField::Surplus: return locale.toString(static_cast<qlonglong>(analysis.surplus(object)));
+    case ObjectField::Retained:
+        return dominators ? locale.toString(static_cast<qulonglong>(dominators->retainedSize(object))) : QString();
     default: return locale.toString(static_cast<qulonglong>(fieldKey(analysis, object, field)));
     }
 }
@@ -88,6 +91,7 @@ QString fieldTitle(ObjectField field)
     case ObjectField::Referrers: return fieldTr("Referrers");
     case ObjectField::Surplus: return fieldTr("Surplus");
     case ObjectField::Referents: return fieldTr("Referents");
+    case ObjectField::Retained: return fieldTr("Retained");
     }
     return {};
 }
@@ -110,6 +114,9 @@ QString fieldToolTip(ObjectField field)
                        "tooltip), then none; “immortal” for static and immortal objects, whose refcount "
                        "counts nothing, last");
     case ObjectField::Referents: return fieldTr("Objects this one refers to");
+    case ObjectField::Retained:
+        return fieldTr("Bytes freed with the object: its own size and that of every object only it keeps alive "
+                       "(every path from a root to them passes through it)");
     }
     return {};
 }
@@ -133,11 +140,11 @@ QVariant fieldHeaderData(ObjectField field, int role)
 }
 
 QVariant fieldData(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, int role,
-                   const QLocale& locale)
+                   const QLocale& locale, const DominatorTree* dominators)
 {
     switch (role) {
-    case Qt::DisplayRole: return fieldText(analysis, object, field, locale);
-    case SortRole: return sortValue(analysis, object, field);
+    case Qt::DisplayRole: return fieldText(analysis, object, field, locale, dominators);
+    case SortRole: return sortValue(analysis, object, field, dominators);
     case Qt::ToolTipRole: return toolTip(analysis, object, field, locale);
     case Qt::TextAlignmentRole: return isNumericField(field) ? rightAligned() : QVariant();
     default: return {};

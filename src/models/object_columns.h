@@ -7,6 +7,7 @@
 
 #include "item_roles.h"
 #include "snapshot/analysis.h"
+#include "snapshot/dominators.h"
 
 #include <QtCore/QLocale>
 #include <QtCore/QVariant>
@@ -26,6 +27,7 @@ enum class ObjectField {
     Referrers,
     Surplus,
     Referents,
+    Retained,  // DominatorTree::retainedSize(): bytes freed with the object; blank without a tree
 };
 
 QString fieldTitle(ObjectField field);
@@ -39,8 +41,10 @@ QVariant fieldHeaderData(ObjectField field, int role);
 
 // What a field's cell shows for object: counts in locale, the address in hex, the texts as they are;
 // "immortal" as the Refcount and the Surplus of an object whose refcount counts nothing
-// (HeapAnalysis::hasImmortalRefcount(): 3.11's static objects, 3.12's immortal ones).
-QString fieldText(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, const QLocale& locale);
+// (HeapAnalysis::hasImmortalRefcount(): 3.11's static objects, 3.12's immortal ones). Retained reads
+// dominators (the tree of analysis' snapshot), and is empty when it is null.
+QString fieldText(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, const QLocale& locale,
+                  const DominatorTree* dominators = nullptr);
 
 // A field's cell for object and role: DisplayRole (fieldText()), SortRole (qulonglong: fieldKey(),
 // surplusKey() for Surplus; QString for the texts), ToolTipRole (the library's full path; for an
@@ -48,8 +52,9 @@ QString fieldText(const HeapAnalysis& analysis, ObjectIndex object, ObjectField 
 // cause) and TextAlignmentRole; null for other roles. Surplus sorts by surplusKey(): an immortal
 // object's lowest of all (unknown, not a billion references leaked), a surplus with a known cause
 // below any without one. O(1).
+// Retained as Size, from dominators; without a tree, an empty cell whose SortRole is 0.
 QVariant fieldData(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field, int role,
-                   const QLocale& locale);
+                   const QLocale& locale, const DominatorTree* dominators = nullptr);
 
 // Orders surpluses by what they say: immortal objects' (which count nothing) lowest, then surpluses of
 // 0 or less, then positive ones with a known cause (HeapAnalysis::surplusCause()), then positive ones
@@ -66,8 +71,9 @@ inline std::uint64_t surplusKey(const HeapAnalysis& analysis, ObjectIndex object
 }
 
 // A numeric field's value as a key (the SortRole value; surplusKey() for Surplus), for sorting many
-// rows without a QVariant each; 0 for the text fields.
-inline std::uint64_t fieldKey(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field)
+// rows without a QVariant each; 0 for the text fields, and for Retained without dominators.
+inline std::uint64_t fieldKey(const HeapAnalysis& analysis, ObjectIndex object, ObjectField field,
+                              const DominatorTree* dominators = nullptr)
 {
     const Snapshot& snapshot = analysis.snapshot();
     switch (field) {
@@ -77,6 +83,7 @@ inline std::uint64_t fieldKey(const HeapAnalysis& analysis, ObjectIndex object, 
     case ObjectField::Referrers: return analysis.referrerCount(object);
     case ObjectField::Surplus: return surplusKey(analysis, object);
     case ObjectField::Referents: return snapshot.referents(object).size();
+    case ObjectField::Retained: return dominators ? dominators->retainedSize(object) : 0;
     case ObjectField::Type:
     case ObjectField::Library: break;
     }

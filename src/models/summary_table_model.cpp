@@ -44,10 +44,18 @@ QVariant SummaryTableModelBase::data(const QModelIndex& index, int role) const
     const int column = index.column();
     const bool isCount = m_headers[static_cast<std::size_t>(column)].isCount;
     switch (role) {
-    case Qt::DisplayRole:
-        return isCount ? m_locale.toString(count(row, column)) : text(row, column);
-    case SortRole:
-        return isCount ? QVariant::fromValue<qulonglong>(count(row, column)) : QVariant(sortText(row, column));
+    case Qt::DisplayRole: {
+        if (!isCount)
+            return text(row, column);
+        const quint64 number = count(row, column);
+        return number == kNoCount ? QString() : m_locale.toString(number);
+    }
+    case SortRole: {
+        if (!isCount)
+            return sortText(row, column);
+        const quint64 number = count(row, column);
+        return QVariant::fromValue<qulonglong>(number == kNoCount ? 0 : number);
+    }
     case Qt::ToolTipRole:
         return isCount ? QVariant() : toolTip(row, column);
     case Qt::TextAlignmentRole:

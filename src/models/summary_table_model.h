@@ -31,6 +31,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const final;
     Qt::ItemFlags flags(const QModelIndex& index) const final;
 
+    static constexpr quint64 kNoCount = ~quint64(0);
+
 protected:
     // One column's header and kind; the cells' values are the row type's business.
     struct ColumnHeader
@@ -72,6 +74,9 @@ public:
     using TextOf = std::function<QString(const AnalyzedSnapshot&, const Row&)>;
     using CountOf = std::function<quint64(const Row&)>;
     using RoleOf = std::function<QVariant(const Row&, int role)>;
+    // What a count function returns for a cell with no number (not computed): an empty cell whose
+    // SortRole is 0.
+    static constexpr quint64 kNoCount = SummaryTableModelBase::kNoCount;
 
     struct Column
     {

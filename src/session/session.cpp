@@ -238,9 +238,9 @@ void Session::onSnapshotReady(quint32 requestId, const QString& label, bool paus
     // The snapshot's run is the current one now; another may have started when its analysis is done.
     const int run = runCount();
     const qint64 pid = m_target->pid() ? m_target->pid() : snapshot->info().pid;
-    // The analysis is O(N + E): off the GUI thread.
+    // The analysis and the dominator tree are O(N + E) each: off the GUI thread.
     runInBackground(
-        this, [snapshot, rules = m_rules] { return analyzeSnapshot(snapshot, rules); },
+        this, [snapshot, rules = m_rules] { return analyzeWithDominators(snapshot, rules); },
         [this, shownLabel, run, pid, series](AnalyzedSnapshotPtr analyzed) {
             --m_arrivingSnapshots;
             if (analyzed)
@@ -442,8 +442,12 @@ void Session::refreshAnalysis(int index)
     stored.analysing = true;
     stored.analysingRules = m_rules;
     Q_EMIT reanalysisStarted(index);
+    // The same snapshot: its dominator tree holds whatever the rules (see AnalyzedSnapshot).
     runInBackground(
-        this, [snapshot = stored.analyzed->snapshotPtr(), rules = m_rules] { return analyzeSnapshot(snapshot, rules); },
+        this,
+        [snapshot = stored.analyzed->snapshotPtr(), rules = m_rules, tree = stored.analyzed->dominatorsPtr()] {
+            return analyzeWithDominators(snapshot, rules, tree);
+        },
         [this, id = stored.id](AnalyzedSnapshotPtr analyzed) { onReanalysed(id, std::move(analyzed)); });
 }
 

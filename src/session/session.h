@@ -30,7 +30,8 @@ struct SnapshotOrigin
 
 // One inspection session: the target running the user's script, the snapshots it sent (every one
 // kept, also after the target is gone or replaced), and their analyses with the current ignore rules.
-// Each snapshot is analysed off the GUI thread as it arrives, then stored and shown. When the rules
+// Each snapshot is analysed off the GUI thread as it arrives (its dominator tree with it:
+// AnalyzedSnapshot::dominators() is never null here), then stored and shown. When the rules
 // change, the snapshot shown is analysed again at once (it stays shown with the rules of its time until
 // then), and the others when they are next shown. Views observe it through its signals.
 class Session : public QObject

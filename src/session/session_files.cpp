@@ -78,7 +78,7 @@ void Session::openNextFile()
             [path, rules = m_rules] {
                 OpenedFile opened;
                 try {
-                    opened.analyzed = analyzeSnapshot(loadSnapshotFile(localPath(path)), rules);
+                    opened.analyzed = analyzeWithDominators(loadSnapshotFile(localPath(path)), rules);
                 } catch (const SnapshotFileError& error) {
                     opened.error = QString::fromLocal8Bit(error.what());
                 } catch (const std::bad_alloc&) {

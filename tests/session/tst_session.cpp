@@ -164,6 +164,10 @@ private Q_SLOTS:
         QCOMPARE(after->ignoreRules(), rules);
         QCOMPARE(after->snapshotPtr(), before->snapshotPtr());
         QCOMPARE(after->analysis().suspectCount(), std::size_t(1));
+        // The dominator tree depends on the snapshot alone: built once, when it arrived, and shared.
+        QVERIFY(before->dominators());
+        QCOMPARE(after->dominatorsPtr(), before->dominatorsPtr());
+        QCOMPARE(after->dominators()->objectCount(), after->snapshot().objectCount());
 
         // The same rules again: nothing to do.
         session.setRules(rules);

@@ -90,6 +90,12 @@ private Q_SLOTS:
         QCOMPARE(added.size(), 2);
         QCOMPARE(session.shownIndex(), 1);
         QCOMPARE(session.shownSnapshot()->analysis().suspectCount(), std::size_t(5));
+        // Opened files get their dominator tree with the analysis, as captured snapshots do.
+        for (int k = 0; k < 2; ++k) {
+            const DominatorTree* tree = session.analyzedSnapshot(k)->dominators();
+            QVERIFY(tree);
+            QCOMPARE(tree->objectCount(), session.analyzedSnapshot(k)->snapshot().objectCount());
+        }
         const SnapshotOrigin origin = session.snapshotOrigin(1);
         QVERIFY(origin.isFromFile());
         QCOMPARE(origin.file, big);
