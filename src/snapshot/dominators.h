@@ -19,8 +19,8 @@ namespace leakscope {
 // snapshot, an untracked object nothing refers to) are not dropped: after that search, each object
 // still unreached, in index order, becomes a further child of the virtual root and the search goes
 // on from it. So every object has a dominator, and the retained sizes of the virtual root's
-// children sum to totalBytes(). In an unreached cycle, the member with the lowest index is the one
-// made a root child, and it dominates the rest of the cycle.
+// children sum to totalBytes(). In a cycle that nothing outside it reaches, the member with the
+// lowest index is the one made a root child, and it dominates the rest of the cycle.
 //
 // Object d dominates object o when every path from the virtual root to o passes through d; d's
 // retained size is the bytes that would be freed with it: its own size plus the sizes of everything
@@ -29,8 +29,9 @@ namespace leakscope {
 // Built with the Lengauer–Tarjan algorithm (link-eval with balanced trees and path compression,
 // every recursion unrolled into loops) in O((N + E) α(N)) time; sorting the children lists adds
 // O(N log N) at worst. No per-object allocation: the construction uses nine 32-bit arrays of
-// N + 2 entries plus a 32-bit predecessor array of E entries, all freed before it returns; the tree
-// keeps five 32-bit arrays and one 64-bit array of about N entries (memoryBytes()).
+// N + 2 entries plus a 32-bit predecessor array of E entries, freed or taken over by the tree
+// before it returns; the tree keeps five 32-bit arrays and one 64-bit array of about N entries
+// (memoryBytes(), 28 bytes an object).
 //
 // Immutable after construction and safe to share between threads. It keeps no reference to the
 // snapshot or the analysis it was built from.
