@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "report_command.h"
 
 #include "script_command.h"
 
@@ -34,7 +35,10 @@ const char kAttachUsage[] =
     "status. What attaching leaves in the process, and what it needs: docs/attach.md.\n"
     "\n"
     "Options:\n"
-    "  --format FORMAT   table (default; the suspects, for terminals), json or csv (every candidate)\n"
+    "  --format FORMAT   table (default; the suspects, for terminals), json or csv (every candidate),\n"
+    "                    html or md (the leak suspects story and more, as for report)\n"
+    "  --depth N         levels of referents shown under each suspect in html and md (0 to 8,\n"
+    "                    default 2)\n"
     "  --output FILE     write the report to FILE instead of standard output\n"
     "  --save FILE       also save the snapshot to FILE (.lssnap), for the application, report or diff\n"
     "  --label TEXT      the snapshot's label (default \"attached PID\")\n"
@@ -66,6 +70,8 @@ int attachError(const std::string& message)
 struct AttachArguments
 {
     ReportFormat format = ReportFormat::Table;
+    std::size_t depth = 2;
+    bool depthGiven = false;
     std::string output;
     std::string save;
     std::string label;
@@ -103,11 +109,17 @@ int parse(int argc, char** argv, AttachArguments& args)
             args.collect = false;
         } else if (is("--format")) {
             if (!value(text))
-                return usageError("--format needs a value: table, json or csv");
+                return usageError(std::string("--format needs a value: ") + kReportFormatNames);
             const auto format = parseReportFormat(text);
             if (!format)
-                return usageError("unknown format '" + text + "' (use table, json or csv)");
+                return usageError("unknown format '" + text + "' (use " + kReportFormatNames + ")");
             args.format = *format;
+        } else if (is("--depth")) {
+            const auto depth = value(text) ? parseReportDepth(text) : std::nullopt;
+            if (!depth)
+                return usageError("--depth needs a number of levels from 0 to 8");
+            args.depth = *depth;
+            args.depthGiven = true;
         } else if (is("--output")) {
             if (!value(args.output) || args.output.empty())
                 return usageError("--output needs a file name");
@@ -134,6 +146,8 @@ int parse(int argc, char** argv, AttachArguments& args)
             return usageError("unexpected argument '" + std::string(arg) + "'");
         }
     }
+    if (args.depthGiven && args.format != ReportFormat::Html && args.format != ReportFormat::Markdown)
+        return usageError("--depth applies to --format html and md");
     if (pidText.empty())
         return usageError("missing PID");
     char* end = nullptr;
@@ -246,7 +260,8 @@ int attachCommand(int argc, char** argv)
     const HeapAnalysis analysis(*snapshot, ignoreRules);
     if (ignoreRules)
         warnRuleLimits(analysis, rules);
-    const std::string text = formatReport(analysis, args.format, snapshot->info().captureSeconds);
+    const std::string text = reportText(analysis, args.format, snapshot->info().captureSeconds, args.depth,
+        "LeakScope report: process " + std::to_string(args.pid));
     if (args.output.empty()) {
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);

@@ -100,7 +100,8 @@ int parse(int argc, char** argv, DiffArguments& args)
             if (!value(name))
                 return usageError("--format needs a value: table, json or csv");
             const auto format = parseReportFormat(name);
-            if (!format)
+            // html and md are documents of one snapshot (leakscope-cli report), not of a diff.
+            if (!format || *format == ReportFormat::Html || *format == ReportFormat::Markdown)
                 return usageError("unknown format '" + name + "' (use table, json or csv)");
             args.format = *format;
         } else if (is("--output")) {

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "report_command.h"
 #include "script_command.h"
 
 #include "snapshot/analysis.h"
@@ -23,7 +24,7 @@ namespace {
 const char kReportUsage[] =
     "Usage: leakscope-cli report [OPTIONS] [--] SCRIPT [ARGS...]\n"
     "       leakscope-cli report [OPTIONS] -m MODULE [ARGS...]\n"
-    "       leakscope-cli report [--format FORMAT] [--output FILE] [--ignore FILE] SNAPSHOT.lssnap\n"
+    "       leakscope-cli report [--format FORMAT] [--depth N] [--output FILE] [--ignore FILE] SNAPSHOT.lssnap\n"
     "\n"
     "Runs SCRIPT as __main__ in an embedded Python, exactly as `python3 SCRIPT ARGS` would, then\n"
     "collects garbage, captures the heap and reports the leak candidates: gc-tracked objects that no\n"
@@ -36,7 +37,12 @@ const char kReportUsage[] =
     "argument is always a script.\n"
     "\n"
     "Options:\n"
-    "  --format FORMAT   table (default; the suspects, for terminals), json or csv (every candidate)\n"
+    "  --format FORMAT   table (default; the suspects, for terminals), json or csv (every candidate),\n"
+    "                    html (one self-contained page: the summary, the leak suspects story, types,\n"
+    "                    findings and each suspect's referents) or md (the same in Markdown, for a bug\n"
+    "                    tracker); docs/report-format.md, docs/suspects.md\n"
+    "  --depth N         levels of referents shown under each suspect in html and md (0 to 8,\n"
+    "                    default 2)\n"
     "  --output FILE     write the report to FILE instead of standard output\n"
     "  --no-collect      capture without running gc.collect() first (a script only)\n"
     "  --tracemalloc[=DEPTH]\n"
@@ -70,6 +76,8 @@ const char kReportUsage[] =
 struct ReportArguments
 {
     ReportFormat format = ReportFormat::Table;
+    std::size_t depth = 2;
+    bool depthGiven = false;
     std::string output;
     ScriptOptions script;
     std::string snapshotFile; // set instead of script.argv when a saved snapshot is reported
@@ -113,11 +121,18 @@ int parse(int argc, char** argv, ReportArguments& args)
         } else if (arg == "--format" || arg.rfind("--format=", 0) == 0) {
             std::string name;
             if (!value(name))
-                return usageError("--format needs a value: table, json or csv");
+                return usageError(std::string("--format needs a value: ") + kReportFormatNames);
             const auto format = parseReportFormat(name);
             if (!format)
-                return usageError("unknown format '" + name + "' (use table, json or csv)");
+                return usageError("unknown format '" + name + "' (use " + kReportFormatNames + ")");
             args.format = *format;
+        } else if (arg == "--depth" || arg.rfind("--depth=", 0) == 0) {
+            std::string text;
+            const auto depth = value(text) ? parseReportDepth(text) : std::nullopt;
+            if (!depth)
+                return usageError("--depth needs a number of levels from 0 to 8");
+            args.depth = *depth;
+            args.depthGiven = true;
         } else if (arg == "--output" || arg.rfind("--output=", 0) == 0) {
             if (!value(args.output) || args.output.empty())
                 return usageError("--output needs a file name");
@@ -127,6 +142,8 @@ int parse(int argc, char** argv, ReportArguments& args)
             break; // the script or the snapshot file: everything after a script belongs to it
         }
     }
+    if (args.depthGiven && args.format != ReportFormat::Html && args.format != ReportFormat::Markdown)
+        return usageError("--depth applies to --format html and md");
     if (!args.script.module.empty()) {
         for (; i < argc; ++i)
             args.script.argv.emplace_back(argv[i]);
@@ -150,10 +167,23 @@ int parse(int argc, char** argv, ReportArguments& args)
     return -1;
 }
 
+// The title of an html or md report: what was reported.
+std::string reportTitle(const ReportArguments& args)
+{
+    std::string what;
+    if (!args.snapshotFile.empty())
+        what = std::filesystem::path(args.snapshotFile).filename().string();
+    else if (!args.script.module.empty())
+        what = "python3 -m " + args.script.module;
+    else if (!args.script.argv.empty())
+        what = std::filesystem::path(args.script.argv.front()).filename().string();
+    return what.empty() ? std::string("LeakScope report") : "LeakScope report: " + what;
+}
+
 // Writes the report to --output or standard output; false after saying why on stderr.
 bool writeReport(const ReportArguments& args, const HeapAnalysis& analysis, double seconds)
 {
-    const std::string text = formatReport(analysis, args.format, seconds);
+    const std::string text = reportText(analysis, args.format, seconds, args.depth, reportTitle(args));
     if (args.output.empty()) {
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);

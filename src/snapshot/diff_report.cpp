@@ -463,6 +463,8 @@ std::string formatDiffReport(const SnapshotDiff& diff, ReportFormat format, cons
     switch (format) {
     case ReportFormat::Json: return jsonDiffReport(diff, options);
     case ReportFormat::Csv: return csvDiffReport(diff, options);
+    case ReportFormat::Html: // no document form for a diff: the table
+    case ReportFormat::Markdown:
     case ReportFormat::Table: break;
     }
     return tableDiffReport(diff, options);

@@ -1,6 +1,8 @@
 #include "report.h"
 
 #include "findings.h"
+#include "report_html.h"
+#include "report_markdown.h"
 
 #include "text.h"
 
@@ -189,6 +191,10 @@ std::optional<ReportFormat> parseReportFormat(std::string_view name)
         return ReportFormat::Json;
     if (name == "csv")
         return ReportFormat::Csv;
+    if (name == "html")
+        return ReportFormat::Html;
+    if (name == "md" || name == "markdown")
+        return ReportFormat::Markdown;
     return std::nullopt;
 }
 
@@ -483,6 +489,15 @@ std::string formatReport(
     switch (format) {
     case ReportFormat::Json: return jsonReport(analysis, captureSeconds, dominators);
     case ReportFormat::Csv: return csvReport(analysis, dominators);
+    case ReportFormat::Html:
+    case ReportFormat::Markdown: {
+        // The documents' defaults (depth 2); callers wanting other options call them directly.
+        std::optional<DominatorTree> built;
+        DocumentReportOptions options;
+        options.captureSeconds = captureSeconds;
+        const DominatorTree& tree = dominatorsOf(analysis, dominators, built);
+        return format == ReportFormat::Html ? htmlReport(analysis, tree, options) : markdownReport(analysis, tree, options);
+    }
     case ReportFormat::Table: break;
     }
     return tableReport(analysis, captureSeconds, 200, dominators);

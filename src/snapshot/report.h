@@ -10,9 +10,10 @@
 
 namespace leakscope {
 
-enum class ReportFormat { Table, Json, Csv };
+// Html and Markdown are the documents of report_html.h and report_markdown.h.
+enum class ReportFormat { Table, Json, Csv, Html, Markdown };
 
-// Parses "table", "json" or "csv".
+// Parses "table", "json", "csv", "html" or "md" (also "markdown").
 std::optional<ReportFormat> parseReportFormat(std::string_view name);
 
 inline constexpr int kReportVersion = 1;

@@ -59,7 +59,10 @@ void walk(const Snapshot& s, ObjectIndex object, std::size_t level, std::size_t 
         step.edge = edgeName(s, object, static_cast<std::uint32_t>(e));
         step.level = level;
         step.repeated = std::find(ancestors.begin(), ancestors.end(), step.object) != ancestors.end();
-        step.hasMore = !step.repeated && level < depth && !s.referents(step.object).empty();
+        // A class's referents are its namespace, bases and MRO: the same under every instance, and no
+        // part of what the instance holds. Shown, not opened.
+        step.isClass = s.type(s.typeOf(step.object)).flags & Metatype;
+        step.hasMore = !step.repeated && !step.isClass && level < depth && !s.referents(step.object).empty();
         visit(step);
         if (step.hasMore) {
             ancestors.push_back(step.object);

@@ -54,6 +54,7 @@ struct ReferentStep
     std::string edge;         // how the parent holds it ("['key']", ".attr", "[3]"), empty when unknown
     std::size_t level = 0;    // 1 for the start object's referents
     bool repeated = false;    // the object is already an ancestor on this branch: not expanded
+    bool isClass = false;     // the object is a class (its type is a Metatype): not expanded
     bool hasMore = false;     // it has referents below, to be shown (the walk goes on into them)
     std::size_t omitted = 0;  // set on a synthetic step (object kNoObject): referents not shown at this level
 };

@@ -89,10 +89,10 @@ std::string shareText(double share)
     return out + '%';
 }
 
-// "<builtins.dict at 0x7f…>" or a short stored repr: how a sentence names one object.
+// "builtins.dict at 0x7f…": how a sentence names one object (a repr could be anything, and long).
 std::string objectName(const Snapshot& s, ObjectIndex o)
 {
-    return elideUtf8(s.repr(o), 80);
+    return std::string(s.typeNameOf(o)) + " at " + formatAddress(s.address(o));
 }
 
 } // namespace

@@ -110,7 +110,7 @@ std::string formatByteSize(std::uint64_t bytes);
 // The group in one sentence, plain text (the reports escape it):
 // "3 instances of __main__.Request retain 3.5 KB (4.1% of the heap); nothing refers to them."
 // "1 instance of plantleak.Leaky, defined in plantleak.cpython-311-x86_64-linux-gnu.so, retains ..."
-// "2 objects held by <builtins.dict at 0x…> retain ..."
+// "2 objects held by builtins.dict at 0x… retain ..."
 std::string groupSentence(const Snapshot& snapshot, const SuspectGroup& group);
 // Where the memory sits, or empty when the accumulation point is the representative and there is
 // nothing more to say: "Most of it (2.9 KB) accumulates in <builtins.list at 0x…>, 2 references

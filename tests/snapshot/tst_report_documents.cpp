@@ -127,7 +127,7 @@ private Q_SLOTS:
         QVERIFY(xml.text.contains(QStringLiteral(
             "1 instance of app.Leaky, defined in leaky<1>.so, retains 2.2 KB (84.2% of the heap); nothing in the heap "
             "refers to it.")));
-        QVERIFY(xml.text.contains(QStringLiteral("Most of it (2.1 KB) accumulates in <builtins.list at 0x7f00000010c0>, "
+        QVERIFY(xml.text.contains(QStringLiteral("Most of it (2.1 KB) accumulates in builtins.list at 0x7f00000010c0, "
                                                  "2 references below the biggest.")));
         QVERIFY(xml.text.contains(QStringLiteral("['k|ey<']")));
         QVERIFY(xml.text.contains(QStringLiteral("/srv/app & co.py:12")));
@@ -209,6 +209,30 @@ private Q_SLOTS:
         QVERIFY(md.find("- /srv/app &amp; co.py:12\n") != std::string::npos);
         QVERIFY(md.find("1 instance of app.Leaky, defined in leaky\\<1\\>.so, retains 2.2 KB (84.2% of the heap)")
             != std::string::npos);
+    }
+
+    void classesAreNotOpened()
+    {
+        // 0: a suspect -> 1: its class (a type object: builtins.type is a Metatype) -> 2: the class's
+        // namespace; 0 -> 3: its own dict -> 4.
+        GraphSpec spec;
+        spec.types = {"builtins.type"};
+        spec.objects = {
+            {.type = "app.Leaky", .size = 48, .edges = {1, 3}, .labels = {"__class__", "__dict__"}},
+            {.type = "builtins.type", .size = 900, .edges = {2}, .labels = {"__dict__"}},
+            {.type = "builtins.dict", .size = 300, .repr = "{'class': 'namespace'}"},
+            {.type = "builtins.dict", .size = 100, .edges = {4}, .labels = {"['own']"}},
+            {.type = "builtins.str", .gc = false, .size = 50, .repr = "'own value'"},
+        };
+        SnapshotColumns columns = buildColumns(spec);
+        columns.types[0].flags |= Metatype;
+        const Snapshot snapshot(std::move(columns));
+        const HeapAnalysis analysis(snapshot);
+        const DominatorTree tree(snapshot, analysis);
+        const std::string md = markdownReport(analysis, tree);
+        QVERIFY(md.find("  - *\\_\\_class\\_\\_* builtins.type") != std::string::npos);
+        QVERIFY(md.find("'own value'") != std::string::npos); // two levels down, through the instance's dict
+        QVERIFY(md.find("'namespace'") == std::string::npos); // two levels down, through the class
     }
 
     void escapes()
