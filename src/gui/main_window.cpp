@@ -93,6 +93,7 @@ MainWindow::MainWindow(QWidget* parent)
     connectPages();
     connectRules();
     setUpFiles();
+    setUpExport(); // after the files: it shares their last folder
 
     readSettings();
     updateRulesStatus(true);

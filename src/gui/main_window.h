@@ -8,9 +8,11 @@
 #include <QtCore/QPointer>
 #include <QtWidgets/QMainWindow>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
+class QAbstractItemView;
 class QDragEnterEvent;
 class QDragMoveEvent;
 class QDropEvent;
@@ -70,6 +72,19 @@ public:
     // The snapshot files opened or saved lately, most recent first (File ▸ Open Recent).
     const QStringList& recentFiles() const { return m_recentFiles.files(); }
 
+    // main_window_export.cpp: exports (docs/export.md), each written off the GUI thread and atomically,
+    // exportFinished() once done. File ▸ Export Report…: the report of the snapshot shown with the rules
+    // it was analysed with, in the format of the name filter chosen or of the file's extension.
+    void exportReport();
+    // Export Table as CSV… of view, as it shows its rows: its filter, its order, its visible columns.
+    void exportTable(QAbstractItemView* view);
+    // Export Graph Around Object… for object of the snapshot shown: asks how far and how many objects,
+    // then where; DOT, or SVG when Graphviz's dot is on PATH.
+    void exportGraphAround(ObjectIndex object);
+    // Offers Export Table as CSV… for view: in its context menu (a view without a menu of its own gets
+    // one) and from the File menu while it has, or last had, the focus. title names it ("Types").
+    void addExportableTable(QAbstractItemView* view, const QString& title);
+
 Q_SIGNALS:
     // The analysis the session shows is in the pages: the candidates listed and the current one's
     // details. Emitted for each snapshot shown and each new analysis of it (other ignore rules).
@@ -82,6 +97,8 @@ Q_SIGNALS:
     // script's is complete: the growth over these snapshots (session indexes) is wanted, titled title
     // (empty: "snapshots 3–7").
     void growthRequested(const QList<int>& snapshots, const QString& title);
+    // An export asked for has ended: path holds it, or error says why nothing was written there.
+    void exportFinished(const QString& path, const QString& error);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -177,6 +194,15 @@ private:
     void focusPane(int index);
     // The pane step places after (or before, step < 0) the one that has the focus.
     void focusNextPane(int step);
+    // main_window_export.cpp: the export actions, their menus and progress.
+    void setUpExport();
+    void updateExportActions();
+    // The table File ▸ Export Table as CSV… exports: the one with the focus, else the last that had it.
+    QAbstractItemView* exportTableTarget() const;
+    QString exportTableTitle(const QAbstractItemView* view) const;
+    // Runs work (which returns an error sentence, empty on success) off the GUI thread, with the
+    // progress shown; then says how it went: note in the status bar, or the error in a message.
+    void runExport(const QString& what, const QString& path, std::function<QString(QString& note)> work);
 
     Session* m_session;
     std::unique_ptr<Ui::MainWindow> m_ui;
@@ -205,6 +231,12 @@ private:
     QAction* m_growthAction = nullptr; // View ▸ Growth over Selected Snapshots
     bool m_closeAfterSaving = false; // Save All… on closing: close once the saves are done
     bool m_closeConfirmed = false;
+    QAction* m_exportTableAction = nullptr; // File ▸ Export Table as CSV…
+    QAction* m_exportGraphAction = nullptr; // File ▸ Export Graph Around Object…
+    QProgressBar* m_exportProgress = nullptr; // busy while an export is written
+    int m_exportsRunning = 0;
+    QList<QPair<QPointer<QAbstractItemView>, QString>> m_exportTables; // with their titles
+    QPointer<QAbstractItemView> m_lastExportTable; // the exportable table that had the focus last
 };
 
 } // namespace leakscope
