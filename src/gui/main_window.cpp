@@ -86,6 +86,7 @@ MainWindow::MainWindow(QWidget* parent)
     setUpStatusBar();
     setUpCompare(); // before the layout, which lists every dock in the View menu
     setUpGrowth();
+    setUpDominators();
     setUpLayout();
     setUpNavigation();
     connectActions();

@@ -163,6 +163,8 @@ private:
     void setUpGrowth();
     void requestGrowth();
     void updateGrowthAction();
+    // main_window_dominators.cpp: the Dominator Tree dock and its action.
+    void setUpDominators();
     // Lists every object of the type named name in snapshot (shown first when it is not): what choosing
     // a type in the Compare or the Growth view does.
     void listObjectsOfType(int snapshot, const QString& name);

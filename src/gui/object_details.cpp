@@ -6,6 +6,7 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFileInfo>
+#include <QtCore/QLocale>
 #include <QtCore/QUrl>
 #include <QtCore/QUrlQuery>
 
@@ -226,6 +227,14 @@ QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
                               QString::fromStdString(formatAddress(type.address)))
                    + QStringLiteral("</small>"));
     html += row(tr("Size"), tr("%L1 bytes").arg(s.size(object)));
+    if (const DominatorTree* tree = analyzed.dominators()) {
+        // What freeing the object would give back: it and everything only it keeps alive.
+        const std::uint64_t retained = tree->retainedSize(object);
+        const double share = tree->totalBytes() ? 100.0 * double(retained) / double(tree->totalBytes()) : 0.0;
+        html += row(tr("Retained"), tr("%L1 bytes <small>(%2 % of the heap, with what only it keeps alive)</small>")
+                                        .arg(retained)
+                                        .arg(QLocale().toString(share, 'f', share < 1.0 ? 2 : 1)));
+    }
     // A static or immortal object's refcount counts no references: its surplus would be a billion
     // references that nobody leaked.
     const bool immortal = a.hasImmortalRefcount(object);

@@ -9,6 +9,7 @@
 #include "ui_summaries_panel.h"
 
 #include <QtCore/QSortFilterProxyModel>
+#include <QtGui/QAction>
 #include <QtGui/QKeyEvent>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QStyle>
@@ -70,6 +71,22 @@ SummariesPanel::SummariesPanel(QWidget* parent)
     typesHeader->setSectionResizeMode(QHeaderView::Interactive);
     typesHeader->setSectionResizeMode(TypeSummaryModel::TypeColumn, QHeaderView::Stretch);
     m_ui->typesView->viewport()->installEventFilter(this); // fitted again as the pane's width changes
+    // Six numbers do not fit a pane a third of a small screen wide: the header's menu chooses the
+    // count columns shown. Bytes gives way by default, since Retained is never less than it (each
+    // object of a type is in the type's retained bytes).
+    typesHeader->setContextMenuPolicy(Qt::ActionsContextMenu);
+    for (int column = TypeSummaryModel::CountColumn; column < TypeSummaryModel::ColumnCount; ++column) {
+        auto* shown = new QAction(m_types->headerData(column, Qt::Horizontal).toString(), typesHeader);
+        shown->setObjectName(QStringLiteral("showTypesColumn%1").arg(column));
+        shown->setCheckable(true);
+        shown->setChecked(column != TypeSummaryModel::BytesColumn);
+        typesHeader->setSectionHidden(column, !shown->isChecked());
+        connect(shown, &QAction::toggled, this, [this, typesHeader, column](bool on) {
+            typesHeader->setSectionHidden(column, !on);
+            fitTypeColumns();
+        });
+        typesHeader->addAction(shown);
+    }
     connect(typesHeader, &QHeaderView::sortIndicatorChanged, this, [this] { fitTypeColumns(); }); // the arrow moves
     m_ui->explanationsView->setModel(m_explanations);
     m_ui->explanationsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -198,6 +215,8 @@ void SummariesPanel::fitTypeColumns()
     int fullSum = 0;
     for (int k = 0; k < kCounts; ++k) {
         const int column = TypeSummaryModel::CountColumn + k;
+        if (header->isSectionHidden(column))
+            continue; // takes no room
         int numbers = 0;
         for (int row = 0; row < m_types->rowCount(); ++row)
             numbers = std::max(numbers, cells.horizontalAdvance(m_types->index(row, column).data().toString()));
@@ -222,7 +241,8 @@ void SummariesPanel::fitTypeColumns()
         const int width = spare >= lacking || lacking == 0
             ? full[k]
             : least[k] + static_cast<int>(static_cast<qint64>(full[k] - least[k]) * spare / lacking);
-        header->resizeSection(TypeSummaryModel::CountColumn + k, width);
+        if (!header->isSectionHidden(TypeSummaryModel::CountColumn + k))
+            header->resizeSection(TypeSummaryModel::CountColumn + k, width);
     }
 }
 

@@ -108,7 +108,7 @@ std::string formatCaptureTime(std::int64_t unixMs)
     if (unixMs <= 0)
         return {};
     const std::time_t seconds = static_cast<std::time_t>(unixMs / 1000);
-    std::tm utc {};
+    std::tm utc{};
     if (!gmtime_r(&seconds, &utc))
         return {};
     char buffer[40];
@@ -132,7 +132,8 @@ std::vector<std::pair<std::string, std::string>> summaryFacts(
         add("Captured", when);
     add("Objects", std::to_string(s.objectCount()) + " (" + std::to_string(s.gcObjectCount()) + " gc-tracked)");
     add("References", std::to_string(s.edgeCount()));
-    add("Heap", formatByteSize(tree.totalBytes()) + " (" + std::to_string(tree.totalBytes()) + " bytes in object sizes)");
+    add("Heap",
+        formatByteSize(tree.totalBytes()) + " (" + std::to_string(tree.totalBytes()) + " bytes in object sizes)");
     add("Leak candidates", std::to_string(analysis.candidates().size()));
     add("Suspects", std::to_string(analysis.suspectCount()));
     if (analysis.ignoreRules())
@@ -185,8 +186,8 @@ void walkReferents(const Snapshot& snapshot, ObjectIndex start, std::size_t dept
 
 std::string objectHeadline(const Snapshot& s, const DominatorTree& tree, ObjectIndex object)
 {
-    return cleanText(s.typeNameOf(object)) + ' ' + formatAddress(s.address(object)) + " (" + formatByteSize(s.size(object))
-        + ", retains " + formatByteSize(tree.retainedSize(object)) + ')';
+    return cleanText(s.typeNameOf(object)) + ' ' + formatAddress(s.address(object)) + " ("
+        + formatByteSize(s.size(object)) + ", retains " + formatByteSize(tree.retainedSize(object)) + ')';
 }
 
 } // namespace leakscope

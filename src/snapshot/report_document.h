@@ -19,15 +19,15 @@ namespace leakscope {
 struct DocumentReportOptions
 {
     std::string title = "LeakScope report";
-    double captureSeconds = 0;         // from the start of the heap walk to the finished analysis
-    std::size_t depth = 2;             // levels of referents shown under each detailed suspect (0: none)
-    std::size_t maxGroups = 10;        // groups of the suspects story
-    std::size_t detailedMembers = 5;   // members per group whose referents are shown
-    std::size_t maxMemberRows = 20;    // members listed per group
-    std::size_t maxReferents = 20;     // referents shown per object in the referents tree
-    std::size_t maxTypes = 50;         // rows of the types table
-    std::size_t maxSuspectRows = 500;  // rows of the list of every suspect
-    std::string generator;             // "LeakScope 0.1": said at the end; empty: just "LeakScope"
+    double captureSeconds = 0; // from the start of the heap walk to the finished analysis
+    std::size_t depth = 2; // levels of referents shown under each detailed suspect (0: none)
+    std::size_t maxGroups = 10; // groups of the suspects story
+    std::size_t detailedMembers = 5; // members per group whose referents are shown
+    std::size_t maxMemberRows = 20; // members listed per group
+    std::size_t maxReferents = 20; // referents shown per object in the referents tree
+    std::size_t maxTypes = 50; // rows of the types table
+    std::size_t maxSuspectRows = 500; // rows of the list of every suspect
+    std::string generator; // "LeakScope 0.1": said at the end; empty: just "LeakScope"
 };
 
 // The longest --depth the reports accept: each level multiplies the tree by up to maxReferents.
@@ -51,12 +51,12 @@ std::vector<TypeSummaryRow> typesByRetained(const HeapAnalysis& analysis, const 
 struct ReferentStep
 {
     ObjectIndex object = kNoObject;
-    std::string edge;         // how the parent holds it ("['key']", ".attr", "[3]"), empty when unknown
-    std::size_t level = 0;    // 1 for the start object's referents
-    bool repeated = false;    // the object is already an ancestor on this branch: not expanded
-    bool isClass = false;     // the object is a class (its type is a Metatype): not expanded
-    bool hasMore = false;     // it has referents below, to be shown (the walk goes on into them)
-    std::size_t omitted = 0;  // set on a synthetic step (object kNoObject): referents not shown at this level
+    std::string edge; // how the parent holds it ("['key']", ".attr", "[3]"), empty when unknown
+    std::size_t level = 0; // 1 for the start object's referents
+    bool repeated = false; // the object is already an ancestor on this branch: not expanded
+    bool isClass = false; // the object is a class (its type is a Metatype): not expanded
+    bool hasMore = false; // it has referents below, to be shown (the walk goes on into them)
+    std::size_t omitted = 0; // set on a synthetic step (object kNoObject): referents not shown at this level
 };
 
 // Walks the referents of start depth levels down, depth first in edge order, at most maxPerObject per

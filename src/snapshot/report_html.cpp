@@ -109,7 +109,10 @@ public:
     }
 
 private:
-    std::string generator() const { return m_options.generator.empty() ? std::string("LeakScope") : m_options.generator; }
+    std::string generator() const
+    {
+        return m_options.generator.empty() ? std::string("LeakScope") : m_options.generator;
+    }
 
     void text(std::string_view t) { m_out += htmlEscape(t); }
 
@@ -131,7 +134,8 @@ private:
     void summary(const SuspectsStory& story)
     {
         m_out += "<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"facts\">\n";
-        for (const auto& [label, value] : summaryFacts(m_analysis, m_tree, story.retainedBytes, m_options.captureSeconds)) {
+        for (const auto& [label, value] :
+            summaryFacts(m_analysis, m_tree, story.retainedBytes, m_options.captureSeconds)) {
             m_out += "<tr><th>";
             text(label);
             m_out += "</th>";
@@ -150,8 +154,8 @@ private:
             m_out += "</section>\n";
             return;
         }
-        m_out += "<p>" + std::to_string(story.objects) + (story.objects == 1 ? " suspect" : " suspects")
-            + " in " + std::to_string(story.totalGroups) + (story.totalGroups == 1 ? " group" : " groups");
+        m_out += "<p>" + std::to_string(story.objects) + (story.objects == 1 ? " suspect" : " suspects") + " in "
+            + std::to_string(story.totalGroups) + (story.totalGroups == 1 ? " group" : " groups");
         if (story.groups.size() < story.totalGroups)
             m_out += ", the " + std::to_string(story.groups.size()) + " biggest shown";
         m_out += ", biggest retained size first.</p>\n";
@@ -164,9 +168,11 @@ private:
     {
         const std::string id = "suspect-" + std::to_string(number);
         m_out += "<article class=\"suspect\" id=\"" + id + "\">\n<h3>Suspect " + std::to_string(number) + ": ";
-        text(g.kind == SuspectGroup::Kind::CommonHolder ? std::string("objects under one holder") : std::string(m_s.typeName(g.type)));
-        m_out += "</h3>\n<div class=\"bar\"><span style=\"width: " + barWidth(g.heapShare) + "\"></span></div>\n"
-            "<p class=\"story\">";
+        text(g.kind == SuspectGroup::Kind::CommonHolder ? std::string("objects under one holder")
+                                                        : std::string(m_s.typeName(g.type)));
+        m_out += "</h3>\n<div class=\"bar\"><span style=\"width: " + barWidth(g.heapShare)
+            + "\"></span></div>\n"
+              "<p class=\"story\">";
         text(groupSentence(m_s, g));
         m_out += "</p>\n";
         if (const std::string more = accumulationSentence(m_s, g); !more.empty()) {
@@ -176,12 +182,14 @@ private:
         }
         m_out += "<dl class=\"origin\">\n";
         fact("Count", std::to_string(g.count));
-        fact("Retained", formatByteSize(g.retainedBytes) + " (" + std::to_string(g.retainedBytes) + " bytes, "
-                + percent(g.heapShare) + " of the heap)");
+        fact("Retained",
+            formatByteSize(g.retainedBytes) + " (" + std::to_string(g.retainedBytes) + " bytes, " + percent(g.heapShare)
+                + " of the heap)");
         if (g.kind == SuspectGroup::Kind::CommonHolder)
             fact("Holder", objectHeadline(m_s, m_tree, g.holder) + ' ' + elideUtf8(m_s.repr(g.holder), 160));
         fact("Type", std::string(m_s.typeName(g.type)) + (g.mixedTypes ? " (and others)" : ""));
-        fact("C library", g.library.empty() ? std::string("none known (a class defined in Python, or not found)") : g.library);
+        fact("C library",
+            g.library.empty() ? std::string("none known (a class defined in Python, or not found)") : g.library);
         if (!g.symbol.empty())
             fact("Symbol", g.symbol);
         if (!g.source.empty())
@@ -340,7 +348,8 @@ private:
         }
         m_out += "</table>\n";
         if (rows.size() < m_analysis.typeSummary().size())
-            m_out += "<p class=\"note\">The " + std::to_string(rows.size()) + " types that retain most are shown.</p>\n";
+            m_out
+                += "<p class=\"note\">The " + std::to_string(rows.size()) + " types that retain most are shown.</p>\n";
         m_out += "</section>\n";
     }
 
@@ -405,7 +414,8 @@ private:
             cell(std::to_string(m_tree.retainedSize(i)), "num");
             cell(std::to_string(m_s.refcount(i)), "num");
             const auto site = m_s.allocationSite(i);
-            cell(site.empty() ? std::string() : std::string(m_s.string(site[0].file)) + ':' + std::to_string(site[0].line),
+            cell(site.empty() ? std::string()
+                              : std::string(m_s.string(site[0].file)) + ':' + std::to_string(site[0].line),
                 "mono");
             cell(elideUtf8(m_s.repr(i), 200), "repr");
             m_out += "</tr>\n";

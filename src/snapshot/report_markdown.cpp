@@ -41,7 +41,8 @@ public:
 
         m_out.reserve(32 * 1024);
         m_out += "# " + markdownEscape(m_options.title) + "\n\n## Summary\n\n| | |\n| --- | --- |\n";
-        for (const auto& [label, value] : summaryFacts(m_analysis, m_tree, story.retainedBytes, m_options.captureSeconds))
+        for (const auto& [label, value] :
+            summaryFacts(m_analysis, m_tree, story.retainedBytes, m_options.captureSeconds))
             m_out += "| " + markdownEscape(label) + " | " + markdownEscape(value) + " |\n";
         storySection(story);
         typesSection();
@@ -63,8 +64,9 @@ private:
     {
         m_out += "\n## Leak suspects\n\n";
         if (story.groups.empty()) {
-            m_out += m_analysis.ignoreRules() ? "No suspects: every leak candidate is explained or matched by an ignore rule.\n"
-                                              : "No suspects: every leak candidate is explained.\n";
+            m_out += m_analysis.ignoreRules()
+                ? "No suspects: every leak candidate is explained or matched by an ignore rule.\n"
+                : "No suspects: every leak candidate is explained.\n";
             return;
         }
         m_out += std::to_string(story.objects) + (story.objects == 1 ? " suspect" : " suspects") + " in "
@@ -75,8 +77,9 @@ private:
                  "| ---: | --- | ---: | ---: | ---: |\n";
         for (std::size_t k = 0; k < story.groups.size(); ++k) {
             const SuspectGroup& g = story.groups[k];
-            m_out += "| " + std::to_string(k + 1) + " | " + markdownEscape(groupName(g)) + " | " + std::to_string(g.count)
-                + " | " + std::to_string(g.retainedBytes) + " | " + markdownEscape(percent(g.heapShare)) + " |\n";
+            m_out += "| " + std::to_string(k + 1) + " | " + markdownEscape(groupName(g)) + " | "
+                + std::to_string(g.count) + " | " + std::to_string(g.retainedBytes) + " | "
+                + markdownEscape(percent(g.heapShare)) + " |\n";
         }
         for (std::size_t k = 0; k < story.groups.size(); ++k)
             group(story.groups[k], k + 1);
@@ -101,7 +104,8 @@ private:
             m_out += "- **Holder:** " + objectLine(g.holder) + '\n';
         m_out += "- **Type:** " + markdownEscape(m_s.typeName(g.type)) + (g.mixedTypes ? " (and others)" : "") + '\n';
         m_out += "- **C library:** "
-            + (g.library.empty() ? std::string("none known (a class defined in Python, or not found)") : markdownEscape(g.library))
+            + (g.library.empty() ? std::string("none known (a class defined in Python, or not found)")
+                                 : markdownEscape(g.library))
             + '\n';
         if (!g.symbol.empty())
             m_out += "- **Symbol:** " + markdownEscape(g.symbol) + '\n';
@@ -131,12 +135,14 @@ private:
 
         m_out += "\nAllocated at:\n\n";
         if (g.allocationSite.empty()) {
-            m_out += m_s.info().tracemallocDepth ? "tracemalloc recorded no site for these objects.\n"
-                                                 : "Not recorded: run with `--tracemalloc` to see where suspects were allocated.\n";
+            m_out += m_s.info().tracemallocDepth
+                ? "tracemalloc recorded no site for these objects.\n"
+                : "Not recorded: run with `--tracemalloc` to see where suspects were allocated.\n";
         } else {
             if (g.allocatedMember != g.representative)
-                m_out += "For " + markdownEscape(std::string(m_s.typeNameOf(g.allocatedMember)) + ' '
-                                      + formatAddress(m_s.address(g.allocatedMember)))
+                m_out += "For "
+                    + markdownEscape(std::string(m_s.typeNameOf(g.allocatedMember)) + ' '
+                        + formatAddress(m_s.address(g.allocatedMember)))
                     + ", the biggest member with a recorded site:\n\n";
             for (const AllocationFrame& f : g.allocationSite) {
                 m_out += "- " + markdownEscape(std::string(m_s.string(f.file)) + ':' + std::to_string(f.line));
@@ -195,7 +201,8 @@ private:
 
     void typesSection()
     {
-        m_out += "\n## Types by retained size\n\n| Type | Objects | Bytes | Retained | Candidates | Suspects | Library |\n"
+        m_out += "\n## Types by retained size\n\n| Type | Objects | Bytes | Retained | Candidates | Suspects | Library "
+                 "|\n"
                  "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n";
         const std::vector<TypeSummaryRow> rows = typesByRetained(m_analysis, m_tree, m_options.maxTypes);
         for (const TypeSummaryRow& row : rows) {
@@ -221,10 +228,9 @@ private:
         for (const UntraversedField& f : fields) {
             std::string line = std::to_string(f.objects) + (f.objects == 1 ? " object" : " objects") + " held at "
                 + formatOffset(f.offset) + " of ";
-            line += f.kind == ExplanationKind::ModuleState
-                ? "the module state of " + elideUtf8(m_s.repr(f.module), 80)
-                : std::to_string(f.holders) + ' ' + std::string(m_s.typeName(f.holderType))
-                    + (f.holders == 1 ? " object" : " objects");
+            line += f.kind == ExplanationKind::ModuleState ? "the module state of " + elideUtf8(m_s.repr(f.module), 80)
+                                                           : std::to_string(f.holders) + ' '
+                    + std::string(m_s.typeName(f.holderType)) + (f.holders == 1 ? " object" : " objects");
             m_out += "- " + markdownEscape(line) + '\n';
         }
     }
@@ -247,8 +253,9 @@ private:
             m_out += "| " + formatAddress(m_s.address(i)) + " | " + markdownEscape(m_s.typeNameOf(i)) + " | "
                 + std::to_string(m_s.size(i)) + " | " + std::to_string(m_tree.retainedSize(i)) + " | "
                 + std::to_string(m_s.refcount(i)) + " | "
-                + (site.empty() ? std::string()
-                                : markdownEscape(std::string(m_s.string(site[0].file)) + ':' + std::to_string(site[0].line)))
+                + (site.empty()
+                        ? std::string()
+                        : markdownEscape(std::string(m_s.string(site[0].file)) + ':' + std::to_string(site[0].line)))
                 + " | " + markdownEscape(elideUtf8(m_s.repr(i), 120)) + " |\n";
         }
         if (rows < m_analysis.suspectCount())

@@ -198,7 +198,8 @@ SuspectsStory buildSuspectsStory(
             ++last;
         SuspectGroup g;
         g.kind = SuspectGroup::Kind::TypeAndLibrary;
-        g.members.assign(rest.begin() + static_cast<std::ptrdiff_t>(first), rest.begin() + static_cast<std::ptrdiff_t>(last));
+        g.members.assign(
+            rest.begin() + static_cast<std::ptrdiff_t>(first), rest.begin() + static_cast<std::ptrdiff_t>(last));
         groups.push_back(std::move(g));
         first = last;
     }
@@ -249,7 +250,8 @@ SuspectsStory buildSuspectsStory(
         g.nothingRefersToRepresentative = analysis.referrerCount(g.representative) == 0;
 
         // The accumulation point: down the biggest child while it holds most of the representative's bytes.
-        const double threshold = options.accumulationShare * static_cast<double>(dominators.retainedSize(g.representative));
+        const double threshold
+            = options.accumulationShare * static_cast<double>(dominators.retainedSize(g.representative));
         ObjectIndex point = g.representative;
         for (;;) {
             const auto children = dominators.children(point);
@@ -271,7 +273,8 @@ SuspectsStory buildSuspectsStory(
             visited.assign(1, point);
             parent[point] = point;
             ObjectIndex root = kNoObject;
-            for (std::size_t depth = 0; root == kNoObject && !frontier.empty() && depth < options.maxPathLength; ++depth) {
+            for (std::size_t depth = 0; root == kNoObject && !frontier.empty() && depth < options.maxPathLength;
+                 ++depth) {
                 next.clear();
                 for (ObjectIndex o : frontier) {
                     for (ObjectIndex r : index.referrers(o)) {

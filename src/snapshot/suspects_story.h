@@ -30,11 +30,11 @@ struct SuspectGroup
 
     Kind kind = Kind::TypeAndLibrary;
     TypeIndex type = 0;
-    bool mixedTypes = false;         // CommonHolder only: members of more than one type
-    std::string library;             // TypeRecord::library of type: a full path, empty when unknown
-    std::string symbol;              // TypeRecord::symbol, empty when unknown
-    std::string source;              // TypeRecord::source ("file:line"), empty when unknown
-    ObjectIndex holder = kNoObject;  // CommonHolder: the holder; kNoObject otherwise
+    bool mixedTypes = false; // CommonHolder only: members of more than one type
+    std::string library; // TypeRecord::library of type: a full path, empty when unknown
+    std::string symbol; // TypeRecord::symbol, empty when unknown
+    std::string source; // TypeRecord::source ("file:line"), empty when unknown
+    ObjectIndex holder = kNoObject; // CommonHolder: the holder; kNoObject otherwise
 
     // Members ranked by retained size, biggest first (ties by object index), at most
     // SuspectsStoryOptions::maxMembers of them; count is the group's full size.
@@ -75,10 +75,10 @@ struct SuspectGroup
 struct SuspectsStory
 {
     std::vector<SuspectGroup> groups; // by retainedBytes, biggest first; at most maxGroups
-    std::size_t totalGroups = 0;      // groups before maxGroups cut the list
-    std::size_t objects = 0;          // objects the story was built over (the suspects by default)
-    std::uint64_t retainedBytes = 0;  // bytes those objects retain together, none counted twice
-    std::uint64_t heapBytes = 0;      // DominatorTree::totalBytes()
+    std::size_t totalGroups = 0; // groups before maxGroups cut the list
+    std::size_t objects = 0; // objects the story was built over (the suspects by default)
+    std::uint64_t retainedBytes = 0; // bytes those objects retain together, none counted twice
+    std::uint64_t heapBytes = 0; // DominatorTree::totalBytes()
 };
 
 struct SuspectsStoryOptions

@@ -95,7 +95,7 @@ class TestCliReportDocuments : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QString m_demo;    // the demo's final snapshot
+    QString m_demo; // the demo's final snapshot
     QString m_planted; // planted.py's
 
     QString saveSnapshot(const QString& folder, const QStringList& script)
@@ -154,7 +154,8 @@ private Q_SLOTS:
         QCOMPARE(seen.size(), 4);
         const QJsonArray stories = check.value(u"stories"_s).toArray();
         QCOMPARE(stories.size(), 2);
-        QVERIFY2(stories[0].toString().startsWith(u"3 instances of __main__.Request retain "_s), qPrintable(stories[0].toString()));
+        QVERIFY2(stories[0].toString().startsWith(u"3 instances of __main__.Request retain "_s),
+            qPrintable(stories[0].toString()));
         QVERIFY(stories[0].toString().endsWith(u"nothing in the heap refers to them."_s));
         QVERIFY(readAll(page).contains("(" + QByteArray::number(requests) + " bytes, "));
         // Depth 2 by default: each of the four suspects opens (their referents hold nothing tracked).
@@ -192,7 +193,8 @@ private Q_SLOTS:
         QVERIFY(check.value(u"errors"_s).toArray().isEmpty());
         bool found = false;
         for (const QJsonValue& story : check.value(u"stories"_s).toArray())
-            found = found || story.toString().contains(u"instance of plantleak.Leaky, defined in "_s + library + u", retain"_s);
+            found = found
+                || story.toString().contains(u"instance of plantleak.Leaky, defined in "_s + library + u", retain"_s);
         QVERIFY2(found, QJsonDocument(check.value(u"stories"_s).toArray()).toJson().constData());
     }
 
@@ -222,7 +224,8 @@ private Q_SLOTS:
     {
         auto details = [&](const QString& snapshot, const QString& depth) {
             const QString page = m_dir.filePath(u"depth"_s + depth + u".html"_s);
-            const Run run = runCli({u"report"_s, u"--format"_s, u"html"_s, u"--depth"_s, depth, u"--output"_s, page, snapshot});
+            const Run run
+                = runCli({u"report"_s, u"--format"_s, u"html"_s, u"--depth"_s, depth, u"--output"_s, page, snapshot});
             if (run.exitCode != 0)
                 qWarning("%s", run.describe().constData());
             const QJsonObject check = checkHtml(page);
@@ -251,12 +254,16 @@ private Q_SLOTS:
             QStringList arguments;
             QByteArray message;
         } cases[] = {
-            {{u"report"_s, u"--format"_s, u"html"_s, u"--depth"_s, u"9"_s, m_demo}, "--depth needs a number of levels from 0 to 8"},
-            {{u"report"_s, u"--format"_s, u"md"_s, u"--depth"_s, u"two"_s, m_demo}, "--depth needs a number of levels from 0 to 8"},
+            {{u"report"_s, u"--format"_s, u"html"_s, u"--depth"_s, u"9"_s, m_demo},
+                "--depth needs a number of levels from 0 to 8"},
+            {{u"report"_s, u"--format"_s, u"md"_s, u"--depth"_s, u"two"_s, m_demo},
+                "--depth needs a number of levels from 0 to 8"},
             {{u"report"_s, u"--format"_s, u"md"_s, u"--depth"_s}, "--depth needs a number of levels from 0 to 8"},
-            {{u"report"_s, u"--format"_s, u"json"_s, u"--depth"_s, u"1"_s, m_demo}, "--depth applies to --format html and md"},
+            {{u"report"_s, u"--format"_s, u"json"_s, u"--depth"_s, u"1"_s, m_demo},
+                "--depth applies to --format html and md"},
             {{u"report"_s, u"--format"_s, u"xml"_s, m_demo}, "unknown format 'xml' (use table, json, csv, html or md)"},
-            {{u"attach"_s, u"--format"_s, u"html"_s, u"--depth"_s, u"9"_s, u"1"_s}, "--depth needs a number of levels from 0 to 8"},
+            {{u"attach"_s, u"--format"_s, u"html"_s, u"--depth"_s, u"9"_s, u"1"_s},
+                "--depth needs a number of levels from 0 to 8"},
             {{u"attach"_s, u"--depth"_s, u"1"_s, u"1"_s}, "--depth applies to --format html and md"},
             {{u"diff"_s, u"--format"_s, u"html"_s, m_demo, m_demo}, "unknown format 'html' (use table, json or csv)"},
         };

@@ -6,6 +6,7 @@
 #include "test_graph.h"
 
 #include "snapshot/dominators.h"
+#include "snapshot/report.h"
 #include "snapshot/report_html.h"
 #include "snapshot/report_markdown.h"
 #include "snapshot/suspects_story.h"
@@ -37,7 +38,8 @@ GraphSpec nastyHeap()
         {.type = "builtins.str", .gc = false, .size = 60, .repr = "'row'"},
     };
     spec.explanations = {{.object = 0, .kind = "interpreter-root", .detail = "sys.modules"}};
-    spec.origins = {{.type = "app.Leaky", .library = "/opt/ext/leaky<1>.so", .symbol = "LeakyType", .source = "leaky.c:7"}};
+    spec.origins
+        = {{.type = "app.Leaky", .library = "/opt/ext/leaky<1>.so", .symbol = "LeakyType", .source = "leaky.c:7"}};
     spec.allocations = {{.object = 1, .frames = {{"/srv/app & co.py", 12}}}};
     return spec;
 }
@@ -46,7 +48,7 @@ struct Xml
 {
     QString error;
     QStringList elements; // in document order
-    QString text;         // all character data
+    QString text; // all character data
     QStringList attributes; // name=value
 };
 
@@ -119,7 +121,8 @@ private Q_SLOTS:
         QVERIFY(xml.text.contains(QStringLiteral("Leaks of <app> & \"co\"")));
 
         // The sections, the story's sentences and the details.
-        for (const char* id : {"id=summary", "id=suspects", "id=types", "id=libraries", "id=findings", "id=suspect-list"})
+        for (const char* id :
+            {"id=summary", "id=suspects", "id=types", "id=libraries", "id=findings", "id=suspect-list"})
             QVERIFY2(xml.attributes.contains(QLatin1String(id)), id);
         QVERIFY(xml.attributes.contains(QLatin1String("id=suspect-1")));
         QVERIFY(xml.attributes.contains(QLatin1String("id=suspect-2")));
@@ -233,6 +236,21 @@ private Q_SLOTS:
         QVERIFY(md.find("  - *\\_\\_class\\_\\_* builtins.type") != std::string::npos);
         QVERIFY(md.find("'own value'") != std::string::npos); // two levels down, through the instance's dict
         QVERIFY(md.find("'namespace'") == std::string::npos); // two levels down, through the class
+    }
+
+    void formatNames()
+    {
+        QCOMPARE(parseReportFormat("html"), std::optional(ReportFormat::Html));
+        QCOMPARE(parseReportFormat("md"), std::optional(ReportFormat::Markdown));
+        QCOMPARE(parseReportFormat("markdown"), std::optional(ReportFormat::Markdown));
+        QVERIFY(!parseReportFormat("HTML"));
+        // formatReport() writes the documents with their defaults.
+        const Heap heap(nastyHeap());
+        const DominatorTree tree(heap.snapshot, heap.analysis);
+        DocumentReportOptions options;
+        options.captureSeconds = 1.5;
+        QCOMPARE(formatReport(heap.analysis, ReportFormat::Html, 1.5, &tree), htmlReport(heap.analysis, tree, options));
+        QCOMPARE(formatReport(heap.analysis, ReportFormat::Markdown, 1.5), markdownReport(heap.analysis, tree, options));
     }
 
     void escapes()
