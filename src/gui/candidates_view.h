@@ -82,6 +82,7 @@ public:
     // Makes the first row current; false when nothing is listed.
     bool selectFirst();
     void setContextActions(const QList<QAction*>& actions) { m_contextActions = actions; }
+    const QList<QAction*>& contextActions() const { return m_contextActions; }
     // Why nothing is listed, as the line over the empty table says it; empty while rows are listed or
     // no snapshot is shown.
     QString emptyTableHint() const;
