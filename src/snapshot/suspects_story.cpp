@@ -261,6 +261,7 @@ SuspectsStory buildSuspectsStory(
         }
         g.accumulationPoint = point;
         g.accumulationRetained = dominators.retainedSize(point);
+        g.representativeRetained = dominators.retainedSize(g.representative);
 
         // The shortest path from a root to the point: breadth-first over referrers from the point.
         if (analysis.referrerCount(point) == 0) {
@@ -351,13 +352,16 @@ std::string accumulationSentence(const Snapshot& s, const SuspectGroup& g)
 {
     if (g.accumulationPoint == kNoObject || g.accumulationPoint == g.representative)
         return {};
-    std::string out = "Most of it (" + formatByteSize(g.accumulationRetained) + ") accumulates in "
-        + objectName(s, g.accumulationPoint);
+    // The point is the biggest member's: with several members, say so, and give that member's bytes
+    // beside the group's.
+    std::string out = g.count == 1 ? std::string("Most of it (")
+                                   : "In the biggest (" + formatByteSize(g.representativeRetained) + "), most (";
+    out += formatByteSize(g.accumulationRetained) + ") accumulates in " + objectName(s, g.accumulationPoint);
     if (g.pathFromRoot.size() >= 2 && g.pathFromRoot.front() == g.representative) {
         const std::size_t steps = g.pathFromRoot.size() - 1;
-        out += ", " + std::to_string(steps) + (steps == 1 ? " reference" : " references") + " below the biggest";
+        out += ", " + std::to_string(steps) + (steps == 1 ? " reference" : " references") + " below it";
     } else {
-        out += ", below the biggest";
+        out += ", below it";
     }
     return out + '.';
 }

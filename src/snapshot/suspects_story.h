@@ -46,8 +46,9 @@ struct SuspectGroup
     std::uint64_t retainedBytes = 0;
     double heapShare = 0;
 
-    // The biggest member (members.front()).
+    // The biggest member (members.front()) and its retained size.
     ObjectIndex representative = kNoObject;
+    std::uint64_t representativeRetained = 0;
     // Where the representative's retained size sits: starting at the representative, step down to the
     // child in the dominator tree with the biggest retained size as long as that child retains more
     // than SuspectsStoryOptions::accumulationShare of the representative's retained size. The
@@ -113,8 +114,8 @@ std::string formatByteSize(std::uint64_t bytes);
 // "2 objects held by builtins.dict at 0x… retain ..."
 std::string groupSentence(const Snapshot& snapshot, const SuspectGroup& group);
 // Where the memory sits, or empty when the accumulation point is the representative and there is
-// nothing more to say: "Most of it (2.9 KB) accumulates in <builtins.list at 0x…>, 2 references
-// below the biggest one."
+// nothing more to say: "Most of it (2.9 KB) accumulates in builtins.list at 0x…, 2 references below
+// it." for one member; "In the biggest (3.1 KB), most (2.9 KB) accumulates in ..." for several.
 std::string accumulationSentence(const Snapshot& snapshot, const SuspectGroup& group);
 
 } // namespace leakscope

@@ -131,7 +131,7 @@ private Q_SLOTS:
             "1 instance of app.Leaky, defined in leaky<1>.so, retains 2.2 KB (84.2% of the heap); nothing in the heap "
             "refers to it.")));
         QVERIFY(xml.text.contains(QStringLiteral("Most of it (2.1 KB) accumulates in builtins.list at 0x7f00000010c0, "
-                                                 "2 references below the biggest.")));
+                                                 "2 references below it.")));
         QVERIFY(xml.text.contains(QStringLiteral("['k|ey<']")));
         QVERIFY(xml.text.contains(QStringLiteral("/srv/app & co.py:12")));
         QVERIFY(xml.text.contains(QStringLiteral("Retained by suspects")));

@@ -75,6 +75,7 @@ private Q_SLOTS:
         QCOMPARE(leaky.source, std::string("plantleak.c:42"));
         QCOMPARE(leaky.holder, kNoObject);
         QCOMPARE(leaky.representative, ObjectIndex(2));
+        QCOMPARE(leaky.representativeRetained, std::uint64_t(560));
         // 2 retains 560; its dict 520 > 280 and the dict's list 460 > 280, the list's strs 30 each.
         QCOMPARE(leaky.accumulationPoint, ObjectIndex(4));
         QCOMPARE(leaky.accumulationRetained, std::uint64_t(460));
@@ -101,8 +102,8 @@ private Q_SLOTS:
             std::string("2 instances of app.Leaky, defined in plantleak.cpython-311-x86_64-linux-gnu.so, retain "
                         "600 B (57.1% of the heap); nothing in the heap refers to them."));
         QCOMPARE(accumulationSentence(heap.snapshot, leaky),
-            std::string("Most of it (460 B) accumulates in builtins.list at 0x7f0000001100, 2 references below "
-                        "the biggest."));
+            std::string("In the biggest (560 B), most (460 B) accumulates in builtins.list at 0x7f0000001100, 2 "
+                        "references below it."));
         QCOMPARE(groupSentence(heap.snapshot, list),
             std::string("1 instance of builtins.list retains 300 B (28.6% of the heap); nothing in the heap refers "
                         "to it."));
