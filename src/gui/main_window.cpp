@@ -95,7 +95,6 @@ MainWindow::MainWindow(QWidget* parent)
     connectRules();
     setUpFiles();
     setUpExport(); // after the files: it shares their last folder
-    setUpExport(); // after the files: it shares their last folder
 
     readSettings();
     updateRulesStatus(true);

@@ -43,7 +43,43 @@ AnalyzedSnapshotPtr analyzeWithDominators(SnapshotPtr snapshot, IgnoreRulesPtr r
     // The tree needs an analysis for its roots (the candidates); any rules give the same candidates.
     auto analyzed = std::make_shared<AnalyzedSnapshot>(std::move(snapshot), std::move(rules));
     analyzed->m_dominators = std::make_shared<const DominatorTree>(analyzed->snapshot(), analyzed->analysis());
+    analyzed->m_dominated = std::make_shared<const std::vector<std::uint32_t>>(countDominated(*analyzed->m_dominators));
     return analyzed;
+}
+
+AnalyzedSnapshotPtr analyzeWithDominators(IgnoreRulesPtr rules, const AnalyzedSnapshotPtr& previous)
+{
+    if (!previous)
+        return nullptr;
+    if (!previous->m_dominators || !previous->m_dominated)
+        return analyzeWithDominators(previous->snapshotPtr(), std::move(rules));
+    auto analyzed = std::make_shared<AnalyzedSnapshot>(previous->snapshotPtr(), std::move(rules), previous->m_dominators);
+    analyzed->m_dominated = previous->m_dominated;
+    return analyzed;
+}
+
+std::vector<std::uint32_t> countDominated(const DominatorTree& tree)
+{
+    // Every object after its subtree: the tree's preorder, walked backwards.
+    const std::size_t n = tree.objectCount();
+    std::vector<std::uint32_t> dominated(n, 0);
+    std::vector<ObjectIndex> order;
+    order.reserve(n);
+    const std::span<const ObjectIndex> top = tree.rootChildren();
+    std::vector<ObjectIndex> stack(top.begin(), top.end());
+    while (!stack.empty()) {
+        const ObjectIndex object = stack.back();
+        stack.pop_back();
+        order.push_back(object);
+        const std::span<const ObjectIndex> children = tree.children(object);
+        stack.insert(stack.end(), children.begin(), children.end());
+    }
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+        const ObjectIndex dominator = tree.immediateDominator(*it);
+        if (dominator != kNoObject)
+            dominated[dominator] += dominated[*it] + 1;
+    }
+    return dominated;
 }
 
 } // namespace leakscope

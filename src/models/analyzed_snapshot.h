@@ -13,6 +13,8 @@ namespace leakscope {
 
 using IgnoreRulesPtr = std::shared_ptr<const IgnoreRules>;
 using DominatorTreePtr = std::shared_ptr<const DominatorTree>;
+// Per object, how many objects it dominates (itself not counted): its subtree in the dominator tree.
+using DominatedCountsPtr = std::shared_ptr<const std::vector<std::uint32_t>>;
 
 // A snapshot, the ignore rules it was analysed with and its leak-candidate analysis kept together:
 // HeapAnalysis refers to its Snapshot and rules, so whoever holds the analysis must hold them too.
@@ -45,10 +47,15 @@ public:
     // (analyzeSnapshot() makes none, analyzeWithDominators() always has one).
     const DominatorTree* dominators() const { return m_dominators.get(); }
     const DominatorTreePtr& dominatorsPtr() const { return m_dominators; }
+    // Objects each object dominates (DominatedCountsPtr), computed with the tree by
+    // analyzeWithDominators(); null otherwise.
+    const std::vector<std::uint32_t>* dominatedCounts() const { return m_dominated.get(); }
 
 private:
     // Sets m_dominators after construction: the tree is built from the analysis made here.
     friend std::shared_ptr<const AnalyzedSnapshot> analyzeWithDominators(SnapshotPtr, IgnoreRulesPtr, DominatorTreePtr);
+    friend std::shared_ptr<const AnalyzedSnapshot> analyzeWithDominators(
+        IgnoreRulesPtr, const std::shared_ptr<const AnalyzedSnapshot>&);
 
     SnapshotPtr m_snapshot; // declared before m_analysis, which refers to *m_snapshot and *m_rules
     IgnoreRulesPtr m_rules;
@@ -56,6 +63,7 @@ private:
     CandidateGroups m_groups;
     std::vector<LibraryRow> m_libraries;
     DominatorTreePtr m_dominators;
+    DominatedCountsPtr m_dominated;
 };
 
 using AnalyzedSnapshotPtr = std::shared_ptr<const AnalyzedSnapshot>;
@@ -68,5 +76,12 @@ AnalyzedSnapshotPtr analyzeSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules =
 // much again as the analysis (O((N + E) α(N))). Null for a null snapshot. For a worker thread.
 AnalyzedSnapshotPtr analyzeWithDominators(SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr,
                                           DominatorTreePtr reuse = nullptr);
+// A new analysis of previous' snapshot with rules, taking previous' tree and counts when it has them
+// (else building them). Null for a null previous.
+AnalyzedSnapshotPtr analyzeWithDominators(IgnoreRulesPtr rules, const AnalyzedSnapshotPtr& previous);
+
+// dominatedCounts() of tree, in O(N) with a stack of its own (a chain of a million objects is a tree
+// a million deep).
+std::vector<std::uint32_t> countDominated(const DominatorTree& tree);
 
 } // namespace leakscope

@@ -41,29 +41,13 @@ void DominatorTreeModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
             Q_EMIT dataChanged(index(0, 0), index(rows - 1, ColumnCount - 1));
         return;
     }
-    // The counts of dominated objects, before the reset: every object after its subtree, by a
-    // depth-first walk of the tree that keeps its own stack (a chain of a million objects is a tree
-    // a million deep).
-    std::vector<std::uint32_t> dominated;
+    // The counts of dominated objects, before the reset: the analysis' own (computed off the GUI
+    // thread with the tree), else counted here in O(N).
+    DominatedCountsPtr dominated;
     if (tree) {
-        const std::size_t n = tree->objectCount();
-        dominated.assign(n, 0);
-        std::vector<ObjectIndex> order; // preorder of the dominator tree
-        order.reserve(n);
-        const std::span<const ObjectIndex> top = tree->rootChildren();
-        std::vector<ObjectIndex> stack(top.begin(), top.end());
-        while (!stack.empty()) {
-            const ObjectIndex object = stack.back();
-            stack.pop_back();
-            order.push_back(object);
-            const std::span<const ObjectIndex> children = tree->children(object);
-            stack.insert(stack.end(), children.begin(), children.end());
-        }
-        for (auto it = order.rbegin(); it != order.rend(); ++it) {
-            const ObjectIndex dominator = tree->immediateDominator(*it);
-            if (dominator != kNoObject)
-                dominated[dominator] += dominated[*it] + 1;
-        }
+        dominated = analyzed->dominatedCounts()
+            ? DominatedCountsPtr(analyzed, analyzed->dominatedCounts())
+            : std::make_shared<const std::vector<std::uint32_t>>(countDominated(*tree));
     }
     beginResetModel();
     m_analyzed = tree ? std::move(analyzed) : nullptr;
@@ -277,8 +261,8 @@ QVariant DominatorTreeModel::data(const QModelIndex& index, int role) const
             if (role == Qt::TextAlignmentRole)
                 return rightAligned();
             if (role == SortRole)
-                return QVariant::fromValue<qulonglong>(m_dominated[object]);
-            return m_locale.toString(m_dominated[object]);
+                return QVariant::fromValue<qulonglong>((*m_dominated)[object]);
+            return m_locale.toString((*m_dominated)[object]);
         default: return {};
         }
     default: return objectRoleData(analysis, object, role);

@@ -27,7 +27,8 @@ namespace leakscope {
 // not sort (sort() ignores them).
 //
 // Per object, it keeps the row under its parent once fetched and the number of its children fetched
-// (8 bytes an object), and the count of objects it dominates, computed in O(N) when the tree is set.
+// (8 bytes an object). The counts of objects dominated are the analysis' (analyzeWithDominators()
+// computes them off the GUI thread), or counted when the tree is set (O(N)) when it has none.
 class DominatorTreeModel final : public QAbstractItemModel
 {
     Q_OBJECT
@@ -64,7 +65,7 @@ public:
     // The row of object when it and all its dominators are fetched, else an invalid index (column 0).
     QModelIndex indexOfObject(ObjectIndex object) const;
     // Objects the tree dominates under object, itself not counted.
-    std::uint32_t dominatedCount(ObjectIndex object) const { return m_dominated[object]; }
+    std::uint32_t dominatedCount(ObjectIndex object) const { return (*m_dominated)[object]; }
     // Rows made so far over the whole tree: how much of it has been unfolded.
     std::size_t fetchedRowCount() const { return m_fetchedRows; }
 
@@ -101,7 +102,7 @@ private:
     const DominatorTree* m_tree = nullptr;
     std::vector<std::uint32_t> m_row;       // by object: its row under its parent, once fetched
     std::vector<std::uint32_t> m_fetched;   // by object, then the virtual root: children fetched
-    std::vector<std::uint32_t> m_dominated; // by object: dominatedCount()
+    DominatedCountsPtr m_dominated; // by object: dominatedCount(); null without a tree
     std::size_t m_fetchedRows = 0;
     int m_batchSize = kDefaultBatchSize;
     Qt::SortOrder m_order = Qt::DescendingOrder;

@@ -445,9 +445,7 @@ void Session::refreshAnalysis(int index)
     // The same snapshot: its dominator tree holds whatever the rules (see AnalyzedSnapshot).
     runInBackground(
         this,
-        [snapshot = stored.analyzed->snapshotPtr(), rules = m_rules, tree = stored.analyzed->dominatorsPtr()] {
-            return analyzeWithDominators(snapshot, rules, tree);
-        },
+        [previous = stored.analyzed, rules = m_rules] { return analyzeWithDominators(rules, previous); },
         [this, id = stored.id](AnalyzedSnapshotPtr analyzed) { onReanalysed(id, std::move(analyzed)); });
 }
 

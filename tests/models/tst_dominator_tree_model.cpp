@@ -290,8 +290,10 @@ private Q_SLOTS:
         QVERIFY(model.index(0, 0).data(IsSuspectRole).toBool());
         QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-        model.setSnapshot(analyzeWithDominators(first->snapshotPtr(), fixtureRules("type builtins.list"),
-                                                first->dominatorsPtr()));
+        const AnalyzedSnapshotPtr second = analyzeWithDominators(fixtureRules("type builtins.list"), first);
+        QCOMPARE(second->dominatorsPtr(), first->dominatorsPtr());
+        QCOMPARE(second->dominatedCounts(), first->dominatedCounts());
+        model.setSnapshot(second);
         QCOMPARE(resets.count(), 0);
         QCOMPARE(changed.count(), 1);
         QCOMPARE(printed(model), before);
@@ -314,6 +316,15 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  analyzeWithDominators(treeSnapshot(), nullptr, fixture->dominatorsPtr()));
         QVERIFY(!analyzeWithDominators(nullptr));
+        QVERIFY(!analyzeWithDominators(nullptr, AnalyzedSnapshotPtr()));
+        // A tree given without its counts: the model counts them itself, the same.
+        const auto given = std::make_shared<const AnalyzedSnapshot>(fixture->snapshotPtr(), nullptr,
+                                                                    fixture->dominatorsPtr());
+        QVERIFY(!given->dominatedCounts());
+        DominatorTreeModel model;
+        model.setSnapshot(given);
+        for (ObjectIndex object = 0; object < given->snapshot().objectCount(); ++object)
+            QCOMPARE(model.dominatedCount(object), (*fixture->dominatedCounts())[object]);
         QVERIFY(!analyzeSnapshot(fixtureSnapshot())->dominators());
     }
 };
