@@ -1,10 +1,13 @@
 // `leakscope-cli report --format html|md` on the demo (examples/leaky_service.py) and on the plantleak
 // fixture: the HTML page read by Python's html.parser (tests/scripts/check_html_report.py: balanced
 // elements, nothing loaded from elsewhere), its suspects and retained sizes against the JSON report of
-// the same snapshot file; the Markdown's tables and suspects; --depth; the usage errors.
+// the same snapshot file; the Markdown's tables and suspects; --depth; `attach --format html|md` on a
+// running python3; the usage errors.
 #include "cli_process.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QProcess>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -245,6 +248,44 @@ private Q_SLOTS:
         const Run md = runCli({u"report"_s, u"--format"_s, u"md"_s, u"--depth=0"_s, m_demo});
         QCOMPARE(md.exitCode, 0);
         QVERIFY(!md.out.contains("levels down"));
+    }
+
+    // attach --format html|md on a running python3 that planted plantleak's leaks
+    // (tests/scripts/attach_target.py): gdb must be installed and the process traceable.
+    void attachedProcess()
+    {
+        const QString stop = m_dir.filePath(u"stop"_s);
+        QProcess target;
+        target.start(pythonPath(), {scriptPath(u"attach_target.py"_s), fixtureDir(), u"sleep"_s, stop});
+        QByteArray out;
+        QElapsedTimer clock;
+        clock.start();
+        while (!out.contains("ready\n") && clock.elapsed() < 30000 && target.state() != QProcess::NotRunning) {
+            target.waitForReadyRead(200);
+            out += target.readAllStandardOutput();
+        }
+        QVERIFY2(out.contains("ready\n"), out.constData());
+        const QString pid = QString::number(target.processId());
+        const QString page = m_dir.filePath(u"attached.html"_s);
+        const Run html
+            = runCli({u"attach"_s, u"--format"_s, u"html"_s, u"--depth"_s, u"1"_s, u"--output"_s, page, pid});
+        const Run md = runCli({u"attach"_s, u"--format=md"_s, pid});
+        QFile(stop).open(QIODevice::WriteOnly);
+        QVERIFY(target.waitForFinished(30000));
+        QCOMPARE(target.exitCode(), 0);
+        if (html.exitCode == 2 && html.err.contains("gdb"))
+            QSKIP(html.err.constData());
+        QVERIFY2(html.exitCode == 0, html.describe().constData());
+        const QJsonObject check = checkHtml(page);
+        QVERIFY(check.value(u"errors"_s).toArray().isEmpty());
+        QCOMPARE(check.value(u"title"_s).toString(), u"LeakScope report: process "_s + pid);
+        bool leaky = false;
+        for (const QJsonValue& story : check.value(u"stories"_s).toArray())
+            leaky = leaky || story.toString().startsWith(u"1 instance of plantleak.Leaky, defined in plantleak"_s);
+        QVERIFY2(leaky, QJsonDocument(check.value(u"stories"_s).toArray()).toJson().constData());
+        QVERIFY2(md.exitCode == 0, md.describe().constData());
+        QVERIFY(md.out.startsWith("# LeakScope report: process " + pid.toUtf8() + "\n"));
+        QVERIFY(md.out.contains("instance of plantleak.Leaky, defined in plantleak"));
     }
 
     void errors()
