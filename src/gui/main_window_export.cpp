@@ -15,10 +15,13 @@
 #include "snapshot/dominators.h"
 #include "snapshot/export_dot.h"
 #include "snapshot/report.h"
+#include "snapshot/report_html.h"
+#include "snapshot/report_markdown.h"
 #include "support/background_work.h"
 #include "support/process_start.h"
 #include "ui_main_window.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFileInfo>
@@ -45,7 +48,7 @@ const QString kReportFormatKey = QStringLiteral("export/reportFormat");
 constexpr int kDotTimeoutMs = 30000;
 
 // The report formats File ▸ Export Report… offers, in the order of its name filters.
-enum class ReportFile { Json, Csv };
+enum class ReportFile { Html, Markdown, Json, Csv };
 
 struct ReportFileFormat
 {
@@ -58,6 +61,10 @@ struct ReportFileFormat
 QList<ReportFileFormat> reportFormats()
 {
     return {
+        {ReportFile::Html, "html", MainWindow::tr("HTML page (*.html *.htm)"),
+            {QStringLiteral("html"), QStringLiteral("htm")}},
+        {ReportFile::Markdown, "markdown", MainWindow::tr("Markdown document (*.md *.markdown)"),
+            {QStringLiteral("md"), QStringLiteral("markdown")}},
         {ReportFile::Json, "json", MainWindow::tr("JSON report (*.json)"), {QStringLiteral("json")}},
         {ReportFile::Csv, "csv", MainWindow::tr("CSV, one row per candidate (*.csv)"), {QStringLiteral("csv")}},
     };
@@ -79,14 +86,40 @@ std::optional<ReportFileFormat> reportFormatOf(const QString& path, const QStrin
     return std::nullopt;
 }
 
-QString writeReport(const AnalyzedSnapshot& analyzed, ReportFile format, const QString& path, QString& note)
+struct ReportJob
 {
+    AnalyzedSnapshotPtr analyzed;
+    ReportFile format = ReportFile::Html;
+    QString path;
+    std::string title; // of the HTML and Markdown documents
+    std::string generator;
+};
+
+QString writeReport(const ReportJob& job, QString& note)
+{
+    const AnalyzedSnapshot& analyzed = *job.analyzed;
     const HeapAnalysis& analysis = analyzed.analysis();
-    // Retained sizes: the same tree the command line's report builds.
-    const DominatorTree dominators(analyzed.snapshot(), analysis);
-    const std::string text = format == ReportFile::Json
-        ? jsonReport(analysis, analyzed.snapshot().info().captureSeconds, &dominators)
-        : csvReport(analysis, &dominators);
+    const double captureSeconds = analyzed.snapshot().info().captureSeconds;
+    // Retained sizes: the analysis's tree when the session built one, else the same tree the command
+    // line's report builds.
+    std::unique_ptr<const DominatorTree> built;
+    const DominatorTree* tree = analyzed.dominators();
+    if (!tree) {
+        built = std::make_unique<const DominatorTree>(analyzed.snapshot(), analysis);
+        tree = built.get();
+    }
+    DocumentReportOptions options; // the command line's defaults: referents 2 levels deep
+    options.title = job.title;
+    options.captureSeconds = captureSeconds;
+    options.generator = job.generator;
+    std::string text;
+    switch (job.format) {
+    case ReportFile::Html: text = htmlReport(analysis, *tree, options); break;
+    case ReportFile::Markdown: text = markdownReport(analysis, *tree, options); break;
+    case ReportFile::Json: text = jsonReport(analysis, captureSeconds, tree); break;
+    case ReportFile::Csv: text = csvReport(analysis, tree); break;
+    }
+    const QString& path = job.path;
     if (QString error = writeFileAtomically(path, text); !error.isEmpty())
         return error;
     note = MainWindow::tr("%1, %L2 candidates, %L3 suspects")
@@ -170,7 +203,7 @@ void MainWindow::setUpExport()
     statusBar()->addPermanentWidget(m_exportProgress);
 
     m_ui->actionExport->setToolTip(tr("Export the report of the snapshot shown, with the ignore rules applied: "
-                                      "JSON or CSV (Ctrl+E)"));
+                                      "HTML, Markdown, JSON or CSV (Ctrl+E)"));
     connect(m_ui->actionExport, &QAction::triggered, this, &MainWindow::exportReport);
 
     // Ctrl+E exports the report; Ctrl+Shift+E, free in every menu and pane, the table.
@@ -378,8 +411,10 @@ void MainWindow::exportReport()
     QSettings settings;
     settings.setValue(kLastFolderKey, m_lastFolder);
     settings.setValue(kReportFormatKey, QString::fromLatin1(format->key));
-    const ReportFile kind = format->format;
-    runExport(tr("the report"), path, [shown, kind, path](QString& note) { return writeReport(*shown, kind, path, note); });
+    ReportJob job{shown, format->format, path,
+        tr("LeakScope report: %1").arg(m_session->snapshotTitle(m_session->shownIndex())).toStdString(),
+        QStringLiteral("LeakScope %1").arg(QCoreApplication::applicationVersion()).trimmed().toStdString()};
+    runExport(tr("the report"), path, [job](QString& note) { return writeReport(job, note); });
 }
 
 void MainWindow::exportTable(QAbstractItemView* view)

@@ -18,6 +18,7 @@
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTimer>
+#include <QtCore/QXmlStreamReader>
 #include <QtTest/QtTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
@@ -211,6 +212,14 @@ private Q_SLOTS:
         QVERIFY(writeFile(m_config.filePath(QStringLiteral("leakscope/ignore-rules")), "type pkg.Ignored\n"));
     }
 
+    void init()
+    {
+        // No format or folder remembered from a test before (or a run before: test-mode settings stay).
+        QSettings settings;
+        settings.remove(QStringLiteral("export"));
+        settings.remove(QStringLiteral("files"));
+    }
+
     void reportIsOnlyForASnapshotShown()
     {
         MainWindow window;
@@ -236,9 +245,9 @@ private Q_SLOTS:
         QVERIFY(error);
         QVERIFY2(error->isEmpty(), qPrintable(*error));
         QCOMPARE(answers.dialogName, QStringLiteral("exportReportDialog"));
-        // Named after the snapshot's label; every format offered.
-        QVERIFY2(answers.proposed.endsWith(QStringLiteral("/end-of-script.json")), qPrintable(answers.proposed));
-        QCOMPARE(answers.filters.size(), 2);
+        // Named after the snapshot's label; every format offered, HTML first (the default).
+        QVERIFY2(answers.proposed.endsWith(QStringLiteral("/end-of-script.html")), qPrintable(answers.proposed));
+        QCOMPARE(answers.filters.size(), 4);
 
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(readFile(path).toUtf8(), &parseError);
@@ -267,6 +276,45 @@ private Q_SLOTS:
         }
         QVERIFY(sawIgnored);
         QTRY_VERIFY(!part<QWidget>(window, "exportProgress")->isVisible());
+    }
+
+    void reportAsHtmlAndMarkdown()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(runFake(window, heap()));
+        const QString html = m_files.filePath(QStringLiteral("report.html"));
+        DialogAnswers answers(html);
+        std::optional<QString> error = exportWith(window, action(window, "actionExport"), answers);
+        QVERIFY(error);
+        QVERIFY2(error->isEmpty(), qPrintable(*error));
+        // Well-formed (the page is XML too), titled after the snapshot, naming the suspects' type.
+        QXmlStreamReader reader(readFile(html));
+        QString title;
+        int elements = 0;
+        while (!reader.atEnd()) {
+            reader.readNext();
+            if (reader.isStartElement()) {
+                ++elements;
+                if (reader.name() == QLatin1String("title"))
+                    title = reader.readElementText();
+            }
+        }
+        QVERIFY2(!reader.hasError(), qPrintable(reader.errorString()));
+        QVERIFY(elements > 10);
+        QVERIFY2(title.startsWith(QStringLiteral("LeakScope report: ")) && title.contains(QStringLiteral("end of script")),
+                 qPrintable(title));
+        QVERIFY(readFile(html).contains(QStringLiteral("pkg.Leak")));
+
+        const QString markdown = m_files.filePath(QStringLiteral("report.md"));
+        DialogAnswers more(markdown);
+        error = exportWith(window, action(window, "actionExport"), more);
+        QVERIFY(error);
+        QVERIFY2(error->isEmpty(), qPrintable(*error));
+        const QString text = readFile(markdown);
+        QVERIFY2(text.startsWith(QStringLiteral("# LeakScope report: ")), qPrintable(text.left(100)));
+        QVERIFY(text.contains(QStringLiteral("pkg.Leak")));
+        QVERIFY(text.contains(QStringLiteral("\n| ")) || text.contains(QStringLiteral("\n|"))); // its tables
     }
 
     void reportAsCsvByTheFilterChosen()
