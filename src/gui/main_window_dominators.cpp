@@ -47,13 +47,13 @@ void MainWindow::setUpDominators()
     });
 
     // Every analysis shown, also one with other rules (the same tree: its rows stay).
-    connect(this, &MainWindow::analysisDisplayed, view, [this, view] { view->setAnalysis(m_session->shownSnapshot()); });
+    connect(
+        this, &MainWindow::analysisDisplayed, view, [this, view] { view->setAnalysis(m_session->shownSnapshot()); });
     connect(view, &DominatorTreeView::objectChosen, this, &MainWindow::goToObject);
     // The current object chosen elsewhere is selected here when its row is fetched, none otherwise. After
     // the history moved, once the window has shown the entry (showEntry() runs after the move).
-    connect(m_history, &NavigationHistory::changed, view, [this, view] {
-        QTimer::singleShot(0, view, [this, view] { view->showObject(m_currentObject); });
-    });
+    connect(m_history, &NavigationHistory::changed, view,
+        [this, view] { QTimer::singleShot(0, view, [this, view] { view->showObject(m_currentObject); }); });
 }
 
 } // namespace leakscope

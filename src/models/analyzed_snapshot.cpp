@@ -53,7 +53,8 @@ AnalyzedSnapshotPtr analyzeWithDominators(IgnoreRulesPtr rules, const AnalyzedSn
         return nullptr;
     if (!previous->m_dominators || !previous->m_dominated)
         return analyzeWithDominators(previous->snapshotPtr(), std::move(rules));
-    auto analyzed = std::make_shared<AnalyzedSnapshot>(previous->snapshotPtr(), std::move(rules), previous->m_dominators);
+    auto analyzed
+        = std::make_shared<AnalyzedSnapshot>(previous->snapshotPtr(), std::move(rules), previous->m_dominators);
     analyzed->m_dominated = previous->m_dominated;
     return analyzed;
 }

@@ -31,7 +31,8 @@ public:
     // counts them per library. dominators: the snapshot's tree, built elsewhere (null: none); it must
     // be the tree of this very snapshot. Throws std::invalid_argument when snapshot is null or the
     // tree's object count is not the snapshot's.
-    explicit AnalyzedSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr, DominatorTreePtr dominators = nullptr);
+    explicit AnalyzedSnapshot(
+        SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr, DominatorTreePtr dominators = nullptr);
     AnalyzedSnapshot(const AnalyzedSnapshot&) = delete;
     AnalyzedSnapshot& operator=(const AnalyzedSnapshot&) = delete;
 
@@ -74,8 +75,8 @@ AnalyzedSnapshotPtr analyzeSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules =
 // The same with the snapshot's dominator tree: reuse when given (the tree of an earlier analysis of
 // the same snapshot, e.g. with other rules), else built from the new analysis, which costs about as
 // much again as the analysis (O((N + E) α(N))). Null for a null snapshot. For a worker thread.
-AnalyzedSnapshotPtr analyzeWithDominators(SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr,
-                                          DominatorTreePtr reuse = nullptr);
+AnalyzedSnapshotPtr analyzeWithDominators(
+    SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr, DominatorTreePtr reuse = nullptr);
 // A new analysis of previous' snapshot with rules, taking previous' tree and counts when it has them
 // (else building them). Null for a null previous.
 AnalyzedSnapshotPtr analyzeWithDominators(IgnoreRulesPtr rules, const AnalyzedSnapshotPtr& previous);

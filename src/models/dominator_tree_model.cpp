@@ -81,10 +81,8 @@ void DominatorTreeModel::setBatchSize(int rows)
 std::uint32_t DominatorTreeModel::slotOf(const QModelIndex& parent) const
 {
     return parent.isValid() ? static_cast<std::uint32_t>(parent.internalId() == kTopLevel
-                                                             ? childAt(m_tree->rootChildren(), parent.row())
-                                                             : childAt(m_tree->children(static_cast<ObjectIndex>(
-                                                                           parent.internalId())),
-                                                                       parent.row()))
+                   ? childAt(m_tree->rootChildren(), parent.row())
+                   : childAt(m_tree->children(static_cast<ObjectIndex>(parent.internalId())), parent.row()))
                             : static_cast<std::uint32_t>(m_tree->objectCount());
 }
 
@@ -112,8 +110,8 @@ QModelIndex DominatorTreeModel::indexOfObject(ObjectIndex object) const
         return {};
     // Fetched when every dominator up to the top level has at least its row fetched.
     const ObjectIndex dominator = m_tree->immediateDominator(object);
-    const std::uint32_t parentSlot = dominator == kNoObject ? static_cast<std::uint32_t>(m_tree->objectCount())
-                                                            : dominator;
+    const std::uint32_t parentSlot
+        = dominator == kNoObject ? static_cast<std::uint32_t>(m_tree->objectCount()) : dominator;
     const std::uint32_t row = m_row[object];
     if (row >= m_fetched[parentSlot] || childAt(childrenOf(parentSlot), static_cast<int>(row)) != object)
         return {};
@@ -140,8 +138,7 @@ QModelIndex DominatorTreeModel::parent(const QModelIndex& child) const
         return {};
     const auto object = static_cast<ObjectIndex>(child.internalId());
     const ObjectIndex dominator = m_tree->immediateDominator(object);
-    return createIndex(static_cast<int>(m_row[object]), 0,
-                       dominator == kNoObject ? kTopLevel : quintptr(dominator));
+    return createIndex(static_cast<int>(m_row[object]), 0, dominator == kNoObject ? kTopLevel : quintptr(dominator));
 }
 
 int DominatorTreeModel::rowCount(const QModelIndex& parent) const
@@ -179,8 +176,8 @@ void DominatorTreeModel::fetchMore(const QModelIndex& parent)
     const std::span<const ObjectIndex> children = childrenOf(slot);
     const std::uint32_t first = m_fetched[slot];
     // A model row is an int: a list past INT_MAX (not reachable with 32-bit object indexes) is cut.
-    const std::size_t end = std::min<std::size_t>({children.size(), std::size_t(first) + std::size_t(m_batchSize),
-                                                   std::size_t(INT_MAX)});
+    const std::size_t end
+        = std::min<std::size_t>({children.size(), std::size_t(first) + std::size_t(m_batchSize), std::size_t(INT_MAX)});
     if (end <= first)
         return;
     beginInsertRows(parent, static_cast<int>(first), static_cast<int>(end - 1));
@@ -225,8 +222,7 @@ QVariant DominatorTreeModel::shareData(ObjectIndex object, int role) const
         // Two decimals below 1 %, so that the many small shares do not all read 0.0 %.
         return QStringLiteral("%1 %").arg(m_locale.toString(percent, 'f', percent < 1.0 ? 2 : 1));
     case SortRole: return QVariant::fromValue<qulonglong>(retained);
-    case Qt::ToolTipRole:
-        return tr("%L1 of the %L2 bytes of every object in the snapshot").arg(retained).arg(total);
+    case Qt::ToolTipRole: return tr("%L1 of the %L2 bytes of every object in the snapshot").arg(retained).arg(total);
     case Qt::TextAlignmentRole: return rightAligned();
     default: return {};
     }

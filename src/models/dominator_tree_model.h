@@ -21,10 +21,10 @@ namespace leakscope {
 //
 // Lazy: a node's rows are made when a view asks for them (canFetchMore()/fetchMore()), batchSize()
 // at a time, so the top level of a million-object heap shows at once and a node with a hundred
-// thousand children costs what is scrolled to. The top level's first batch comes with each reset. The tree keeps every list of children sorted largest
-// retained size first, so that order (descending on Retained or Share, the default) is free, and
-// ascending reads the same lists from their end: no row is copied or sorted. The other columns do
-// not sort (sort() ignores them).
+// thousand children costs what is scrolled to. The top level's first batch comes with each reset.
+// The tree keeps every list of children sorted largest retained size first, so that order
+// (descending on Retained or Share, the default) is free, and ascending reads the same lists from
+// their end: no row is copied or sorted. The other columns do not sort (sort() ignores them).
 //
 // Per object, it keeps the row under its parent once fetched and the number of its children fetched
 // (8 bytes an object). The counts of objects dominated are the analysis' (analyzeWithDominators()
@@ -35,10 +35,10 @@ class DominatorTreeModel final : public QAbstractItemModel
 
 public:
     enum Column {
-        ObjectColumn,    // type name and short repr
-        RetainedColumn,  // DominatorTree::retainedSize()
-        ShareColumn,     // the retained size as a percentage of every object's bytes (totalBytes())
-        SizeColumn,      // the object's own size
+        ObjectColumn, // type name and short repr
+        RetainedColumn, // DominatorTree::retainedSize()
+        ShareColumn, // the retained size as a percentage of every object's bytes (totalBytes())
+        SizeColumn, // the object's own size
         DominatedColumn, // objects it dominates, itself not counted
         ColumnCount
     };
@@ -100,8 +100,8 @@ private:
 
     AnalyzedSnapshotPtr m_analyzed;
     const DominatorTree* m_tree = nullptr;
-    std::vector<std::uint32_t> m_row;       // by object: its row under its parent, once fetched
-    std::vector<std::uint32_t> m_fetched;   // by object, then the virtual root: children fetched
+    std::vector<std::uint32_t> m_row; // by object: its row under its parent, once fetched
+    std::vector<std::uint32_t> m_fetched; // by object, then the virtual root: children fetched
     DominatedCountsPtr m_dominated; // by object: dominatedCount(); null without a tree
     std::size_t m_fetchedRows = 0;
     int m_batchSize = kDefaultBatchSize;

@@ -81,17 +81,17 @@ void measure(const char* name, const SnapshotPtr& snapshot)
         sortBoth.push_back(msSince(clock) / 2);
         if (run == kRuns - 1) {
             std::printf("%s: %zu objects, %zu top-level rows, %zu unreached; tree keeps %.1f MB\n", name,
-                        analyzed->snapshot().objectCount(), analyzed->dominators()->rootChildren().size(),
-                        analyzed->dominators()->unreachedCount(),
-                        static_cast<double>(analyzed->dominators()->memoryBytes()) / 1e6);
+                analyzed->snapshot().objectCount(), analyzed->dominators()->rootChildren().size(),
+                analyzed->dominators()->unreachedCount(),
+                static_cast<double>(analyzed->dominators()->memoryBytes()) / 1e6);
         }
     }
     std::printf("  analysis %.0f ms; the tree alone %.0f ms; analysis with the tree %.0f ms (the session's "
                 "worker)\n",
-                median(analysis), median(treeAlone), median(withTree));
+        median(analysis), median(treeAlone), median(withTree));
     std::printf("  GUI thread: the model alone %.1f ms; analysis to top level painted %.1f ms; expand the biggest "
                 "%.1f ms; sort by Retained (either way) %.1f ms\n",
-                median(modelOnly), median(shown), median(expand), median(sortBoth));
+        median(modelOnly), median(shown), median(expand), median(sortBoth));
 }
 
 } // namespace

@@ -87,11 +87,11 @@ private Q_SLOTS:
         tester.setUseFetchMore(false); // the view fetches; a fetch of the tester's would nest in a reset
         QCOMPARE(view->model()->rowCount(), 3);
         QCOMPARE(tree->model()->index(0, DominatorTreeModel::ObjectColumn).data().toString(),
-                 QStringLiteral("pkg.Cache Cache()"));
-        QCOMPARE(tree->model()->index(0, DominatorTreeModel::RetainedColumn).data().toString(),
-                 QStringLiteral("18,064"));
+            QStringLiteral("pkg.Cache Cache()"));
+        QCOMPARE(
+            tree->model()->index(0, DominatorTreeModel::RetainedColumn).data().toString(), QStringLiteral("18,064"));
         QCOMPARE(tree->model()->index(1, DominatorTreeModel::ObjectColumn).data().toString(),
-                 QStringLiteral("builtins.dict {'k': 's'}"));
+            QStringLiteral("builtins.dict {'k': 's'}"));
         QCOMPARE(tree->header()->sortIndicatorSection(), int(DominatorTreeModel::RetainedColumn));
         QCOMPARE(tree->header()->sortIndicatorOrder(), Qt::DescendingOrder);
         QVERIFY(view->summaryText().startsWith(QStringLiteral("7 objects")));
@@ -143,7 +143,7 @@ private Q_SLOTS:
         QVERIFY(runFake(window, heapSpec()));
         QTableView* table = candidatesView(window);
         QCOMPARE(table->model()->headerData(CandidatesModel::RetainedColumn, Qt::Horizontal).toString(),
-                 QStringLiteral("Retained"));
+            QStringLiteral("Retained"));
         table->sortByColumn(CandidatesModel::RetainedColumn, Qt::DescendingOrder);
         QCOMPARE(table->model()->index(0, CandidatesModel::TypeColumn).data().toString(), QStringLiteral("pkg.Cache"));
         QCOMPARE(table->model()->index(0, CandidatesModel::RetainedColumn).data().toString(), QStringLiteral("18,064"));
@@ -152,10 +152,10 @@ private Q_SLOTS:
         const int bytesRow = rowNamed(*types->model(), QStringLiteral("builtins.bytes"));
         QVERIFY(bytesRow >= 0);
         QCOMPARE(types->model()->index(bytesRow, TypeSummaryModel::RetainedColumn).data().toString(),
-                 QStringLiteral("8,000"));
+            QStringLiteral("8,000"));
         const int listRow = rowNamed(*types->model(), QStringLiteral("builtins.list"));
         QCOMPARE(types->model()->index(listRow, TypeSummaryModel::RetainedColumn).data().toString(),
-                 QStringLiteral("18,000"));
+            QStringLiteral("18,000"));
         // Retained is shown, Bytes only when the header's menu asks for it.
         QHeaderView* header = types->horizontalHeader();
         QVERIFY(!header->isSectionHidden(TypeSummaryModel::RetainedColumn));

@@ -118,21 +118,24 @@ private Q_SLOTS:
         Tester tester(&model);
         model.setSnapshot(analyzeWithDominators(treeSnapshot()));
         fetchAll(model);
-        QCOMPARE(printed(model), QStringLiteral("pkg.Cache Cache() | 1,380 | 92.6 % | 100 | 4\n"
-                                                "  builtins.bytes b'x' | 1,000 | 67.1 % | 1,000 | 0\n"
-                                                "  builtins.dict {'a': b'x'} | 230 | 15.4 % | 200 | 1\n"
-                                                "    builtins.str 'a' | 30 | 2.0 % | 30 | 0\n"
-                                                "  builtins.list [b'x'] | 50 | 3.4 % | 50 | 0\n"
-                                                "pkg.Node Node(1) | 80 | 5.4 % | 40 | 1\n"
-                                                "  pkg.Node Node(2) | 40 | 2.7 % | 40 | 0\n"
-                                                "pkg.Other Other() | 30 | 2.0 % | 10 | 1\n"
-                                                "  builtins.list [] | 20 | 1.3 % | 20 | 0\n"));
+        QCOMPARE(printed(model),
+            QStringLiteral("pkg.Cache Cache() | 1,380 | 92.6 % | 100 | 4\n"
+                           "  builtins.bytes b'x' | 1,000 | 67.1 % | 1,000 | 0\n"
+                           "  builtins.dict {'a': b'x'} | 230 | 15.4 % | 200 | 1\n"
+                           "    builtins.str 'a' | 30 | 2.0 % | 30 | 0\n"
+                           "  builtins.list [b'x'] | 50 | 3.4 % | 50 | 0\n"
+                           "pkg.Node Node(1) | 80 | 5.4 % | 40 | 1\n"
+                           "  pkg.Node Node(2) | 40 | 2.7 % | 40 | 0\n"
+                           "pkg.Other Other() | 30 | 2.0 % | 10 | 1\n"
+                           "  builtins.list [] | 20 | 1.3 % | 20 | 0\n"));
         QCOMPARE(model.fetchedRowCount(), std::size_t(9));
         QCOMPARE(model.headerData(D::RetainedColumn, Qt::Horizontal).toString(), QStringLiteral("Retained"));
         QCOMPARE(model.headerData(D::ShareColumn, Qt::Horizontal).toString(), QStringLiteral("Share"));
         // The unreached cycle says why it is at the top.
-        QVERIFY(model.index(1, D::ObjectColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("no candidate")));
-        QVERIFY(!model.index(0, D::ObjectColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("no candidate")));
+        QVERIFY(
+            model.index(1, D::ObjectColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("no candidate")));
+        QVERIFY(
+            !model.index(0, D::ObjectColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("no candidate")));
         QCOMPARE(model.index(0, D::ShareColumn).data(SortRole).toULongLong(), 1380ULL);
     }
 
@@ -151,15 +154,16 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 3); // fetched again from the top: its first batch
         QCOMPARE(model.rowCount(model.index(0, 0)), 0);
         fetchAll(model);
-        QCOMPARE(printed(model), QStringLiteral("pkg.Other Other() | 30 | 2.0 % | 10 | 1\n"
-                                                "  builtins.list [] | 20 | 1.3 % | 20 | 0\n"
-                                                "pkg.Node Node(1) | 80 | 5.4 % | 40 | 1\n"
-                                                "  pkg.Node Node(2) | 40 | 2.7 % | 40 | 0\n"
-                                                "pkg.Cache Cache() | 1,380 | 92.6 % | 100 | 4\n"
-                                                "  builtins.list [b'x'] | 50 | 3.4 % | 50 | 0\n"
-                                                "  builtins.dict {'a': b'x'} | 230 | 15.4 % | 200 | 1\n"
-                                                "    builtins.str 'a' | 30 | 2.0 % | 30 | 0\n"
-                                                "  builtins.bytes b'x' | 1,000 | 67.1 % | 1,000 | 0\n"));
+        QCOMPARE(printed(model),
+            QStringLiteral("pkg.Other Other() | 30 | 2.0 % | 10 | 1\n"
+                           "  builtins.list [] | 20 | 1.3 % | 20 | 0\n"
+                           "pkg.Node Node(1) | 80 | 5.4 % | 40 | 1\n"
+                           "  pkg.Node Node(2) | 40 | 2.7 % | 40 | 0\n"
+                           "pkg.Cache Cache() | 1,380 | 92.6 % | 100 | 4\n"
+                           "  builtins.list [b'x'] | 50 | 3.4 % | 50 | 0\n"
+                           "  builtins.dict {'a': b'x'} | 230 | 15.4 % | 200 | 1\n"
+                           "    builtins.str 'a' | 30 | 2.0 % | 30 | 0\n"
+                           "  builtins.bytes b'x' | 1,000 | 67.1 % | 1,000 | 0\n"));
         model.sort(D::ShareColumn, Qt::AscendingOrder); // the same order: nothing to do
         QCOMPARE(resets.count(), 1);
         model.sort(D::ShareColumn, Qt::DescendingOrder);
@@ -265,7 +269,7 @@ private Q_SLOTS:
                 QCOMPARE(index.siblingAtColumn(D::ShareColumn).data(SortRole).toULongLong(), retained);
                 QCOMPARE(index.siblingAtColumn(D::SizeColumn).data(SortRole).toULongLong(), s.size(object));
                 QCOMPARE(index.siblingAtColumn(D::DominatedColumn).data(SortRole).toULongLong(),
-                         qulonglong(dominatedByWalkingUp(tree, object)));
+                    qulonglong(dominatedByWalkingUp(tree, object)));
                 const ObjectIndex dominator = tree.immediateDominator(object);
                 QCOMPARE(model.objectAt(parent), dominator == kNoObject ? std::nullopt : std::optional(dominator));
                 QCOMPARE(model.indexOfObject(object), index);
@@ -313,13 +317,13 @@ private Q_SLOTS:
     void aReusedTreeMustBeTheSnapshots()
     {
         const AnalyzedSnapshotPtr fixture = analyzeWithDominators(fixtureSnapshot());
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 analyzeWithDominators(treeSnapshot(), nullptr, fixture->dominatorsPtr()));
+        QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument, analyzeWithDominators(treeSnapshot(), nullptr, fixture->dominatorsPtr()));
         QVERIFY(!analyzeWithDominators(nullptr));
         QVERIFY(!analyzeWithDominators(nullptr, AnalyzedSnapshotPtr()));
         // A tree given without its counts: the model counts them itself, the same.
-        const auto given = std::make_shared<const AnalyzedSnapshot>(fixture->snapshotPtr(), nullptr,
-                                                                    fixture->dominatorsPtr());
+        const auto given
+            = std::make_shared<const AnalyzedSnapshot>(fixture->snapshotPtr(), nullptr, fixture->dominatorsPtr());
         QVERIFY(!given->dominatedCounts());
         DominatorTreeModel model;
         model.setSnapshot(given);
