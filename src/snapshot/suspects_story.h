@@ -99,9 +99,11 @@ struct SuspectsStoryOptions
 };
 
 // Builds the story. The analysis and the tree must be of the same snapshot. O(N) for the marks it
-// keeps, plus O(objects × dominator depth) for grouping, plus for each kept group the dominator walk to
-// its accumulation point and a backward breadth-first search bounded by maxPathLength (for a suspect
-// it stays inside the suspect's retained set). No allocation per object in its loops.
+// keeps; O(objects + their distinct dominators) to find the members other members dominate (each
+// dominator's answer is remembered), O(objects log objects) to sort; then, for each kept group, the
+// dominator walk to its accumulation point and a backward breadth-first search bounded by
+// maxPathLength (for a suspect it stays inside the suspect's retained set). No allocation per object
+// in its loops.
 SuspectsStory buildSuspectsStory(
     const HeapAnalysis& analysis, const DominatorTree& dominators, const SuspectsStoryOptions& options = {});
 
