@@ -404,13 +404,14 @@ private Q_SLOTS:
         part<QAction>(*referents, "copyPath")->trigger();
         QCOMPARE(clipboard->text(), registry + QStringLiteral("\n  .items \u2192 ") + dict);
 
-        // The tree's context menu: go to the node, or copy it.
+        // The tree's context menu: go to the node, copy it, or export the graph around it.
         QStringList items;
         chooseInNextMenu(&items, QStringLiteral("Copy Address"));
         Q_EMIT referents->customContextMenuRequested(referents->visualRect(childShowing(referents, 1)).center());
         QCOMPARE(items, (QStringList{QStringLiteral("Go to Object"), QStringLiteral("Copy Object"),
                                      QStringLiteral("Copy Address"), QStringLiteral("Copy Repr"),
-                                     QStringLiteral("Copy Path from a Root")}));
+                                     QStringLiteral("Copy Path from a Root"),
+                                     QStringLiteral("Export Graph Around Object…")}));
         QCOMPARE(clipboard->text(), QStringLiteral("0x7f0000001040"));
         items.clear();
         chooseInNextMenu(&items, QStringLiteral("Go to Object"));
