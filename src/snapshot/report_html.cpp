@@ -198,6 +198,7 @@ private:
         m_out += "</dl>\n";
         path(g);
         allocation(g);
+        retainedTypes(g);
         members(g);
         referents(g);
         m_out += "</article>\n";
@@ -266,6 +267,20 @@ private:
             m_out += "</li>\n";
         }
         m_out += "</ol>\n";
+    }
+
+    void retainedTypes(const SuspectGroup& g)
+    {
+        m_out += "<h4>What it retains, by type</h4>\n<table>\n<tr><th>Type</th><th class=\"num\">Objects</th>"
+                 "<th class=\"num\">Bytes</th></tr>\n";
+        for (const SuspectGroup::RetainedType& row : g.retainedTypes) {
+            m_out += "<tr>";
+            cell(m_s.typeName(row.type));
+            cell(std::to_string(row.objects), "num");
+            cell(std::to_string(row.bytes), "num");
+            m_out += "</tr>\n";
+        }
+        m_out += "</table>\n";
     }
 
     void members(const SuspectGroup& g)

@@ -152,6 +152,12 @@ private:
             }
         }
 
+        m_out += "\nWhat it retains, by type:\n\n| Type | Objects | Bytes |\n| --- | ---: | ---: |\n";
+        for (const SuspectGroup::RetainedType& row : g.retainedTypes) {
+            m_out += "| " + markdownEscape(m_s.typeName(row.type)) + " | " + std::to_string(row.objects) + " | "
+                + std::to_string(row.bytes) + " |\n";
+        }
+
         m_out += "\nMembers, biggest first:\n\n| # | Address | Type | Size | Retained | Repr |\n"
                  "| ---: | --- | --- | ---: | ---: | --- |\n";
         const std::size_t rows = std::min(g.members.size(), m_options.maxMemberRows);

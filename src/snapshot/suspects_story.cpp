@@ -111,6 +111,70 @@ private:
     std::vector<ObjectIndex> m_path;
 };
 
+// SuspectGroup::retainedTypes: a walk down the dominator tree from each member, every object visited
+// once per group (a member inside another's retained set is met there first, or skipped). The arrays
+// are allocated once, on the first group, and reset through the types touched.
+class RetainedTypeCounter
+{
+public:
+    explicit RetainedTypeCounter(const Snapshot& snapshot)
+        : m_s(snapshot)
+    {
+    }
+
+    std::vector<SuspectGroup::RetainedType> count(
+        const DominatorTree& tree, std::span<const ObjectIndex> members, std::uint32_t stamp, std::size_t max)
+    {
+        if (m_visit.empty()) {
+            m_visit.assign(m_s.objectCount(), 0);
+            m_rows.assign(m_s.typeCount(), {});
+        }
+        for (ObjectIndex m : members) {
+            m_stack.assign(1, m);
+            while (!m_stack.empty()) {
+                const ObjectIndex x = m_stack.back();
+                m_stack.pop_back();
+                if (m_visit[x] == stamp)
+                    continue;
+                m_visit[x] = stamp;
+                const TypeIndex t = m_s.typeOf(x);
+                if (m_rows[t].objects++ == 0)
+                    m_touched.push_back(t);
+                m_rows[t].bytes += m_s.size(x);
+                for (ObjectIndex c : tree.children(x))
+                    m_stack.push_back(c);
+            }
+        }
+        std::vector<SuspectGroup::RetainedType> out;
+        out.reserve(m_touched.size());
+        for (TypeIndex t : m_touched) {
+            out.push_back({t, m_rows[t].objects, m_rows[t].bytes});
+            m_rows[t] = {};
+        }
+        m_touched.clear();
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+            if (a.bytes != b.bytes)
+                return a.bytes > b.bytes;
+            return a.objects != b.objects ? a.objects > b.objects : a.type < b.type;
+        });
+        if (out.size() > max)
+            out.resize(max);
+        return out;
+    }
+
+private:
+    struct Row
+    {
+        std::uint64_t objects = 0;
+        std::uint64_t bytes = 0;
+    };
+    const Snapshot& m_s;
+    std::vector<std::uint32_t> m_visit; // by object: the stamp of the last group that counted it
+    std::vector<Row> m_rows; // by type
+    std::vector<TypeIndex> m_touched;
+    std::vector<ObjectIndex> m_stack;
+};
+
 void appendFixed1(std::string& out, double value)
 {
     char buffer[32];
@@ -274,7 +338,11 @@ SuspectsStory buildSuspectsStory(
     // The details of the groups kept.
     std::vector<ObjectIndex> parent; // breadth-first search: by object, the object one step nearer the target
     std::vector<ObjectIndex> frontier, next, visited;
-    for (SuspectGroup& g : groups) {
+    RetainedTypeCounter retainedTypes(s);
+    for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+        SuspectGroup& g = groups[gi];
+        g.retainedTypes
+            = retainedTypes.count(dominators, g.members, static_cast<std::uint32_t>(gi + 1), options.maxRetainedTypes);
         if (g.members.size() > options.maxMembers)
             g.members.resize(std::max<std::size_t>(options.maxMembers, 1));
         g.representative = g.members.front();

@@ -71,6 +71,19 @@ struct SuspectGroup
     // strings are the snapshot's (Snapshot::string).
     ObjectIndex allocatedMember = kNoObject;
     std::vector<AllocationFrame> allocationSite;
+
+    // What the group holds, by type: every object in the members' retained sets (the members
+    // included), counted once, with the sum of their own sizes per type; most bytes first (then most
+    // objects, then type index), at most SuspectsStoryOptions::maxRetainedTypes rows. Over all the
+    // members, not only those kept in members; the bytes of every row, before the cut, add up to
+    // retainedBytes.
+    struct RetainedType
+    {
+        TypeIndex type = 0;
+        std::uint64_t objects = 0;
+        std::uint64_t bytes = 0;
+    };
+    std::vector<RetainedType> retainedTypes;
 };
 
 struct SuspectsStory
@@ -91,6 +104,7 @@ struct SuspectsStoryOptions
     double accumulationShare = 0.5;
     // Steps the backward search for pathFromRoot may go before giving up (the path is then empty).
     std::size_t maxPathLength = 64;
+    std::size_t maxRetainedTypes = 10; // rows of SuspectGroup::retainedTypes
     // The objects to tell the story of; empty: the analysis's suspects (HeapAnalysis::isSuspect).
     // Objects out of range are skipped.
     std::span<const ObjectIndex> objects;

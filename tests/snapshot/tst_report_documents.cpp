@@ -202,7 +202,7 @@ private Q_SLOTS:
             }
             QVERIFY2(columns(line) == expected, line.c_str());
         }
-        QCOMPARE(tables, std::size_t(6)); // summary, story, two groups' members, types, suspects
+        QCOMPARE(tables, std::size_t(8)); // summary, story, two groups' retained types and members, types, suspects
         QVERIFY(md.find("## Leak suspects") != std::string::npos);
         QVERIFY(md.find("### Suspect 1: app.Leaky\n") != std::string::npos);
         QVERIFY(md.find("### Suspect 2: builtins.list\n") != std::string::npos);
@@ -250,7 +250,8 @@ private Q_SLOTS:
         DocumentReportOptions options;
         options.captureSeconds = 1.5;
         QCOMPARE(formatReport(heap.analysis, ReportFormat::Html, 1.5, &tree), htmlReport(heap.analysis, tree, options));
-        QCOMPARE(formatReport(heap.analysis, ReportFormat::Markdown, 1.5), markdownReport(heap.analysis, tree, options));
+        QCOMPARE(
+            formatReport(heap.analysis, ReportFormat::Markdown, 1.5), markdownReport(heap.analysis, tree, options));
     }
 
     void escapes()

@@ -86,6 +86,16 @@ private Q_SLOTS:
         QCOMPARE(leaky.allocationSite.size(), std::size_t(2));
         QCOMPARE(heap.snapshot.string(leaky.allocationSite[0].file), std::string_view("/srv/app.py"));
         QCOMPARE(leaky.allocationSite[0].line, std::uint32_t(12));
+        // What the two retain: the list, the two Leaky, the two strs, the dict (equal bytes: more objects first).
+        QCOMPARE(leaky.retainedTypes.size(), std::size_t(4));
+        const std::pair<const char*, std::uint64_t> types[]
+            = {{"builtins.list", 400}, {"app.Leaky", 80}, {"builtins.str", 60}, {"builtins.dict", 60}};
+        const std::uint64_t objects[] = {1, 2, 2, 1};
+        for (std::size_t k = 0; k < 4; ++k) {
+            QCOMPARE(heap.snapshot.typeName(leaky.retainedTypes[k].type), std::string_view(types[k].first));
+            QCOMPARE(leaky.retainedTypes[k].bytes, types[k].second);
+            QCOMPARE(leaky.retainedTypes[k].objects, objects[k]);
+        }
 
         const SuspectGroup& list = story.groups[1];
         QCOMPARE(heap.snapshot.typeName(list.type), std::string_view("builtins.list"));
@@ -129,6 +139,12 @@ private Q_SLOTS:
         QCOMPARE(leaky.count, std::size_t(2)); // still the whole group's
         QCOMPARE(leaky.retainedBytes, std::uint64_t(600));
         QCOMPARE(leaky.allocatedMember, kNoObject); // 7 was cut off with the members
+        // retainedTypes still counts every member, 7 included; only one row kept.
+        options.maxRetainedTypes = 1;
+        const SuspectsStory cut = buildSuspectsStory(heap.analysis, tree, options);
+        QCOMPARE(cut.groups[0].retainedTypes.size(), std::size_t(1));
+        QCOMPARE(cut.groups[0].retainedTypes[0].bytes, std::uint64_t(400));
+        QCOMPARE(story.groups[0].retainedTypes[1].objects, std::uint64_t(2)); // both Leaky
     }
 
     void commonHolderGroups()
@@ -170,6 +186,10 @@ private Q_SLOTS:
         QVERIFY(!cycle.nothingRefersToRepresentative);
         QCOMPARE(cycle.accumulationPoint, ObjectIndex(6)); // 7 retains 20 of 520
         QVERIFY(cycle.pathFromRoot.empty()); // only the cycle holds it
+        // 9 lies inside 6's retained set: counted once.
+        QCOMPARE(cycle.retainedTypes.size(), std::size_t(1));
+        QCOMPARE(cycle.retainedTypes[0].objects, std::uint64_t(3));
+        QCOMPARE(cycle.retainedTypes[0].bytes, std::uint64_t(520));
         QCOMPARE(groupSentence(heap.snapshot, cycle),
             std::string("2 objects of type app.Node held by app.Node at 0x7f00000011c0 retain 520 B (52.0% of "
                         "the heap); no root reaches the biggest: it is held only by a cycle."));
@@ -273,6 +293,9 @@ private Q_SLOTS:
         // object k retains 16 * (n - k), more than 1,600,000 up to k = 99,999.
         QCOMPARE(g.accumulationPoint, ObjectIndex(99999));
         QVERIFY(g.pathFromRoot.empty()); // the root is 99,999 references up, past maxPathLength
+        QCOMPARE(g.retainedTypes.size(), std::size_t(1));
+        QCOMPARE(g.retainedTypes[0].objects, std::uint64_t(n));
+        QCOMPARE(g.retainedTypes[0].bytes, std::uint64_t(16) * n);
     }
 
     // Not a timed assertion: the figure is printed. 100,000 suspects of 100 types, each holding a dict.
