@@ -24,7 +24,8 @@ namespace {
 const char kReportUsage[] =
     "Usage: leakscope-cli report [OPTIONS] [--] SCRIPT [ARGS...]\n"
     "       leakscope-cli report [OPTIONS] -m MODULE [ARGS...]\n"
-    "       leakscope-cli report [--format FORMAT] [--depth N] [--output FILE] [--ignore FILE] SNAPSHOT.lssnap\n"
+    "       leakscope-cli report [--format FORMAT] [--depth N] [--output FILE] [--ignore FILE]\n"
+    "                            SNAPSHOT.lssnap\n"
     "\n"
     "Runs SCRIPT as __main__ in an embedded Python, exactly as `python3 SCRIPT ARGS` would, then\n"
     "collects garbage, captures the heap and reports the leak candidates: gc-tracked objects that no\n"
