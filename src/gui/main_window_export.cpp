@@ -28,6 +28,7 @@
 #include <QtCore/QProcess>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
+#include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QMenu>
@@ -260,6 +261,7 @@ void MainWindow::setUpExport()
         {"compareNewSuspects", tr("New Suspects")},
         {"compareSurplusGrowth", tr("Surplus Growth")},
         {"growthTree", tr("Growth")},
+        {"dominatorTree", tr("Dominator Tree")},
         {"snapshotChartTypes", tr("Types across Snapshots")},
     };
     for (const auto& [name, title] : tables) {
@@ -437,13 +439,50 @@ void MainWindow::exportTable(QAbstractItemView* view)
     const QString path = dialog.selectedFiles().first();
     m_lastFolder = QFileInfo(path).absolutePath();
     QSettings().setValue(kLastFolderKey, m_lastFolder);
-    // The model lives on the GUI thread: the rows are read here, the file written in the background.
-    TableCsvStats stats;
-    auto csv = std::make_shared<const QByteArray>(viewCsv(view, &stats));
-    runExport(tr("the %1 table").arg(title), path, [csv, stats, path](QString& note) {
-        note = tr("%L1 rows, %L2 columns").arg(stats.rows).arg(stats.columns);
-        return writeFileAtomically(path, std::string_view(csv->constData(), static_cast<std::size_t>(csv->size())));
+    // The model lives on the GUI thread: its rows are read here, a slice of at most ~40 ms per turn of the
+    // event loop (a million rows take seconds), and the file is written in the background.
+    const QString what = tr("the %1 table").arg(title);
+    QPointer<QAbstractItemModel> model(view->model());
+    auto writer = std::make_shared<TableCsvWriter>(*model, visibleColumns(view), QLocale(), shownChildren(view));
+    ++m_exportsRunning;
+    m_exportProgress->show();
+    auto* slices = new QTimer(this);
+    slices->setInterval(0);
+    connect(slices, &QTimer::timeout, this, [this, slices, writer, model, what, path] {
+        QElapsedTimer slice;
+        slice.start();
+        bool done = false;
+        while (model && !writer->isInterrupted() && !done && slice.elapsed() < 40)
+            done = writer->writeRows(500);
+        if (model && !writer->isInterrupted() && !done) {
+            const qsizetype total = std::max<qsizetype>(writer->topRowCount(), 1);
+            statusBar()->showMessage(tr("Exporting %1 to %2… %3%")
+                                         .arg(what, QFileInfo(path).fileName())
+                                         .arg(100 * writer->topRowsWritten() / total));
+            return;
+        }
+        slices->stop();
+        slices->deleteLater();
+        if (--m_exportsRunning == 0)
+            m_exportProgress->hide();
+        if (!done) {
+            // Rows read before and after a change would make a table that never was.
+            const QString error = tr("the table changed while it was read (a filter, a sort or a new analysis): "
+                                     "export it again");
+            statusBar()->clearMessage();
+            showFileMessage(tr("Export"), tr("%1 was not exported, and nothing was written to %2:\n%3")
+                                              .arg(what.at(0).toUpper() + what.mid(1), QDir::toNativeSeparators(path), error));
+            Q_EMIT exportFinished(path, error);
+            return;
+        }
+        const TableCsvStats stats = writer->stats();
+        auto csv = std::make_shared<const QByteArray>(writer->takeBytes());
+        runExport(what, path, [csv, stats, path](QString& note) {
+            note = tr("%L1 rows, %L2 columns").arg(stats.rows).arg(stats.columns);
+            return writeFileAtomically(path, std::string_view(csv->constData(), static_cast<std::size_t>(csv->size())));
+        });
     });
+    slices->start();
 }
 
 void MainWindow::exportGraphAround(ObjectIndex object)

@@ -38,14 +38,18 @@ QList<int> visibleColumns(const QAbstractItemView* view)
     return columns;
 }
 
+std::function<bool(const QModelIndex&)> shownChildren(const QAbstractItemView* view)
+{
+    if (const auto* tree = qobject_cast<const QTreeView*>(view))
+        return [tree](const QModelIndex& index) { return tree->isExpanded(index); };
+    return {};
+}
+
 QByteArray viewCsv(QAbstractItemView* view, TableCsvStats* stats)
 {
     if (!view->model())
         return {};
-    std::function<bool(const QModelIndex&)> expanded;
-    if (const auto* tree = qobject_cast<const QTreeView*>(view))
-        expanded = [tree](const QModelIndex& index) { return tree->isExpanded(index); };
-    return tableCsv(*view->model(), visibleColumns(view), QLocale(), stats, expanded);
+    return tableCsv(*view->model(), visibleColumns(view), QLocale(), stats, shownChildren(view));
 }
 
 QString exportFileStem(const QString& text)

@@ -9,10 +9,12 @@
 #include <QtCore/QList>
 #include <QtCore/QString>
 
+#include <functional>
 #include <string_view>
 
 class QAbstractItemView;
 class QHeaderView;
+class QModelIndex;
 
 namespace leakscope {
 
@@ -22,6 +24,9 @@ QHeaderView* columnHeader(const QAbstractItemView* view);
 // The columns view shows (not hidden, not sized to nothing), in their visual order (as the user moved
 // them): model column numbers.
 QList<int> visibleColumns(const QAbstractItemView* view);
+
+// What a view shows of a tree: the children of its expanded rows; null (every row) for a table.
+std::function<bool(const QModelIndex&)> shownChildren(const QAbstractItemView* view);
 
 // The CSV of view's model (the proxy it shows: its filter and sort) in the view's visible columns and
 // order (tableCsv()); in a tree, the children of the rows it shows expanded. On the GUI thread, where

@@ -8,12 +8,15 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QList>
 #include <QtCore/QLocale>
+#include <QtCore/QObject>
+#include <QtCore/QPersistentModelIndex>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
 #include <functional>
+#include <vector>
 
 class QAbstractItemModel;
-class QModelIndex;
 class QVariant;
 
 namespace leakscope {
@@ -41,6 +44,57 @@ struct TableCsvStats
 // Fields holding a comma, a quote, CR or LF are quoted, quotes doubled. UTF-8, no byte order mark.
 QByteArray tableCsv(QAbstractItemModel& model, const QList<int>& columns, const QLocale& locale = QLocale(),
                     TableCsvStats* stats = nullptr, const std::function<bool(const QModelIndex&)>& descend = {});
+
+// tableCsv() a slice at a time, so that a big table is written without stopping the GUI thread for
+// long: writeRows() writes the next rows, up to a number, and says whether the table is complete. A
+// change of the model's rows between two slices (a filter, a sort, a new analysis: rows inserted,
+// removed or moved, a layout change, a reset; not the rows the writer itself fetches) stops it:
+// isInterrupted(), and the bytes are not the table any more.
+class TableCsvWriter
+{
+public:
+    TableCsvWriter(QAbstractItemModel& model, QList<int> columns, const QLocale& locale = QLocale(),
+                   std::function<bool(const QModelIndex&)> descend = {});
+    ~TableCsvWriter();
+    TableCsvWriter(const TableCsvWriter&) = delete;
+    TableCsvWriter& operator=(const TableCsvWriter&) = delete;
+
+    // Writes up to maxRows more rows (the header first); true once every row is written. Nothing more
+    // once interrupted.
+    bool writeRows(qsizetype maxRows);
+    bool isDone() const { return m_stack.empty() && m_started; }
+    bool isInterrupted() const { return m_interrupted; }
+    // The CSV written so far.
+    const QByteArray& bytes() const { return m_out; }
+    QByteArray takeBytes() { return std::move(m_out); }
+    TableCsvStats stats() const { return {m_rows, m_columns.size()}; }
+    // Rows of the top level written, and the rows it has (known so far: a lazy model may have more).
+    qsizetype topRowsWritten() const;
+    qsizetype topRowCount() const;
+
+private:
+    struct Level
+    {
+        QPersistentModelIndex parent;
+        int next = 0;
+    };
+    void fetchAll(const QModelIndex& parent);
+    void writeRow(int row, const QModelIndex& parent);
+
+    QAbstractItemModel& m_model;
+    QList<int> m_columns;
+    QLocale m_locale;
+    std::function<bool(const QModelIndex&)> m_descend;
+    std::vector<Level> m_stack;
+    QByteArray m_out;
+    QStringList m_fields;
+    std::vector<signed char> m_numeric; // per column: its SortRole is a number (1), is not (0), unknown (-1)
+    QList<QMetaObject::Connection> m_connections;
+    qsizetype m_rows = 0;
+    bool m_started = false;
+    bool m_fetching = false;
+    bool m_interrupted = false;
+};
 
 // One field of a CSV line, quoted when it must be (RFC 4180).
 QString csvField(const QString& text);

@@ -145,6 +145,37 @@ private Q_SLOTS:
         QCOMPARE(lines[1234], QByteArray("row 1233\r"));
         QCOMPARE(model.rowCount(), 1234);
     }
+
+    void aWriterGoesSliceBySliceAndStopsWhenTheTableChanges()
+    {
+        QStandardItemModel model;
+        model.setHorizontalHeaderLabels({QStringLiteral("Name")});
+        for (int k = 0; k < 10; ++k)
+            model.appendRow(item(QStringLiteral("row %1").arg(k)));
+        TableCsvWriter writer(model, {0}, QLocale::c());
+        QVERIFY(!writer.writeRows(4));
+        QCOMPARE(writer.topRowsWritten(), 4);
+        QCOMPARE(writer.topRowCount(), 10);
+        QVERIFY(!writer.writeRows(4));
+        QVERIFY(writer.writeRows(4));
+        QVERIFY(writer.isDone());
+        QCOMPARE(writer.stats().rows, 10);
+        QCOMPARE(writer.bytes(), tableCsv(model, {0}, QLocale::c()));
+
+        TableCsvWriter changed(model, {0}, QLocale::c());
+        QVERIFY(!changed.writeRows(3));
+        model.sort(0, Qt::DescendingOrder); // a layout change between two slices
+        QVERIFY(changed.isInterrupted());
+        QVERIFY(!changed.writeRows(100));
+        QVERIFY(!changed.isDone());
+
+        // The rows a writer fetches itself are no change.
+        LazyModel lazy(50, 10);
+        TableCsvWriter fetching(lazy, {0}, QLocale::c());
+        while (!fetching.writeRows(7))
+            QVERIFY(!fetching.isInterrupted());
+        QCOMPARE(fetching.stats().rows, 50);
+    }
 };
 
 QTEST_MAIN(TestTableCsv)
