@@ -154,7 +154,8 @@ QByteArray drawSvg(const QString& dotProgram, const std::string& text, QString& 
     const QByteArray svg = dot.readAllStandardOutput();
     if (dot.exitStatus() != QProcess::NormalExit || dot.exitCode() != 0 || !svg.contains("<svg")) {
         error = MainWindow::tr("Graphviz's dot failed (exit status %1)%2")
-                    .arg(dot.exitStatus() == QProcess::NormalExit ? QString::number(dot.exitCode()) : QStringLiteral("crash"),
+                    .arg(dot.exitStatus() == QProcess::NormalExit ? QString::number(dot.exitCode())
+                                                                  : QStringLiteral("crash"),
                         messages.isEmpty() ? QString() : QStringLiteral(": ") + messages);
         return {};
     }
@@ -181,7 +182,8 @@ QString writeGraph(const GraphJob& job, QString& note)
     } else {
         const QByteArray svg = drawSvg(job.dotProgram, text, error);
         if (error.isEmpty())
-            error = writeFileAtomically(job.path, std::string_view(svg.constData(), static_cast<std::size_t>(svg.size())));
+            error = writeFileAtomically(
+                job.path, std::string_view(svg.constData(), static_cast<std::size_t>(svg.size())));
     }
     if (!error.isEmpty())
         return error;
@@ -236,7 +238,8 @@ void MainWindow::setUpExport()
     auto* candidatesTable = new QAction(tr("Export Table as &CSV…"), candidates);
     candidatesTable->setObjectName(QStringLiteral("exportTableCsv"));
     connect(candidatesTable, &QAction::triggered, this, [this, candidates] { exportTable(candidates); });
-    candidates->setContextActions(candidates->contextActions() + QList<QAction*>{separator, candidateGraph, candidatesTable});
+    candidates->setContextActions(
+        candidates->contextActions() + QList<QAction*>{separator, candidateGraph, candidatesTable});
     addExportableTable(candidates, QString()); // titled by its list mode: exportTableTitle()
     for (const char* name : {"referentsView", "referrersView"}) {
         auto* tree = findChild<QTreeView*>(QString::fromLatin1(name));
@@ -310,7 +313,8 @@ QAbstractItemView* MainWindow::exportTableTarget() const
 QString MainWindow::exportTableTitle(const QAbstractItemView* view) const
 {
     if (view == m_ui->candidatesView)
-        return m_ui->candidatesView->listMode() == CandidatesModel::ListMode::AllObjects ? tr("Objects") : tr("Candidates");
+        return m_ui->candidatesView->listMode() == CandidatesModel::ListMode::AllObjects ? tr("Objects")
+                                                                                         : tr("Candidates");
     for (const auto& [table, title] : m_exportTables) {
         if (table == view)
             return title;
@@ -326,7 +330,8 @@ void MainWindow::updateExportActions()
     const QString title = exportTableTitle(table);
     m_exportTableAction->setText(tr("Export %1 Table as &CSV…").arg(title));
     m_exportTableAction->setToolTip(
-        tr("Export the %1 table as CSV, as it shows its rows: its filter, order and columns (Ctrl+Shift+E)").arg(title));
+        tr("Export the %1 table as CSV, as it shows its rows: its filter, order and columns (Ctrl+Shift+E)")
+            .arg(title));
     m_exportTableAction->setEnabled(table && table->model() && m_session->snapshotCount() > 0);
     m_exportGraphAction->setEnabled(shown && m_currentObject != kNoObject);
 }
@@ -470,8 +475,9 @@ void MainWindow::exportTable(QAbstractItemView* view)
             const QString error = tr("the table changed while it was read (a filter, a sort or a new analysis): "
                                      "export it again");
             statusBar()->clearMessage();
-            showFileMessage(tr("Export"), tr("%1 was not exported, and nothing was written to %2:\n%3")
-                                              .arg(what.at(0).toUpper() + what.mid(1), QDir::toNativeSeparators(path), error));
+            showFileMessage(tr("Export"),
+                tr("%1 was not exported, and nothing was written to %2:\n%3")
+                    .arg(what.at(0).toUpper() + what.mid(1), QDir::toNativeSeparators(path), error));
             Q_EMIT exportFinished(path, error);
             return;
         }
@@ -521,7 +527,8 @@ void MainWindow::exportGraphAround(ObjectIndex object)
     const QString path = dialog.selectedFiles().first();
     const QString extension = QFileInfo(path).suffix().toLower();
     const bool svg = extension == QLatin1String("svg")
-        || (extension != QLatin1String("dot") && extension != QLatin1String("gv") && dialog.selectedNameFilter() == svgFilter);
+        || (extension != QLatin1String("dot") && extension != QLatin1String("gv")
+            && dialog.selectedNameFilter() == svgFilter);
     if (svg && dotProgram.isEmpty()) {
         showFileMessage(tr("Export"),
             tr("An SVG picture needs Graphviz's dot, which is not on PATH: install Graphviz, or export DOT "

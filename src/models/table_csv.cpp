@@ -102,7 +102,7 @@ bool mayNeedSortValue(const QString& text)
 }
 
 TableCsvWriter::TableCsvWriter(QAbstractItemModel& model, QList<int> columns, const QLocale& locale,
-                               std::function<bool(const QModelIndex&)> descend)
+    std::function<bool(const QModelIndex&)> descend)
     : m_model(model)
     , m_columns(std::move(columns))
     , m_locale(locale)
@@ -211,11 +211,10 @@ qsizetype TableCsvWriter::topRowCount() const
 }
 
 QByteArray tableCsv(QAbstractItemModel& model, const QList<int>& columns, const QLocale& locale, TableCsvStats* stats,
-                    const std::function<bool(const QModelIndex&)>& descend)
+    const std::function<bool(const QModelIndex&)>& descend)
 {
     TableCsvWriter writer(model, columns, locale, descend);
-    while (!writer.writeRows(1 << 20) && !writer.isInterrupted()) {
-    }
+    while (!writer.writeRows(1 << 20) && !writer.isInterrupted()) { }
     if (stats)
         *stats = writer.stats();
     return writer.takeBytes();

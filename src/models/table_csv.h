@@ -23,7 +23,7 @@ namespace leakscope {
 
 struct TableCsvStats
 {
-    qsizetype rows = 0;    // data rows written (the header line not counted)
+    qsizetype rows = 0; // data rows written (the header line not counted)
     qsizetype columns = 0; // fields per line
 };
 
@@ -43,7 +43,7 @@ struct TableCsvStats
 //   reprs do) is written whole.
 // Fields holding a comma, a quote, CR or LF are quoted, quotes doubled. UTF-8, no byte order mark.
 QByteArray tableCsv(QAbstractItemModel& model, const QList<int>& columns, const QLocale& locale = QLocale(),
-                    TableCsvStats* stats = nullptr, const std::function<bool(const QModelIndex&)>& descend = {});
+    TableCsvStats* stats = nullptr, const std::function<bool(const QModelIndex&)>& descend = {});
 
 // tableCsv() a slice at a time, so that a big table is written without stopping the GUI thread for
 // long: writeRows() writes the next rows, up to a number, and says whether the table is complete. A
@@ -54,7 +54,7 @@ class TableCsvWriter
 {
 public:
     TableCsvWriter(QAbstractItemModel& model, QList<int> columns, const QLocale& locale = QLocale(),
-                   std::function<bool(const QModelIndex&)> descend = {});
+        std::function<bool(const QModelIndex&)> descend = {});
     ~TableCsvWriter();
     TableCsvWriter(const TableCsvWriter&) = delete;
     TableCsvWriter& operator=(const TableCsvWriter&) = delete;

@@ -25,8 +25,7 @@ using namespace leakscope;
 
 namespace {
 
-template<typename F>
-bool waitFor(F&& done, int timeoutMs = 300000)
+template <typename F> bool waitFor(F&& done, int timeoutMs = 300000)
 {
     QElapsedTimer clock;
     clock.start();
@@ -79,7 +78,7 @@ void timeExport(MainWindow& window, QAction* action, const QString& path, const 
         return;
     }
     std::printf("%-28s %7.2f s, GUI thread busy at most %5lld ms at a stretch, %6.1f MB\n", what, seconds,
-                static_cast<long long>(longestGap), QFileInfo(path).size() / 1e6);
+        static_cast<long long>(longestGap), QFileInfo(path).size() / 1e6);
     std::fflush(stdout);
 }
 

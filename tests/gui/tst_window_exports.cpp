@@ -117,9 +117,9 @@ public:
         m_timer.start();
     }
 
-    QString proposed;       // the name the file dialog proposed
-    QStringList filters;    // its name filters
-    QString dialogName;     // its objectName
+    QString proposed; // the name the file dialog proposed
+    QStringList filters; // its name filters
+    QString dialogName; // its objectName
     bool answered = false;
 
 private:
@@ -302,8 +302,9 @@ private Q_SLOTS:
         }
         QVERIFY2(!reader.hasError(), qPrintable(reader.errorString()));
         QVERIFY(elements > 10);
-        QVERIFY2(title.startsWith(QStringLiteral("LeakScope report: ")) && title.contains(QStringLiteral("end of script")),
-                 qPrintable(title));
+        QVERIFY2(
+            title.startsWith(QStringLiteral("LeakScope report: ")) && title.contains(QStringLiteral("end of script")),
+            qPrintable(title));
         QVERIFY(readFile(html).contains(QStringLiteral("pkg.Leak")));
 
         const QString markdown = m_files.filePath(QStringLiteral("report.md"));
@@ -323,7 +324,8 @@ private Q_SLOTS:
         window.show();
         QVERIFY(runFake(window, heap()));
         // No extension typed: the format, and the suffix, of the name filter chosen.
-        DialogAnswers answers(m_files.filePath(QStringLiteral("by-filter")), QStringLiteral("CSV, one row per candidate (*.csv)"));
+        DialogAnswers answers(
+            m_files.filePath(QStringLiteral("by-filter")), QStringLiteral("CSV, one row per candidate (*.csv)"));
         const std::optional<QString> error = exportWith(window, action(window, "actionExport"), answers);
         QVERIFY(error);
         QVERIFY2(error->isEmpty(), qPrintable(*error));
@@ -373,7 +375,8 @@ private Q_SLOTS:
         QVERIFY(error);
         QVERIFY2(error->isEmpty(), qPrintable(*error));
         QCOMPARE(answers.dialogName, QStringLiteral("exportTableDialog"));
-        QVERIFY2(answers.proposed.endsWith(QStringLiteral("/end-of-script-candidates.csv")), qPrintable(answers.proposed));
+        QVERIFY2(
+            answers.proposed.endsWith(QStringLiteral("/end-of-script-candidates.csv")), qPrintable(answers.proposed));
 
         bool wellFormed = false;
         const QList<QStringList> lines = parseCsv(readFile(path), &wellFormed);
@@ -404,7 +407,8 @@ private Q_SLOTS:
                 if (isNumber)
                     QCOMPARE(written, QString::number(number));
                 else if (shown.endsWith(u'…'))
-                    QVERIFY2(written.startsWith(shown.chopped(1)) && written.size() > shown.size(), qPrintable(written));
+                    QVERIFY2(
+                        written.startsWith(shown.chopped(1)) && written.size() > shown.size(), qPrintable(written));
                 else
                     QCOMPARE(written, shown);
             }
@@ -444,7 +448,8 @@ private Q_SLOTS:
         const int typeColumn = static_cast<int>(lines[0].indexOf(QStringLiteral("Type")));
         QVERIFY(typeColumn >= 0);
         for (int row = 0; row < model->rowCount(); ++row)
-            QCOMPARE(lines[row + 1].value(typeColumn), model->index(row, columnTitled(*model, QStringLiteral("Type"))).data().toString());
+            QCOMPARE(lines[row + 1].value(typeColumn),
+                model->index(row, columnTitled(*model, QStringLiteral("Type"))).data().toString());
 
         // Every other table of the window offers it in its context menu.
         for (const char* name : {"typesView", "explanationsView", "librariesView", "compareTypes", "compareNewSuspects",
@@ -529,19 +534,23 @@ private Q_SLOTS:
         QVERIFY(!error->isEmpty());
         QVERIFY(!QFileInfo::exists(missing));
         QTRY_VERIFY(fileMessage(window));
-        QVERIFY2(fileMessage(window)->text().contains(QStringLiteral("no-such-folder")), qPrintable(fileMessage(window)->text()));
+        QVERIFY2(fileMessage(window)->text().contains(QStringLiteral("no-such-folder")),
+            qPrintable(fileMessage(window)->text()));
         fileMessage(window)->accept();
 
         // A name that a folder holds: the rename fails, the folder stays, no temporary file is left.
         QDir files(m_files.path());
         QVERIFY(files.mkpath(QStringLiteral("taken/table.csv")));
-        const QStringList before = QDir(m_files.filePath(QStringLiteral("taken"))).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+        const QStringList before = QDir(m_files.filePath(QStringLiteral("taken")))
+                                       .entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
         DialogAnswers taken(m_files.filePath(QStringLiteral("taken/table.csv")));
         error = exportWith(window, action(window, "actionExportTable"), taken);
         QVERIFY(error);
         QVERIFY(!error->isEmpty());
         QVERIFY(QFileInfo(m_files.filePath(QStringLiteral("taken/table.csv"))).isDir());
-        QCOMPARE(QDir(m_files.filePath(QStringLiteral("taken"))).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), before);
+        QCOMPARE(QDir(m_files.filePath(QStringLiteral("taken")))
+                     .entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+            before);
         QTRY_VERIFY(fileMessage(window));
     }
 };

@@ -31,8 +31,9 @@ public:
     }
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override
     {
-        return section == 0 && orientation == Qt::Horizontal && role == Qt::DisplayRole ? QVariant(QStringLiteral("Row"))
-                                                                                         : QVariant();
+        return section == 0 && orientation == Qt::Horizontal && role == Qt::DisplayRole
+            ? QVariant(QStringLiteral("Row"))
+            : QVariant();
     }
     bool canFetchMore(const QModelIndex& parent) const override { return !parent.isValid() && m_fetched < m_total; }
     void fetchMore(const QModelIndex& parent) override
@@ -98,7 +99,7 @@ private Q_SLOTS:
         // Cut for the screen: the whole text; a text that merely ends in … stays.
         QCOMPARE(csvCellText(QStringLiteral("abc…"), QStringLiteral("abcdef"), english), QStringLiteral("abcdef"));
         QCOMPARE(csvCellText(QStringLiteral("and so on…"), QStringLiteral("and so on…"), english),
-                 QStringLiteral("and so on…"));
+            QStringLiteral("and so on…"));
         QCOMPARE(csvCellText(QStringLiteral("abc…"), QStringLiteral("xyz"), english), QStringLiteral("abc…"));
     }
 
@@ -108,9 +109,9 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setHorizontalHeaderLabels({QStringLiteral("Name"), QStringLiteral("Count"), QStringLiteral("Note")});
         QList<QStandardItem*> first{item(QStringLiteral("alpha")), item(QStringLiteral("1,000"), qulonglong(1000)),
-                                    item(QStringLiteral("a, \"quoted\" note"))};
+            item(QStringLiteral("a, \"quoted\" note"))};
         first[0]->appendRow({item(QStringLiteral("alpha.child")), item(QStringLiteral("5"), qulonglong(5)),
-                             item(QStringLiteral("two\nlines"))});
+            item(QStringLiteral("two\nlines"))});
         model.appendRow(first);
         model.appendRow({item(QStringLiteral("beta")), item(QStringLiteral("2"), qulonglong(2)), item(QString())});
 
@@ -118,10 +119,10 @@ private Q_SLOTS:
         TableCsvStats stats;
         const QByteArray csv = tableCsv(model, {2, 0, 1}, english, &stats);
         QCOMPARE(csv,
-                 QByteArray("Note,Name,Count\r\n"
-                            "\"a, \"\"quoted\"\" note\",alpha,1000\r\n"
-                            "\"two\nlines\",alpha.child,5\r\n"
-                            ",beta,2\r\n"));
+            QByteArray("Note,Name,Count\r\n"
+                       "\"a, \"\"quoted\"\" note\",alpha,1000\r\n"
+                       "\"two\nlines\",alpha.child,5\r\n"
+                       ",beta,2\r\n"));
         QCOMPARE(stats.rows, 3);
         QCOMPARE(stats.columns, 3);
         // Only the rows descend() opens have their children written.
