@@ -439,7 +439,8 @@ void MainWindow::exportTable(QAbstractItemView* view)
     dialog.setFileMode(QFileDialog::AnyFile);
     dialog.setDefaultSuffix(QStringLiteral("csv"));
     dialog.selectFile(proposed);
-    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty() || !view)
+    const QPointer<QAbstractItemView> guard(view); // a dock's view may go while the dialog is open
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty() || !guard || !view->model())
         return;
     const QString path = dialog.selectedFiles().first();
     m_lastFolder = QFileInfo(path).absolutePath();
@@ -453,13 +454,13 @@ void MainWindow::exportTable(QAbstractItemView* view)
     m_exportProgress->show();
     auto* slices = new QTimer(this);
     slices->setInterval(0);
-    connect(slices, &QTimer::timeout, this, [this, slices, writer, model, what, path] {
+    connect(slices, &QTimer::timeout, this, [this, slices, writer, model, guard, what, path] {
         QElapsedTimer slice;
         slice.start();
         bool done = false;
-        while (model && !writer->isInterrupted() && !done && slice.elapsed() < 40)
+        while (model && guard && !writer->isInterrupted() && !done && slice.elapsed() < 40)
             done = writer->writeRows(500);
-        if (model && !writer->isInterrupted() && !done) {
+        if (model && guard && !writer->isInterrupted() && !done) {
             const qsizetype total = std::max<qsizetype>(writer->topRowCount(), 1);
             statusBar()->showMessage(tr("Exporting %1 to %2… %3%")
                                          .arg(what, QFileInfo(path).fileName())

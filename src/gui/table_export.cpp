@@ -4,6 +4,7 @@
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QPointer>
 #include <QtCore/QRegularExpression>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QTableView>
@@ -40,8 +41,10 @@ QList<int> visibleColumns(const QAbstractItemView* view)
 
 std::function<bool(const QModelIndex&)> shownChildren(const QAbstractItemView* view)
 {
-    if (const auto* tree = qobject_cast<const QTreeView*>(view))
-        return [tree](const QModelIndex& index) { return tree->isExpanded(index); };
+    if (const auto* tree = qobject_cast<const QTreeView*>(view)) {
+        return [tree = QPointer<const QTreeView>(tree)](
+                   const QModelIndex& index) { return tree && tree->isExpanded(index); };
+    }
     return {};
 }
 
