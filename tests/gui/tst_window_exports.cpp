@@ -521,6 +521,46 @@ private Q_SLOTS:
         QVERIFY(svg.contains(QStringLiteral("0x%1").arg(snapshot.address(*current), 0, 16)));
     }
 
+    void graphWithoutGraphvizOrWithAFailingDot()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(runFake(window, heap()));
+        const QByteArray path = qgetenv("PATH");
+        QTemporaryDir bin;
+        QVERIFY(bin.isValid());
+        // No dot on PATH: DOT only, and a name ending in .svg refused with the reason.
+        qputenv("PATH", QFile::encodeName(bin.path()));
+        const QString svg = m_files.filePath(QStringLiteral("no-dot.svg"));
+        DialogAnswers answers(svg);
+        QSignalSpy finished(&window, &MainWindow::exportFinished);
+        action(window, "actionExportGraph")->trigger();
+        QVERIFY(answers.answered);
+        QCOMPARE(answers.filters, QStringList{QStringLiteral("Graphviz DOT (*.dot *.gv)")});
+        QVERIFY2(answers.proposed.endsWith(QStringLiteral(".dot")), qPrintable(answers.proposed));
+        QTRY_VERIFY(fileMessage(window));
+        QVERIFY2(
+            fileMessage(window)->text().contains(QStringLiteral("Graphviz")), qPrintable(fileMessage(window)->text()));
+        fileMessage(window)->accept();
+        QVERIFY(!QFileInfo::exists(svg));
+        QVERIFY(finished.isEmpty()); // refused before anything started
+
+        // A dot that fails: its error output is shown, nothing is written.
+        const QString dot = bin.filePath(QStringLiteral("dot"));
+        QVERIFY(
+            writeFile(dot, "#!/bin/sh\ncat >/dev/null\necho 'Error: <stdin>: syntax error in line 3' >&2\nexit 1\n"));
+        QVERIFY(QFile::setPermissions(dot, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        const QString failing = m_files.filePath(QStringLiteral("failing-dot.svg"));
+        DialogAnswers more(failing);
+        const std::optional<QString> error = exportWith(window, action(window, "actionExportGraph"), more);
+        qputenv("PATH", path);
+        QVERIFY(error);
+        QVERIFY2(error->contains(QStringLiteral("syntax error in line 3")), qPrintable(*error));
+        QVERIFY(!QFileInfo::exists(failing));
+        QTRY_VERIFY(fileMessage(window));
+        QVERIFY(fileMessage(window)->text().contains(QStringLiteral("syntax error in line 3")));
+    }
+
     void aFileThatCannotBeWrittenIsAnErrorAndNothingIsWritten()
     {
         MainWindow window;
