@@ -87,6 +87,7 @@ MainWindow::MainWindow(QWidget* parent)
     setUpCompare(); // before the layout, which lists every dock in the View menu
     setUpGrowth();
     setUpDominators();
+    setUpSuspects(); // before the layout: its tab order and panes take the tabs in
     setUpLayout();
     setUpNavigation();
     connectActions();

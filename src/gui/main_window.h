@@ -19,6 +19,7 @@ class QDropEvent;
 class QLabel;
 class QProgressBar;
 class QSettings;
+class QTabWidget;
 class QToolButton;
 
 namespace Ui {
@@ -33,6 +34,7 @@ class IgnoreRulesFile;
 class RulesStatusLabel;
 class Session;
 class SnapshotChooser;
+class SuspectsPage;
 
 // The main window over a Session: runs scripts in it and shows the snapshot it shows, through pages
 // that each own one concern: the summaries (types, explanations, libraries), the filter bar and the
@@ -165,6 +167,13 @@ private:
     void updateGrowthAction();
     // main_window_dominators.cpp: the Dominator Tree dock and its action.
     void setUpDominators();
+    // main_window_suspects.cpp: the Suspects page in a tab beside the candidates table, its action,
+    // and its links into the views.
+    void setUpSuspects();
+    // Brings the candidates table to the front, as the user's choice (the next snapshot keeps it).
+    void showCandidatesTable();
+    // "Show in table" of a group of the story: the candidates of type typeName, representative current.
+    void showSuspectsInTable(const QString& typeName, ObjectIndex representative, bool mixedTypes);
     // Lists every object of the type named name in snapshot (shown first when it is not): what choosing
     // a type in the Compare or the Growth view does.
     void listObjectsOfType(int snapshot, const QString& name);
@@ -239,6 +248,9 @@ private:
     int m_exportsRunning = 0;
     QList<QPair<QPointer<QAbstractItemView>, QString>> m_exportTables; // with their titles
     QPointer<QAbstractItemView> m_lastExportTable; // the exportable table that had the focus last
+    QTabWidget* m_centralTabs = nullptr; // the Suspects page and the candidates table
+    SuspectsPage* m_suspectsPage = nullptr;
+    bool m_tableChosen = false; // the user's last choice was the table: new snapshots leave it in front
 };
 
 } // namespace leakscope

@@ -29,9 +29,10 @@ constexpr QSize kFirstRunSize(1440, 900);
 // frame has, so that nothing moves when the focus comes.
 const char kFocusStyle[] = R"(
 #typesView, #explanationsView, #librariesView, #candidatesView, #referentsView, #referrersView,
-#pathView, #details, #output { border: 1px solid palette(mid); }
+#pathView, #details, #output, #suspectsView { border: 1px solid palette(mid); }
 #typesView:focus, #explanationsView:focus, #librariesView:focus, #candidatesView:focus,
-#referentsView:focus, #referrersView:focus, #pathView:focus, #details:focus, #output:focus {
+#referentsView:focus, #referrersView:focus, #pathView:focus, #details:focus, #output:focus,
+#suspectsView:focus {
     border: 1px solid palette(highlight);
 }
 )";
@@ -135,7 +136,11 @@ void MainWindow::setUpLayout()
     const QList<QAction*> goTo = {m_ui->actionGoToSummaries, m_ui->actionGoToFilter, m_ui->actionGoToCandidates,
                                   m_ui->actionGoToObjectGraph, m_ui->actionGoToDetails, m_ui->actionGoToOutput};
     for (qsizetype k = 0; k < goTo.size(); ++k)
-        connect(goTo[k], &QAction::triggered, this, [this, k] { focusPane(static_cast<int>(k)); });
+        connect(goTo[k], &QAction::triggered, this, [this, k, candidates = goTo[k] == m_ui->actionGoToCandidates] {
+            if (candidates)
+                showCandidatesTable(); // the pane is the tabs: its action means the table
+            focusPane(static_cast<int>(k));
+        });
     connect(m_ui->actionNextPane, &QAction::triggered, this, [this] { focusNextPane(1); });
     connect(m_ui->actionPreviousPane, &QAction::triggered, this, [this] { focusNextPane(-1); });
 
@@ -150,7 +155,9 @@ void MainWindow::setUpLayout()
 
 QList<QWidget*> MainWindow::panes() const
 {
-    return {m_ui->summaries, m_ui->filterBar, m_ui->candidatesView, m_ui->objectGraph, m_ui->detailsPanel, m_ui->output};
+    // The candidates' pane is the tabs that hold the table and the Suspects page: the one in front.
+    QWidget* candidates = m_centralTabs ? static_cast<QWidget*>(m_centralTabs) : m_ui->candidatesView;
+    return {m_ui->summaries, m_ui->filterBar, candidates, m_ui->objectGraph, m_ui->detailsPanel, m_ui->output};
 }
 
 void MainWindow::focusPane(int index)

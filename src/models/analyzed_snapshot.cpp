@@ -1,5 +1,7 @@
 #include "analyzed_snapshot.h"
 
+#include "snapshot/suspects_story.h"
+
 #include <stdexcept>
 
 namespace leakscope {
@@ -11,6 +13,12 @@ const Snapshot& checked(const SnapshotPtr& snapshot)
     if (!snapshot)
         throw std::invalid_argument("AnalyzedSnapshot needs a snapshot");
     return *snapshot;
+}
+
+// The story needs the tree, and the rules of this very analysis: set last.
+void tellStory(AnalyzedSnapshot& analyzed, SuspectsStoryPtr& story)
+{
+    story = std::make_shared<const SuspectsStory>(buildSuspectsStory(analyzed.analysis(), *analyzed.dominators()));
 }
 
 } // namespace
@@ -38,12 +46,16 @@ AnalyzedSnapshotPtr analyzeWithDominators(SnapshotPtr snapshot, IgnoreRulesPtr r
 {
     if (!snapshot)
         return nullptr;
-    if (reuse)
-        return std::make_shared<const AnalyzedSnapshot>(std::move(snapshot), std::move(rules), std::move(reuse));
+    if (reuse) {
+        auto analyzed = std::make_shared<AnalyzedSnapshot>(std::move(snapshot), std::move(rules), std::move(reuse));
+        tellStory(*analyzed, analyzed->m_story);
+        return analyzed;
+    }
     // The tree needs an analysis for its roots (the candidates); any rules give the same candidates.
     auto analyzed = std::make_shared<AnalyzedSnapshot>(std::move(snapshot), std::move(rules));
     analyzed->m_dominators = std::make_shared<const DominatorTree>(analyzed->snapshot(), analyzed->analysis());
     analyzed->m_dominated = std::make_shared<const std::vector<std::uint32_t>>(countDominated(*analyzed->m_dominators));
+    tellStory(*analyzed, analyzed->m_story);
     return analyzed;
 }
 
@@ -56,6 +68,7 @@ AnalyzedSnapshotPtr analyzeWithDominators(IgnoreRulesPtr rules, const AnalyzedSn
     auto analyzed
         = std::make_shared<AnalyzedSnapshot>(previous->snapshotPtr(), std::move(rules), previous->m_dominators);
     analyzed->m_dominated = previous->m_dominated;
+    tellStory(*analyzed, analyzed->m_story);
     return analyzed;
 }
 

@@ -11,10 +11,15 @@
 
 namespace leakscope {
 
+// snapshot/suspects_story.h; not included here: its formatByteSize() returns a std::string, and
+// models/byte_size.h's, which the views include with this header, a QString.
+struct SuspectsStory;
+
 using IgnoreRulesPtr = std::shared_ptr<const IgnoreRules>;
 using DominatorTreePtr = std::shared_ptr<const DominatorTree>;
 // Per object, how many objects it dominates (itself not counted): its subtree in the dominator tree.
 using DominatedCountsPtr = std::shared_ptr<const std::vector<std::uint32_t>>;
+using SuspectsStoryPtr = std::shared_ptr<const SuspectsStory>;
 
 // A snapshot, the ignore rules it was analysed with and its leak-candidate analysis kept together:
 // HeapAnalysis refers to its Snapshot and rules, so whoever holds the analysis must hold them too.
@@ -51,6 +56,10 @@ public:
     // Objects each object dominates (DominatedCountsPtr), computed with the tree by
     // analyzeWithDominators(); null otherwise.
     const std::vector<std::uint32_t>* dominatedCounts() const { return m_dominated.get(); }
+    // The leak suspects story of this analysis (buildSuspectsStory() with its default options), built
+    // with the tree by analyzeWithDominators(); null otherwise. Unlike the tree it depends on the rules
+    // (they decide the suspects), so every new analysis builds its own.
+    const SuspectsStory* suspectsStory() const { return m_story.get(); }
 
 private:
     // Sets m_dominators after construction: the tree is built from the analysis made here.
@@ -65,6 +74,7 @@ private:
     std::vector<LibraryRow> m_libraries;
     DominatorTreePtr m_dominators;
     DominatedCountsPtr m_dominated;
+    SuspectsStoryPtr m_story;
 };
 
 using AnalyzedSnapshotPtr = std::shared_ptr<const AnalyzedSnapshot>;
@@ -74,11 +84,12 @@ AnalyzedSnapshotPtr analyzeSnapshot(SnapshotPtr snapshot, IgnoreRulesPtr rules =
 
 // The same with the snapshot's dominator tree: reuse when given (the tree of an earlier analysis of
 // the same snapshot, e.g. with other rules), else built from the new analysis, which costs about as
-// much again as the analysis (O((N + E) α(N))). Null for a null snapshot. For a worker thread.
+// much again as the analysis (O((N + E) α(N))). The suspects story is built either way (see
+// suspectsStory()). Null for a null snapshot. For a worker thread.
 AnalyzedSnapshotPtr analyzeWithDominators(
     SnapshotPtr snapshot, IgnoreRulesPtr rules = nullptr, DominatorTreePtr reuse = nullptr);
 // A new analysis of previous' snapshot with rules, taking previous' tree and counts when it has them
-// (else building them). Null for a null previous.
+// (else building them), and a new suspects story. Null for a null previous.
 AnalyzedSnapshotPtr analyzeWithDominators(IgnoreRulesPtr rules, const AnalyzedSnapshotPtr& previous);
 
 // dominatedCounts() of tree, in O(N) with a stack of its own (a chain of a million objects is a tree
