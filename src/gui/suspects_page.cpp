@@ -150,7 +150,7 @@ QString groupHtml(const AnalyzedSnapshot& analyzed, const SuspectGroup& group, i
     const Snapshot& s = analyzed.snapshot();
     const QString title = group.kind == SuspectGroup::Kind::CommonHolder ? tr("Objects under one holder")
                                                                          : escaped(s.typeName(group.type));
-    QString html = QStringLiteral("<h3><a name=\"group-%1\"></a>%2. %3</h3>").arg(index).arg(index + 1).arg(title);
+    QString html = QStringLiteral("<h4><a name=\"group-%1\"></a>%2. %3</h4>").arg(index).arg(index + 1).arg(title);
     html += QStringLiteral("<p>%1").arg(escaped(groupSentence(s, group)));
     if (const std::string more = accumulationSentence(s, group); !more.empty())
         html += u' ' + escaped(more);
@@ -212,9 +212,9 @@ QString suspectsPageHtml(const AnalyzedSnapshot* analyzed)
             .arg(tr("The suspects story is built with the retained sizes, which "
                     "this analysis has not computed."));
     if (story->groups.empty())
-        return QStringLiteral("<h2>%1</h2>").arg(tr("No suspects: every candidate is explained or ignored"));
+        return QStringLiteral("<h3>%1</h3>").arg(tr("No suspects: every candidate is explained or ignored"));
     const double share = story->heapBytes ? static_cast<double>(story->retainedBytes) / story->heapBytes : 0.0;
-    QString html = QStringLiteral("<h2>%1</h2>")
+    QString html = QStringLiteral("<h3>%1</h3>")
                        .arg(tr("%1 in %2, retaining %3 (%4 of the heap)")
                                 .arg(counted(story->objects, tr("suspect"), tr("suspects")),
                                     counted(story->totalGroups, tr("group"), tr("groups")),
