@@ -2,12 +2,15 @@
 // groups biggest first, their sentences, the path from a root), a link making its object the current
 // one, "Show in table" listing a group in the table; the message when rules leave no suspect; the
 // user's choice of the table kept over the next snapshot and Ctrl+Shift+L bringing the page back;
-// reprs holding markup and any byte shown as text.
+// reprs holding markup and any byte shown as text; the C origin and allocation site linked to their
+// source lines.
 
 #include "gui_test_support.h"
 
 #include "gui/candidates_view.h"
 #include "gui/object_details.h"
+#include "gui/source_view.h"
+#include "gui/source_viewer_dialog.h"
 #include "gui/suspects_page.h"
 #include "session/session.h"
 #include "snapshot/suspects_story.h"
@@ -146,6 +149,44 @@ private Q_SLOTS:
         QCOMPARE(page->browser()->toPlainText().trimmed(),
             QStringLiteral("No suspects: every candidate is explained or ignored"));
         QVERIFY(groupLinks(*page->browser()).isEmpty());
+    }
+
+    void originAndAllocationSiteOpenTheirSource()
+    {
+        QTemporaryDir sources;
+        QVERIFY(sources.isValid());
+        const QString cFile = sources.filePath(QStringLiteral("ext.c"));
+        const QString pyFile = sources.filePath(QStringLiteral("app.py"));
+        QVERIFY(writeFile(cFile, "#include <Python.h>\n\nstatic PyTypeObject Leaky_Type;\n"));
+        QVERIFY(writeFile(pyFile, "import ext\nleaked = ext.Leaky()\n"));
+        GraphSpec spec;
+        spec.objects = {{.type = "ext.Leaky", .size = 48, .repr = "<ext.Leaky>"}};
+        spec.origins = {{"ext.Leaky", "/usr/lib/_ext.so", "Leaky_Type", cFile.toStdString() + ":3"}};
+        spec.allocations = {{0, {{pyFile.toStdString(), 2}, {"<frozen importlib._bootstrap>", 241}}}};
+
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(runFake(window, spec, 10));
+        auto* page = part<SuspectsPage>(window, "suspectsPage");
+        QTRY_COMPARE(part<QTabWidget>(window, "centralTabs")->currentWidget(), page);
+        const QString text = page->browser()->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("1 instance of ext.Leaky, defined in _ext.so")), qPrintable(text));
+        QVERIFY(text.contains(
+            QStringLiteral("/usr/lib/_ext.so\nsymbol Leaky_Type\nsource ") + cFile + QStringLiteral(":3")));
+        QVERIFY(text.contains(pyFile + QStringLiteral(":2\n<frozen importlib._bootstrap>:241\ninnermost first")));
+        // The origin's line and the first frame; the frozen module has no file to open.
+        const QStringList links = linksOf(*page->browser()).filter(QRegularExpression(QStringLiteral("^source:")));
+        QCOMPARE(links.size(), 2);
+        QCOMPARE(sourceOfLink(QUrl(links.at(0)))->file, cFile);
+        QCOMPARE(sourceOfLink(QUrl(links.at(1)))->file, pyFile);
+
+        QVERIFY(clickLink(*page->browser(), links.at(1)));
+        auto viewer = [page] { return page->findChild<SourceViewerDialog*>(QStringLiteral("suspectsSourceViewer")); };
+        QTRY_VERIFY(viewer() && viewer()->isVisible() && !viewer()->isLoading());
+        QCOMPARE(viewer()->view()->highlightedLine(), 2);
+        QCOMPARE(viewer()->view()->lineText(2), QStringLiteral("leaked = ext.Leaky()"));
     }
 
     void tableChoiceKeptAndShortcutBringsThePage()
