@@ -37,8 +37,8 @@ class SnapshotChooser;
 class SuspectsPage;
 
 // The main window over a Session: runs scripts in it and shows the snapshot it shows, through pages
-// that each own one concern: the summaries (types, explanations, libraries), the filter bar and the
-// candidates table, the object's graph (referents, referrers, path from a root), its details, and the
+// that each own one concern: the summaries (types, explanations, libraries), the filter bar, the
+// candidates table and the Suspects page in tabs beside it, the object's graph (referents, referrers, path from a root), its details, and the
 // output. The pages show one current object (see setUpNavigation()), with a history to go back and
 // forward through. It keeps the menus, the toolbar with the snapshot chooser, the status bar, the
 // settings and the user's ignore rules (defaultIgnoreRulesPath(), read at construction and followed
@@ -200,7 +200,8 @@ private:
     // and the first-run layout once shown.
     void restoreLayout(const QSettings& settings);
     void saveLayout(QSettings& settings) const;
-    // The panes in tab order: summaries, filter bar, candidates, object graph, details, output.
+    // The panes in tab order: summaries, filter bar, candidates (the tabs of the table and the Suspects
+    // page), object graph, details, output.
     QList<QWidget*> panes() const;
     void focusPane(int index);
     // The pane step places after (or before, step < 0) the one that has the focus.
