@@ -39,10 +39,11 @@ class SuspectsPage;
 // The main window over a Session: runs scripts in it and shows the snapshot it shows, through pages
 // that each own one concern: the summaries (types, explanations, libraries), the filter bar, the
 // candidates table and the Suspects page in tabs beside it, the object's graph (referents,
-// referrers, path from a root), its details, and the output. The pages show one current object (see setUpNavigation()), with a history to go back and
-// forward through. It keeps the menus, the toolbar with the snapshot chooser, the status bar, the
-// settings and the user's ignore rules (defaultIgnoreRulesPath(), read at construction and followed
-// while the window lives), which it gives to the session.
+// referrers, path from a root), its details, and the output. The pages show one current object (see
+// setUpNavigation()), with a history to go back and forward through. It keeps the menus, the toolbar
+// with the snapshot chooser, the status bar, the settings and the user's ignore rules
+// (defaultIgnoreRulesPath(), read at construction and followed while the window lives), which it
+// gives to the session.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
