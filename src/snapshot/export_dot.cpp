@@ -14,46 +14,13 @@ constexpr std::size_t kReprCodePoints = 48;
 constexpr std::size_t kEdgeLabelCodePoints = 32;
 constexpr std::size_t kTypeCodePoints = 60;
 
-// Length of the valid UTF-8 sequence at text[i], or 0 when the bytes there are not one.
-std::size_t sequenceLength(std::string_view text, std::size_t i)
-{
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80)
-        return 1;
-    std::size_t length = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-        length = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        length = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        length = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (i + length > text.size())
-        return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        const auto d = static_cast<unsigned char>(text[i + k]);
-        if ((d & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (d & 0x3F);
-    }
-    static constexpr std::uint32_t minimum[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < minimum[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return length;
-}
-
 // Appends text escaped for the inside of a DOT quoted string.
 void appendEscaped(std::string& out, std::string_view text)
 {
     for (std::size_t i = 0; i < text.size();) {
         const char c = text[i];
-        const std::size_t length = sequenceLength(text, i);
+        std::uint32_t codePoint = 0;
+        const std::size_t length = decodeUtf8(text, i, codePoint);
         if (length == 0) {
             out += "\uFFFD";
             ++i;

@@ -155,27 +155,6 @@ int hexValue(char c)
     return -1;
 }
 
-void appendCodePoint(std::string& out, std::uint32_t cp)
-{
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        cp = 0xFFFD; // a lone surrogate has no UTF-8 form
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 constexpr std::string_view kEllipsis = "\u2026";
 
 // The name DevTools shows for a node: the class for objects (its Summary groups by it), the text for
@@ -551,7 +530,7 @@ bool unquotePythonString(std::string_view literal, std::string& out)
         i += digits;
         if (start == 1 && cp >= 0x80)
             cp = 0xFFFD; // a byte that is not ASCII stands for no character
-        appendCodePoint(out, cp);
+        appendUtf8(out, cp);
     }
     if (cut)
         out += kEllipsis;

@@ -1,6 +1,7 @@
 #include "report_document.h"
 
 #include "suspects_story.h"
+#include "text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -11,41 +12,6 @@ namespace leakscope {
 namespace {
 
 const char kReplacement[] = "\xEF\xBF\xBD"; // U+FFFD
-
-// Length of the valid UTF-8 sequence at text[i] and its code point; length 0 when invalid.
-std::size_t decode(std::string_view text, std::size_t i, std::uint32_t& cp)
-{
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t length;
-    if (c < 0x80) {
-        cp = c;
-        return 1;
-    }
-    if ((c & 0xE0) == 0xC0) {
-        length = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        length = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        length = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (i + length > text.size())
-        return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        const auto d = static_cast<unsigned char>(text[i + k]);
-        if ((d & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (d & 0x3F);
-    }
-    static constexpr std::uint32_t minimum[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < minimum[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return length;
-}
 
 void walk(const Snapshot& s, ObjectIndex object, std::size_t level, std::size_t depth, std::size_t maxPerObject,
     std::vector<ObjectIndex>& ancestors, const std::function<void(const ReferentStep&)>& visit,
@@ -87,7 +53,7 @@ std::string cleanText(std::string_view text)
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
         std::uint32_t cp = 0;
-        const std::size_t length = decode(text, i, cp);
+        const std::size_t length = decodeUtf8(text, i, cp);
         if (length == 0) {
             out += kReplacement;
             ++i;

@@ -12,14 +12,17 @@ bool isContinuation(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0 when it is invalid.
-std::size_t validSequenceLength(std::string_view text, std::size_t i)
+} // namespace
+
+std::size_t decodeUtf8(std::string_view text, std::size_t i, std::uint32_t& codePoint)
 {
     const auto c = static_cast<unsigned char>(text[i]);
     std::size_t length;
     std::uint32_t cp;
-    if (c < 0x80)
+    if (c < 0x80) {
+        codePoint = c;
         return 1;
+    }
     if ((c & 0xE0) == 0xC0) {
         length = 2;
         cp = c & 0x1F;
@@ -43,10 +46,30 @@ std::size_t validSequenceLength(std::string_view text, std::size_t i)
     static constexpr std::uint32_t minimum[5] = {0, 0, 0x80, 0x800, 0x10000};
     if (cp < minimum[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
+    codePoint = cp;
     return length;
 }
 
-} // namespace
+void appendUtf8(std::string& out, std::uint32_t cp)
+{
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = 0xFFFD; // a lone surrogate has no UTF-8 form
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
 
 std::size_t utf8Length(std::string_view text)
 {
@@ -94,7 +117,7 @@ void appendJsonString(std::string& out, std::string_view text)
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
-            if (std::size_t length = validSequenceLength(text, i)) {
+            if (std::uint32_t cp; std::size_t length = decodeUtf8(text, i, cp)) {
                 out.append(text.substr(i, length));
                 i += length;
             } else {

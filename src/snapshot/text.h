@@ -7,6 +7,14 @@
 
 namespace leakscope {
 
+// Length (1 to 4) of the valid UTF-8 sequence starting at text[i], its code point in codePoint; 0 when
+// the bytes there are not one (a stray continuation, overlong, a surrogate, past U+10FFFF, cut short).
+std::size_t decodeUtf8(std::string_view text, std::size_t i, std::uint32_t& codePoint);
+
+// Appends the code point's UTF-8 form; a surrogate or a value past U+10FFFF, which have none, as
+// U+FFFD.
+void appendUtf8(std::string& out, std::uint32_t codePoint);
+
 // Number of code points in UTF-8 text (continuation bytes are not counted).
 std::size_t utf8Length(std::string_view text);
 

@@ -52,6 +52,29 @@ class TestText : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // decodeUtf8 and appendUtf8 round-trip every boundary code point; invalid sequences decode to 0 and
+    // code points without a UTF-8 form are written as U+FFFD.
+    void decodeAndAppendUtf8()
+    {
+        for (std::uint32_t cp : {0x0u, 0x41u, 0x7Fu, 0x80u, 0x7FFu, 0x800u, 0xD7FFu, 0xE000u, 0xFFFFu, 0x10000u, 0x10FFFFu}) {
+            std::string encoded;
+            leakscope::appendUtf8(encoded, cp);
+            std::uint32_t decoded = 0xFFFFFFFF;
+            QCOMPARE(leakscope::decodeUtf8(encoded, 0, decoded), encoded.size());
+            QCOMPARE(decoded, cp);
+        }
+        for (std::uint32_t cp : {0xD800u, 0xDFFFu, 0x110000u}) {
+            std::string encoded;
+            leakscope::appendUtf8(encoded, cp);
+            QCOMPARE(encoded, std::string("\xEF\xBF\xBD"));
+        }
+        std::uint32_t cp = 0;
+        for (const char* bad : {"\x80", "\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82", "\xFF"})
+            QCOMPARE(leakscope::decodeUtf8(bad, 0, cp), std::size_t(0));
+        QCOMPARE(leakscope::decodeUtf8("a\xE2\x82\xAC", 1, cp), std::size_t(3));
+        QCOMPARE(cp, 0x20ACu);
+    }
+
     void utf8Length_data()
     {
         QTest::addColumn<QByteArray>("text");
