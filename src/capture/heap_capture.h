@@ -19,6 +19,7 @@ public:
 };
 
 struct Baseline;
+class NativeTraceSource;
 
 struct CaptureOptions
 {
@@ -33,6 +34,10 @@ struct CaptureOptions
     // When tracemalloc traces the program, record each candidate's allocation traceback. This runs
     // after the walk and allocates Python objects then (tracemalloc's answers).
     bool allocationSites = true;
+    // The native allocation stacks recorded while the program ran (NativeTraceRecorder::instance()),
+    // or null: each candidate's creating C stack is then recorded, symbolised, and live allocations no
+    // object refers to become candidates of their own (untracked orphans).
+    const NativeTraceSource* nativeTraces = nullptr;
 };
 
 // Facts about the capture itself, for tests and diagnostics.

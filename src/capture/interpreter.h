@@ -29,6 +29,9 @@ struct InterpreterOptions
     // As python3 -X tracemalloc=N: trace allocations from the start, keeping N frames; 0: don't (unless
     // PYTHONTRACEMALLOC says so, as it does for python3).
     unsigned tracemallocDepth = 0;
+    // Record the native (C) call stack of every object-domain allocation, keeping this many frames
+    // (--native-traces=N); 0: don't. The recorder is installed before the interpreter allocates.
+    unsigned nativeTraceDepth = 0;
     // As python3 -I: ignore the PYTHON* variables and the user's site-packages, and leave the script's
     // folder off sys.path.
     bool isolated = false;
