@@ -46,6 +46,43 @@ std::string checkOffsets(const std::vector<std::uint32_t>& offsets, std::size_t 
     return {};
 }
 
+std::string validateNativeStacks(const SnapshotColumns& c)
+{
+    const std::size_t n = c.address.size();
+    if (c.nativeStackOf.size() != c.nativeOwners.size())
+        return "native stack owners and stack indices differ in length";
+    if (c.nativeStackOffsets.empty())
+        return "native stack offsets: expected one more entry than stacks";
+    const std::size_t stacks = c.nativeStackOffsets.size() - 1;
+    if (auto error = checkOffsets(c.nativeStackOffsets, stacks, c.nativeStackFrames.size(), "native stack");
+        !error.empty())
+        return error;
+    if (c.nativeStackFolded.size() != stacks)
+        return "native stack folded counts: expected one per stack";
+    for (std::size_t k = 0; k < c.nativeOwners.size(); ++k) {
+        if (c.nativeOwners[k] >= n || (k > 0 && c.nativeOwners[k - 1] >= c.nativeOwners[k]))
+            return "native stack owners are not sorted object indices";
+        if (c.nativeStackOf[k] >= stacks)
+            return "object " + std::to_string(c.nativeOwners[k]) + " refers to a missing native stack";
+    }
+    for (std::size_t s = 0; s < stacks; ++s) {
+        if (c.nativeStackFolded[s] > c.nativeStackOffsets[s + 1] - c.nativeStackOffsets[s])
+            return "native stack " + std::to_string(s) + " folds more frames than it has";
+    }
+    for (std::uint32_t frame : c.nativeStackFrames) {
+        if (frame >= c.nativeFrames.size())
+            return "native stack refers to a missing frame";
+    }
+    const std::size_t strings = c.strings.size();
+    for (const NativeFrame& frame : c.nativeFrames) {
+        if (frame.function >= strings || frame.library >= strings || frame.file >= strings)
+            return "native frame refers to a missing string";
+        if (frame.flags & ~kKnownNativeFrameFlags)
+            return "native frame has unknown flags";
+    }
+    return {};
+}
+
 } // namespace
 
 void SnapshotColumns::appendObject(std::uint64_t addr, TypeIndex typeIndex, std::uint64_t bytes,
@@ -98,6 +135,20 @@ void SnapshotColumns::appendObjectsOf(const SnapshotColumns& tail)
         allocOffsets.push_back(frameBase + tail.allocOffsets[k + 1]);
     }
     allocFrames.insert(allocFrames.end(), tail.allocFrames.begin(), tail.allocFrames.end());
+    // Native stacks and frames are tail's own tables: its stack and frame indices move past ours.
+    const auto stackBase = static_cast<std::uint32_t>(nativeStackOffsets.size() - 1);
+    const auto nativeFrameBase = static_cast<std::uint32_t>(nativeFrames.size());
+    const auto stackFrameBase = static_cast<std::uint32_t>(nativeStackFrames.size());
+    for (std::size_t k = 0; k < tail.nativeOwners.size(); ++k) {
+        nativeOwners.push_back(base + tail.nativeOwners[k]);
+        nativeStackOf.push_back(stackBase + tail.nativeStackOf[k]);
+    }
+    for (std::size_t s = 1; s < tail.nativeStackOffsets.size(); ++s)
+        nativeStackOffsets.push_back(stackFrameBase + tail.nativeStackOffsets[s]);
+    for (std::uint32_t frame : tail.nativeStackFrames)
+        nativeStackFrames.push_back(nativeFrameBase + frame);
+    nativeStackFolded.insert(nativeStackFolded.end(), tail.nativeStackFolded.begin(), tail.nativeStackFolded.end());
+    nativeFrames.insert(nativeFrames.end(), tail.nativeFrames.begin(), tail.nativeFrames.end());
 }
 
 std::string Snapshot::validate(const SnapshotColumns& c)
@@ -179,7 +230,7 @@ std::string Snapshot::validate(const SnapshotColumns& c)
         if (frame.file >= strings || frame.function >= strings)
             return "allocation frame refers to a missing string";
     }
-    return {};
+    return validateNativeStacks(c);
 }
 
 Snapshot::Snapshot(SnapshotColumns columns)
@@ -301,6 +352,24 @@ std::span<const AllocationFrame> Snapshot::allocationSite(ObjectIndex i) const
     return {m_c.allocFrames.data() + m_c.allocOffsets[k], m_c.allocOffsets[k + 1] - m_c.allocOffsets[k]};
 }
 
+std::span<const std::uint32_t> Snapshot::nativeStack(ObjectIndex i) const
+{
+    auto it = std::lower_bound(m_c.nativeOwners.begin(), m_c.nativeOwners.end(), i);
+    if (it == m_c.nativeOwners.end() || *it != i)
+        return {};
+    const std::uint32_t stack = m_c.nativeStackOf[static_cast<std::size_t>(it - m_c.nativeOwners.begin())];
+    const std::uint32_t begin = m_c.nativeStackOffsets[stack];
+    return {m_c.nativeStackFrames.data() + begin, m_c.nativeStackOffsets[stack + 1] - begin};
+}
+
+std::uint16_t Snapshot::nativeStackFolded(ObjectIndex i) const
+{
+    auto it = std::lower_bound(m_c.nativeOwners.begin(), m_c.nativeOwners.end(), i);
+    if (it == m_c.nativeOwners.end() || *it != i)
+        return 0;
+    return m_c.nativeStackFolded[m_c.nativeStackOf[static_cast<std::size_t>(it - m_c.nativeOwners.begin())]];
+}
+
 std::uint32_t Snapshot::edgeTo(ObjectIndex holder, ObjectIndex target, std::size_t occurrence) const
 {
     const std::span<const ObjectIndex> edges = referents(holder);
@@ -318,6 +387,8 @@ std::size_t Snapshot::memoryBytes(bool includeStrings) const
         + bytes(m_c.flags) + bytes(m_c.largeSizes) + bytes(m_c.largeRefcounts) + bytes(m_c.edgeOffsets)
         + bytes(m_c.edges) + bytes(m_c.reprOffsets) + bytes(m_c.labelOwners) + bytes(m_c.labelStarts)
         + bytes(m_c.labels) + bytes(m_c.allocOwners) + bytes(m_c.allocOffsets) + bytes(m_c.allocFrames)
+        + bytes(m_c.nativeOwners) + bytes(m_c.nativeStackOf) + bytes(m_c.nativeStackOffsets)
+        + bytes(m_c.nativeStackFrames) + bytes(m_c.nativeStackFolded) + bytes(m_c.nativeFrames)
         + bytes(m_c.types) + bytes(m_c.explanations) + bytes(m_addressLow) + bytes(m_addressRegion)
         + bytes(m_addressHigh);
     if (includeStrings)

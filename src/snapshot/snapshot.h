@@ -17,6 +17,9 @@ using TypeIndex = std::uint32_t;
 
 enum ObjectFlag : std::uint8_t {
     GcTracked = 1 << 0, // in the collector's lists at capture time: eligible as a leak candidate
+    // Not gc-tracked, yet a live object-domain allocation (native traces saw it made) that no object
+    // refers to: a leaked str, bytes, int, or a tuple or dict of atoms. Eligible as a leak candidate.
+    UntrackedOrphan = 1 << 1,
 };
 
 enum TypeFlag : std::uint8_t {
@@ -56,6 +59,23 @@ struct AllocationFrame
     friend bool operator==(const AllocationFrame&, const AllocationFrame&) = default;
 };
 
+enum NativeFrameFlag : std::uint32_t {
+    NativeFrameInlined = 1 << 0, // inlined into the next frame of the stack (same return address)
+};
+inline constexpr std::uint32_t kKnownNativeFrameFlags = NativeFrameInlined;
+
+// One frame of a native allocation stack, symbolised at capture.
+struct NativeFrame
+{
+    std::uint64_t address = 0; // the return address (the call instruction's for inlined frames too)
+    StringId function = 0;     // "leak_widget", demangled; 0 (empty) when unknown
+    StringId library = 0;      // full path of the shared object or executable; 0 when unknown
+    StringId file = 0;         // source file from debug information; 0 without it
+    std::uint32_t line = 0;    // 0 without debug information
+    std::uint32_t flags = 0;   // NativeFrameFlag
+    friend bool operator==(const NativeFrame&, const NativeFrame&) = default;
+};
+
 inline constexpr ObjectIndex kNoObject = UINT32_MAX;
 
 // Why a candidate is legitimate, attached at capture time by whoever could see it.
@@ -79,6 +99,7 @@ struct SnapshotInfo
     std::int64_t capturedAtMs = 0; // Unix time
     std::int64_t pid = 0;
     std::uint32_t tracemallocDepth = 0; // frames tracemalloc kept per allocation; 0: not tracing
+    std::uint32_t nativeTraceDepth = 0; // native frames recorded per allocation; 0: native traces off
 };
 
 // Column storage of a snapshot, filled by the capture or a file reader and handed to Snapshot.
@@ -116,6 +137,18 @@ struct SnapshotColumns
     std::vector<ObjectIndex> allocOwners;
     std::vector<std::uint32_t> allocOffsets{0}; // allocOwners + 1 entries
     std::vector<AllocationFrame> allocFrames;
+
+    // Native (C) allocation stacks, when native traces were on: nativeOwners is sorted; owner k was
+    // allocated by stack nativeStackOf[k]. Stack s is nativeStackFrames[nativeStackOffsets[s] ..
+    // nativeStackOffsets[s + 1]) (indices into nativeFrames), innermost first; its innermost
+    // nativeStackFolded[s] frames are the interpreter's own allocation machinery (PyObject_Malloc,
+    // gc_alloc, PyObject_GC_New...), which views fold away so the first line shown is the caller.
+    std::vector<ObjectIndex> nativeOwners;
+    std::vector<std::uint32_t> nativeStackOf;           // nativeOwners.size() entries
+    std::vector<std::uint32_t> nativeStackOffsets{0};   // stacks + 1 entries
+    std::vector<std::uint32_t> nativeStackFrames;
+    std::vector<std::uint16_t> nativeStackFolded;       // per stack
+    std::vector<NativeFrame> nativeFrames;
 
     std::vector<TypeRecord> types;
     std::vector<ExplanationRecord> explanations; // sorted by object, at most one per object
@@ -159,6 +192,9 @@ public:
     std::uint64_t refcount(ObjectIndex i) const; // references the program holds (capture's own removed)
     std::uint8_t flags(ObjectIndex i) const { return m_c.flags[i]; }
     bool isGcTracked(ObjectIndex i) const { return m_c.flags[i] & GcTracked; }
+    bool isUntrackedOrphan(ObjectIndex i) const { return m_c.flags[i] & UntrackedOrphan; }
+    // Either kind of object that is a leak candidate when nothing refers to it.
+    bool isCandidateKind(ObjectIndex i) const { return m_c.flags[i] & (GcTracked | UntrackedOrphan); }
 
     std::span<const ObjectIndex> referents(ObjectIndex i) const
     {
@@ -194,6 +230,14 @@ public:
 
     // Innermost frame first; empty when no allocation traceback was recorded for the object.
     std::span<const AllocationFrame> allocationSite(ObjectIndex i) const;
+
+    // Native allocation stack of the object: frame indices (see nativeFrame()) innermost first; empty
+    // when none was recorded. Its innermost nativeStackFolded(i) frames are the interpreter's
+    // allocation machinery.
+    std::span<const std::uint32_t> nativeStack(ObjectIndex i) const;
+    std::uint16_t nativeStackFolded(ObjectIndex i) const;
+    const NativeFrame& nativeFrame(std::uint32_t index) const { return m_c.nativeFrames[index]; }
+    std::size_t nativeStackCount() const { return m_c.nativeStackOffsets.size() - 1; }
 
     // Null when no explanation was recorded for the object.
     const ExplanationRecord* explanation(ObjectIndex i) const;
