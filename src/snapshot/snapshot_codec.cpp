@@ -1,4 +1,4 @@
-// The binary snapshot format, version 2 (version 1 is still read); the layout is documented in
+// The binary snapshot format, version 3 (versions 1 and 2 are still read); the layout is documented in
 // docs/snapshot-format.md.
 //
 // Arrays are written as their in-memory bytes, so both directions run at memcpy speed: a heap of
@@ -41,8 +41,9 @@ struct SectionSpec
     std::uint32_t elementSize;
 };
 
-// Versions 1 and 2 have exactly these sections, in this order; they differ in AFRM alone.
-constexpr SectionSpec kInfo{"INFO", 32};          // f64 captureSeconds, i64 capturedAtMs, i64 pid, u32 tracemalloc depth, u32 reserved
+// Versions 1 and 2 have exactly these sections, in this order; they differ in AFRM alone. Version 3
+// adds the native stack sections after AFRM.
+constexpr SectionSpec kInfo{"INFO", 32};          // f64 captureSeconds, i64 capturedAtMs, i64 pid, u32 tracemalloc depth, u32 native trace depth (reserved before version 3)
 constexpr SectionSpec kPythonVersion{"PYVR", 1};
 constexpr SectionSpec kLabel{"LABL", 1};
 constexpr SectionSpec kAddress{"ADDR", 8};
@@ -63,11 +64,23 @@ constexpr SectionSpec kAllocOwners{"AOWN", 4};
 constexpr SectionSpec kAllocOffsets{"AOFF", 4};
 constexpr SectionSpec kAllocFrames{"AFRM", 12};    // u32 file string id, u32 line, u32 function string id
 constexpr SectionSpec kAllocFramesV1{"AFRM", 8};   // version 1: u32 file string id, u32 line
+constexpr SectionSpec kNativeOwners{"NOWN", 4};
+constexpr SectionSpec kNativeStackOf{"NSOF", 4};
+constexpr SectionSpec kNativeStackOffsets{"NSOO", 4};
+constexpr SectionSpec kNativeStackFrames{"NSFR", 4};
+constexpr SectionSpec kNativeStackFolded{"NFLD", 2};
+constexpr SectionSpec kNativeFrames{"NFRM", 32};  // u64 address, u32 function, library, file, line, flags, reserved
 constexpr SectionSpec kTypes{"TYPS", 36};         // u64 address, u32 name, module, qualname, library, symbol, source, u8 flags, 3 reserved
 constexpr SectionSpec kExplanations{"EXPL", 20};  // u32 object, kind, detail, holder, holder offset
 constexpr SectionSpec kStringOffsets{"SOFF", 4};
 constexpr SectionSpec kStringBlob{"SBLB", 1};
-constexpr std::uint32_t kSectionCount = 24;
+constexpr std::uint32_t kSectionCountV2 = 24; // versions 1 and 2
+constexpr std::uint32_t kSectionCount = 30;
+
+constexpr std::uint32_t sectionCountOf(std::uint32_t version)
+{
+    return version >= 3 ? kSectionCount : kSectionCountV2;
+}
 
 constexpr std::size_t paddingFor(std::size_t bytes)
 {
@@ -129,6 +142,22 @@ std::string encodeExplanations(const std::vector<ExplanationRecord>& explanation
     return bytes;
 }
 
+std::string encodeNativeFrames(const std::vector<NativeFrame>& frames)
+{
+    std::string bytes;
+    bytes.reserve(frames.size() * kNativeFrames.elementSize);
+    for (const NativeFrame& f : frames) {
+        put<std::uint64_t>(bytes, f.address);
+        put<std::uint32_t>(bytes, f.function);
+        put<std::uint32_t>(bytes, f.library);
+        put<std::uint32_t>(bytes, f.file);
+        put<std::uint32_t>(bytes, f.line);
+        put<std::uint32_t>(bytes, f.flags);
+        put<std::uint32_t>(bytes, 0);
+    }
+    return bytes;
+}
+
 std::string encodeInfo(const SnapshotInfo& info)
 {
     std::string bytes;
@@ -136,7 +165,7 @@ std::string encodeInfo(const SnapshotInfo& info)
     put<std::int64_t>(bytes, info.capturedAtMs);
     put<std::int64_t>(bytes, info.pid);
     put<std::uint32_t>(bytes, info.tracemallocDepth);
-    put<std::uint32_t>(bytes, 0);
+    put<std::uint32_t>(bytes, info.nativeTraceDepth);
     return bytes;
 }
 
@@ -243,8 +272,8 @@ public:
             fail(8, "snapshot format version " + std::to_string(version) + " is newer than this LeakScope supports ("
                      + std::to_string(kSnapshotFormatVersion) + ")");
         const auto sections = get<std::uint32_t>(12);
-        if (sections != kSectionCount)
-            fail(12, "format version " + std::to_string(version) + " has " + std::to_string(kSectionCount)
+        if (sections != sectionCountOf(version))
+            fail(12, "format version " + std::to_string(version) + " has " + std::to_string(sectionCountOf(version))
                      + " sections, the header says " + std::to_string(sections));
         m_version = version;
         m_pos = kHeaderBytes;
@@ -356,6 +385,19 @@ public:
         }
     }
 
+    void nativeFrames(std::vector<NativeFrame>& out)
+    {
+        const Section s = section(kNativeFrames);
+        out.resize(s.count);
+        for (std::size_t k = 0; k < s.count; ++k) {
+            const std::size_t at = offsetOf(s, k);
+            if (get<std::uint32_t>(at + 28) != 0)
+                fail(at + 28, "reserved field of section NFRM is not zero");
+            out[k] = {get<std::uint64_t>(at), get<std::uint32_t>(at + 8), get<std::uint32_t>(at + 12),
+                      get<std::uint32_t>(at + 16), get<std::uint32_t>(at + 20), get<std::uint32_t>(at + 24)};
+        }
+    }
+
     void explanations(std::vector<ExplanationRecord>& out)
     {
         const Section s = section(kExplanations);
@@ -376,7 +418,9 @@ public:
         out.capturedAtMs = get<std::int64_t>(at + 8);
         out.pid = get<std::int64_t>(at + 16);
         out.tracemallocDepth = get<std::uint32_t>(at + 24);
-        if (get<std::uint32_t>(at + 28) != 0)
+        if (m_version >= 3)
+            out.nativeTraceDepth = get<std::uint32_t>(at + 28);
+        else if (get<std::uint32_t>(at + 28) != 0)
             fail(at + 28, "reserved field of section INFO is not zero");
     }
 
@@ -420,6 +464,7 @@ void encodeSnapshot(const Snapshot& snapshot, const std::function<void(std::uint
     const std::string largeRefcounts = encodeLarge(c.largeRefcounts);
     const std::string types = encodeTypes(c.types);
     const std::string explanations = encodeExplanations(c.explanations);
+    const std::string nativeFrames = encodeNativeFrames(c.nativeFrames);
 
     const Piece pieces[] = {
         raw(kInfo, info),
@@ -449,6 +494,12 @@ void encodeSnapshot(const Snapshot& snapshot, const std::function<void(std::uint
         raw(kAllocOwners, c.allocOwners),
         raw(kAllocOffsets, c.allocOffsets),
         raw(kAllocFrames, c.allocFrames),
+        raw(kNativeOwners, c.nativeOwners),
+        raw(kNativeStackOf, c.nativeStackOf),
+        raw(kNativeStackOffsets, c.nativeStackOffsets),
+        raw(kNativeStackFrames, c.nativeStackFrames),
+        raw(kNativeStackFolded, c.nativeStackFolded),
+        raw(kNativeFrames, nativeFrames),
         raw(kTypes, types),
         raw(kExplanations, explanations),
         raw(kStringOffsets, c.strings.offsets()),
@@ -531,6 +582,17 @@ SnapshotPtr decodeSnapshot(std::string_view bytes)
         d.allocFramesV1(c.allocFrames);
     else
         d.array<kAllocFrames>(c.allocFrames);
+    if (d.version() >= 3) {
+        const std::size_t nativeOwners = d.array<kNativeOwners>(c.nativeOwners).count;
+        d.array<kNativeStackOf>(c.nativeStackOf, nativeOwners, "one per native stack owner");
+        const auto offsetsOf = d.array<kNativeStackOffsets>(c.nativeStackOffsets);
+        const std::size_t offsets = offsetsOf.count;
+        if (offsets == 0)
+            d.fail(offsetsOf.offset + 8, "section NSOO is empty: it has one entry more than there are stacks");
+        d.array<kNativeStackFrames>(c.nativeStackFrames);
+        d.array<kNativeStackFolded>(c.nativeStackFolded, offsets - 1, "one per native stack");
+        d.nativeFrames(c.nativeFrames);
+    }
     d.types(c.types);
     d.explanations(c.explanations);
 

@@ -15,7 +15,7 @@
 
 namespace leakscope {
 
-inline constexpr std::uint32_t kSnapshotFormatVersion = 2;
+inline constexpr std::uint32_t kSnapshotFormatVersion = 3;
 
 class SnapshotFormatError : public std::runtime_error
 {

@@ -15,7 +15,8 @@ constexpr std::uint64_t kTwo32 = 1ULL << 32;
 
 // Every feature the format carries: large sizes and refcounts (and UINT32_MAX itself, which spills),
 // duplicate and self edges, untracked objects, heap and static types, types without objects, unused
-// pool strings, explanations, non-ASCII reprs and labels, extreme addresses.
+// pool strings, explanations, non-ASCII reprs and labels, extreme addresses, native stacks shared by
+// two objects, with folded, inlined and unnamed frames.
 SnapshotColumns featureColumns()
 {
     GraphSpec spec;
@@ -31,6 +32,21 @@ SnapshotColumns featureColumns()
          .repr = "'\xf0\x9f\x90\x8d'"},
     };
     spec.allocations = {{0, {{"/srv/app/jobs.py", 42}, {"caf\xc3\xa9.py", 7}}}, {4, {}}, {5, {{"<string>", 1}}}};
+    // Objects 0 and 4 share a stack (two folded frames, then an inlined frame and its caller); object 2
+    // was created by a frame with no symbol; object 1's stack is all allocator.
+    const std::string lib = "/usr/lib/python3/dist-packages/mod/_big.cpython-311-x86_64-linux-gnu.so";
+    const std::string libpython = "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0";
+    const std::vector<NativeFrameSpec> shared = {
+        {"PyObject_Malloc", libpython, "", 0, 0x7f5500000100ULL},
+        {"_PyObject_GC_New", libpython, "Modules/gcmodule.c", 2290, 0x7f5500000200ULL},
+        {"big_cache_entry", lib, "src/caf\xc3\xa9.c", 47, 0x7f5500003000ULL, true},
+        {"big_cache_fill", lib, "src/big.c", 130, 0x7f5500003000ULL},
+    };
+    spec.nativeStacks = {{0, shared, 2},
+                         {1, {{"PyObject_Malloc", libpython, "", 0, 0x7f5500000100ULL}}, 1},
+                         {2, {{"", lib, "", 0, 0x7f5500004321ULL}, {"big_init", lib, "src/big.c", 12}}, 0},
+                         {4, shared, 2}};
+    spec.nativeTraceDepth = 16;
     spec.origins = {{"mod.Big", "/usr/lib/python3/dist-packages/mod/_big.cpython-311-x86_64-linux-gnu.so", "Big_Type",
                      "src/big.c:120"},
                     {"builtins.list", "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0", "PyList_Type", ""}};
@@ -69,6 +85,13 @@ void compareColumns(const SnapshotColumns& a, const SnapshotColumns& b)
     QCOMPARE(a.allocOffsets, b.allocOffsets);
     QVERIFY(a.allocFrames == b.allocFrames);
     QCOMPARE(a.info.tracemallocDepth, b.info.tracemallocDepth);
+    QCOMPARE(a.nativeOwners, b.nativeOwners);
+    QCOMPARE(a.nativeStackOf, b.nativeStackOf);
+    QCOMPARE(a.nativeStackOffsets, b.nativeStackOffsets);
+    QCOMPARE(a.nativeStackFrames, b.nativeStackFrames);
+    QCOMPARE(a.nativeStackFolded, b.nativeStackFolded);
+    QVERIFY(a.nativeFrames == b.nativeFrames);
+    QCOMPARE(a.info.nativeTraceDepth, b.info.nativeTraceDepth);
     QCOMPARE(a.types.size(), b.types.size());
     for (std::size_t t = 0; t < a.types.size(); ++t) {
         QCOMPARE(a.types[t].name, b.types[t].name);

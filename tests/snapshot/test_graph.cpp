@@ -1,6 +1,8 @@
 #include "test_graph.h"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 #include <unordered_map>
 
 namespace leakscope::test {
@@ -78,6 +80,36 @@ SnapshotColumns buildColumns(const GraphSpec& spec)
             c.allocFrames.push_back({strings.intern(file), line});
         c.allocOffsets.push_back(static_cast<std::uint32_t>(c.allocFrames.size()));
     }
+    std::map<std::vector<std::uint32_t>, std::uint32_t> stackIndex;
+    std::map<std::tuple<std::uint64_t, StringId, StringId, StringId, std::uint32_t, std::uint32_t>, std::uint32_t>
+        frameIndex;
+    std::uint32_t deepest = 0;
+    for (const NativeAlloc& a : spec.nativeStacks) {
+        std::vector<std::uint32_t> frames;
+        for (std::size_t k = 0; k < a.frames.size(); ++k) {
+            const NativeFrameSpec& f = a.frames[k];
+            const NativeFrame frame{f.address ? f.address : 0x7f5500001000ULL + 0x10ULL * f.line + k,
+                                    strings.intern(f.function), strings.intern(f.library), strings.intern(f.file),
+                                    f.line, f.inlined ? std::uint32_t(NativeFrameInlined) : 0u};
+            const auto key = std::make_tuple(frame.address, frame.function, frame.library, frame.file, frame.line,
+                                             frame.flags);
+            auto [it, added] = frameIndex.try_emplace(key, static_cast<std::uint32_t>(c.nativeFrames.size()));
+            if (added)
+                c.nativeFrames.push_back(frame);
+            frames.push_back(it->second);
+        }
+        frames.push_back(a.folded); // the folded count is part of what makes two stacks one
+        auto [it, added] = stackIndex.try_emplace(frames, static_cast<std::uint32_t>(c.nativeStackFolded.size()));
+        if (added) {
+            c.nativeStackFrames.insert(c.nativeStackFrames.end(), frames.begin(), frames.end() - 1);
+            c.nativeStackOffsets.push_back(static_cast<std::uint32_t>(c.nativeStackFrames.size()));
+            c.nativeStackFolded.push_back(a.folded);
+        }
+        c.nativeOwners.push_back(a.object);
+        c.nativeStackOf.push_back(it->second);
+        deepest = std::max(deepest, static_cast<std::uint32_t>(a.frames.size()));
+    }
+    c.info.nativeTraceDepth = spec.nativeTraceDepth ? spec.nativeTraceDepth : deepest;
     for (const Origin& o : spec.origins) {
         TypeRecord& record = c.types[types.indexOf(o.type)];
         record.library = strings.intern(o.library);

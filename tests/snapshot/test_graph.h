@@ -43,6 +43,24 @@ struct Alloc
     std::vector<std::pair<std::string, std::uint32_t>> frames; // innermost first
 };
 
+struct NativeFrameSpec
+{
+    std::string function; // "" when unknown
+    std::string library;
+    std::string file;
+    std::uint32_t line = 0;
+    std::uint64_t address = 0; // 0: made up from the frame's position
+    bool inlined = false;
+};
+
+// A native allocation stack; objects with equal stacks share one, and equal frames one record.
+struct NativeAlloc
+{
+    ObjectIndex object = 0;
+    std::vector<NativeFrameSpec> frames; // innermost first
+    std::uint16_t folded = 0;            // innermost frames that are the interpreter's allocator
+};
+
 struct Origin
 {
     std::string type; // as in Obj::type
@@ -56,6 +74,8 @@ struct GraphSpec
     std::vector<Obj> objects;
     std::vector<Expl> explanations; // any order; sorted by object when built
     std::vector<Alloc> allocations; // by increasing object
+    std::vector<NativeAlloc> nativeStacks; // by increasing object
+    std::uint32_t nativeTraceDepth = 0;    // 0: the number of frames of the deepest stack
     std::vector<Origin> origins;    // of types named by objects or types
     // Registered first, in this order, so tests can pin type indices or add types with no objects.
     std::vector<std::string> types;

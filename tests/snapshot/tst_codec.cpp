@@ -12,6 +12,7 @@
 #include <QtCore/QElapsedTimer>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstdio>
@@ -29,7 +30,9 @@ constexpr std::uint64_t kTwo32 = 1ULL << 32;
 constexpr std::size_t kHeader = 16;
 constexpr std::size_t kSectionHeader = 16;
 const char* const kTags[] = {"INFO", "PYVR", "LABL", "ADDR", "TYPE", "SIZE", "RCNT", "FLAG", "LSIZ",
-                             "LRCN", "EOFF", "EDGE", "ROFF", "REPR", "LOWN", "LSTA", "ELBL", "AOWN", "AOFF", "AFRM", "TYPS", "EXPL", "SOFF", "SBLB"};
+                             "LRCN", "EOFF", "EDGE", "ROFF", "REPR", "LOWN", "LSTA", "ELBL", "AOWN", "AOFF", "AFRM", "NOWN", "NSOF", "NSOO", "NSFR", "NFLD", "NFRM",
+                             "TYPS", "EXPL", "SOFF", "SBLB"};
+const char* const kNativeTags[] = {"NOWN", "NSOF", "NSOO", "NSFR", "NFLD", "NFRM"};
 
 std::string encoded(const SnapshotColumns& c)
 {
@@ -54,6 +57,12 @@ std::size_t exercise(const Snapshot& s)
     const ReferrerIndex referrers(s);
     for (ObjectIndex i = 0; i < s.objectCount(); ++i)
         sum += referrers.referrers(i).size() + analysis.referrerCount(i) + analysis.isSuspect(i);
+    for (ObjectIndex i = 0; i < s.objectCount(); ++i) {
+        for (std::uint32_t frame : s.nativeStack(i))
+            sum += s.string(s.nativeFrame(frame).function).size() + s.string(s.nativeFrame(frame).file).size()
+                + s.string(s.nativeFrame(frame).library).size();
+        sum += s.nativeStackFolded(i);
+    }
     return sum + analysis.typeSummary().size() + s.info().label.size();
 }
 
@@ -85,6 +94,38 @@ std::size_t sectionOffset(const std::string& bytes, const char* tag)
             return pos;
     }
     return std::string::npos;
+}
+
+// The encoding as an older version wrote it: the version in the header, no native sections, INFO's
+// native depth zero (it was reserved), and for version 1 allocation frames of 8 bytes.
+std::string asOlderVersion(const std::string& v3, std::uint32_t version)
+{
+    std::string out = v3.substr(0, kHeader);
+    poke<std::uint32_t>(out, 8, version);
+    poke<std::uint32_t>(out, 12, 24);
+    std::size_t at = kHeader;
+    while (at < v3.size()) {
+        const std::string tag = v3.substr(at, 4);
+        const auto size = peek<std::uint32_t>(v3, at + 4);
+        const auto count = static_cast<std::size_t>(peek<std::uint64_t>(v3, at + 8));
+        const std::size_t padded = (size * count + 7) / 8 * 8;
+        std::string section = v3.substr(at, kSectionHeader + padded);
+        at += kSectionHeader + padded;
+        if (std::find(std::begin(kNativeTags), std::end(kNativeTags), tag) != std::end(kNativeTags))
+            continue;
+        if (tag == "INFO")
+            poke<std::uint32_t>(section, kSectionHeader + 28, 0);
+        if (tag == "AFRM" && version == 1) {
+            std::string frames;
+            for (std::size_t k = 0; k < count; ++k)
+                frames += section.substr(kSectionHeader + 12 * k, 8);
+            frames.resize((frames.size() + 7) / 8 * 8, '\0');
+            section = section.substr(0, kSectionHeader) + frames;
+            poke<std::uint32_t>(section, 4, 8);
+        }
+        out += section;
+    }
+    return out;
 }
 
 // The decoder's message for bytes that must be rejected; fails the test when they are accepted or
@@ -152,6 +193,21 @@ private Q_SLOTS:
         QCOMPARE(std::string(s.string(s.explanation(4)->kind)), std::string("module-state"));
         QVERIFY(!s.explanation(1));
         QCOMPARE(s.info().label, std::string("nightly \xe2\x80\x93 \xc3\xbcn\xc3\xaf" "code"));
+        // Native stacks: 0 and 4 share one, 3 and 5 have none.
+        QCOMPARE(s.info().nativeTraceDepth, 16u);
+        QCOMPARE(s.nativeStackCount(), std::size_t(3));
+        QCOMPARE(s.nativeStack(0).size(), std::size_t(4));
+        QVERIFY(std::ranges::equal(s.nativeStack(0), s.nativeStack(4)));
+        QCOMPARE(s.nativeStackFolded(0), std::uint16_t(2));
+        QCOMPARE(std::string(s.string(s.nativeFrame(s.nativeStack(0)[2]).function)), std::string("big_cache_entry"));
+        QCOMPARE(s.nativeFrame(s.nativeStack(0)[2]).flags, std::uint32_t(NativeFrameInlined));
+        QCOMPARE(s.nativeFrame(s.nativeStack(0)[3]).line, 130u);
+        QCOMPARE(s.nativeFrame(s.nativeStack(2)[0]).address, std::uint64_t(0x7f5500004321ULL));
+        QCOMPARE(s.nativeFrame(s.nativeStack(2)[0]).function, StringId(0));
+        QCOMPARE(s.nativeStackFolded(1), std::uint16_t(1));
+        QVERIFY(s.nativeStack(3).empty());
+        QVERIFY(s.nativeStack(5).empty());
+        QCOMPARE(s.nativeStackFolded(5), std::uint16_t(0));
         // Deterministic: encoding the decoded snapshot gives the same bytes.
         QCOMPARE(encodeSnapshot(s), encoded(original));
     }
@@ -160,9 +216,9 @@ private Q_SLOTS:
     {
         const SnapshotColumns empty;
         const std::string bytes = encoded(empty);
-        // Header, 24 section headers, the INFO record, and the one-entry edge, repr and allocation
-        // offsets and the string pool's two offsets, each padded to 8 bytes.
-        QCOMPARE(bytes.size(), kHeader + 24 * kSectionHeader + 32 + 8 + 8 + 8 + 8);
+        // Header, 30 section headers, the INFO record, and the one-entry edge, repr, allocation and
+        // native stack offsets and the string pool's two offsets, each padded to 8 bytes.
+        QCOMPARE(bytes.size(), kHeader + 30 * kSectionHeader + 32 + 8 + 8 + 8 + 8 + 8);
         const SnapshotPtr decoded = decodeSnapshot(bytes);
         QCOMPARE(decoded->objectCount(), std::size_t(0));
         QCOMPARE(decoded->edgeCount(), std::size_t(0));
@@ -174,7 +230,7 @@ private Q_SLOTS:
         const std::string bytes = encoded(featureColumns());
         QCOMPARE(bytes.substr(0, 8), std::string("\x89LSNAP\r\n"));
         QCOMPARE(peek<std::uint32_t>(bytes, 8), kSnapshotFormatVersion);
-        QCOMPARE(peek<std::uint32_t>(bytes, 12), std::uint32_t(24));
+        QCOMPARE(peek<std::uint32_t>(bytes, 12), std::uint32_t(30));
         QCOMPARE(bytes.size() % 8, std::size_t(0));
         // Sections in the documented order, each starting 8-byte aligned, the last ending the input.
         std::size_t pos = kHeader;
@@ -194,6 +250,25 @@ private Q_SLOTS:
         QCOMPARE(peek<std::uint64_t>(bytes, lsiz + 24), kTwo32 * 5);
         const std::size_t info = sectionOffset(bytes, "INFO");
         QCOMPARE(peek<std::int64_t>(bytes, info + 16 + 16), std::int64_t(424242));
+        QCOMPARE(peek<std::uint32_t>(bytes, info + 16 + 28), 16u); // native trace depth
+        // A native frame: address, function, library, file, line, flags, a reserved zero.
+        const std::size_t nfrm = sectionOffset(bytes, "NFRM");
+        QCOMPARE(peek<std::uint32_t>(bytes, nfrm + 4), 32u);
+        const SnapshotColumns c = featureColumns();
+        for (std::size_t k = 0; k < c.nativeFrames.size(); ++k) {
+            const std::size_t at = nfrm + 16 + 32 * k;
+            QCOMPARE(peek<std::uint64_t>(bytes, at), c.nativeFrames[k].address);
+            QCOMPARE(peek<std::uint32_t>(bytes, at + 8), c.nativeFrames[k].function);
+            QCOMPARE(peek<std::uint32_t>(bytes, at + 12), c.nativeFrames[k].library);
+            QCOMPARE(peek<std::uint32_t>(bytes, at + 16), c.nativeFrames[k].file);
+            QCOMPARE(peek<std::uint32_t>(bytes, at + 20), c.nativeFrames[k].line);
+            QCOMPARE(peek<std::uint32_t>(bytes, at + 24), c.nativeFrames[k].flags);
+            QCOMPARE(peek<std::uint32_t>(bytes, at + 28), 0u);
+        }
+        const std::size_t nfld = sectionOffset(bytes, "NFLD");
+        QCOMPARE(peek<std::uint32_t>(bytes, nfld + 4), 2u);
+        QCOMPARE(peek<std::uint64_t>(bytes, nfld + 8), std::uint64_t(3));
+        QCOMPARE(peek<std::uint16_t>(bytes, nfld + 16), std::uint16_t(2));
     }
 
     void appendsAfterExistingBytes()
@@ -309,64 +384,134 @@ private Q_SLOTS:
     void versions()
     {
         std::string bytes = encoded(featureColumns());
-        poke<std::uint32_t>(bytes, 8, 3);
-        QCOMPARE(rejection(bytes), std::string("byte 8: snapshot format version 3 is newer than this LeakScope supports (2)"));
+        poke<std::uint32_t>(bytes, 8, 4);
+        QCOMPARE(rejection(bytes), std::string("byte 8: snapshot format version 4 is newer than this LeakScope supports (3)"));
         poke<std::uint32_t>(bytes, 8, 0);
         QCOMPARE(rejection(bytes), std::string("byte 8: snapshot format version 0 does not exist"));
-        poke<std::uint32_t>(bytes, 8, 2);
-        poke<std::uint32_t>(bytes, 12, 25);
-        QCOMPARE(rejection(bytes), std::string("byte 12: format version 2 has 24 sections, the header says 25"));
-        // Version 2's 12-byte frames under a version 1 header: refused where the frames start.
+        poke<std::uint32_t>(bytes, 8, 3);
         poke<std::uint32_t>(bytes, 12, 24);
+        QCOMPARE(rejection(bytes), std::string("byte 12: format version 3 has 30 sections, the header says 24"));
+        // Version 3's sections under a version 2 header: the count is version 2's, then NOWN is refused.
+        poke<std::uint32_t>(bytes, 8, 2);
+        poke<std::uint32_t>(bytes, 12, 30);
+        QCOMPARE(rejection(bytes), std::string("byte 12: format version 2 has 24 sections, the header says 30"));
+        poke<std::uint32_t>(bytes, 12, 24);
+        const std::string v3 = encoded(featureColumns());
+        QCOMPARE(rejection(bytes), "byte " + std::to_string(sectionOffset(v3, "INFO") + 16 + 28)
+                                       + ": reserved field of section INFO is not zero");
+        poke<std::uint32_t>(bytes, sectionOffset(v3, "INFO") + 16 + 28, 0);
+        QCOMPARE(rejection(bytes), "byte " + std::to_string(sectionOffset(v3, "NOWN"))
+                                       + ": expected section TYPS, found 'NOWN'");
+        // Version 2's 12-byte frames under a version 1 header: refused where the frames start.
+        bytes = asOlderVersion(v3, 2);
         poke<std::uint32_t>(bytes, 8, 1);
         QVERIFY2(rejection(bytes).find("section AFRM has 12-byte elements, expected 8") != std::string::npos,
                  rejection(bytes).c_str());
     }
 
-    // A version 1 encoding (frames of file and line, 8 bytes) still decodes, every function unknown.
-    void readsVersion1()
+    // A version 1 encoding (frames of file and line, 8 bytes) still decodes, every function unknown,
+    // and a version 2 one (no native stacks) too; written again, both are version 3.
+    void readsOlderVersions_data()
     {
+        QTest::addColumn<int>("version");
+        QTest::newRow("version 1") << 1;
+        QTest::newRow("version 2") << 2;
+    }
+    void readsOlderVersions()
+    {
+        QFETCH(int, version);
         const SnapshotColumns original = featureColumns();
-        const std::string v2 = encoded(original);
-        // Rewrites the version and the AFRM section the way version 1 wrote them.
-        std::string v1 = v2.substr(0, kHeader);
-        poke<std::uint32_t>(v1, 8, 1);
-        std::size_t at = kHeader;
-        while (at < v2.size()) {
-            const std::string tag = v2.substr(at, 4);
-            const auto size = peek<std::uint32_t>(v2, at + 4);
-            const auto count = static_cast<std::size_t>(peek<std::uint64_t>(v2, at + 8));
-            const std::size_t bytes = size * count;
-            const std::size_t padded = (bytes + 7) / 8 * 8;
-            if (tag == "AFRM") {
-                QCOMPARE(size, 12u);
-                std::string frames;
-                for (std::size_t k = 0; k < count; ++k)
-                    frames += v2.substr(at + kSectionHeader + 12 * k, 8);
-                frames.resize((frames.size() + 7) / 8 * 8, '\0');
-                std::string header = v2.substr(at, kSectionHeader);
-                poke<std::uint32_t>(header, 4, 8);
-                v1 += header + frames;
-            } else {
-                v1 += v2.substr(at, kSectionHeader + padded);
-            }
-            at += kSectionHeader + padded;
-        }
-        QVERIFY(v1.size() < v2.size());
+        const std::string v3 = encoded(original);
+        const std::string old = asOlderVersion(v3, std::uint32_t(version));
+        QVERIFY(old.size() < v3.size());
         SnapshotPtr decoded;
         try {
-            decoded = decodeSnapshot(v1);
+            decoded = decodeSnapshot(old);
         } catch (const SnapshotFormatError& e) {
             QFAIL(e.what());
         }
         SnapshotColumns expected = original;
-        for (AllocationFrame& frame : expected.allocFrames)
-            frame.function = 0;
+        if (version == 1) {
+            for (AllocationFrame& frame : expected.allocFrames)
+                frame.function = 0;
+        }
+        expected.nativeOwners.clear();
+        expected.nativeStackOf.clear();
+        expected.nativeStackOffsets = {0};
+        expected.nativeStackFrames.clear();
+        expected.nativeStackFolded.clear();
+        expected.nativeFrames.clear();
+        expected.info.nativeTraceDepth = 0;
         compareColumns(decoded->expandedColumns(), expected);
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(decoded->allocationSite(0)[0].line, 42u);
-        QCOMPARE(decoded->allocationSite(0)[0].function, StringId(0));
-        // Written again, it is version 2.
-        QCOMPARE(peek<std::uint32_t>(encodeSnapshot(*decoded), 8), 2u);
+        QCOMPARE(decoded->allocationSite(0)[0].function == 0, version == 1);
+        QVERIFY(decoded->nativeStack(0).empty());
+        QCOMPARE(decoded->nativeStackCount(), std::size_t(0));
+        QCOMPARE(peek<std::uint32_t>(encodeSnapshot(*decoded), 8), 3u);
+        QCOMPARE(decodeSnapshot(encodeSnapshot(*decoded))->info().nativeTraceDepth, 0u);
+    }
+
+    // What the native sections must satisfy, each broken once in an otherwise valid encoding.
+    void nativeSectionErrors()
+    {
+        const std::string bytes = encoded(featureColumns());
+        const std::size_t nfrm = sectionOffset(bytes, "NFRM");
+        std::string reserved = bytes;
+        poke<std::uint32_t>(reserved, nfrm + 16 + 32 + 28, 1);
+        QCOMPARE(rejection(reserved), "byte " + std::to_string(nfrm + 16 + 32 + 28)
+                                          + ": reserved field of section NFRM is not zero");
+
+        const std::string end = "byte " + std::to_string(bytes.size()) + " (end of input): inconsistent snapshot: ";
+        std::string flags = bytes;
+        poke<std::uint32_t>(flags, nfrm + 16 + 24, 2);
+        QCOMPARE(rejection(flags), end + "native frame has unknown flags");
+
+        std::string function = bytes;
+        poke<std::uint32_t>(function, nfrm + 16 + 8, 100000);
+        QCOMPARE(rejection(function), end + "native frame refers to a missing string");
+
+        const std::size_t nsfr = sectionOffset(bytes, "NSFR");
+        std::string frame = bytes;
+        poke<std::uint32_t>(frame, nsfr + 16, 1000);
+        QCOMPARE(rejection(frame), end + "native stack refers to a missing frame");
+
+        const std::size_t nfld = sectionOffset(bytes, "NFLD");
+        std::string folded = bytes;
+        poke<std::uint16_t>(folded, nfld + 16, 5);
+        QCOMPARE(rejection(folded), end + "native stack 0 folds more frames than it has");
+
+        const std::size_t nsof = sectionOffset(bytes, "NSOF");
+        std::string stackOf = bytes;
+        poke<std::uint32_t>(stackOf, nsof + 16 + 4, 3);
+        QCOMPARE(rejection(stackOf), end + "object 1 refers to a missing native stack");
+
+        const std::size_t nown = sectionOffset(bytes, "NOWN");
+        std::string owners = bytes;
+        poke<std::uint32_t>(owners, nown + 16 + 4, 0);
+        QCOMPARE(rejection(owners), end + "native stack owners are not sorted object indices");
+        poke<std::uint32_t>(owners, nown + 16 + 4, 6);
+        QCOMPARE(rejection(owners), end + "native stack owners are not sorted object indices");
+
+        const std::size_t nsoo = sectionOffset(bytes, "NSOO");
+        std::string offsets = bytes;
+        poke<std::uint32_t>(offsets, nsoo + 16 + 4, 6); // {0, 6, 5, 7}
+        QCOMPARE(rejection(offsets), end + "native stack offsets decrease at object 1");
+
+        // Counts tied to another section's are checked before anything is read.
+        std::string shortStackOf = bytes;
+        poke<std::uint64_t>(shortStackOf, nsof + 8, 3);
+        poke<std::uint32_t>(shortStackOf, nsof + 16 + 12, 0);
+        QCOMPARE(rejection(shortStackOf), "byte " + std::to_string(nsof + 8)
+                                              + ": section NSOF has 3 elements, expected 4 (one per native stack owner)");
+        std::string noOffsets = encoded(SnapshotColumns());
+        const std::size_t emptyNsoo = sectionOffset(noOffsets, "NSOO");
+        // An empty NSOO: its one element's 8 padded bytes removed, the count set to 0.
+        noOffsets.erase(emptyNsoo + 16, 8);
+        poke<std::uint64_t>(noOffsets, emptyNsoo + 8, 0);
+        QCOMPARE(rejection(noOffsets), "byte " + std::to_string(emptyNsoo + 8)
+                                           + ": section NSOO is empty: it has one entry more than there are stacks");
     }
 
     void trailingBytesRejected()

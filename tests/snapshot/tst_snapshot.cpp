@@ -4,6 +4,7 @@
 
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -27,6 +28,11 @@ GraphSpec validSpec()
     spec.explanations = {{0, "root", "held by the interpreter"}, {2, "static", "module state"}};
     spec.allocations = {{0, {{"a.py", 1}, {"b.py", 2}}}, {2, {{"c.py", 3}}}};
     spec.origins = {{"mod.Big", "/lib/libbig.so", "Big_Type", "big.c:10"}};
+    // Objects 0 and 2 share a stack of two frames, one folded; object 1 has a stack of its own.
+    const std::vector<NativeFrameSpec> shared = {{"PyObject_Malloc", "/lib/libpython.so"},
+                                                 {"big_new", "/lib/libbig.so", "big.c", 20}};
+    spec.nativeStacks = {{0, shared, 1}, {1, {{"", "/lib/libbig.so"}, {"big_fill", "/lib/libbig.so", "big.c", 30, 0, true}}, 0},
+                         {2, shared, 1}};
     return spec;
 }
 
@@ -106,6 +112,33 @@ const Corruption kCorruptions[] = {
      [](SnapshotColumns& c) { c.allocFrames[0].file = static_cast<StringId>(c.strings.size()); }},
     {"allocation function missing", "allocation frame refers to a missing string",
      [](SnapshotColumns& c) { c.allocFrames[1].function = static_cast<StringId>(c.strings.size()); }},
+    {"native stack indices short", "native stack owners and stack indices differ",
+     [](SnapshotColumns& c) { c.nativeStackOf.pop_back(); }},
+    {"native owners unsorted", "native stack owners are not sorted",
+     [](SnapshotColumns& c) { std::swap(c.nativeOwners[0], c.nativeOwners[1]); }},
+    {"native owner twice", "native stack owners are not sorted", [](SnapshotColumns& c) { c.nativeOwners[1] = 0; }},
+    {"native owner past last object", "native stack owners are not sorted",
+     [](SnapshotColumns& c) { c.nativeOwners[2] = 3; }},
+    {"native stack missing", "object 1 refers to a missing native stack", [](SnapshotColumns& c) { c.nativeStackOf[1] = 2; }},
+    {"native stack offsets empty", "native stack offsets: expected one more",
+     [](SnapshotColumns& c) { c.nativeStackOffsets.clear(); }},
+    {"native stack offsets end short", "native stack offsets do not span",
+     [](SnapshotColumns& c) { --c.nativeStackOffsets.back(); }},
+    {"native stack offsets decrease", "native stack offsets decrease",
+     [](SnapshotColumns& c) { c.nativeStackOffsets = {0, 3, 2, 4}; c.nativeStackFolded.push_back(0); }},
+    {"native folded counts short", "native stack folded counts: expected one per stack",
+     [](SnapshotColumns& c) { c.nativeStackFolded.pop_back(); }},
+    {"native stack folds too much", "native stack 0 folds more frames than it has",
+     [](SnapshotColumns& c) { c.nativeStackFolded[0] = 3; }},
+    {"native frame index past the frames", "native stack refers to a missing frame",
+     [](SnapshotColumns& c) { c.nativeStackFrames[0] = static_cast<std::uint32_t>(c.nativeFrames.size()); }},
+    {"native function missing", "native frame refers to a missing string",
+     [](SnapshotColumns& c) { c.nativeFrames[0].function = static_cast<StringId>(c.strings.size()); }},
+    {"native library missing", "native frame refers to a missing string",
+     [](SnapshotColumns& c) { c.nativeFrames[1].library = 1000; }},
+    {"native file missing", "native frame refers to a missing string",
+     [](SnapshotColumns& c) { c.nativeFrames[2].file = 1000; }},
+    {"native frame flag unknown", "native frame has unknown flags", [](SnapshotColumns& c) { c.nativeFrames[3].flags = 4; }},
     {"label starts missing", "edge label owners and starts differ", [](SnapshotColumns& c) { c.labelStarts.clear(); }},
     {"label owner past last object", "edge label owners are not sorted",
      [](SnapshotColumns& c) { c.labelOwners[0] = 3; }},
@@ -150,6 +183,14 @@ private Q_SLOTS:
         QCOMPARE(s.objectCount(), std::size_t(3));
         QCOMPARE(s.edgeCount(), std::size_t(3));
         QCOMPARE(s.typeCount(), std::size_t(3));
+        QCOMPARE(s.nativeStackCount(), std::size_t(2));
+        QVERIFY(std::ranges::equal(s.nativeStack(0), s.nativeStack(2)));
+        QCOMPARE(s.nativeStack(1).size(), std::size_t(2));
+        QCOMPARE(s.nativeStackFolded(0), std::uint16_t(1));
+        QCOMPARE(s.nativeStackFolded(1), std::uint16_t(0));
+        QCOMPARE(std::string(s.string(s.nativeFrame(s.nativeStack(0)[1]).function)), std::string("big_new"));
+        QCOMPARE(s.nativeFrame(s.nativeStack(1)[1]).flags, std::uint32_t(NativeFrameInlined));
+        QCOMPARE(s.info().nativeTraceDepth, 2u);
 
         // The rows may end at the last object with referents: object 2, past them, has none.
         SnapshotColumns shortRows = c;
@@ -379,6 +420,41 @@ private Q_SLOTS:
         QCOMPARE(s.size(2), kTwo32 * 3);
         QCOMPARE(s.refcount(2), quint64(2));
         QCOMPARE(s.refcount(3), kTwo32 * 5);
+    }
+
+    // Native stacks: the tail's owners, stack indices and frame indices move past the head's. Frames
+    // without names (string 0 in any pool), told apart by their addresses.
+    void appendObjectsOfCarriesNativeStacks()
+    {
+        const auto frame = [](std::uint64_t address) { return NativeFrameSpec{.address = address}; };
+        GraphSpec head;
+        head.objects = {{}, {}};
+        head.nativeStacks = {{1, {frame(0x10), frame(0x11)}, 1}};
+        GraphSpec tail;
+        tail.objects = {{}, {}};
+        tail.nativeStacks = {{0, {frame(0x20)}, 0}, {1, {frame(0x10), frame(0x21)}, 1}};
+        SnapshotColumns c = buildColumns(head);
+        c.appendObjectsOf(buildColumns(tail));
+        QCOMPARE(c.nativeOwners, (std::vector<ObjectIndex>{1, 2, 3}));
+        QCOMPARE(c.nativeStackOf, (std::vector<std::uint32_t>{0, 1, 2}));
+        QCOMPARE(c.nativeStackOffsets, (std::vector<std::uint32_t>{0, 2, 3, 5}));
+        QCOMPARE(c.nativeStackFrames, (std::vector<std::uint32_t>{0, 1, 2, 3, 4}));
+        QCOMPARE(c.nativeStackFolded, (std::vector<std::uint16_t>{1, 0, 1}));
+        QCOMPARE(Snapshot::validate(c), std::string());
+        const Snapshot s(std::move(c));
+        const auto addresses = [&s](ObjectIndex i) {
+            std::vector<std::uint64_t> out;
+            for (std::uint32_t f : s.nativeStack(i))
+                out.push_back(s.nativeFrame(f).address);
+            return out;
+        };
+        QVERIFY(addresses(0).empty());
+        QCOMPARE(addresses(1), (std::vector<std::uint64_t>{0x10, 0x11}));
+        QCOMPARE(addresses(2), (std::vector<std::uint64_t>{0x20}));
+        QCOMPARE(addresses(3), (std::vector<std::uint64_t>{0x10, 0x21}));
+        QCOMPARE(s.nativeStackFolded(3), std::uint16_t(1));
+        QCOMPARE(s.nativeStackFolded(2), std::uint16_t(0));
+        QCOMPARE(s.nativeStackCount(), std::size_t(3));
     }
 
     void edgesByPositionAndName()

@@ -284,9 +284,9 @@ private Q_SLOTS:
         saveSnapshotFile(Snapshot(featureColumns()), whole, stored(SnapshotCompression(compression)));
         const std::string bytes = readAll(whole);
         if (compression == int(SnapshotCompression::None)) {
-            // The flips below cover every section: all 24 lie inside the stored data.
+            // The flips below cover every section: all 30 lie inside the stored data.
             const auto payloads = sectionPayloads(bytes.substr(kHeader));
-            QCOMPARE(payloads.size(), std::size_t(24));
+            QCOMPARE(payloads.size(), std::size_t(30));
             QCOMPARE((payloads.back().second + 7) / 8 * 8, bytes.size() - kHeader);
         }
         const std::string path = pathOf(u"flipped.lssnap"_s);
