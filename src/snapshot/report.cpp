@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include "findings.h"
+#include "native_stack.h"
 #include "report_html.h"
 #include "report_markdown.h"
 
@@ -154,6 +155,36 @@ void appendAllocatedAt(std::string& out, const Snapshot& s, ObjectIndex i)
     out += ']';
 }
 
+// The native stack past the folded frames, and the outermost folded frame's function; null, null
+// without a stack.
+void appendCreatedBy(std::string& out, const Snapshot& s, ObjectIndex i)
+{
+    out += "\"created_by\": ";
+    const NativeCreator creator = nativeCreator(s, i);
+    if (!creator.hasStack) {
+        out += "null, \"created_under\": null";
+        return;
+    }
+    out += '[';
+    const std::span<const std::uint32_t> frames = nativeShownFrames(s, i);
+    for (std::size_t k = 0; k < frames.size(); ++k) {
+        const NativeFrame& frame = s.nativeFrame(frames[k]);
+        out += k ? ", {" : "{";
+        appendOptionalString(out, "function", s.string(frame.function));
+        out += ", ";
+        appendOptionalString(out, "library", s.string(frame.library));
+        out += ", ";
+        appendOptionalString(out, "file", s.string(frame.file));
+        out += ", \"line\": ";
+        out += frame.line ? std::to_string(frame.line) : std::string("null");
+        out += ", ";
+        appendStringField(out, "address", formatAddress(frame.address));
+        out += (frame.flags & NativeFrameInlined) ? ", \"inlined\": true}" : ", \"inlined\": false}";
+    }
+    out += "], ";
+    appendOptionalString(out, "created_under", creator.under);
+}
+
 std::vector<TypeSummaryRow> typesByCount(const HeapAnalysis& analysis)
 {
     auto rows = analysis.typeSummary();
@@ -179,6 +210,28 @@ std::string padded(std::string_view text, std::size_t width, bool right = false)
     std::size_t length = utf8Length(cell);
     std::string pad(width > length ? width - length : 0, ' ');
     return right ? pad + cell : cell + pad;
+}
+
+// The suspects by the C function that created them, when native traces were on.
+void appendTableCreators(std::string& out, const HeapAnalysis& analysis)
+{
+    const Snapshot& s = analysis.snapshot();
+    if (s.nativeStackCount() == 0)
+        return;
+    std::vector<ObjectIndex> suspects;
+    for (ObjectIndex i : analysis.candidates()) {
+        if (analysis.isSuspect(i))
+            suspects.push_back(i);
+    }
+    out += "\nSuspects by the C function that created them (CREATED BY, native stacks):\n";
+    for (const CreatorRow& row : creatorSummary(analysis, suspects)) {
+        out += "  " + padded(std::to_string(row.suspects), 6, true) + "  ";
+        if (row.frame == kNoNativeFrame)
+            out += "(creator unknown: no native stack, or one inside the allocator only)";
+        else
+            out += printable(formatNativeFrame(s, s.nativeFrame(row.frame)));
+        out += '\n';
+    }
 }
 
 } // namespace
@@ -261,6 +314,8 @@ void appendJsonCandidateFields(
     out += ", ";
     appendAllocatedAt(out, s, i);
     out += ", ";
+    appendCreatedBy(out, s, i);
+    out += ", ";
     appendStringField(out, "repr", s.repr(i));
 }
 
@@ -291,6 +346,8 @@ std::string jsonReport(const HeapAnalysis& analysis, double captureSeconds, cons
     appendStringField(out, "python", s.info().pythonVersion);
     out += ", ";
     appendField(out, "tracemalloc_depth", s.info().tracemallocDepth);
+    out += ", ";
+    appendField(out, "native_trace_depth", s.info().nativeTraceDepth);
     out += ",\n \"summary\": {";
     appendJsonHeapCounts(out, analysis);
     out += ", ";
@@ -391,12 +448,17 @@ std::string csvReport(const HeapAnalysis& analysis, const DominatorTree* dominat
 {
     std::optional<DominatorTree> built;
     const DominatorTree& tree = dominatorsOf(analysis, dominators, built);
-    // retained_size comes after ignored_by: columns are only ever added at the end.
+    // retained_size comes after ignored_by, created_by after it: columns are only ever added at the end.
+    const Snapshot& s = analysis.snapshot();
     std::string out(csvCandidateHeader());
-    out += ",retained_size\n";
+    out += ",retained_size,created_by\n";
     for (ObjectIndex i : reportOrder(analysis)) {
         appendCsvCandidateFields(out, analysis, i);
-        out += ',' + std::to_string(tree.retainedSize(i)) + '\n';
+        out += ',' + std::to_string(tree.retainedSize(i)) + ',';
+        const NativeCreator creator = nativeCreator(s, i);
+        if (creator.frame != kNoNativeFrame)
+            appendCsvField(out, formatNativeFrame(s, s.nativeFrame(creator.frame)));
+        out += '\n';
     }
     return out;
 }
@@ -466,6 +528,7 @@ std::string tableReport(
                                    : printable(libraryBaseName(library)))
                 + '\n';
         }
+        appendTableCreators(out, analysis);
     }
     const std::vector<UntraversedField> fields = untraversedFields(s);
     if (!fields.empty()) {

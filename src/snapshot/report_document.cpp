@@ -117,6 +117,8 @@ std::vector<std::pair<std::string, std::string>> summaryFacts(
     add("Capture", std::string(seconds, end) + " s");
     add("Allocation tracing",
         info.tracemallocDepth ? std::to_string(info.tracemallocDepth) + " frames" : std::string("off"));
+    add("Native traces",
+        info.nativeTraceDepth ? std::to_string(info.nativeTraceDepth) + " frames" : std::string("off"));
     return facts;
 }
 

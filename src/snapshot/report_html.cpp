@@ -1,6 +1,7 @@
 #include "report_html.h"
 
 #include "findings.h"
+#include "native_stack.h"
 #include "report.h"
 #include "suspects_story.h"
 #include "text.h"
@@ -198,6 +199,7 @@ private:
         m_out += "</dl>\n";
         path(g);
         allocation(g);
+        createdBy(g);
         retainedTypes(g);
         members(g);
         referents(g);
@@ -264,6 +266,38 @@ private:
                 m_out += " in ";
                 text(m_s.string(f.function));
             }
+            m_out += "</li>\n";
+        }
+        m_out += "</ol>\n";
+    }
+
+    // The native stack of the first member that has one, past the interpreter's allocator frames.
+    void createdBy(const SuspectGroup& g)
+    {
+        m_out += "<h4>Created by (C)</h4>\n";
+        const ObjectIndex member = firstWithNativeStack(m_s, g.members);
+        if (member == kNoObject) {
+            m_out += m_s.info().nativeTraceDepth
+                ? "<p class=\"note\">No native stack was recorded for these objects.</p>\n"
+                : "<p class=\"note\">Not recorded: run with leakscope --native-traces to see the C code that created "
+                  "suspects.</p>\n";
+            return;
+        }
+        if (member != g.representative) {
+            m_out += "<p class=\"note\">For ";
+            text(std::string(m_s.typeNameOf(member)) + ' ' + formatAddress(m_s.address(member)));
+            m_out += ", the biggest member with a recorded stack:</p>\n";
+        }
+        const NativeCreator creator = nativeCreator(m_s, member);
+        m_out += "<ol class=\"frames\">\n";
+        if (!creator.under.empty()) {
+            m_out += "<li class=\"note\">under ";
+            text(creator.under);
+            m_out += "</li>\n";
+        }
+        for (std::uint32_t frame : nativeShownFrames(m_s, member)) {
+            m_out += "<li class=\"mono\">";
+            text(formatNativeFrame(m_s, m_s.nativeFrame(frame)));
             m_out += "</li>\n";
         }
         m_out += "</ol>\n";
@@ -415,8 +449,11 @@ private:
             m_out += "<p>None.</p>\n</section>\n";
             return;
         }
+        // The creator column only where native traces were on: it would be empty otherwise.
+        const bool creators = m_s.nativeStackCount() > 0;
         m_out += "<table>\n<tr><th>Address</th><th>Type</th><th class=\"num\">Size</th><th class=\"num\">Retained</th>"
-                 "<th class=\"num\">Refcount</th><th>Allocated at</th><th>Repr</th></tr>\n";
+                 "<th class=\"num\">Refcount</th><th>Allocated at</th>";
+        m_out += creators ? "<th>Created by (C)</th><th>Repr</th></tr>\n" : "<th>Repr</th></tr>\n";
         std::size_t rows = 0;
         for (ObjectIndex i : reportOrder(m_analysis)) {
             if (!m_analysis.isSuspect(i) || rows == m_options.maxSuspectRows)
@@ -432,6 +469,11 @@ private:
             cell(site.empty() ? std::string()
                               : std::string(m_s.string(site[0].file)) + ':' + std::to_string(site[0].line),
                 "mono");
+            if (creators) {
+                const NativeCreator creator = nativeCreator(m_s, i);
+                cell(creator.frame == kNoNativeFrame ? std::string() : formatNativeFrame(m_s, m_s.nativeFrame(creator.frame)),
+                    "mono");
+            }
             cell(elideUtf8(m_s.repr(i), 200), "repr");
             m_out += "</tr>\n";
         }

@@ -1,6 +1,7 @@
 #include "report_markdown.h"
 
 #include "findings.h"
+#include "native_stack.h"
 #include "report.h"
 #include "suspects_story.h"
 #include "text.h"
@@ -152,6 +153,22 @@ private:
             }
         }
 
+        m_out += "\nCreated by (C):\n\n";
+        if (const ObjectIndex member = firstWithNativeStack(m_s, g.members); member == kNoObject) {
+            m_out += m_s.info().nativeTraceDepth
+                ? "No native stack was recorded for these objects.\n"
+                : "Not recorded: run with `leakscope --native-traces` to see the C code that created suspects.\n";
+        } else {
+            if (member != g.representative)
+                m_out += "For "
+                    + markdownEscape(std::string(m_s.typeNameOf(member)) + ' ' + formatAddress(m_s.address(member)))
+                    + ", the biggest member with a recorded stack:\n\n";
+            if (const NativeCreator creator = nativeCreator(m_s, member); !creator.under.empty())
+                m_out += "- *under " + markdownEscape(creator.under) + "*\n";
+            for (std::uint32_t frame : nativeShownFrames(m_s, member))
+                m_out += "- " + markdownEscape(formatNativeFrame(m_s, m_s.nativeFrame(frame))) + '\n';
+        }
+
         m_out += "\nWhat it retains, by type:\n\n| Type | Objects | Bytes |\n| --- | ---: | ---: |\n";
         for (const SuspectGroup::RetainedType& row : g.retainedTypes) {
             m_out += "| " + markdownEscape(m_s.typeName(row.type)) + " | " + std::to_string(row.objects) + " | "
@@ -248,8 +265,12 @@ private:
             m_out += "None.\n";
             return;
         }
-        m_out += "| Address | Type | Size | Retained | Refcount | Allocated at | Repr |\n"
-                 "| --- | --- | ---: | ---: | ---: | --- | --- |\n";
+        // The creator column only where native traces were on: it would be empty otherwise.
+        const bool creators = m_s.nativeStackCount() > 0;
+        m_out += creators ? "| Address | Type | Size | Retained | Refcount | Allocated at | Created by (C) | Repr |\n"
+                            "| --- | --- | ---: | ---: | ---: | --- | --- | --- |\n"
+                          : "| Address | Type | Size | Retained | Refcount | Allocated at | Repr |\n"
+                            "| --- | --- | ---: | ---: | ---: | --- | --- |\n";
         std::size_t rows = 0;
         for (ObjectIndex i : reportOrder(m_analysis)) {
             if (!m_analysis.isSuspect(i) || rows == m_options.maxSuspectRows)
@@ -262,7 +283,14 @@ private:
                 + (site.empty()
                         ? std::string()
                         : markdownEscape(std::string(m_s.string(site[0].file)) + ':' + std::to_string(site[0].line)))
-                + " | " + markdownEscape(elideUtf8(m_s.repr(i), 120)) + " |\n";
+                + " | ";
+            if (creators) {
+                const NativeCreator creator = nativeCreator(m_s, i);
+                if (creator.frame != kNoNativeFrame)
+                    m_out += markdownEscape(formatNativeFrame(m_s, m_s.nativeFrame(creator.frame)));
+                m_out += " | ";
+            }
+            m_out += markdownEscape(elideUtf8(m_s.repr(i), 120)) + " |\n";
         }
         if (rows < m_analysis.suspectCount())
             m_out += "\n… " + std::to_string(m_analysis.suspectCount() - rows)

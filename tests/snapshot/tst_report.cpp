@@ -211,7 +211,8 @@ private Q_SLOTS:
         const DominatorTree tree(s, heap.analysis);
         const QStringList keys = sorted({u"address"_s, u"type"_s, u"size"_s, u"retained_size"_s, u"refcount"_s, u"immortal"_s, u"referrers"_s,
                                          u"surplus"_s, u"referents"_s, u"suspect"_s, u"explanation"_s,
-                                         u"ignored_by"_s, u"origin"_s, u"allocated_at"_s, u"repr"_s});
+                                         u"ignored_by"_s, u"origin"_s, u"allocated_at"_s, u"created_by"_s,
+                                         u"created_under"_s, u"repr"_s});
         for (qsizetype k = 0; k < candidates.size(); ++k) {
             const ObjectIndex i = kReportOrder[std::size_t(k)];
             const QJsonObject c = candidates.at(k).toObject();
@@ -232,6 +233,8 @@ private Q_SLOTS:
             QCOMPARE(c.value(u"suspect").toBool(), heap.analysis.isSuspect(i));
             QVERIFY(c.value(u"suspect").isBool());
             QVERIFY(c.value(u"ignored_by").isNull()); // no rules given (tst_ignore_rules covers them)
+            QVERIFY(c.value(u"created_by").isNull()); // no native traces (jsonNativeStacks covers them)
+            QVERIFY(c.value(u"created_under").isNull());
             if (heap.analysis.isSuspect(i)) {
                 QVERIFY(c.value(u"explanation").isNull());
             } else {
@@ -333,7 +336,8 @@ private Q_SLOTS:
         QCOMPARE(records.size(), kReportOrder.size() + 1);
         QCOMPARE(records[0], (std::vector<std::string>{"address", "type", "size", "refcount", "referrers", "surplus",
                                                        "referents", "suspect", "explanation_kind",
-                                                       "explanation_detail", "repr", "ignored_by", "retained_size"}));
+                                                       "explanation_detail", "repr", "ignored_by", "retained_size",
+                                                       "created_by"}));
         // The newline inside a quoted repr must not start a record.
         QVERIFY(std::count(csv.begin(), csv.end(), '\n') > std::ptrdiff_t(records.size()));
 
@@ -341,7 +345,7 @@ private Q_SLOTS:
         for (std::size_t k = 0; k < kReportOrder.size(); ++k) {
             const ObjectIndex i = kReportOrder[k];
             const std::vector<std::string>& row = records[k + 1];
-            QCOMPARE(row.size(), std::size_t(13));
+            QCOMPARE(row.size(), std::size_t(14));
             QCOMPARE(row[0], formatAddress(s.address(i)));
             QCOMPARE(row[1], std::string(s.typeNameOf(i)));
             QCOMPARE(row[2], std::to_string(s.size(i)));
@@ -354,6 +358,7 @@ private Q_SLOTS:
             QCOMPARE(row[10], s.repr(i));
             QCOMPARE(row[11], std::string());
             QCOMPARE(row[12], std::to_string(tree.retainedSize(i)));
+            QCOMPARE(row[13], std::string()); // no native traces
         }
         QCOMPARE(records[3][10], kNastyRepr);
         QCOMPARE(records[3][2], std::string("1099511627776"));
@@ -365,6 +370,59 @@ private Q_SLOTS:
         QCOMPARE(records[6][9], kExplainedDetail);
         QCOMPARE(records[1][8], std::string());
         QCOMPARE(records[1][9], std::string());
+    }
+
+    // Native stacks: created_by innermost first past the folded frames, created_under the outermost
+    // folded frame; null for a candidate without a stack; the depth in the report's info.
+    void jsonNativeStacks()
+    {
+        GraphSpec spec = reportSpec();
+        spec.nativeStacks = {
+            {1, {{"PyObject_Malloc", "/lib/libpython3.11.so"}, {"_PyObject_GC_New", "/lib/libpython3.11.so"},
+                 {"alpha_step", "/opt/ext/_ext.so", "/src/ext/alpha.h", 12, 0x7f00001000, true},
+                 {"alpha_new", "/opt/ext/_ext.so", "/src/ext/alpha.c", 40, 0x7f00001000}},
+             2},
+            {2, {{"", "/opt/ext/_ext.so", "", 0, 0x7f00002000}}, 0},
+        };
+        spec.nativeTraceDepth = 32;
+        const Heap heap(spec);
+        const QJsonObject root = parseJson(jsonReport(heap.analysis, 0));
+        QCOMPARE(root.value(u"native_trace_depth").toInteger(), qint64(32));
+        const QJsonArray candidates = root.value(u"candidates").toArray();
+        const QJsonObject one = candidates.at(1).toObject(); // object 1, report order {2, 1, 0, ...}
+        const QJsonArray frames = one.value(u"created_by").toArray();
+        QCOMPARE(frames.size(), 2);
+        const QJsonObject inner = frames.at(0).toObject();
+        QCOMPARE(sorted(inner.keys()),
+                 sorted({u"function"_s, u"library"_s, u"file"_s, u"line"_s, u"address"_s, u"inlined"_s}));
+        QCOMPARE(inner.value(u"function").toString(), u"alpha_step"_s);
+        QCOMPARE(inner.value(u"library").toString(), u"/opt/ext/_ext.so"_s);
+        QCOMPARE(inner.value(u"file").toString(), u"/src/ext/alpha.h"_s);
+        QCOMPARE(inner.value(u"line").toInteger(), qint64(12));
+        QCOMPARE(inner.value(u"inlined"), QJsonValue(true));
+        QCOMPARE(inner.value(u"address").toString(), u"0x7f00001000"_s);
+        QCOMPARE(frames.at(1).toObject().value(u"function").toString(), u"alpha_new"_s);
+        QCOMPARE(frames.at(1).toObject().value(u"inlined"), QJsonValue(false));
+        QCOMPARE(one.value(u"created_under").toString(), u"_PyObject_GC_New"_s);
+        // Unnamed frame, nothing folded.
+        const QJsonObject two = candidates.at(0).toObject();
+        const QJsonObject unnamed = two.value(u"created_by").toArray().at(0).toObject();
+        QVERIFY(unnamed.value(u"function").isNull());
+        QVERIFY(unnamed.value(u"file").isNull());
+        QVERIFY(unnamed.value(u"line").isNull());
+        QVERIFY(two.value(u"created_under").isNull());
+        QVERIFY(candidates.at(2).toObject().value(u"created_by").isNull());
+
+        // CSV: the creator in the last column; table: the suspects by creator.
+        const auto records = parseCsv(leakscope::csvReport(heap.analysis));
+        QCOMPARE(records[2][13], std::string("alpha_step at alpha.h:12 (_ext.so) [inlined]"));
+        QCOMPARE(records[1][13], std::string("?? at 0x7f00002000 (_ext.so)"));
+        QCOMPARE(records[3][13], std::string());
+        const std::string table = tableReport(heap.analysis, 0);
+        QVERIFY2(table.find("Suspects by the C function that created them") != std::string::npos, table.c_str());
+        QVERIFY(table.find("       1  alpha_step at alpha.h:12 (_ext.so) [inlined]\n") != std::string::npos);
+        QVERIFY(table.find("       2  (creator unknown") != std::string::npos);
+        QVERIFY(tableReport(Heap(reportSpec()).analysis, 0).find("created them") == std::string::npos);
     }
 
     void tableListsSuspectsOnly()

@@ -214,6 +214,60 @@ private Q_SLOTS:
             != std::string::npos);
     }
 
+    // The Created by (C) block per suspect group, the creator column of the suspect list, and without
+    // native traces the hint that says how to record them. The hostile function name stays escaped.
+    void nativeStacksInDocuments()
+    {
+        const Heap plain(nastyHeap());
+        const DominatorTree plainTree(plain.snapshot, plain.analysis);
+        const std::string plainHtml = htmlReport(plain.analysis, plainTree);
+        QVERIFY(plainHtml.find("<h4>Created by (C)</h4>") != std::string::npos);
+        QVERIFY(plainHtml.find("run with leakscope --native-traces") != std::string::npos);
+        QVERIFY(plainHtml.find("<th>Created by (C)</th>") == std::string::npos);
+        const std::string plainMd = markdownReport(plain.analysis, plainTree);
+        QVERIFY(plainMd.find("run with `leakscope --native-traces`") != std::string::npos);
+
+        GraphSpec spec = nastyHeap();
+        spec.nativeStacks = {{1,
+                              {{"PyObject_Malloc", "/lib/libpython3.11.so"},
+                               {"_PyObject_GC_New", "/lib/libpython3.11.so"},
+                               {"leaky_new<T|x>", "/opt/ext/leaky<1>.so", "/src/leaky.c", 31},
+                               {"leaky_fill", "/opt/ext/leaky<1>.so", "/src/leaky.c", 55}},
+                              2}};
+        const Heap heap(spec);
+        const DominatorTree tree(heap.snapshot, heap.analysis);
+        const std::string html = htmlReport(heap.analysis, tree);
+        const Xml xml = readXml(html);
+        QVERIFY2(xml.error.isEmpty(), qPrintable(xml.error));
+        QVERIFY(html.find("<li class=\"note\">under _PyObject_GC_New</li>\n"
+                          "<li class=\"mono\">leaky_new&lt;T|x&gt; at leaky.c:31 (leaky&lt;1&gt;.so)</li>\n"
+                          "<li class=\"mono\">leaky_fill at leaky.c:55 (leaky&lt;1&gt;.so)</li>")
+                != std::string::npos);
+        QVERIFY(html.find("PyObject_Malloc") == std::string::npos); // folded away, only the outermost named
+        QVERIFY(html.find("<th>Created by (C)</th>") != std::string::npos);
+        // The list suspect (6) has no stack: its group says so.
+        QVERIFY(html.find("No native stack was recorded for these objects.") != std::string::npos);
+
+        const std::string md = markdownReport(heap.analysis, tree);
+        QVERIFY(md.find("Created by (C):\n\n- *under \\_PyObject\\_GC\\_New*\n- leaky\\_new\\<T\\|x\\> at leaky.c:31 "
+                        "(leaky\\<1\\>.so)\n- leaky\\_fill")
+                != std::string::npos);
+        QVERIFY(md.find("| Allocated at | Created by (C) | Repr |") != std::string::npos);
+        // The suspect list keeps its columns with the creator cell.
+        std::size_t header = md.find("| Allocated at | Created by (C)");
+        QVERIFY(header != std::string::npos);
+        for (std::size_t at = md.rfind('\n', header) + 1; at < md.size();) {
+            const std::size_t end = md.find('\n', at);
+            const std::string line = md.substr(at, end - at);
+            if (!line.starts_with("|"))
+                break;
+            QCOMPARE(columns(line), 8);
+            if (end == std::string::npos)
+                break;
+            at = end + 1;
+        }
+    }
+
     void classesAreNotOpened()
     {
         // 0: a suspect -> 1: its class (a type object: builtins.type is a Metatype) -> 2: the class's
