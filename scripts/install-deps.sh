@@ -3,7 +3,7 @@
 # Uses sudo when not run as root. Safe to run repeatedly.
 set -eu
 
-packages="g++ cmake ninja-build make qt6-base-dev python3-dev python3-objgraph python3-numpy python3-lxml python3-scipy python3-pytest libdw-dev libpcre2-dev libzstd-dev qt6-charts-dev libqt6opengl6-dev pkg-config python3-dbg gdb graphviz"
+packages="g++ cmake ninja-build make qt6-base-dev python3-dev python3-objgraph python3-numpy python3-lxml python3-scipy python3-pytest libdw-dev libunwind-dev libpcre2-dev libzstd-dev qt6-charts-dev libqt6opengl6-dev pkg-config python3-dbg gdb graphviz"
 
 missing=""
 for package in $packages; do

@@ -5,6 +5,7 @@
 #include "pyobject_access.h"
 
 #include "line_tables.h"
+#include "native_traces.h"
 #include "script_module.h"
 #include "type_origin.h"
 
@@ -292,6 +293,16 @@ Interpreter::Interpreter(const InterpreterOptions& options)
     preconfig.isolated = options.isolated ? 1 : 0;
     preconfig.use_environment = useEnvironment ? 1 : 0;
     throwIfFailed(Py_PreInitialize(&preconfig), nullptr);
+    // The allocators are set now (PYTHONMALLOC counted); the recorder wraps the object domain's before
+    // the interpreter allocates its first object, and tracemalloc, when the config starts it, wraps
+    // the recorder in turn.
+    if (options.nativeTraceDepth > 0) {
+        try {
+            NativeTraceRecorder::install(options.nativeTraceDepth);
+        } catch (const std::runtime_error& error) {
+            throw InterpreterError(error.what());
+        }
+    }
 
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
