@@ -1,6 +1,6 @@
-// leakscope: the desktop application. `leakscope [--tracemalloc[=DEPTH]] [-I] [-E] [--screenshot FILE]
-// [--geometry WxH] [SCRIPT [ARGS...] | -m MODULE [ARGS...]]` runs SCRIPT (or MODULE, as python3 -m)
-// at once; `leakscope FILE.lssnap [FILE2...]` opens snapshot files instead.
+// leakscope: the desktop application. `leakscope [--tracemalloc[=DEPTH]] [--native-traces[=DEPTH]] [-I]
+// [-E] [--screenshot FILE] [--geometry WxH] [SCRIPT [ARGS...] | -m MODULE [ARGS...]]` runs SCRIPT (or
+// MODULE, as python3 -m) at once; `leakscope FILE.lssnap [FILE2...]` opens snapshot files instead.
 #include "gui/main_window.h"
 #include "session/session.h"
 #include "snapshot/snapshot_file.h"
@@ -107,6 +107,13 @@ int main(int argc, char** argv)
         QStringLiteral("Track allocations: trace them from the interpreter's start, as python3 -X tracemalloc=DEPTH, so "
                        "that each candidate's details say where it was allocated. --tracemalloc=DEPTH keeps DEPTH "
                        "frames (1 to 65535; default 10). Slows the script.")));
+    // --native-traces[=DEPTH] likewise.
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("native-traces"),
+        QStringLiteral("Record the native (C) call stack of every object allocation from the interpreter's start, so "
+                       "that each candidate's details name the C function that created it. "
+                       "--native-traces=DEPTH keeps DEPTH frames (1 to 256; default 16). With or without "
+                       "--tracemalloc. Slows the script.")));
     const QCommandLineOption isolated(
         QStringLiteral("I"),
         QStringLiteral("Isolated mode, as python3 -I: the script's interpreter ignores the PYTHON* environment "
@@ -153,7 +160,8 @@ int main(int argc, char** argv)
     const QStringList optionsWithValue{QStringLiteral("--screenshot"), QStringLiteral("-screenshot"),
                                        QStringLiteral("--geometry"), QStringLiteral("-geometry")};
     if (!leakscope::takeModuleOption(arguments, request, optionsWithValue, &error)
-        || !leakscope::takeTracemallocOption(arguments, request, &error)) {
+        || !leakscope::takeTracemallocOption(arguments, request, &error)
+        || !leakscope::takeNativeTracesOption(arguments, request, &error)) {
         std::fprintf(stderr, "leakscope: %s\n", qPrintable(error));
         return 2;
     }

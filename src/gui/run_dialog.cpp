@@ -51,6 +51,12 @@ RunDialog::RunDialog(const QStringList& recentRuns, const RunRequest& last, QWid
     m_ui->trackAllocations->setChecked(last.trackAllocations);
     m_ui->tracemallocDepth->setEnabled(last.trackAllocations);
     connect(m_ui->trackAllocations, &QCheckBox::toggled, m_ui->tracemallocDepth, &QWidget::setEnabled);
+    // C stacks are recorded with or without tracemalloc: a row of their own, not a part of the one above.
+    m_ui->nativeTraceDepth->setRange(1, RunRequest::kMaxNativeTraceDepth);
+    m_ui->nativeTraceDepth->setValue(std::clamp(last.nativeTraceDepth, 1, RunRequest::kMaxNativeTraceDepth));
+    m_ui->nativeTraces->setChecked(last.nativeTraces);
+    m_ui->nativeTraceDepth->setEnabled(last.nativeTraces);
+    connect(m_ui->nativeTraces, &QCheckBox::toggled, m_ui->nativeTraceDepth, &QWidget::setEnabled);
     m_ui->isolated->setChecked(last.isolated);
     m_ui->ignoreEnvironment->setChecked(last.ignoreEnvironment);
     m_ui->ignoreEnvironment->setEnabled(!last.isolated); // -I implies -E
@@ -99,6 +105,8 @@ RunRequest RunDialog::request() const
     request.workingDirectory = m_ui->directory->text().trimmed();
     request.trackAllocations = m_ui->trackAllocations->isChecked();
     request.tracemallocDepth = m_ui->tracemallocDepth->value();
+    request.nativeTraces = m_ui->nativeTraces->isChecked();
+    request.nativeTraceDepth = m_ui->nativeTraceDepth->value();
     request.isolated = m_ui->isolated->isChecked();
     request.ignoreEnvironment = m_ui->ignoreEnvironment->isChecked();
     return request;

@@ -13,8 +13,8 @@ class RunDialog;
 namespace leakscope {
 
 // Asks for the script (or the module, as python3 -m) to run, its arguments, its working directory,
-// whether to track allocations and whether to isolate the interpreter from the environment (-I, -E).
-// Offers recent scripts, or recent modules in Module mode.
+// whether to track allocations, whether to record their C stacks, and whether to isolate the
+// interpreter from the environment (-I, -E). Offers recent scripts, or recent modules in Module mode.
 class RunDialog : public QDialog
 {
     Q_OBJECT

@@ -15,6 +15,10 @@ void RunHistory::read(const QSettings& settings)
     m_lastRun.tracemallocDepth = std::clamp(
         settings.value(QStringLiteral("run/tracemallocDepth"), RunRequest::kDefaultTracemallocDepth).toInt(), 1,
         RunRequest::kMaxTracemallocDepth);
+    m_lastRun.nativeTraces = settings.value(QStringLiteral("run/nativeTraces"), false).toBool();
+    m_lastRun.nativeTraceDepth = std::clamp(
+        settings.value(QStringLiteral("run/nativeTraceDepth"), RunRequest::kDefaultNativeTraceDepth).toInt(), 1,
+        RunRequest::kMaxNativeTraceDepth);
     m_lastRun.isolated = settings.value(QStringLiteral("run/isolated"), false).toBool();
     m_lastRun.ignoreEnvironment = settings.value(QStringLiteral("run/ignoreEnvironment"), false).toBool();
     m_lastRun.module = settings.value(QStringLiteral("run/module"), false).toBool();
@@ -27,6 +31,8 @@ void RunHistory::write(QSettings& settings) const
     settings.setValue(QStringLiteral("run/workingDirectory"), m_lastRun.workingDirectory);
     settings.setValue(QStringLiteral("run/trackAllocations"), m_lastRun.trackAllocations);
     settings.setValue(QStringLiteral("run/tracemallocDepth"), m_lastRun.tracemallocDepth);
+    settings.setValue(QStringLiteral("run/nativeTraces"), m_lastRun.nativeTraces);
+    settings.setValue(QStringLiteral("run/nativeTraceDepth"), m_lastRun.nativeTraceDepth);
     settings.setValue(QStringLiteral("run/isolated"), m_lastRun.isolated);
     settings.setValue(QStringLiteral("run/ignoreEnvironment"), m_lastRun.ignoreEnvironment);
     settings.setValue(QStringLiteral("run/module"), m_lastRun.module);
@@ -66,10 +72,13 @@ RunRequest RunHistory::runOf(const QString& entry) const
 {
     if (entryOf(m_lastRun) == entry)
         return m_lastRun;
-    // Arguments belong to the last script; allocation tracking, -I and -E are the user's choices.
+    // Arguments belong to the last script; allocation tracking, C stacks, -I and -E are the user's
+    // choices.
     RunRequest request = requestOf(entry);
     request.trackAllocations = m_lastRun.trackAllocations;
     request.tracemallocDepth = m_lastRun.tracemallocDepth;
+    request.nativeTraces = m_lastRun.nativeTraces;
+    request.nativeTraceDepth = m_lastRun.nativeTraceDepth;
     request.isolated = m_lastRun.isolated;
     request.ignoreEnvironment = m_lastRun.ignoreEnvironment;
     return request;

@@ -28,7 +28,8 @@ public:
     // request becomes the last run, and its script (or module) the most recent.
     void remember(const RunRequest& request);
     // How Recent Scripts ▸ entry runs it: as last time when it was the last run, else without
-    // arguments but with the user's choices of the last run (allocation tracking, -I and -E).
+    // arguments but with the user's choices of the last run (allocation tracking, C allocation stacks,
+    // -I and -E).
     RunRequest runOf(const QString& entry) const;
 
     // The recent-runs entry of a request: its script, or "-m MODULE".

@@ -5,6 +5,8 @@
 #include <QtCore/QFileInfo>
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 
 namespace leakscope {
 
@@ -15,11 +17,45 @@ QString tr(const char* text)
     return QCoreApplication::translate("RunRequest", text);
 }
 
+// Takes every `option` and `option=DEPTH` before the script out of arguments (program name first);
+// depth gets the last one's depth, and stays as it was when there is none. False, with error set, at
+// the first DEPTH parse() refuses (answers 0 for).
+bool takeDepthOption(QStringList& arguments, const QString& option, std::optional<unsigned> (*parse)(std::string_view),
+                     int maxDepth, std::optional<int>& depth, QString* error)
+{
+    for (qsizetype k = 1; k < arguments.size();) {
+        const QString& argument = arguments[k];
+        if (argument == QStringLiteral("--") || !argument.startsWith(u'-'))
+            break;
+        if (argument != option && !argument.startsWith(option + u'=')) {
+            ++k;
+            continue;
+        }
+        const unsigned parsed = parse(argument.toStdString()).value_or(0);
+        if (parsed == 0) {
+            if (error)
+                *error = tr("%1 takes a depth from 1 to %2, not '%3'")
+                             .arg(option)
+                             .arg(maxDepth)
+                             .arg(argument.mid(option.size() + 1));
+            return false;
+        }
+        depth = static_cast<int>(parsed);
+        arguments.removeAt(k);
+    }
+    return true;
+}
+
 } // namespace
 
 unsigned RunRequest::effectiveTracemallocDepth() const
 {
     return trackAllocations ? static_cast<unsigned>(std::clamp(tracemallocDepth, 1, kMaxTracemallocDepth)) : 0u;
+}
+
+unsigned RunRequest::effectiveNativeTraceDepth() const
+{
+    return nativeTraces ? static_cast<unsigned>(std::clamp(nativeTraceDepth, 1, kMaxNativeTraceDepth)) : 0u;
 }
 
 HostLaunch hostLaunchFor(const RunRequest& request, const QString& program)
@@ -35,6 +71,7 @@ HostLaunch hostLaunchFor(const RunRequest& request, const QString& program)
         : request.module                                      ? QDir::currentPath()
                                                               : QFileInfo(request.script).absolutePath();
     launch.tracemallocDepth = request.effectiveTracemallocDepth();
+    launch.nativeTraceDepth = request.effectiveNativeTraceDepth();
     launch.isolated = request.isolated;
     launch.ignoreEnvironment = request.ignoreEnvironment;
     return launch;
@@ -42,26 +79,26 @@ HostLaunch hostLaunchFor(const RunRequest& request, const QString& program)
 
 bool takeTracemallocOption(QStringList& arguments, RunRequest& request, QString* error)
 {
-    const QString option = QStringLiteral("--tracemalloc");
-    for (qsizetype k = 1; k < arguments.size();) {
-        const QString& argument = arguments[k];
-        if (argument == QStringLiteral("--") || !argument.startsWith(u'-'))
-            break;
-        if (argument != option && !argument.startsWith(option + u'=')) {
-            ++k;
-            continue;
-        }
-        const unsigned depth = parseTracemallocOption(argument.toStdString()).value_or(0);
-        if (depth == 0) {
-            if (error)
-                *error = tr("--tracemalloc takes a depth from 1 to %1, not '%2'")
-                             .arg(RunRequest::kMaxTracemallocDepth)
-                             .arg(argument.mid(option.size() + 1));
-            return false;
-        }
+    std::optional<int> depth;
+    if (!takeDepthOption(arguments, QStringLiteral("--tracemalloc"), parseTracemallocOption,
+                         RunRequest::kMaxTracemallocDepth, depth, error))
+        return false;
+    if (depth) {
         request.trackAllocations = true;
-        request.tracemallocDepth = static_cast<int>(depth);
-        arguments.removeAt(k);
+        request.tracemallocDepth = *depth;
+    }
+    return true;
+}
+
+bool takeNativeTracesOption(QStringList& arguments, RunRequest& request, QString* error)
+{
+    std::optional<int> depth;
+    if (!takeDepthOption(arguments, QStringLiteral("--native-traces"), parseNativeTracesOption,
+                         RunRequest::kMaxNativeTraceDepth, depth, error))
+        return false;
+    if (depth) {
+        request.nativeTraces = true;
+        request.nativeTraceDepth = *depth;
     }
     return true;
 }
@@ -99,12 +136,16 @@ bool takeModuleOption(
 
 QString describeRun(const RunRequest& request)
 {
-    const unsigned depth = request.effectiveTracemallocDepth();
     const QString what = request.module ? QStringLiteral("-m ") + request.script : request.script;
+    QStringList recording;
+    if (const unsigned depth = request.effectiveTracemallocDepth())
+        recording << (depth == 1 ? tr("tracking allocations, 1 frame")
+                                 : tr("tracking allocations, %1 frames").arg(depth));
+    if (const unsigned depth = request.effectiveNativeTraceDepth())
+        recording << (depth == 1 ? tr("recording C allocation stacks, 1 frame")
+                                 : tr("recording C allocation stacks, %1 frames").arg(depth));
     return tr("Running %1 %2").arg(what, request.arguments.join(u' ')).trimmed()
-        + (!request.trackAllocations ? QString()
-                : depth == 1         ? tr(" (tracking allocations, 1 frame)")
-                                     : tr(" (tracking allocations, %1 frames)").arg(depth))
+        + (recording.isEmpty() ? QString() : QStringLiteral(" (") + recording.join(QStringLiteral("; ")) + u')')
         + (request.isolated                 ? tr(" in isolated mode (-I)")
                 : request.ignoreEnvironment ? tr(" ignoring PYTHON* variables (-E)")
                                             : QString());

@@ -119,6 +119,8 @@ void HostProcessTarget::start()
     QStringList arguments{QStringLiteral("--connect"), socketPath};
     if (m_launch.tracemallocDepth > 0) // the host starts tracing with its interpreter, before the script
         arguments << QStringLiteral("--tracemalloc=%1").arg(m_launch.tracemallocDepth);
+    if (m_launch.nativeTraceDepth > 0) // likewise: the recorder must see the interpreter's first allocation
+        arguments << QStringLiteral("--native-traces=%1").arg(m_launch.nativeTraceDepth);
     if (m_launch.isolated)
         arguments << QStringLiteral("-I");
     if (m_launch.ignoreEnvironment)

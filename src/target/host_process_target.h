@@ -27,6 +27,10 @@ struct HostLaunch
     // Trace allocations from the interpreter's start, keeping this many frames (leakscope-host
     // --tracemalloc=DEPTH, 1 to 65535), so snapshots say where candidates were allocated; 0: don't.
     unsigned tracemallocDepth = 0;
+    // Record the native (C) call stack of every object allocation from the interpreter's start, keeping
+    // this many frames (leakscope-host --native-traces=DEPTH, 1 to 256), so snapshots name the C code
+    // that created each candidate; 0: don't.
+    unsigned nativeTraceDepth = 0;
     bool isolated = false;          // leakscope-host -I: as python3 -I, ignore PYTHON* and the user site
     bool ignoreEnvironment = false; // leakscope-host -E: as python3 -E, ignore PYTHON*
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();

@@ -1,8 +1,9 @@
-// Allocation tracking, the interpreter's isolation (-I, -E) and a module instead of a script (-m) as
-// run options: the Run Script dialog's controls, the request they make and the host launch it becomes,
-// the window's settings, the recent scripts menu, and the application's --tracemalloc[=DEPTH], -I, -E
-// and -m options. Set LEAKSCOPE_SCREENSHOT=FILE.png to save the dialog as FILE-run.png (and its
-// Module mode as FILE-run-module.png).
+// Allocation tracking, C allocation stacks, the interpreter's isolation (-I, -E) and a module instead
+// of a script (-m) as run options: the Run Script dialog's controls, the request they make and the
+// host launch it becomes, the window's settings, the recent scripts menu, and the application's
+// --tracemalloc[=DEPTH], --native-traces[=DEPTH], -I, -E and -m options. Set
+// LEAKSCOPE_SCREENSHOT=FILE.png to save the dialog as FILE-run.png (and its Module mode as
+// FILE-run-module.png).
 #include "gui/main_window.h"
 #include "gui/run_dialog.h"
 #include "gui/run_history.h"
@@ -11,6 +12,7 @@
 #include "support/process_start.h"
 
 #include <QtCore/QProcess>
+#include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
@@ -22,6 +24,8 @@
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QRadioButton>
 #include <QtWidgets/QSpinBox>
+
+#include <utility>
 
 using namespace leakscope;
 
@@ -101,6 +105,17 @@ private Q_SLOTS:
         QCOMPARE(depth->minimum(), 1);
         QCOMPARE(depth->maximum(), 65535);
         QCOMPARE(dialog.request().effectiveTracemallocDepth(), 0u);
+        auto* native = dialog.findChild<QCheckBox*>(QStringLiteral("nativeTraces"));
+        auto* nativeDepth = dialog.findChild<QSpinBox*>(QStringLiteral("nativeTraceDepth"));
+        QVERIFY(native && nativeDepth);
+        QVERIFY(!native->isChecked());
+        QVERIFY(native->isEnabled()); // usable without tracemalloc
+        QVERIFY(!nativeDepth->isEnabled());
+        QCOMPARE(nativeDepth->value(), 16);
+        QCOMPARE(nativeDepth->minimum(), 1);
+        QCOMPARE(nativeDepth->maximum(), 256);
+        QCOMPARE(dialog.request().effectiveNativeTraceDepth(), 0u);
+        QCOMPARE(hostLaunchFor(dialog.request()).nativeTraceDepth, 0u);
         auto* isolated = dialog.findChild<QCheckBox*>(QStringLiteral("isolated"));
         auto* ignoreEnvironment = dialog.findChild<QCheckBox*>(QStringLiteral("ignoreEnvironment"));
         QVERIFY(isolated && ignoreEnvironment);
@@ -209,6 +224,72 @@ private Q_SLOTS:
         QCOMPARE(accepted.size(), 1);
     }
 
+    // Record C allocation stacks: a row of its own, on with or without Track allocations; the depth is
+    // kept while it is off and reaches the host's launch only while it is on.
+    void nativeTracesRoundTrip()
+    {
+        RunRequest last;
+        last.script = m_script;
+        last.nativeTraces = true;
+        last.nativeTraceDepth = 32;
+        RunDialog dialog({m_script}, last);
+        auto* track = dialog.findChild<QCheckBox*>(QStringLiteral("trackAllocations"));
+        auto* tracemallocDepth = dialog.findChild<QSpinBox*>(QStringLiteral("tracemallocDepth"));
+        auto* native = dialog.findChild<QCheckBox*>(QStringLiteral("nativeTraces"));
+        auto* depth = dialog.findChild<QSpinBox*>(QStringLiteral("nativeTraceDepth"));
+        QVERIFY(track && tracemallocDepth && native && depth);
+        QVERIFY(!track->isChecked());
+        QVERIFY(native->isChecked());
+        QVERIFY(depth->isEnabled());
+        QCOMPARE(depth->value(), 32);
+        RunRequest request = dialog.request();
+        QVERIFY(request.nativeTraces);
+        QCOMPARE(request.nativeTraceDepth, 32);
+        QVERIFY(!request.trackAllocations);
+        HostLaunch launch = hostLaunchFor(request);
+        QCOMPARE(launch.nativeTraceDepth, 32u);
+        QCOMPARE(launch.tracemallocDepth, 0u);
+        QCOMPARE(describeRun(request),
+                 QStringLiteral("Running %1 (recording C allocation stacks, 32 frames)").arg(m_script));
+
+        // Both at once, each with its own depth.
+        track->setChecked(true);
+        tracemallocDepth->setValue(4);
+        request = dialog.request();
+        launch = hostLaunchFor(request);
+        QCOMPARE(launch.tracemallocDepth, 4u);
+        QCOMPARE(launch.nativeTraceDepth, 32u);
+        QCOMPARE(describeRun(request),
+                 QStringLiteral("Running %1 (tracking allocations, 4 frames; recording C allocation stacks, 32 frames)")
+                     .arg(m_script));
+
+        // Off: the spin box goes grey, its value stays in the request, nothing reaches the host.
+        native->setChecked(false);
+        QVERIFY(!depth->isEnabled());
+        QVERIFY(tracemallocDepth->isEnabled()); // the other row is not touched
+        request = dialog.request();
+        QVERIFY(!request.nativeTraces);
+        QCOMPARE(request.nativeTraceDepth, 32);
+        QCOMPARE(hostLaunchFor(request).nativeTraceDepth, 0u);
+        QCOMPARE(hostLaunchFor(request).tracemallocDepth, 4u);
+
+        native->setChecked(true);
+        QVERIFY(depth->isEnabled());
+        depth->setValue(1000); // clamped by the spin box
+        QCOMPARE(dialog.request().nativeTraceDepth, 256);
+        depth->setValue(1);
+        QVERIFY2(describeRun(dialog.request()).contains(QStringLiteral("recording C allocation stacks, 1 frame)")),
+                 qPrintable(describeRun(dialog.request())));
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        dialog.accept();
+        QCOMPARE(accepted.size(), 1);
+
+        // A depth out of range from elsewhere (old settings, a hand-made request) is clamped.
+        last.nativeTraceDepth = 5000;
+        RunDialog clamped({m_script}, last);
+        QCOMPARE(clamped.findChild<QSpinBox*>(QStringLiteral("nativeTraceDepth"))->value(), 256);
+    }
+
     void effectiveDepthIsClamped()
     {
         RunRequest request;
@@ -219,6 +300,15 @@ private Q_SLOTS:
         QCOMPARE(request.effectiveTracemallocDepth(), 65535u);
         request.trackAllocations = false;
         QCOMPARE(request.effectiveTracemallocDepth(), 0u);
+
+        request.nativeTraces = true;
+        request.nativeTraceDepth = 0;
+        QCOMPARE(request.effectiveNativeTraceDepth(), 1u);
+        request.nativeTraceDepth = 1000;
+        QCOMPARE(request.effectiveNativeTraceDepth(), 256u);
+        QCOMPARE(hostLaunchFor(request).nativeTraceDepth, 256u);
+        request.nativeTraces = false;
+        QCOMPARE(request.effectiveNativeTraceDepth(), 0u);
     }
 
     // The window remembers the choice with the other run settings, and a recent script run again
@@ -233,16 +323,21 @@ private Q_SLOTS:
             request.script = m_script;
             request.trackAllocations = true;
             request.tracemallocDepth = 7;
+            request.nativeTraces = true;
+            request.nativeTraceDepth = 48;
             request.isolated = true;
             window.runScript(request);
             QCOMPARE(runs.size(), 1);
             QCOMPARE(runs.last().effectiveTracemallocDepth(), 7u);
+            QCOMPARE(runs.last().effectiveNativeTraceDepth(), 48u);
             QVERIFY(window.close()); // writes the settings
         }
         {
             MainWindow window;
             QVERIFY(window.lastRun().trackAllocations);
             QCOMPARE(window.lastRun().tracemallocDepth, 7);
+            QVERIFY(window.lastRun().nativeTraces);
+            QCOMPARE(window.lastRun().nativeTraceDepth, 48);
             QVERIFY(window.lastRun().isolated);
             QVERIFY(!window.lastRun().ignoreEnvironment);
             useFakeTargets(window, runs);
@@ -254,11 +349,13 @@ private Q_SLOTS:
             QCOMPARE(runs.size(), 2);
             QCOMPARE(runs.last().script, m_script);
             QCOMPARE(runs.last().effectiveTracemallocDepth(), 7u);
+            QCOMPARE(runs.last().effectiveNativeTraceDepth(), 48u);
             QVERIFY(runs.last().isolated);
 
             RunRequest untracked;
             untracked.script = m_script;
             untracked.tracemallocDepth = 12;
+            untracked.nativeTraceDepth = 3;
             untracked.ignoreEnvironment = true;
             window.runScript(untracked);
             QVERIFY(window.close());
@@ -266,6 +363,8 @@ private Q_SLOTS:
         MainWindow window;
         QVERIFY(!window.lastRun().trackAllocations);
         QCOMPARE(window.lastRun().tracemallocDepth, 12);
+        QVERIFY(!window.lastRun().nativeTraces);
+        QCOMPARE(window.lastRun().nativeTraceDepth, 3);
         QVERIFY(!window.lastRun().isolated);
         QVERIFY(window.lastRun().ignoreEnvironment);
     }
@@ -314,6 +413,106 @@ private Q_SLOTS:
         QVERIFY(error.isEmpty());
         QCOMPARE(arguments, left);
         QCOMPARE(request.effectiveTracemallocDepth(), unsigned(depth));
+    }
+
+    // RunHistory keeps the C stacks choice in the settings apart from tracemalloc's; a depth out of
+    // range there (a hand-edited file) is read back clamped.
+    void nativeTracesInTheSettings()
+    {
+        const QString file = m_folder.filePath(QStringLiteral("native-traces.ini"));
+        RunHistory written;
+        RunRequest request;
+        request.script = m_script;
+        request.nativeTraces = true;
+        request.nativeTraceDepth = 64;
+        written.remember(request);
+        {
+            QSettings settings(file, QSettings::IniFormat);
+            written.write(settings);
+        }
+        RunHistory read;
+        {
+            const QSettings settings(file, QSettings::IniFormat);
+            QVERIFY(settings.value(QStringLiteral("run/nativeTraces")).toBool());
+            read.read(settings);
+        }
+        QVERIFY(read.lastRun().nativeTraces);
+        QCOMPARE(read.lastRun().nativeTraceDepth, 64);
+        QVERIFY(!read.lastRun().trackAllocations);
+        QCOMPARE(read.runOf(m_script).effectiveNativeTraceDepth(), 64u);
+        // Another script run from the recent list gets the same choice, without the last one's arguments.
+        QCOMPARE(read.runOf(QStringLiteral("/elsewhere/other.py")).effectiveNativeTraceDepth(), 64u);
+
+        for (const auto& [stored, expected] : {std::pair{999, 256}, std::pair{0, 1}, std::pair{-5, 1}}) {
+            {
+                QSettings settings(file, QSettings::IniFormat);
+                settings.setValue(QStringLiteral("run/nativeTraceDepth"), stored);
+            }
+            const QSettings settings(file, QSettings::IniFormat);
+            RunHistory clamped;
+            clamped.read(settings);
+            QCOMPARE(clamped.lastRun().nativeTraceDepth, expected);
+        }
+    }
+
+    void nativeTracesCommandLine_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<int>("depth"); // 0: not recording
+        QTest::addColumn<QStringList>("left");
+        QTest::addColumn<QString>("error");
+        const QString app = QStringLiteral("leakscope");
+        const QString s = QStringLiteral("s.py");
+        const QString option = QStringLiteral("--native-traces");
+        QTest::newRow("none") << QStringList{app, s} << true << 0 << QStringList{app, s} << "";
+        QTest::newRow("default depth") << QStringList{app, option, s} << true << 16 << QStringList{app, s} << "";
+        QTest::newRow("depth") << QStringList{app, QStringLiteral("--native-traces=32"), s} << true << 32
+                               << QStringList{app, s} << "";
+        QTest::newRow("largest") << QStringList{app, QStringLiteral("--native-traces=256"), s} << true << 256
+                                 << QStringList{app, s} << "";
+        QTest::newRow("last wins") << QStringList{app, QStringLiteral("--native-traces=3"), option, s} << true << 16
+                                   << QStringList{app, s} << "";
+        // The other option is left for its own parser.
+        QTest::newRow("beside --tracemalloc")
+            << QStringList{app, QStringLiteral("--tracemalloc=5"), QStringLiteral("--native-traces=8"),
+                           QStringLiteral("-I"), s}
+            << true << 8 << QStringList{app, QStringLiteral("--tracemalloc=5"), QStringLiteral("-I"), s} << "";
+        QTest::newRow("script's own") << QStringList{app, s, option} << true << 0 << QStringList{app, s, option} << "";
+        QTest::newRow("after --") << QStringList{app, QStringLiteral("--"), option} << true << 0
+                                  << QStringList{app, QStringLiteral("--"), option} << "";
+        QTest::newRow("zero") << QStringList{app, QStringLiteral("--native-traces=0"), s} << false << 0 << QStringList()
+                              << "--native-traces takes a depth from 1 to 256, not '0'";
+        QTest::newRow("too deep") << QStringList{app, QStringLiteral("--native-traces=257"), s} << false << 0
+                                  << QStringList() << "--native-traces takes a depth from 1 to 256, not '257'";
+        QTest::newRow("word") << QStringList{app, QStringLiteral("--native-traces=deep"), s} << false << 0
+                              << QStringList() << "--native-traces takes a depth from 1 to 256, not 'deep'";
+        QTest::newRow("empty") << QStringList{app, QStringLiteral("--native-traces="), s} << false << 0 << QStringList()
+                               << "--native-traces takes a depth from 1 to 256, not ''";
+    }
+
+    // `leakscope --native-traces=32 script.py`: the request records C stacks 32 frames deep.
+    void nativeTracesCommandLine()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(bool, ok);
+        QFETCH(int, depth);
+        QFETCH(QStringList, left);
+        QFETCH(QString, error);
+        RunRequest request;
+        QString said;
+        QCOMPARE(takeNativeTracesOption(arguments, request, &said), ok);
+        QCOMPARE(said, error);
+        if (!ok)
+            return;
+        QCOMPARE(arguments, left);
+        QCOMPARE(request.nativeTraces, depth != 0);
+        QCOMPARE(request.effectiveNativeTraceDepth(), unsigned(depth));
+        QCOMPARE(hostLaunchFor(request).nativeTraceDepth, unsigned(depth));
+        QVERIFY(!request.trackAllocations); // --native-traces does not turn tracemalloc on
+        QString tracemallocError;
+        QVERIFY(takeTracemallocOption(arguments, request, &tracemallocError));
+        QCOMPARE(request.effectiveNativeTraceDepth(), unsigned(depth)); // nor the other way round
     }
 
     // Module mode: the combo offers recent modules, the request names the module, and the host runs
@@ -585,6 +784,11 @@ private Q_SLOTS:
         QVERIFY2(usage.contains("-I ") && usage.contains("as python3 -I"), usage.constData());
         QVERIFY2(usage.contains("-E ") && usage.contains("as python3 -E"), usage.constData());
         QVERIFY2(usage.contains("-m <MODULE>") && usage.contains("as python3 -m MODULE does"), usage.constData());
+        QVERIFY2(usage.contains("--native-traces"), usage.constData());
+        // --help wraps its lines: compare with the wrapping undone.
+        QVERIFY2(usage.simplified().contains("--native-traces=DEPTH keeps DEPTH frames (1 to 256; default 16). With or "
+                                             "without --tracemalloc."),
+                 usage.constData());
 
         QProcess bad;
         bad.setProcessEnvironment(environment);
@@ -593,6 +797,20 @@ private Q_SLOTS:
         QCOMPARE(bad.exitCode(), 2);
         QVERIFY2(bad.readAllStandardError().contains("leakscope: --tracemalloc takes a depth from 1 to 65535, not '0'"),
                  "the application says what is wrong");
+
+        for (const QString& depth : {QStringLiteral("0"), QStringLiteral("257"), QStringLiteral("many")}) {
+            QProcess badNative;
+            badNative.setProcessEnvironment(environment);
+            startProcess(badNative, QStringLiteral(LEAKSCOPE_APP),
+                         {QStringLiteral("--native-traces=") + depth, m_script});
+            QVERIFY(badNative.waitForFinished(15000));
+            QCOMPARE(badNative.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(badNative.exitCode(), 2);
+            const QByteArray error = badNative.readAllStandardError();
+            const QByteArray expected
+                = "leakscope: --native-traces takes a depth from 1 to 256, not '" + depth.toUtf8() + "'";
+            QVERIFY2(error.contains(expected), error.constData());
+        }
     }
 };
 
