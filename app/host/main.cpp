@@ -1,6 +1,7 @@
 // leakscope-host: the crash-isolated interpreter the LeakScope application starts for each script.
 #include "capture/interpreter.h"
 #include "host/host_session.h"
+#include "snapshot/native_traces_option.h"
 #include "snapshot/tracemalloc_option.h"
 
 #include <charconv>
@@ -16,8 +17,10 @@
 
 namespace {
 
-const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DEPTH]] [-I] [-E] [--] SCRIPT [ARGS...]\n"
-                      "       leakscope-host --connect SOCKET [--tracemalloc[=DEPTH]] [-I] [-E] -m MODULE [ARGS...]\n"
+const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DEPTH]] [--native-traces[=DEPTH]]\n"
+                      "                      [-I] [-E] [--] SCRIPT [ARGS...]\n"
+                      "       leakscope-host --connect SOCKET [--tracemalloc[=DEPTH]] [--native-traces[=DEPTH]]\n"
+                      "                      [-I] [-E] -m MODULE [ARGS...]\n"
                       "\n"
                       "Started by the LeakScope application, not by hand: runs SCRIPT (or MODULE, as python3 -m\n"
                       "does) in an embedded Python when asked, and answers snapshot requests over the Unix socket\n"
@@ -28,6 +31,11 @@ const char kUsage[] = "Usage: leakscope-host --connect SOCKET [--tracemalloc[=DE
                       "  --tracemalloc[=DEPTH]  trace allocations from the interpreter's start, keeping DEPTH\n"
                       "                         frames (default 10, 1-65535), as python3 -X tracemalloc=DEPTH:\n"
                       "                         snapshots then say where each candidate was allocated\n"
+                      "  --native-traces[=DEPTH]\n"
+                      "                         record the native (C) call stack of every object allocation\n"
+                      "                         from the interpreter's start, keeping DEPTH frames (default 16,\n"
+                      "                         1-256): snapshots then name the C code that created each\n"
+                      "                         candidate. Independent of --tracemalloc\n"
                       "  -I                     isolated, as python3 -I: ignore the PYTHON* variables and the\n"
                       "                         user's site-packages, and leave the script's folder off sys.path\n"
                       "  -E                     ignore the PYTHON* variables, as python3 -E\n"
@@ -75,6 +83,12 @@ int main(int argc, char** argv)
             options.tracemallocDepth = *depth;
             if (options.tracemallocDepth == 0) {
                 std::fprintf(stderr, "leakscope-host: %s\n%s", leakscope::tracemallocDepthError(arg).c_str(), kUsage);
+                return 2;
+            }
+        } else if (const std::optional<unsigned> depth = leakscope::parseNativeTracesOption(arg)) {
+            options.nativeTraceDepth = *depth;
+            if (options.nativeTraceDepth == 0) {
+                std::fprintf(stderr, "leakscope-host: %s\n%s", leakscope::nativeTracesDepthError(arg).c_str(), kUsage);
                 return 2;
             }
         } else if (arg == "-I") {

@@ -6,13 +6,11 @@
 #include "native_allocation_table.h"
 #include "native_stack_table.h"
 #include "native_trace_source.h"
+#include "snapshot/native_traces_option.h" // kDefaultNativeTraceDepth, kMaxNativeTraceDepth
 
 #include <cstdint>
 
 namespace leakscope::capture {
-
-inline constexpr unsigned kDefaultNativeTraceDepth = 16;
-inline constexpr unsigned kMaxNativeTraceDepth = 256;
 
 struct NativeTraceStats
 {

@@ -4,8 +4,10 @@
 
 #include "capture/explainers.h"
 #include "capture/interpreter.h"
+#include "capture/native_traces.h"
 #include "snapshot/analysis.h"
 #include "snapshot/growth.h"
+#include "snapshot/native_traces_option.h"
 #include "snapshot/tracemalloc_option.h"
 
 #include <chrono>
@@ -33,6 +35,12 @@ OptionResult takeScriptOption(
             return OptionResult::Error;
         }
         options.tracemallocDepth = *depth;
+    } else if (const std::optional<unsigned> depth = parseNativeTracesOption(arg)) {
+        if (*depth == 0) {
+            error = nativeTracesDepthError(arg);
+            return OptionResult::Error;
+        }
+        options.nativeTraceDepth = *depth;
     } else if (arg == "-m" || (arg.rfind("-m", 0) == 0 && arg.rfind("--", 0) != 0)) {
         // As python3: "-m NAME" or "-mNAME".
         std::string module(arg.substr(2));
@@ -100,6 +108,7 @@ SnapshotPtr ScriptCommand::capture(const std::string& label)
     capture::CaptureOptions options;
     options.label = label;
     options.baseline = m_baseline;
+    options.nativeTraces = capture::NativeTraceRecorder::instance(); // null unless --native-traces
     return capture::captureHeap(options);
 }
 
@@ -152,6 +161,7 @@ int ScriptCommand::run()
         interpreterOptions.argv = m_options.argv;
         interpreterOptions.module = m_options.module;
         interpreterOptions.tracemallocDepth = m_options.tracemallocDepth;
+        interpreterOptions.nativeTraceDepth = m_options.nativeTraceDepth;
         interpreterOptions.isolated = m_options.isolated;
         interpreterOptions.ignoreEnvironment = m_options.ignoreEnvironment;
         capture::Interpreter interpreter(interpreterOptions);
@@ -178,6 +188,7 @@ int ScriptCommand::run()
         capture::CaptureOptions options;
         options.label = m_finalLabel;
         options.baseline = &baseline;
+        options.nativeTraces = capture::NativeTraceRecorder::instance();
         const SnapshotPtr snapshot = capture::captureHeap(options);
         const HeapAnalysis analysis(*snapshot, m_rules);
         if (m_rules)

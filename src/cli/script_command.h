@@ -24,6 +24,7 @@ struct ScriptOptions
 {
     bool collect = true;
     unsigned tracemallocDepth = 0;
+    unsigned nativeTraceDepth = 0; // --native-traces[=N]: C allocation stacks of N frames; 0: none
     bool isolated = false; // -I
     bool ignoreEnvironment = false; // -E
     std::vector<std::string> ignoreFiles; // in the order given: earlier files' rules come first
@@ -36,9 +37,9 @@ struct ScriptOptions
 // Last: arg was taken and ends the options, as -m MODULE does: every argument after it is the module's.
 enum class OptionResult { NotMine, Taken, Last, Error };
 
-// Takes arg when it is one of the options above (--no-collect, --tracemalloc[=N], --ignore FILE, -I,
-// -E, -m MODULE or -mMODULE); value reads an option's value ("--name=VALUE" or the next argument), false
-// when there is none. Error: error says why.
+// Takes arg when it is one of the options above (--no-collect, --tracemalloc[=N], --native-traces[=N],
+// --ignore FILE, -I, -E, -m MODULE or -mMODULE); value reads an option's value ("--name=VALUE" or the
+// next argument), false when there is none. Error: error says why.
 OptionResult takeScriptOption(
     std::string_view arg, const std::function<bool(std::string&)>& value, ScriptOptions& options, std::string& error);
 

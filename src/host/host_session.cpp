@@ -6,6 +6,7 @@
 #include "capture/heap_capture.h"
 #include "capture/interpreter.h"
 #include "capture/live_object.h"
+#include "capture/native_traces.h"
 #include "capture/script_module.h"
 #include "host_connection.h"
 #include "snapshot/snapshot_codec.h"
@@ -160,6 +161,8 @@ private:
         capture::CaptureOptions options;
         options.label = label;
         options.baseline = &m_baseline;
+        // The C allocation stacks recorded since the interpreter started (null when not recording).
+        options.nativeTraces = capture::NativeTraceRecorder::instance();
         options.progress = [this, requestId](unsigned permille, const char* phase) {
             send(Progress{requestId, permille, phase});
         };
@@ -299,6 +302,7 @@ int runHost(const HostOptions& options)
     interpreterOptions.module = options.module;
     interpreterOptions.unbufferedStdio = true; // output reaches the GUI as the script writes it
     interpreterOptions.tracemallocDepth = options.tracemallocDepth;
+    interpreterOptions.nativeTraceDepth = options.nativeTraceDepth; // the interpreter installs the recorder
     interpreterOptions.isolated = options.isolated;
     interpreterOptions.ignoreEnvironment = options.ignoreEnvironment;
     capture::Interpreter interpreter(interpreterOptions);

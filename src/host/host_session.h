@@ -16,6 +16,10 @@ struct HostOptions
     // frames (1 to kMaxTracemallocDepth), so snapshots carry candidates' allocation sites;
     // 0: don't.
     unsigned tracemallocDepth = 0;
+    // Record the native (C) stack of every object allocation from the interpreter's start, keeping
+    // this many frames (1 to kMaxNativeTraceDepth), so snapshots name the C code that created each
+    // candidate; 0: don't.
+    unsigned nativeTraceDepth = 0;
     bool isolated = false;          // as python3 -I
     bool ignoreEnvironment = false; // as python3 -E
 };

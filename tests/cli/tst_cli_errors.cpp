@@ -168,6 +168,12 @@ void TestCli::usageErrors_data()
     QTest::newRow("--tracemalloc=0") << QStringList{u"report"_s, u"--tracemalloc=0"_s, script, marker} << u"--tracemalloc"_s;
     QTest::newRow("--tracemalloc=many") << QStringList{u"report"_s, u"--tracemalloc=many"_s, script, marker} << u"many"_s;
     QTest::newRow("--tracemalloc too deep") << QStringList{u"report"_s, u"--tracemalloc=65536"_s, script, marker} << u"65536"_s;
+    QTest::newRow("--native-traces=0") << QStringList{u"report"_s, u"--native-traces=0"_s, script, marker}
+                                       << u"--native-traces takes a depth from 1 to 256, not '0'"_s;
+    QTest::newRow("--native-traces=many") << QStringList{u"report"_s, u"--native-traces=many"_s, script, marker}
+                                          << u"--native-traces takes a depth from 1 to 256, not 'many'"_s;
+    QTest::newRow("--native-traces too deep") << QStringList{u"report"_s, u"--native-traces=257"_s, script, marker}
+                                              << u"--native-traces takes a depth from 1 to 256, not '257'"_s;
     QTest::newRow("no script") << QStringList{u"report"_s, u"--format"_s, u"json"_s} << u"script"_s;
     QTest::newRow("no script after --") << QStringList{u"report"_s, u"--"_s} << u"script"_s;
     QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"frobnicate"_s;
@@ -213,7 +219,8 @@ void TestCli::help_data()
     QTest::newRow("report --help") << QStringList{u"report"_s, u"--help"_s}
                                    << QStringList{u"Usage: leakscope-cli report"_s, u"--format"_s, u"--output"_s,
                                                   u"--no-collect"_s, u"--ignore"_s, u"-I  "_s, u"as python3 -I"_s,
-                                                  u"-E  "_s, u"as python3 -E"_s};
+                                                  u"-E  "_s, u"as python3 -E"_s, u"--native-traces[=DEPTH]"_s,
+                                                  u"default 16, 1 to 256"_s};
     QTest::newRow("report -h") << QStringList{u"report"_s, u"-h"_s} << QStringList{u"Usage: leakscope-cli report"_s};
     QTest::newRow("bench --help") << QStringList{u"bench"_s, u"--help"_s}
                                   << QStringList{u"Usage: leakscope-cli bench"_s, u"--objects"_s, u"--repeat"_s};

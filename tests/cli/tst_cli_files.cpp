@@ -130,6 +130,35 @@ private Q_SLOTS:
         QVERIFY(holdsRepr(*snapshots[1], "{'step': 2, 'items': []}"));
     }
 
+    // --native-traces reaches every capture of the run, the script's snapshots and the end alike, and
+    // each file records its depth; without it, none does.
+    void runRecordsNativeTraces_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<int>("depth");
+        QTest::newRow("off") << QStringList() << 0;
+        QTest::newRow("default") << QStringList{u"--native-traces"_s} << 16;
+        QTest::newRow("8 frames") << QStringList{u"--native-traces=8"_s} << 8;
+    }
+
+    void runRecordsNativeTraces()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(int, depth);
+        const Run run = runInTmp(QStringList{u"run"_s, u"--output-dir"_s, u"out"_s} + options
+                                 + QStringList{u"--"_s, scriptPath(u"cli_snapshots.py"_s)});
+        QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+        const QStringList paths = savedPaths(run);
+        QCOMPARE(paths.size(), 3);
+        for (const QString& path : paths) {
+            QString error;
+            const leakscope::SnapshotPtr snapshot = load(path, &error);
+            QVERIFY2(snapshot, qPrintable(error));
+            QCOMPARE(int(snapshot->info().nativeTraceDepth), depth);
+            QCOMPARE(snapshot->info().tracemallocDepth, 0u); // one does not turn the other on
+        }
+    }
+
     void runNumbersAfterExistingFiles()
     {
         const QString folder = tmpPath(u"out"_s);
@@ -234,6 +263,8 @@ private Q_SLOTS:
                                         << u"--format"_s;
         QTest::newRow("--tracemalloc=0") << QStringList{u"run"_s, u"--tracemalloc=0"_s, script, u"marker"_s}
                                          << u"--tracemalloc"_s;
+        QTest::newRow("--native-traces=300") << QStringList{u"run"_s, u"--native-traces=300"_s, script, u"marker"_s}
+                                             << u"--native-traces takes a depth from 1 to 256, not '300'"_s;
         QTest::newRow("missing script") << QStringList{u"run"_s, u"no-such-script.py"_s} << u"no-such-script.py"_s;
         QTest::newRow("missing --ignore file")
             << QStringList{u"run"_s, u"--ignore"_s, u"no-rules"_s, script, u"marker"_s} << u"no-rules"_s;
@@ -416,6 +447,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("mention");
         QTest::newRow("--tracemalloc") << QStringList{u"--tracemalloc"_s} << u"--tracemalloc"_s;
         QTest::newRow("--tracemalloc=5") << QStringList{u"--tracemalloc=5"_s} << u"--tracemalloc=5"_s;
+        QTest::newRow("--native-traces") << QStringList{u"--native-traces"_s} << u"--native-traces"_s;
+        QTest::newRow("--native-traces=8") << QStringList{u"--native-traces=8"_s} << u"--native-traces=8"_s;
         QTest::newRow("--no-collect") << QStringList{u"--no-collect"_s} << u"--no-collect"_s;
         QTest::newRow("-I") << QStringList{u"-I"_s} << u"-I"_s;
         QTest::newRow("-E") << QStringList{u"--format=csv"_s, u"-E"_s} << u"-E"_s;
@@ -507,7 +540,8 @@ for bad in ('', 'nul\0byte', 3):
         QTest::newRow("--help") << QStringList{u"--help"_s} << QStringList{u"  run "_s, u".lssnap"_s};
         QTest::newRow("run --help") << QStringList{u"run"_s, u"--help"_s}
                                     << QStringList{u"Usage: leakscope-cli run"_s, u"--output-dir"_s,
-                                           u"NN-LABEL.lssnap"_s, u"--tracemalloc"_s, u"--ignore"_s, u"Exit status"_s};
+                                           u"NN-LABEL.lssnap"_s, u"--tracemalloc"_s, u"--native-traces[=DEPTH]"_s,
+                                           u"default 16, 1 to 256"_s, u"--ignore"_s, u"Exit status"_s};
         QTest::newRow("report --help") << QStringList{u"report"_s, u"-h"_s}
                                        << QStringList{u"SNAPSHOT.lssnap"_s, u"After `--`"_s};
     }

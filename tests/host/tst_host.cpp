@@ -1,6 +1,6 @@
 // HostProcessTarget with a real leakscope-host: lifecycle, snapshots while the script runs or pauses,
-// interrupts, crashes, hosts that never connect or misbehave, and the interpreter's start-up (with
-// HostLaunch's -I and -E) against python3's.
+// interrupts, crashes, hosts that never connect or misbehave, the run options on the host's command
+// line, and the interpreter's start-up (with HostLaunch's -I and -E) against python3's.
 #include "session/session.h"
 #include "snapshot/analysis.h"
 #include "support/process_start.h"
@@ -476,6 +476,30 @@ private Q_SLOTS:
         QVERIFY(snapshot->columns().allocOwners.empty());
     }
 
+    // Started with --native-traces, the host records C allocation stacks from the interpreter's start,
+    // and the snapshots the application asks for carry them (their depth says so); without, they don't.
+    void nativeTracesReachTheSnapshots_data()
+    {
+        QTest::addColumn<unsigned>("depth");
+        QTest::newRow("off") << 0u;
+        QTest::newRow("8 frames") << 8u;
+    }
+
+    void nativeTracesReachTheSnapshots()
+    {
+        QFETCH(unsigned, depth);
+        HostLaunch l = launch(script("host_hello.py"));
+        l.nativeTraceDepth = depth;
+        Watched watched(l);
+        QVERIFY(watched.startAndRun());
+        QTRY_COMPARE_WITH_TIMEOUT(watched.finished.size(), 1, 15000);
+        watched.target.requestSnapshot(QStringLiteral("end"));
+        QTRY_COMPARE_WITH_TIMEOUT(watched.snapshots.size(), 1, 15000);
+        const SnapshotPtr snapshot = watched.snapshots.at(0).at(3).value<SnapshotPtr>();
+        QCOMPARE(snapshot->info().nativeTraceDepth, depth);
+        QCOMPARE(snapshot->info().tracemallocDepth, 0u);
+    }
+
     void tracemallocOption_data()
     {
         QTest::addColumn<QString>("option");
@@ -510,6 +534,94 @@ private Q_SLOTS:
             const QByteArray error = host.readAllStandardError();
             QVERIFY2(error.contains("--tracemalloc takes a depth from 1 to 65535"), error.constData());
         }
+    }
+
+    void nativeTracesOption_data()
+    {
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<int>("exitCode");
+        QTest::newRow("zero") << "--native-traces=0" << 2;
+        QTest::newRow("too deep") << "--native-traces=257" << 2;
+        QTest::newRow("not a number") << "--native-traces=deep" << 2;
+        QTest::newRow("empty") << "--native-traces=" << 2;
+        QTest::newRow("signed") << "--native-traces=-3" << 2;
+        QTest::newRow("help") << "--help" << 0;
+    }
+
+    // As --tracemalloc: a bad depth is a usage error before any interpreter starts; --help documents it.
+    void nativeTracesOption()
+    {
+        QFETCH(QString, option);
+        QFETCH(int, exitCode);
+        QProcess host;
+        startProcess(host, QStringLiteral(LEAKSCOPE_HOST),
+                     {QStringLiteral("--connect"), QStringLiteral("/nonexistent/socket"), option, QStringLiteral("--"),
+                      script("host_hello.py")});
+        QVERIFY(host.waitForFinished(10000));
+        QCOMPARE(host.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(host.exitCode(), exitCode);
+        if (exitCode == 0) {
+            const QByteArray help = host.readAllStandardOutput();
+            QVERIFY2(help.contains("[--native-traces[=DEPTH]]"), help.constData());
+            QVERIFY2(help.contains("(default 16,") && help.contains("1-256)"), help.constData());
+        } else {
+            const QByteArray error = host.readAllStandardError();
+            const QByteArray depth = option.mid(option.indexOf(u'=') + 1).toUtf8();
+            QVERIFY2(error.contains("leakscope-host: --native-traces takes a depth from 1 to 256, not '" + depth + "'"),
+                     error.constData());
+            QVERIFY2(error.contains("Usage: leakscope-host"), error.constData());
+        }
+    }
+
+    // The application's run options reach leakscope-host's command line, before the script: from
+    // `leakscope --native-traces=32 --tracemalloc=5 -I script.py a b` to the process started.
+    void runOptionsReachTheHostsCommandLine_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QStringList>("expected"); // the host's options between --connect SOCKET and "--"
+        QTest::newRow("none") << QStringList() << QStringList();
+        QTest::newRow("native traces") << QStringList{QStringLiteral("--native-traces=32")}
+                                       << QStringList{QStringLiteral("--native-traces=32")};
+        QTest::newRow("default depth") << QStringList{QStringLiteral("--native-traces")}
+                                       << QStringList{QStringLiteral("--native-traces=16")};
+        QTest::newRow("both") << QStringList{QStringLiteral("--native-traces=32"), QStringLiteral("--tracemalloc=5"),
+                                             QStringLiteral("-I")}
+                              << QStringList{QStringLiteral("--tracemalloc=5"), QStringLiteral("--native-traces=32"),
+                                             QStringLiteral("-I")};
+    }
+
+    void runOptionsReachTheHostsCommandLine()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QStringList, expected);
+        const QString scriptPath = script("host_hello.py");
+        QStringList commandLine = QStringList{QStringLiteral("leakscope")} + options
+            + QStringList{scriptPath, QStringLiteral("a"), QStringLiteral("b")};
+        RunRequest request;
+        QString error;
+        QVERIFY(takeTracemallocOption(commandLine, request, &error));
+        QVERIFY(takeNativeTracesOption(commandLine, request, &error));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        request.isolated = commandLine.removeAll(QStringLiteral("-I")) > 0; // the application's parser takes -I
+        QCOMPARE(commandLine.size(), 4); // the options are taken, the script and its arguments left
+        request.script = commandLine.at(1);
+        request.arguments = commandLine.mid(2);
+
+        Watched watched(hostLaunchFor(request, script("host_arguments.sh")));
+        watched.target.start();
+        QVERIFY(watched.lost.wait(10000)); // it never connects
+        const QByteArray said = allOutput(watched.output);
+        const qsizetype from = said.indexOf("arguments:\n");
+        const qsizetype to = said.indexOf("end of arguments");
+        QVERIFY2(from >= 0 && to > from, said.constData());
+        QStringList arguments;
+        for (const QByteArray& line : said.mid(from, to - from).split('\n')) {
+            if (line.startsWith('[') && line.endsWith(']'))
+                arguments << QString::fromUtf8(line.mid(1, line.size() - 2));
+        }
+        QVERIFY2(arguments.size() >= 2 && arguments.at(0) == QStringLiteral("--connect"), said.constData());
+        expected << QStringLiteral("--") << scriptPath << QStringLiteral("a") << QStringLiteral("b");
+        QCOMPARE(arguments.mid(2), expected);
     }
 
     void environmentAsPython3_data()
