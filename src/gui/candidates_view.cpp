@@ -146,6 +146,14 @@ void CandidatesView::chooseLibraries(const QSet<StringId>& libraries)
     Q_EMIT listedRowsChanged();
 }
 
+void CandidatesView::chooseCreatedObjects(const std::vector<ObjectIndex>& objects, int creators)
+{
+    m_proxy->setObjectFilter(objects);
+    if (m_filterBar)
+        m_filterBar->setChosenCreatorCount(creators);
+    Q_EMIT listedRowsChanged();
+}
+
 void CandidatesView::setListMode(ListMode mode)
 {
     if (m_filterBar)
@@ -253,8 +261,9 @@ QString CandidatesView::emptyTableHint() const
     const QString text = m_proxy->filterText();
     const bool typesChosen = !m_proxy->typeFilter().isEmpty();
     const bool librariesChosen = !m_proxy->libraryFilter().isEmpty();
-    const bool otherFilters
-        = !text.isEmpty() || typesChosen || librariesChosen || groupsChosen || m_proxy->minimumSize() > 0;
+    const bool creatorsChosen = !m_proxy->objectFilter().empty();
+    const bool otherFilters = !text.isEmpty() || typesChosen || librariesChosen || creatorsChosen || groupsChosen
+                           || m_proxy->minimumSize() > 0;
 
     if (suspectsOnly) {
         // The suspects-only choice first: what most often empties the table, and a tick away.
@@ -278,6 +287,8 @@ QString CandidatesView::emptyTableHint() const
         return tr("No %1 of the chosen types — the types button clears the choice").arg(what);
     if (librariesChosen && m_proxy->countAcceptedWithout(P::LibraryCriterion) > 0)
         return tr("No %1 of the chosen libraries — the libraries button clears the choice").arg(what);
+    if (creatorsChosen && m_proxy->countAcceptedWithout(P::ObjectCriterion) > 0)
+        return tr("No %1 made by the chosen C functions — the creators button clears the choice").arg(what);
     if (groupsChosen && m_proxy->countAcceptedWithout(P::GroupCriterion) > 0)
         return tr("No %1 in the chosen groups — the groups button clears the choice").arg(what);
     return tr("No %1 passes all the filters at once — clear some of them").arg(what);

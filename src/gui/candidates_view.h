@@ -64,6 +64,9 @@ public:
     void chooseTypes(const QSet<TypeIndex>& types);
     void chooseGroups(const std::vector<CandidateGroupKey>& groups);
     void chooseLibraries(const QSet<StringId>& libraries);
+    // Lists only these objects of the snapshot shown: those the creating C functions chosen (creators
+    // of them) made. Empty objects and creators 0: all.
+    void chooseCreatedObjects(const std::vector<ObjectIndex>& objects, int creators);
 
     // Candidates (the default) or every object of the snapshot, with the same filters (see
     // CandidatesFilterProxy for what groups and "show explained" mean for objects that are not

@@ -75,6 +75,7 @@ FilterBar::FilterBar(QWidget* parent)
     connect(m_ui->types, &QToolButton::clicked, this, &FilterBar::clearTypesRequested);
     connect(m_ui->groups, &QToolButton::clicked, this, &FilterBar::clearGroupsRequested);
     connect(m_ui->libraries, &QToolButton::clicked, this, &FilterBar::clearLibrariesRequested);
+    connect(m_ui->creators, &QToolButton::clicked, this, &FilterBar::clearCreatorsRequested);
     updateShowExplained();
 }
 
@@ -207,6 +208,12 @@ void FilterBar::setChosenLibraryCount(int count)
 {
     m_ui->libraries->setText(count == 1 ? tr("1 library ✕") : tr("%1 libraries ✕").arg(count));
     m_ui->libraries->setVisible(count > 0);
+}
+
+void FilterBar::setChosenCreatorCount(int count)
+{
+    m_ui->creators->setText(count == 1 ? tr("1 creator ✕") : tr("%1 creators ✕").arg(count));
+    m_ui->creators->setVisible(count > 0);
 }
 
 bool FilterBar::showExplained() const

@@ -19,7 +19,7 @@ class CandidatesFilterProxy;
 
 // The table's filters: text (debounced, plain or regex; Esc in the box clears it), the types chosen in
 // the type summary, the groups chosen in the explanation summary, the libraries chosen in the library
-// summary, minimum size ("4096", "1k", "2 MiB": see parseByteSize()) and "show explained"; and which
+// summary, the creating C functions chosen in the creator summary, minimum size ("4096", "1k", "2 MiB": see parseByteSize()) and "show explained"; and which
 // objects the table lists (All objects). Applies the filters to a proxy without ever resetting its
 // source, and says beside each box what is wrong with what was typed there.
 class FilterBar : public QWidget
@@ -43,6 +43,8 @@ public:
     int chosenGroupCount() const { return m_chosenGroups; }
     // Shown on the libraries button, which is hidden while no library is chosen.
     void setChosenLibraryCount(int count);
+    // Shown on the creators button, which is hidden while no creating C function is chosen.
+    void setChosenCreatorCount(int count);
 
     bool showExplained() const;
     void setShowExplained(bool show);
@@ -71,6 +73,7 @@ Q_SIGNALS:
     void clearTypesRequested();
     void clearGroupsRequested();
     void clearLibrariesRequested();
+    void clearCreatorsRequested();
     // The All objects box or action was toggled.
     void listModeRequested(leakscope::CandidatesModel::ListMode mode);
 

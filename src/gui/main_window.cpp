@@ -222,9 +222,11 @@ void MainWindow::connectPages()
     connect(summaries, &SummariesPanel::typesChosen, candidates, &CandidatesView::chooseTypes);
     connect(summaries, &SummariesPanel::groupsChosen, candidates, &CandidatesView::chooseGroups);
     connect(summaries, &SummariesPanel::librariesChosen, candidates, &CandidatesView::chooseLibraries);
+    connect(summaries, &SummariesPanel::createdObjectsChosen, candidates, &CandidatesView::chooseCreatedObjects);
     connect(filterBar, &FilterBar::clearTypesRequested, summaries, &SummariesPanel::clearChosenTypes);
     connect(filterBar, &FilterBar::clearGroupsRequested, summaries, &SummariesPanel::clearChosenGroups);
     connect(filterBar, &FilterBar::clearLibrariesRequested, summaries, &SummariesPanel::clearChosenLibraries);
+    connect(filterBar, &FilterBar::clearCreatorsRequested, summaries, &SummariesPanel::clearChosenCreators);
     connect(candidates, &CandidatesView::currentObjectChanged, this, &MainWindow::followTable);
     connect(candidates, &CandidatesView::listedRowsChanged, this, &MainWindow::updateStatus);
     // A tree node made current shows its details; activated, or a link followed, it is gone to.

@@ -2,6 +2,7 @@
 
 #include "models/model_text.h"
 #include "snapshot/findings.h"
+#include "snapshot/native_stack.h"
 #include "snapshot/text.h"
 
 #include <QtCore/QCoreApplication>
@@ -138,7 +139,71 @@ QString allocationHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
     return html;
 }
 
+// One native frame: `function` at file:line in library; the source line a link when the file is here.
+QString nativeFrameHtml(const Snapshot& s, const NativeFrame& frame)
+{
+    const std::string_view function = s.string(frame.function);
+    QString html = function.empty()
+        ? QStringLiteral("<code>?\?</code> ") + small(QString::fromStdString(formatAddress(frame.address)))
+        : QStringLiteral("<code>%1</code>").arg(escaped(function));
+    if (const std::string_view file = s.string(frame.file); !file.empty()) {
+        const QString path = QString::fromUtf8(file.data(), static_cast<qsizetype>(file.size()));
+        const QString text = QString::fromStdString(nativeFrameSource(s, frame)).toHtmlEscaped();
+        const QFileInfo info(path);
+        html += tr(" at ");
+        // Debug information names files as the compiler saw them: a relative path, or a build folder
+        // that is not on this computer, cannot be opened.
+        if (info.isAbsolute() && info.isFile())
+            html += anchor(sourceLink(path, static_cast<int>(std::max<std::uint32_t>(frame.line, 1))), text, path);
+        else
+            html += QStringLiteral("<span title=\"%1\">%2</span>").arg(path.toHtmlEscaped(), text);
+    }
+    if (const std::string_view library = s.string(frame.library); !library.empty())
+        html += tr(" in ") + QStringLiteral("<span title=\"%1\">%2</span>").arg(escaped(library), escaped(libraryBaseName(library)));
+    if (frame.flags & NativeFrameInlined)
+        html += QStringLiteral(" ") + small(tr("(inlined)"));
+    return html;
+}
+
 } // namespace
+
+QString nativeStackHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
+{
+    const Snapshot& s = analyzed.snapshot();
+    const std::uint32_t depth = s.info().nativeTraceDepth;
+    if (depth == 0 && s.nativeStackCount() == 0)
+        return tr("not recorded. Tick <i>Track allocations with C stacks</i> in File ▸ Run Script… (or start "
+                  "<code>leakscope --native-traces SCRIPT</code>) and run the script again.");
+    const std::span<const std::uint32_t> stack = s.nativeStack(object);
+    if (stack.empty())
+        return tr("no record: no native stack was kept for it (allocated before native traces began, or not "
+                  "through the interpreter's allocators)");
+    // The interpreter's allocator frames (PyObject_Malloc, gc_alloc...) say nothing about the leak: one
+    // line names the outermost of them, the tooltip lists them all.
+    QString html;
+    const NativeCreator creator = nativeCreator(s, object);
+    const std::size_t folded = std::min<std::size_t>(s.nativeStackFolded(object), stack.size());
+    if (folded > 0) {
+        QStringList hidden;
+        for (std::size_t k = 0; k < folded; ++k)
+            hidden << QString::fromStdString(formatNativeFrame(s, s.nativeFrame(stack[k])));
+        const QString under = creator.under.empty() ? tr("the interpreter's allocator")
+                                                    : QStringLiteral("<code>%1</code>").arg(escaped(creator.under));
+        html += QStringLiteral("<span title=\"%1\">").arg(hidden.join(u'\n').toHtmlEscaped())
+            + small(tr("under %1 (%2)")
+                        .arg(under, folded == 1 ? tr("1 allocator frame folded")
+                                                : tr("%1 allocator frames folded").arg(folded)))
+            + QStringLiteral("</span><br/>");
+    }
+    for (std::uint32_t frame : nativeShownFrames(s, object))
+        html += nativeFrameHtml(s, s.nativeFrame(frame)) + QStringLiteral("<br/>");
+    if (creator.frame == kNoNativeFrame)
+        html += tr("the stack ends inside the allocator: its creator is past the depth recorded") + QStringLiteral("<br/>");
+    html += small(depth > 0 && stack.size() >= depth
+                      ? tr("innermost first; cut at %1 frames, the depth recorded").arg(depth)
+                      : tr("innermost first"));
+    return html;
+}
 
 QString objectLink(ObjectIndex object)
 {
@@ -295,6 +360,7 @@ QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
     }
     html += row(tr("C origin"), originHtml(s, type));
     html += row(tr("Allocated at"), allocationHtml(analyzed, object));
+    html += row(tr("Created by (C)"), nativeStackHtml(analyzed, object));
     html += row(tr("Repr"), QStringLiteral("<code>") + escaped(s.repr(object)) + QStringLiteral("</code>"));
     html += QStringLiteral("</table>");
     return html;

@@ -15,10 +15,17 @@ namespace leakscope {
 // The details pane's text for one object of a snapshot, as HTML with every value escaped: what it is,
 // why it is or is not a suspect (its explanation and the object holding it, or the ignore rule that
 // matched it), the C origin of its type (library, symbol, source line: what the snapshot does not
-// know is said to be unknown) and where it was allocated when tracemalloc traced the run. Other objects
+// know is said to be unknown), where it was allocated when tracemalloc traced the run, and the C code
+// that created it when native traces were on. Other objects
 // it names are links that objectOfLink() reads back; source lines (allocation frames, and the origin's
 // source line when that file exists here) are links that sourceOfLink() reads back.
 QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object);
+
+// The object's native allocation stack as HTML, innermost first: the interpreter's allocator frames
+// folded into one line ("under PyObject_GC_New", the frames in its tooltip), then each frame as
+// `function` at file:line in library, its source line a link (sourceOfLink()) when the file is here.
+// Without native traces, how to get them.
+QString nativeStackHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object);
 
 // An offset into an object's memory, as the details write every one: formatOffset(), "+136 (0x88)".
 QString offsetText(std::uint64_t offset);

@@ -2,6 +2,7 @@
 
 #include "eliding_header_view.h"
 
+#include "models/creator_summary_model.h"
 #include "models/explanation_summary_model.h"
 #include "models/item_roles.h"
 #include "models/library_summary_model.h"
@@ -55,9 +56,10 @@ SummariesPanel::SummariesPanel(QWidget* parent)
     , m_typesSorted(new QSortFilterProxyModel(this))
     , m_explanations(new ExplanationSummaryModel(this))
     , m_libraries(new LibrarySummaryModel(this))
+    , m_creators(new CreatorSummaryModel(this))
 {
     m_ui->setupUi(this);
-    for (SummaryTableView* table : {m_ui->typesView, m_ui->explanationsView, m_ui->librariesView}) {
+    for (SummaryTableView* table : {m_ui->typesView, m_ui->explanationsView, m_ui->librariesView, m_ui->creatorsView}) {
         table->verticalHeader()->hide();
         table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     }
@@ -96,6 +98,11 @@ SummariesPanel::SummariesPanel(QWidget* parent)
     m_ui->librariesView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_ui->librariesView->horizontalHeader()->setSectionResizeMode(
         LibrarySummaryModel::LibraryColumn, QHeaderView::Stretch);
+    m_ui->creatorsView->setModel(m_creators);
+    m_ui->creatorsView->setTextElideMode(Qt::ElideMiddle);
+    m_ui->creatorsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_ui->creatorsView->horizontalHeader()->setSectionResizeMode(
+        CreatorSummaryModel::FunctionColumn, QHeaderView::Stretch);
 
     connect(m_ui->typesView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         [this] { Q_EMIT typesChosen(chosenTypes()); });
@@ -103,6 +110,8 @@ SummariesPanel::SummariesPanel(QWidget* parent)
         [this] { Q_EMIT groupsChosen(chosenGroups()); });
     connect(m_ui->librariesView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         [this] { Q_EMIT librariesChosen(chosenLibraries()); });
+    connect(m_ui->creatorsView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        [this] { announceCreators(); });
 }
 
 SummariesPanel::~SummariesPanel() = default;
@@ -130,6 +139,32 @@ void SummariesPanel::clearChosenGroups()
 void SummariesPanel::clearChosenLibraries()
 {
     m_ui->librariesView->clearSelection();
+}
+
+void SummariesPanel::clearChosenCreators()
+{
+    m_ui->creatorsView->clearSelection();
+}
+
+void SummariesPanel::announceCreators()
+{
+    std::vector<ObjectIndex> objects;
+    const QModelIndexList rows = m_ui->creatorsView->selectionModel()->selectedRows();
+    for (const QModelIndex& row : rows) {
+        const std::vector<ObjectIndex>& members = m_creators->creatorAt(row.row()).members;
+        objects.insert(objects.end(), members.begin(), members.end());
+    }
+    Q_EMIT createdObjectsChosen(objects, static_cast<int>(rows.size()));
+}
+
+void SummariesPanel::updateCreatorsHint()
+{
+    const AnalyzedSnapshotPtr& analyzed = m_creators->analyzedSnapshot();
+    const bool without = analyzed && analyzed->snapshot().nativeStackCount() == 0;
+    m_ui->creatorsHint->setText(
+        tr("This snapshot has no native (C) allocation stacks. Start <code>leakscope --native-traces SCRIPT</code>, "
+           "or tick <i>Track allocations with C stacks</i> in File ▸ Run Script…, and run the script again."));
+    m_ui->creatorsHint->setVisible(without);
 }
 
 bool SummariesPanel::chooseTypeNamed(const QString& name)
@@ -183,11 +218,16 @@ void SummariesPanel::setAnalysis(AnalyzedSnapshotPtr analyzed)
     QStringList libraryPaths;
     for (const QModelIndex& row : m_ui->librariesView->selectionModel()->selectedRows())
         libraryPaths << m_libraries->libraryPathAt(row.row());
+    QStringList creatorKeys;
+    for (const QModelIndex& row : m_ui->creatorsView->selectionModel()->selectedRows())
+        creatorKeys << m_creators->keyAt(row.row());
 
     m_types->setSnapshot(analyzed);
     m_explanations->setSnapshot(analyzed);
-    m_libraries->setSnapshot(std::move(analyzed));
-    restoreChoice(typeNames, groups, libraryPaths);
+    m_libraries->setSnapshot(analyzed);
+    m_creators->setSnapshot(std::move(analyzed));
+    updateCreatorsHint();
+    restoreChoice(typeNames, groups, libraryPaths, creatorKeys);
     fitTypeColumns();
 }
 
@@ -246,8 +286,8 @@ void SummariesPanel::fitTypeColumns()
     }
 }
 
-void SummariesPanel::restoreChoice(
-    const QStringList& typeNames, const std::vector<CandidateGroupKey>& groups, const QStringList& libraryPaths)
+void SummariesPanel::restoreChoice(const QStringList& typeNames, const std::vector<CandidateGroupKey>& groups,
+                                   const QStringList& libraryPaths, const QStringList& creatorKeys)
 {
     // A reset clears a selection without telling: select again in one go, then filter once.
     QItemSelection types;
@@ -267,19 +307,29 @@ void SummariesPanel::restoreChoice(
         if (const int row = m_libraries->rowOfPath(path); row >= 0)
             libraries.select(m_libraries->index(row, 0), m_libraries->index(row, LibrarySummaryModel::ColumnCount - 1));
     }
+    QItemSelection creators;
+    for (const QString& key : creatorKeys) {
+        if (const int row = m_creators->rowOfKey(key); row >= 0)
+            creators.select(m_creators->index(row, 0), m_creators->index(row, CreatorSummaryModel::ColumnCount - 1));
+    }
     {
+        const QSignalBlocker blockCreators(m_ui->creatorsView->selectionModel());
         const QSignalBlocker blockTypes(m_ui->typesView->selectionModel());
         const QSignalBlocker blockGroups(m_ui->explanationsView->selectionModel());
         const QSignalBlocker blockLibraries(m_ui->librariesView->selectionModel());
         m_ui->typesView->selectionModel()->select(types, QItemSelectionModel::ClearAndSelect);
         m_ui->explanationsView->selectionModel()->select(chosenGroups, QItemSelectionModel::ClearAndSelect);
         m_ui->librariesView->selectionModel()->select(libraries, QItemSelectionModel::ClearAndSelect);
+        m_ui->creatorsView->selectionModel()->select(creators, QItemSelectionModel::ClearAndSelect);
     }
     m_ui->typesView->viewport()->update();
     m_ui->explanationsView->viewport()->update();
     m_ui->librariesView->viewport()->update();
+    m_ui->creatorsView->viewport()->update();
     Q_EMIT typesChosen(chosenTypes());
     Q_EMIT librariesChosen(chosenLibraries());
+    // Object indices of the new snapshot: the members of the rows chosen again, none of the old ones.
+    announceCreators();
     // Keys that name no group of the new analysis stay chosen: they match nothing, as the filter bar says.
     Q_EMIT groupsChosen(groups);
 }

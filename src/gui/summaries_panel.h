@@ -17,6 +17,7 @@ class SummariesPanel;
 
 namespace leakscope {
 
+class CreatorSummaryModel;
 class ExplanationSummaryModel;
 class LibrarySummaryModel;
 class TypeSummaryModel;
@@ -39,7 +40,7 @@ protected:
 };
 
 // The summaries of the snapshot shown, one tab each: objects per type, candidates per explanation,
-// candidates per library. Rows chosen in a tab (Ctrl+click for several, Space from the keyboard: see
+// candidates per library, candidates per creating C function (native stacks). Rows chosen in a tab (Ctrl+click for several, Space from the keyboard: see
 // SummaryTableView) filter the candidates; the choice is announced as it changes and kept, by name,
 // when another analysis is shown.
 class SummariesPanel : public QWidget
@@ -47,7 +48,7 @@ class SummariesPanel : public QWidget
     Q_OBJECT
 
 public:
-    enum Tab { TypesTab, ExplanationsTab, LibrariesTab };
+    enum Tab { TypesTab, ExplanationsTab, LibrariesTab, CreatorsTab };
     Q_ENUM(Tab)
 
     explicit SummariesPanel(QWidget* parent = nullptr);
@@ -63,6 +64,7 @@ public:
     void clearChosenTypes();
     void clearChosenGroups();
     void clearChosenLibraries();
+    void clearChosenCreators();
     // Chooses the type named (every row of that name) alone and brings the Types tab forward, as a
     // click on its row does: typesChosen() follows. False, and nothing changed, when the snapshot shown
     // has no type of that name.
@@ -75,6 +77,9 @@ Q_SIGNALS:
     void typesChosen(const QSet<leakscope::TypeIndex>& types);
     void groupsChosen(const std::vector<leakscope::CandidateGroupKey>& groups);
     void librariesChosen(const QSet<leakscope::StringId>& libraries);
+    // The candidates the chosen creating functions made (creators of them: rows chosen); empty and 0
+    // when none is chosen.
+    void createdObjectsChosen(const std::vector<leakscope::ObjectIndex>& objects, int creators);
 
 private:
     // The Types table fits its pane, however narrow: every count column shows its numbers in full
@@ -84,15 +89,20 @@ private:
     QSet<TypeIndex> chosenTypes() const;
     std::vector<CandidateGroupKey> chosenGroups() const;
     QSet<StringId> chosenLibraries() const;
-    // Selects the rows of the types, groups and libraries (by path) named, without a filter pass per row.
-    void restoreChoice(
-        const QStringList& typeNames, const std::vector<CandidateGroupKey>& groups, const QStringList& libraryPaths);
+    void announceCreators();
+    // Says in the Creators tab why it is empty: no native stacks in the snapshot, and how to get them.
+    void updateCreatorsHint();
+    // Selects the rows of the types, groups, libraries (by path) and creators (by key) named, without a
+    // filter pass per row.
+    void restoreChoice(const QStringList& typeNames, const std::vector<CandidateGroupKey>& groups,
+                       const QStringList& libraryPaths, const QStringList& creatorKeys);
 
     std::unique_ptr<Ui::SummariesPanel> m_ui;
     TypeSummaryModel* m_types;
     QSortFilterProxyModel* m_typesSorted;
     ExplanationSummaryModel* m_explanations;
     LibrarySummaryModel* m_libraries;
+    CreatorSummaryModel* m_creators;
 };
 
 } // namespace leakscope

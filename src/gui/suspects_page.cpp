@@ -3,6 +3,7 @@
 #include "gui/object_details.h"
 #include "gui/source_viewer_dialog.h"
 #include "snapshot/suspects_story.h"
+#include "snapshot/native_stack.h"
 #include "snapshot/report_document.h"
 #include "snapshot/text.h"
 
@@ -168,6 +169,15 @@ QString groupHtml(const AnalyzedSnapshot& analyzed, const SuspectGroup& group, i
     rows += row(tr("Type"), escaped(s.typeName(group.type)) + (group.mixedTypes ? tr(" and others") : QString()));
     rows += row(tr("C origin"), originHtml(group));
     rows += row(tr("Allocated at"), allocationHtml(s, group));
+    // The first member with a native stack (the biggest may predate native traces).
+    if (const ObjectIndex created = firstWithNativeStack(s, group.members); created == kNoObject)
+        rows += row(tr("Created by (C)"), nativeStackHtml(analyzed, group.representative));
+    else if (created == group.representative)
+        rows += row(tr("Created by (C)"), nativeStackHtml(analyzed, created));
+    else
+        rows += row(tr("Created by (C)"), tr("for %1, the biggest member with a recorded stack:<br/>")
+                                                .arg(objectHtml(s, created))
+                                            + nativeStackHtml(analyzed, created));
     if (group.accumulationPoint != kNoObject) {
         rows += row(tr("Accumulation point"),
             objectHtml(s, group.accumulationPoint)

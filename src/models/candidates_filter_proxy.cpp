@@ -109,6 +109,15 @@ void CandidatesFilterProxy::setLibraryFilter(const QSet<StringId>& libraries)
     changeFilter([&] { m_libraries = libraries; });
 }
 
+void CandidatesFilterProxy::setObjectFilter(std::vector<ObjectIndex> objects)
+{
+    std::sort(objects.begin(), objects.end());
+    objects.erase(std::unique(objects.begin(), objects.end()), objects.end());
+    if (objects == m_objects)
+        return;
+    changeFilter([&] { m_objects = std::move(objects); });
+}
+
 void CandidatesFilterProxy::setShowExplained(bool show)
 {
     if (show == m_showExplained)
@@ -159,13 +168,21 @@ void CandidatesFilterProxy::updateCaches(const CandidatesModel& candidates) cons
                 m_groupAllowed[g] = 1;
         }
     }
+    m_objectAllowed.clear();
+    if (!m_objects.empty()) {
+        m_objectAllowed.assign(snapshot.objectCount(), 0);
+        for (ObjectIndex object : m_objects) {
+            if (object < m_objectAllowed.size())
+                m_objectAllowed[object] = 1;
+        }
+    }
     m_typeNameMatches.assign(types, 0);
     if (!m_text.isEmpty() && m_text.isValid()) {
         for (TypeIndex t = 0; t < types; ++t)
             m_typeNameMatches[t] = m_text.matches(snapshot.typeName(t));
     }
     m_allObjects = candidates.listMode() == CandidatesModel::ListMode::AllObjects;
-    m_groupDecides = m_typeAllowed.empty() && !m_minimumSize && m_text.isEmpty();
+    m_groupDecides = m_typeAllowed.empty() && m_objectAllowed.empty() && !m_minimumSize && m_text.isEmpty();
     if (m_cachedGeneration != candidates.generation()) {
         m_textMatch.clear();
         m_cachedGeneration = candidates.generation();
@@ -204,7 +221,7 @@ void CandidatesFilterProxy::matchTextInItems(const CandidatesModel& candidates, 
         if (m_textMatch[k] != UnknownMatch || !groupPasses(group))
             continue;
         const TypeIndex type = snapshot.typeOf(object);
-        if ((!m_typeAllowed.empty() && !m_typeAllowed[type])
+        if ((!m_typeAllowed.empty() && !m_typeAllowed[type]) || (!m_objectAllowed.empty() && !m_objectAllowed[object])
             || (m_minimumSize && snapshot.size(object) < m_minimumSize))
             continue;
         const bool matches = m_typeNameMatches[type] || text.matches(displayRepr(snapshot, object, scratch));
@@ -260,6 +277,8 @@ bool CandidatesFilterProxy::accepts(const CandidatesModel& candidates, int sourc
         if (!typeOk || !libraryOk)
             return false;
     }
+    if (!(Lifting && (lifted & ObjectCriterion)) && !m_objectAllowed.empty() && !m_objectAllowed[object])
+        return false;
     if (!(Lifting && (lifted & SizeCriterion)) && m_minimumSize && snapshot.size(object) < m_minimumSize)
         return false;
     if (m_text.isEmpty() || (Lifting && (lifted & TextCriterion)))
@@ -307,6 +326,7 @@ bool CandidatesFilterProxy::acceptRows(const CandidatesModel& candidates, int so
         const std::span<const std::uint32_t> items = candidates.rowItems();
         const TypeIndex* const typeOf = snapshot.columns().type.data();
         const char* const typeAllowed = m_typeAllowed.empty() ? nullptr : m_typeAllowed.data();
+        const char* const objectAllowed = m_objectAllowed.empty() ? nullptr : m_objectAllowed.data();
         const quint64 minimumSize = m_minimumSize;
         const bool text = !m_text.isEmpty();
         const bool textValid = m_text.isValid();
@@ -315,7 +335,8 @@ bool CandidatesFilterProxy::acceptRows(const CandidatesModel& candidates, int so
             if (ok) {
                 const ObjectIndex object = objects[row];
                 const TypeIndex type = typeOf[object];
-                ok = (!typeAllowed || typeAllowed[type]) && (!minimumSize || snapshot.size(object) >= minimumSize);
+                ok = (!typeAllowed || typeAllowed[type]) && (!objectAllowed || objectAllowed[object])
+                  && (!minimumSize || snapshot.size(object) >= minimumSize);
                 if (ok && text) {
                     // The text last, on rows every other filter let through; the object-order pass
                     // decided it for most of them. An invalid text matches nothing.

@@ -59,6 +59,12 @@ public:
     void setLibraryFilter(const QSet<StringId>& libraries);
     const QSet<StringId>& libraryFilter() const { return m_libraries; }
 
+    // Only these objects (indices in the source's snapshot: the candidates one C function created, say);
+    // empty allows every object. Indices name objects of one snapshot: the caller chooses again for
+    // another. With other filters too, an object must pass them all.
+    void setObjectFilter(std::vector<ObjectIndex> objects);
+    const std::vector<ObjectIndex>& objectFilter() const { return m_objects; }
+
     // False (the default): suspects only. True: explained and ignored candidates too. Applies only
     // while no group is chosen.
     void setShowExplained(bool show);
@@ -84,6 +90,7 @@ public:
         LibraryCriterion = 1 << 2,
         SizeCriterion = 1 << 3,
         GroupCriterion = 1 << 4,
+        ObjectCriterion = 1 << 5, // the objects chosen (setObjectFilter())
     };
     // How many rows of the source the filters would let through with the criteria in lifted (a
     // combination of Criterion) not applied; 0: what rowCount() would say. Changes no filter and
@@ -136,6 +143,7 @@ private:
     QSet<TypeIndex> m_types;
     QSet<StringId> m_libraries;
     std::vector<CandidateGroupKey> m_groups; // sorted, no duplicates
+    std::vector<ObjectIndex> m_objects;      // sorted, no duplicates
     bool m_showExplained = false;
     quint64 m_minimumSize = 0;
     int m_incrementalLimit = kDefaultIncrementalFilterLimit;
@@ -145,9 +153,11 @@ private:
     mutable quint64 m_cachedGeneration = 0;
     mutable std::vector<char> m_typeAllowed; // by the type and library filters; empty: every type allowed
     mutable std::vector<char> m_groupAllowed; // by group of the analysis; empty: no group chosen
+    mutable std::vector<char> m_objectAllowed; // by object of the snapshot; empty: no object chosen
     mutable std::vector<char> m_typeNameMatches;
     mutable bool m_allObjects = false; // the source lists every object (CandidatesModel::ListMode)
-    // No type, library, size or text filter: the group alone decides a row (the filter pass's fast path).
+    // No type, library, object, size or text filter: the group alone decides a row (the filter pass's
+    // fast path).
     mutable bool m_groupDecides = true;
     // Per item of the source (CandidatesModel::itemAt()): whether the filter text occurs in its type
     // or repr. Filled in one pass in object order, which reads the repr blob front to back; rows of a
