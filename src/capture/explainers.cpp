@@ -55,8 +55,8 @@ ExplainContext::ExplainContext(std::span<PyObject* const> listed, std::span<cons
     , m_types(types)
 {
     m_byObject.reserve(candidates.size() * 2);
-    for (ObjectIndex index : candidates)
-        m_byObject.emplace(listed[index], index);
+    for (ObjectIndex index : candidates) // gc objects, and untracked orphans among the outside rows
+        m_byObject.emplace(object(index), index);
 }
 
 std::int64_t ExplainContext::candidateIndex(PyObject* object) const

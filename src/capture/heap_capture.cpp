@@ -11,9 +11,11 @@
 #include "parser_arenas.h"
 #include "gc_lists.h"
 #include "huge_pages.h"
+#include "native_stacks.h"
 #include "reference_resolver.h"
 #include "type_table.h"
 #include "untracked_holders.h"
+#include "untracked_orphans.h"
 
 #include <algorithm>
 #include <chrono>
@@ -221,8 +223,9 @@ struct Walk
 
 // Candidates are known once the edges are: let the explainers look at them while they are alive.
 // Returns the candidates, by index.
-std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, PyObject* const* objects,
-                                           std::size_t count, const CaptureOptions& options)
+std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolBuilder& strings, TypeTable& types,
+                                           PyObject* const* objects, std::size_t count, const CaptureOptions& options,
+                                           CaptureDiagnostics& phases)
 {
     FreshArray<std::uint32_t> inDegree(columns.address.size()); // zeroed
     for (ObjectIndex target : columns.edges)
@@ -231,6 +234,17 @@ std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolB
     for (ObjectIndex i = 0; i < count; ++i) {
         if (inDegree[i] == 0)
             candidates.push_back(i);
+    }
+    // With native traces, the live allocations nothing refers to are candidates too; the explainers
+    // then see them like the others (a frame's local, a code constant, an interpreter root...).
+    if (options.nativeTraces) {
+        const auto start = Clock::now();
+        OrphanCensus census;
+        const std::vector<ObjectIndex> orphans = appendUntrackedOrphans(columns, types, *options.nativeTraces, &census);
+        candidates.insert(candidates.end(), orphans.begin(), orphans.end());
+        phases.untrackedOrphans = census.orphans;
+        phases.allocationsSeen = census.allocations;
+        phases.orphanSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     }
     // The outside objects are the rows after the listed ones, by address.
     const std::span<const std::uint64_t> outside(columns.address.data() + count, columns.address.size() - count);
@@ -350,11 +364,18 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         details.mergeInto(columns);
     }
     progress(900, "explaining candidates");
-    const std::vector<ObjectIndex> candidates = explainCandidates(columns, strings, objects, count, options);
+    const std::vector<ObjectIndex> candidates
+        = explainCandidates(columns, strings, types, objects, count, options, phases);
     phases.outsideSeconds = lap(phases.outsideFaults);
     if (options.resolveOrigins) {
         progress(940, "resolving type origins");
         types.resolveOrigins();
+    }
+    if (options.nativeTraces && options.resolveOrigins) {
+        progress(955, "symbolising native stacks");
+        const auto start = Clock::now();
+        recordNativeStacks(columns, strings, candidates, *options.nativeTraces);
+        phases.nativeStackSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     }
     phases.originSeconds = lap(phases.originFaults);
     // Last: tracemalloc answers with Python objects, so nothing of the walk may follow.

@@ -35,8 +35,9 @@ struct CaptureOptions
     // after the walk and allocates Python objects then (tracemalloc's answers).
     bool allocationSites = true;
     // The native allocation stacks recorded while the program ran (NativeTraceRecorder::instance()),
-    // or null: each candidate's creating C stack is then recorded, symbolised, and live allocations no
-    // object refers to become candidates of their own (untracked orphans).
+    // or null: live allocations no object refers to become candidates of their own (untracked orphans),
+    // and, when origins are resolved, each candidate's creating C stack is recorded, symbolised. A
+    // baseline capture should pass it too, so the orphans the interpreter starts with are explained.
     const NativeTraceSource* nativeTraces = nullptr;
 };
 
@@ -49,6 +50,12 @@ struct CaptureDiagnostics
     double originSeconds = 0;  // resolving the types' origins (libraries, symbols, debug information)
     double allocationSeconds = 0; // asking tracemalloc where candidates were allocated
     double buildSeconds = 0;   // releasing the list, validating and building the Snapshot
+    // With native traces: finding the untracked orphans (part of outsideSeconds), how many there were
+    // among how many live allocations, and symbolising the candidates' stacks (part of originSeconds).
+    double orphanSeconds = 0;
+    std::size_t untrackedOrphans = 0;
+    std::size_t allocationsSeen = 0;
+    double nativeStackSeconds = 0;
     // Page faults of the whole process (helper threads included) in the same phases, and the
     // processor seconds of all its threads during the capture: counters that, unlike seconds, a
     // busy machine does not skew. A page fault is the first touch of a fresh page of memory.
@@ -77,9 +84,12 @@ struct ProcessCounters
 };
 
 // For a capture taken only for baselineOf(): no origins, no allocation sites, which it does not use.
-inline CaptureOptions baselineCaptureOptions()
+// nativeTraces: the recorder when the program runs with native traces, so the baseline holds the
+// untracked orphans the interpreter starts with.
+inline CaptureOptions baselineCaptureOptions(const NativeTraceSource* nativeTraces = nullptr)
 {
     CaptureOptions options;
+    options.nativeTraces = nativeTraces;
     options.resolveOrigins = false;
     options.allocationSites = false;
     return options;

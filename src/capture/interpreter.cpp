@@ -5,6 +5,7 @@
 #include "pyobject_access.h"
 
 #include "line_tables.h"
+#include "freelists.h"
 #include "native_traces.h"
 #include "script_module.h"
 #include "type_origin.h"
@@ -299,6 +300,7 @@ Interpreter::Interpreter(const InterpreterOptions& options)
     if (options.nativeTraceDepth > 0) {
         try {
             NativeTraceRecorder::install(options.nativeTraceDepth);
+            leakscope_bypass_freelists_wrap_deallocs(); // reused objects would show their memory's first stack
         } catch (const std::runtime_error& error) {
             throw InterpreterError(error.what());
         }
@@ -327,6 +329,8 @@ Interpreter::Interpreter(const InterpreterOptions& options)
     registerScriptModule();
     throwIfFailed(Py_InitializeFromConfig(&config), &config);
     PyConfig_Clear(&config);
+    if (options.nativeTraceDepth > 0)
+        leakscope_bypass_freelists_drain(); // what start-up freed, and the float and tuple lists off
     // With tracemalloc on from the start, its line look-ups at every allocation read arrays.
     leakscope_install_line_tables();
     // Symbol and line tables for the captures' type origins load meanwhile the script runs.

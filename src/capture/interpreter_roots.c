@@ -70,6 +70,10 @@ void leakscope_visit_interpreter_roots(leakscope_root_visitor visit, void* arg)
     visit_field(visit, arg, interp->callable_cache.isinstance, "the interpreter's cached isinstance");
     visit_field(visit, arg, interp->callable_cache.len, "the interpreter's cached len");
     visit_field(visit, arg, interp->callable_cache.list_append, "the interpreter's cached list.append");
+    /* The method cache keeps a reference to the name of each attribute it caches (a str, interned or
+       not: getattr(obj, "na" + "me") puts a fresh one there), which nothing else may hold. */
+    for (size_t i = 0; i < sizeof(interp->type_cache.hashtable) / sizeof(interp->type_cache.hashtable[0]); ++i)
+        visit_field(visit, arg, interp->type_cache.hashtable[i].name, "the name of an entry of the type attribute cache");
     /* The _ast module keeps its types and operator singletons in the interpreter state, after three
        ints; every other field of struct ast_state is an owned object reference. */
     PyObject** ast = &interp->ast.AST_type;

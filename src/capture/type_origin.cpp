@@ -5,11 +5,14 @@
 #include "pyobject_access.h"
 
 #include <dlfcn.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <link.h>
 #include <pthread.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <thread>
@@ -73,6 +76,7 @@ struct OriginResolver::Impl
     // Each look-up by code or data address, made once: what fileOf(), symbolAt() and sourceAt() return.
     // Filled by whichever thread owns libdwfl at the time (the warming thread, then the GIL holder).
     std::unordered_map<std::uintptr_t, std::string> files, symbols, sources;
+    std::unordered_map<std::uintptr_t, std::vector<CodeLocation>> returnAddresses;
     bool genericSlotsKnown = false;
     std::uintptr_t genericDealloc = 0;
     std::uintptr_t genericTraverse = 0;
@@ -215,6 +219,82 @@ struct OriginResolver::Impl
                 path = std::string(dir) + "/" + path;
         }
         return normalisedPath(path) + ":" + std::to_string(lineNumber);
+    }
+
+    // "file" of a DWARF line or call-site file attribute, made absolute with the compilation directory.
+    static std::string absoluteSource(const char* file, const char* compDir)
+    {
+        if (!file || !*file)
+            return {};
+        std::string path = file;
+        if (path.front() != '/' && compDir && *compDir)
+            path = std::string(compDir) + "/" + path;
+        return normalisedPath(path);
+    }
+
+    // What describeReturnAddress() caches. The innermost line comes from the line table; each inlined
+    // subroutine covering the call gives its own name and, as the caller's location, its call site.
+    std::vector<CodeLocation> lookUpReturnAddress(std::uintptr_t address)
+    {
+        const std::uintptr_t pc = address - 1;
+        CodeLocation outer;
+        outer.library = fileOf(pc);
+        outer.function = symbolAt(pc);
+        Dwfl_Module* module = moduleAt(pc);
+        const char* compDir = nullptr;
+        if (module) {
+            if (Dwfl_Line* line = dwfl_module_getsrc(module, pc)) {
+                int lineNumber = 0;
+                const char* file = dwfl_lineinfo(line, nullptr, &lineNumber, nullptr, nullptr, nullptr);
+                compDir = dwfl_line_comp_dir(line);
+                if (lineNumber > 0) {
+                    outer.file = absoluteSource(file, compDir);
+                    outer.line = static_cast<unsigned>(lineNumber);
+                }
+            }
+        }
+        std::vector<CodeLocation> frames;
+        Dwarf_Addr bias = 0;
+        Dwarf_Die* cu = module ? dwfl_module_addrdie(module, pc, &bias) : nullptr;
+        Dwarf_Die* scopes = nullptr;
+        const int count = cu ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
+        Dwarf_Files* files = nullptr;
+        if (cu)
+            dwarf_getsrcfiles(cu, &files, nullptr);
+        // Scopes run innermost first. An inlined subroutine's name is its abstract origin's; the file
+        // and line the code is at belong to the innermost of them, and each one's DW_AT_call_* is
+        // where its caller (the next scope out) stands.
+        CodeLocation current = outer; // file and line of the innermost code
+        current.function.clear();
+        for (int k = 0; k < count; ++k) {
+            Dwarf_Die* scope = &scopes[k];
+            if (dwarf_tag(scope) != DW_TAG_inlined_subroutine)
+                continue;
+            Dwarf_Attribute attribute;
+            Dwarf_Die origin;
+            const char* name = nullptr;
+            if (dwarf_attr_integrate(scope, DW_AT_abstract_origin, &attribute)
+                && dwarf_formref_die(&attribute, &origin))
+                name = dwarf_diename(&origin);
+            current.function = name ? name : "";
+            current.inlined = true;
+            frames.push_back(current);
+            // The caller's location: the call site of this inlined copy.
+            current = outer;
+            current.function.clear();
+            Dwarf_Word callFile = 0, callLine = 0;
+            if (dwarf_formudata(dwarf_attr(scope, DW_AT_call_file, &attribute), &callFile) == 0
+                && dwarf_formudata(dwarf_attr(scope, DW_AT_call_line, &attribute), &callLine) == 0 && files) {
+                const char* file = dwarf_filesrc(files, callFile, nullptr, nullptr);
+                current.file = absoluteSource(file, compDir);
+                current.line = static_cast<unsigned>(callLine);
+            }
+        }
+        free(scopes);
+        current.function = outer.function;
+        current.inlined = false;
+        frames.push_back(current);
+        return frames;
     }
 
     // A static type found in the executable may be a copy relocation of a library's definition: the
@@ -505,6 +585,17 @@ void OriginResolver::waitForWarming()
     std::unique_lock lock(m_mutex);
     m_warmingEnded.wait(lock, [this] { return m_warmingDone.load(); });
     m_warmingStarted = false;
+}
+
+const std::vector<CodeLocation>& OriginResolver::describeReturnAddress(std::uintptr_t address)
+{
+    waitForWarming(); // libdwfl is not thread-safe
+    if (!m)
+        m = std::make_unique<Impl>();
+    auto it = m->returnAddresses.find(address);
+    if (it == m->returnAddresses.end())
+        it = m->returnAddresses.emplace(address, m->lookUpReturnAddress(address)).first;
+    return it->second;
 }
 
 const TypeOrigin& OriginResolver::resolve(PyTypeObject* type)

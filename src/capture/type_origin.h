@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <sys/types.h>
 
@@ -24,6 +25,16 @@ struct TypeOrigin
                          // that lives in its library), from DWARF line information
 };
 
+// One source-level frame of a code address: the function containing it, or a function inlined there.
+struct CodeLocation
+{
+    std::string function; // "leak_widget"; empty when no symbol covers the address
+    std::string library;  // full path of the shared object or executable
+    std::string file;     // source file from DWARF line information, empty without it
+    unsigned line = 0;
+    bool inlined = false; // inlined into the next location of the same address
+};
+
 // Resolves type origins for the process it runs in: dladdr for the dynamic symbols, libdwfl for full
 // symbol tables and line information (separate debug files found by build id under /usr/lib/debug,
 // such as those of python3-dbg). A static type is found by its own address, a heap type made by an
@@ -37,6 +48,11 @@ public:
     static OriginResolver& instance();
 
     const TypeOrigin& resolve(PyTypeObject* type);
+
+    // The source-level frames of a return address, innermost first: the functions inlined at the call
+    // (each flagged inlined, at the line of the call it makes) and then the function the code belongs
+    // to. Looks up address - 1, the call instruction. Cached per address for the life of the process.
+    const std::vector<CodeLocation>& describeReturnAddress(std::uintptr_t address);
 
     // Starts reading the process's libraries and libpython's line table on a helper thread, so that the
     // first capture does not wait for it (about 0.2 s with libpython's debug file), then looks up

@@ -168,7 +168,8 @@ int ScriptCommand::run()
         // What is unreferenced before the script runs belongs to the interpreter, not to the script.
         interpreter.collectGarbage();
         const capture::Baseline baseline
-            = capture::baselineOf(*capture::captureHeap(capture::baselineCaptureOptions()));
+            = capture::baselineOf(*capture::captureHeap(
+                capture::baselineCaptureOptions(capture::NativeTraceRecorder::instance())));
         m_baseline = &baseline;
         m_interpreter = &interpreter;
         capture::setScriptHooks(this);

@@ -307,7 +307,8 @@ int runHost(const HostOptions& options)
     interpreterOptions.ignoreEnvironment = options.ignoreEnvironment;
     capture::Interpreter interpreter(interpreterOptions);
     interpreter.collectGarbage();
-    const capture::Baseline baseline = capture::baselineOf(*capture::captureHeap(capture::baselineCaptureOptions()));
+    const capture::Baseline baseline = capture::baselineOf(
+        *capture::captureHeap(capture::baselineCaptureOptions(capture::NativeTraceRecorder::instance())));
 
     HostConnection connection(options.socketPath);
     if (!connection.send(Hello{kProtocolVersion, options.token, capture::pythonVersion(), static_cast<std::int64_t>(getpid())}))

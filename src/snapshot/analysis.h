@@ -75,7 +75,7 @@ public:
     SurplusCause surplusCause(ObjectIndex i) const;
 
     const std::vector<ObjectIndex>& candidates() const { return m_candidates; } // by object index
-    bool isCandidate(ObjectIndex i) const { return m_snapshot.isGcTracked(i) && m_inDegree[i] == 0; }
+    bool isCandidate(ObjectIndex i) const { return m_snapshot.isCandidateKind(i) && m_inDegree[i] == 0; }
     bool isSuspect(ObjectIndex i) const { return isCandidate(i) && !m_snapshot.explanation(i) && !ignoredBy(i); }
     std::size_t suspectCount() const { return m_suspects; }
 

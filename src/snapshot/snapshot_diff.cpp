@@ -169,7 +169,7 @@ PriorState priorState(const HeapAnalysis& a, ObjectIndex i)
 {
     if (i == kNoObject)
         return PriorState::Absent;
-    if (!a.snapshot().isGcTracked(i))
+    if (!a.snapshot().isCandidateKind(i)) // untracked orphans are candidates like tracked objects
         return PriorState::Untracked;
     if (!a.isCandidate(i))
         return PriorState::Referenced;

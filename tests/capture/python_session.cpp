@@ -9,6 +9,9 @@ leakscope::capture::Interpreter& interpreter()
         options.argv = {""};
         options.installSignalHandlers = false;
         options.isolated = true; // the tests' heap does not depend on the caller's PYTHONPATH or user site
+#ifdef LEAKSCOPE_TEST_NATIVE_TRACE_DEPTH
+        options.nativeTraceDepth = LEAKSCOPE_TEST_NATIVE_TRACE_DEPTH; // recorded from before the first object
+#endif
         return options;
     }());
     return instance;
