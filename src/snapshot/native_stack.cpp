@@ -75,10 +75,12 @@ std::vector<CreatorRow> creatorSummary(const HeapAnalysis& analysis, std::span<c
 {
     const Snapshot& s = analysis.snapshot();
     std::vector<CreatorRow> rows;
-    if (s.nativeStackCount() == 0 && s.columns().nativeOwners.empty())
+    const SnapshotColumns& c = s.columns();
+    const std::size_t stacks = s.nativeStackCount();
+    if (stacks == 0)
         return rows;
     // Keyed by (function, library), or by address for a frame without a symbol: the same function
-    // reached through different call sites is one creator.
+    // reached through different call sites is one creator. Decided once per stack, not per object.
     struct Key
     {
         std::uint64_t a;
@@ -87,33 +89,57 @@ std::vector<CreatorRow> creatorSummary(const HeapAnalysis& analysis, std::span<c
     };
     struct KeyHash
     {
-        std::size_t operator()(const Key& k) const { return std::hash<std::uint64_t>()(k.a * 0x9e3779b97f4a7c15ULL ^ k.b); }
-    };
-    std::unordered_map<Key, std::size_t, KeyHash> rowOf;
-    CreatorRow unknown;
-    for (ObjectIndex object : objects) {
-        const NativeCreator creator = nativeCreator(s, object);
-        CreatorRow* row = &unknown;
-        if (creator.frame != kNoNativeFrame) {
-            const NativeFrame& frame = s.nativeFrame(creator.frame);
-            const Key key = frame.function != 0 ? Key{frame.function, std::uint64_t(frame.library) | 1ULL << 32}
-                                                : Key{frame.address, 0};
-            auto [it, added] = rowOf.try_emplace(key, rows.size());
-            if (added) {
-                CreatorRow& fresh = rows.emplace_back();
-                fresh.frame = creator.frame;
-                fresh.function = frame.function;
-                fresh.library = frame.library;
-                fresh.file = frame.file;
-                fresh.line = frame.line;
-                fresh.address = frame.address;
-            }
-            row = &rows[it->second];
+        std::size_t operator()(const Key& k) const
+        {
+            return std::hash<std::uint64_t>()(k.a * 0x9e3779b97f4a7c15ULL ^ k.b);
         }
-        ++row->objects;
-        row->suspects += analysis.isSuspect(object) ? 1 : 0;
-        row->bytes += s.size(object);
-        row->members.push_back(object);
+    };
+    constexpr std::uint32_t kUndecided = UINT32_MAX - 1;
+    constexpr std::uint32_t kUnknown = UINT32_MAX;
+    std::vector<std::uint32_t> rowOfStack(stacks, kUndecided);
+    std::unordered_map<Key, std::uint32_t, KeyHash> rowOf;
+    CreatorRow unknown;
+    const auto rowForStack = [&](std::uint32_t stack) {
+        std::uint32_t& row = rowOfStack[stack];
+        if (row != kUndecided)
+            return row;
+        const std::uint32_t begin = c.nativeStackOffsets[stack], end = c.nativeStackOffsets[stack + 1];
+        const std::uint32_t first = begin + std::min<std::uint32_t>(c.nativeStackFolded[stack], end - begin);
+        if (first == end)
+            return row = kUnknown; // every frame is the allocator's
+        const std::uint32_t frameIndex = c.nativeStackFrames[first];
+        const NativeFrame& frame = c.nativeFrames[frameIndex];
+        const Key key = frame.function != 0 ? Key{frame.function, std::uint64_t(frame.library) | 1ULL << 32}
+                                            : Key{frame.address, 0};
+        auto [it, added] = rowOf.try_emplace(key, static_cast<std::uint32_t>(rows.size()));
+        if (added) {
+            CreatorRow& fresh = rows.emplace_back();
+            fresh.frame = frameIndex;
+            fresh.function = frame.function;
+            fresh.library = frame.library;
+            fresh.file = frame.file;
+            fresh.line = frame.line;
+            fresh.address = frame.address;
+        }
+        return row = it->second;
+    };
+    // Objects in increasing order (the candidates are) walk along the owners; others are looked up.
+    const std::vector<ObjectIndex>& owners = c.nativeOwners;
+    std::size_t at = 0;
+    ObjectIndex previous = 0;
+    for (ObjectIndex object : objects) {
+        if (object < previous)
+            at = 0;
+        previous = object;
+        if (at < owners.size() && owners[at] < object)
+            at = static_cast<std::size_t>(std::lower_bound(owners.begin() + at, owners.end(), object) - owners.begin());
+        const bool hasStack = at < owners.size() && owners[at] == object;
+        const std::uint32_t row = hasStack ? rowForStack(c.nativeStackOf[at]) : kUnknown;
+        CreatorRow& target = row == kUnknown ? unknown : rows[row];
+        ++target.objects;
+        target.suspects += analysis.isSuspect(object) ? 1 : 0;
+        target.bytes += s.size(object);
+        target.members.push_back(object);
     }
     std::sort(rows.begin(), rows.end(), [&s](const CreatorRow& x, const CreatorRow& y) {
         if (x.suspects != y.suspects)

@@ -66,7 +66,8 @@ struct CreatorRow
 };
 
 // Most suspects first, then most bytes, then most objects, then by function name; the row of
-// unknown creators last. Empty when the snapshot has no native stacks. O(objects log owners).
+// unknown creators last. Empty when the snapshot has no native stacks. O(objects + owners) for objects
+// in increasing order (the candidates), each stack decided once.
 std::vector<CreatorRow> creatorSummary(const HeapAnalysis& analysis, std::span<const ObjectIndex> objects);
 
 } // namespace leakscope

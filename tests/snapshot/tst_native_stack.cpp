@@ -140,6 +140,14 @@ private Q_SLOTS:
         QCOMPARE(two[0].objects, std::size_t(2));
         QCOMPARE(two[0].suspects, std::size_t(0));
         QCOMPARE(two[0].bytes, std::uint64_t(1040));
+
+        // In any order: the same rows, members in the order given.
+        const std::vector<ObjectIndex> shuffled = {4, 1, 3, 0, 2};
+        const std::vector<CreatorRow> again = creatorSummary(heap.analysis, shuffled);
+        QCOMPARE(again.size(), std::size_t(3));
+        QCOMPARE(again[0].members, (std::vector<ObjectIndex>{1, 0}));
+        QCOMPARE(again[1].members, (std::vector<ObjectIndex>{2}));
+        QCOMPARE(again[2].members, (std::vector<ObjectIndex>{4, 3}));
     }
 
     void noNativeTracesNoRows()
