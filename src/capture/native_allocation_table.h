@@ -27,16 +27,18 @@ inline void unmapTableMemory(void* memory, std::size_t bytes)
 
 // A map from an allocation's start to its size and stack id: open addressing with linear probing over
 // 16-byte entries, at most 70% full; erase shifts the following entries back rather than leaving
-// tombstones, so lookups stay short under any mix of inserts and erases, and the table halves when
-// it is less than 1/4 full (half full after), so its memory follows the live count down as well as
-// up: back within one doubling of where it was. Not thread-safe.
+// tombstones, so lookups stay short under any mix of inserts and erases. Its memory follows the live
+// count down as well as up, without resizing back and forth when a program builds and drops batches
+// of objects: it halves at once when less than 1/16 full, and otherwise, at the end of each window of
+// capacity/4 inserts and erases in which it was never 1/8 full, shrinks to fit that window's peak at
+// 35% load. Not thread-safe.
 class NativeAllocationTable
 {
 public:
     struct Entry
     {
         std::uintptr_t start; // 0: a free slot
-        std::uint32_t size;   // in bytes, clamped to UINT32_MAX
+        std::uint32_t size; // in bytes, clamped to UINT32_MAX
         std::uint32_t stack;
     };
     static_assert(sizeof(Entry) == 16);
@@ -58,9 +60,11 @@ public:
         std::size_t slot = home(start);
         while (m_entries[slot].start != 0 && m_entries[slot].start != start)
             slot = (slot + 1) & m_mask;
-        if (m_entries[slot].start == 0)
-            ++m_size;
+        if (m_entries[slot].start == 0 && ++m_size > m_windowPeak)
+            m_windowPeak = m_size;
         m_entries[slot] = {start, size, stack};
+        if (++m_windowOps >= m_capacity / 4)
+            endWindow();
         return true;
     }
 
@@ -82,8 +86,10 @@ public:
     // than the cache overlaps with other work (unwinding, the wrapped allocator) before insert or erase.
     void prefetch(std::uintptr_t start) const
     {
+        // Not __builtin_prefetch: GCC 12 drops it when the call that follows is inlined into a bigger
+        // function (the allocator hooks), and the miss comes back.
         if (m_entries)
-            __builtin_prefetch(&m_entries[home(start)], 1);
+            asm volatile("prefetcht0 %0" : : "m"(m_entries[home(start)]));
     }
 
     // Removes start's entry, copying it to *removed when asked; false when start has none.
@@ -110,13 +116,14 @@ public:
         }
         m_entries[hole] = {};
         --m_size;
-        if (m_capacity > kMinCapacity && m_size * 4 < m_capacity)
+        if (m_capacity > kMinCapacity && m_size * 16 < m_capacity)
             rehash(m_capacity / 2); // a failure keeps the bigger table, which still works
+        else if (++m_windowOps >= m_capacity / 4)
+            endWindow();
         return true;
     }
 
-    template<typename Visit>
-    void forEach(Visit&& visit) const
+    template <typename Visit> void forEach(Visit&& visit) const
     {
         for (std::size_t slot = 0; slot < m_capacity; ++slot) {
             if (m_entries[slot].start != 0)
@@ -127,12 +134,29 @@ public:
     std::size_t size() const { return m_size; }
     std::size_t capacity() const { return m_capacity; }
     std::size_t bytes() const { return m_capacity * sizeof(Entry); }
+    std::uint64_t resizes() const { return m_resizes; }
+    // The capacity a table holding `count` entries shrinks to: 35% full at most.
+    static std::size_t fittingCapacity(std::size_t count)
+    {
+        std::size_t capacity = kMinCapacity;
+        while (count * 20 > capacity * 7)
+            capacity *= 2;
+        return capacity;
+    }
 
 private:
     std::size_t home(std::uintptr_t start) const
     {
         // Allocations are 16-byte aligned: drop the bits that never vary, then Fibonacci hashing.
         return static_cast<std::size_t>(((start >> 4) * 0x9E3779B97F4A7C15ull) >> m_shift);
+    }
+
+    void endWindow()
+    {
+        if (m_capacity > kMinCapacity && m_windowPeak * 8 < m_capacity && rehash(fittingCapacity(m_windowPeak)))
+            return;
+        m_windowOps = 0;
+        m_windowPeak = m_size;
     }
 
     bool rehash(std::size_t capacity)
@@ -155,6 +179,9 @@ private:
             m_entries[to] = old[slot];
         }
         unmapTableMemory(old, oldCapacity * sizeof(Entry));
+        ++m_resizes;
+        m_windowOps = 0;
+        m_windowPeak = m_size;
         return true;
     }
 
@@ -163,6 +190,9 @@ private:
     std::size_t m_mask = 0;
     std::size_t m_size = 0;
     unsigned m_shift = 64;
+    std::size_t m_windowOps = 0; // inserts and erases since the window began
+    std::size_t m_windowPeak = 0; // the most entries in the window
+    std::uint64_t m_resizes = 0;
 };
 
 } // namespace leakscope::capture

@@ -29,9 +29,10 @@ PyMemAllocatorEx g_wrapped; // the object domain's allocator before the hook
 // passed through unrecorded rather than re-entering the tables.
 thread_local bool t_recording = false;
 
-// The most frames the recorder's own code adds between the interpreter's allocator and the unwinder
-// (hook, record, captureStack), with room to spare.
-constexpr unsigned kOwnFramesMax = 6;
+// The frames the recorder's own code adds between the interpreter's allocator and the unwinder (the
+// hook), plus one to spare. Each frame asked for costs time, so no more are asked for: should the
+// compiler add frames, a stack keeps fewer than `depth` frames rather than any of its own.
+constexpr unsigned kOwnFrames = 2;
 
 bool isOwnFrame(std::uintptr_t address)
 {
@@ -59,30 +60,52 @@ LEAKSCOPE_NATIVE_HOOK int measureUnwinderFrames()
 
 } // namespace
 
-// Defined out of the class, as functions defined inside it are inline, and an inline function cannot
-// share a section with the others.
+// The allocator functions are defined out of the class, as functions defined inside it are inline, and
+// an inline function cannot share a section with the others. record() is forced inline into them: each
+// frame of the recorder's own costs unwinding time at every allocation.
 struct NativeTraceRecorder::Hooks
 {
     static void* malloc(void* context, std::size_t size);
     static void* calloc(void* context, std::size_t count, std::size_t elementSize);
     static void* realloc(void* context, void* old, std::size_t size);
     static void free(void* context, void* allocation);
+
+    __attribute__((always_inline)) static void record(NativeTraceRecorder* recorder, void* allocation, std::size_t size)
+    {
+        t_recording = true;
+        recorder->m_live.prefetch(reinterpret_cast<std::uintptr_t>(allocation));
+        std::uintptr_t frames[kMaxNativeTraceDepth + kOwnFrames + 16];
+        const int count = unw_backtrace(reinterpret_cast<void**>(frames),
+            static_cast<int>(recorder->m_unwinderFrames + kOwnFrames + recorder->m_depth));
+        unsigned first = recorder->m_unwinderFrames;
+        while (static_cast<int>(first) < count && isOwnFrame(frames[first]))
+            ++first;
+        const std::size_t kept = static_cast<int>(first) < count
+            ? std::min<std::size_t>(static_cast<unsigned>(count) - first, recorder->m_depth)
+            : 0;
+        const NativeStackId stack = recorder->m_stacks.intern(frames + first, kept);
+        if (recorder->m_live.insert(reinterpret_cast<std::uintptr_t>(allocation), clampedSize(size), stack))
+            ++recorder->m_counts.allocations;
+        else
+            ++recorder->m_counts.dropped;
+        t_recording = false;
+    }
 };
 
 LEAKSCOPE_NATIVE_HOOK void* NativeTraceRecorder::Hooks::malloc(void* context, std::size_t size)
 {
     void* allocation = g_wrapped.malloc(g_wrapped.ctx, size);
     if (allocation && !t_recording)
-        static_cast<NativeTraceRecorder*>(context)->record(allocation, size);
+        record(static_cast<NativeTraceRecorder*>(context), allocation, size);
     return allocation;
 }
 
-LEAKSCOPE_NATIVE_HOOK void* NativeTraceRecorder::Hooks::calloc(void* context, std::size_t count,
-                                                              std::size_t elementSize)
+LEAKSCOPE_NATIVE_HOOK void* NativeTraceRecorder::Hooks::calloc(
+    void* context, std::size_t count, std::size_t elementSize)
 {
     void* allocation = g_wrapped.calloc(g_wrapped.ctx, count, elementSize);
     if (allocation && !t_recording) // the wrapped calloc checked count * elementSize for overflow
-        static_cast<NativeTraceRecorder*>(context)->record(allocation, count * elementSize);
+        record(static_cast<NativeTraceRecorder*>(context), allocation, count * elementSize);
     return allocation;
 }
 
@@ -101,7 +124,7 @@ LEAKSCOPE_NATIVE_HOOK void* NativeTraceRecorder::Hooks::realloc(void* context, v
             ++recorder->m_counts.dropped;
     } else {
         // realloc(NULL, n), or a block allocated before the hook: from now on a new allocation.
-        recorder->record(allocation, size);
+        record(recorder, allocation, size);
     }
     return allocation;
 }
@@ -125,12 +148,11 @@ NativeTraceRecorder& NativeTraceRecorder::install(unsigned depth)
 {
     if (depth < 1 || depth > kMaxNativeTraceDepth)
         throw std::runtime_error("native trace depth " + std::to_string(depth) + " is out of range: it must be 1 to "
-                                 + std::to_string(kMaxNativeTraceDepth));
+            + std::to_string(kMaxNativeTraceDepth));
     if (g_recorder) {
         if (g_recorder->m_depth != depth)
             throw std::runtime_error("native traces are already recorded with depth "
-                                     + std::to_string(g_recorder->m_depth) + " in this process, not "
-                                     + std::to_string(depth));
+                + std::to_string(g_recorder->m_depth) + " in this process, not " + std::to_string(depth));
         return *g_recorder;
     }
     // A per-thread cache of unwind rules keyed by return address: the interpreter allocates with the
@@ -152,32 +174,6 @@ NativeTraceRecorder& NativeTraceRecorder::install(unsigned depth)
 NativeTraceRecorder* NativeTraceRecorder::instance()
 {
     return g_recorder;
-}
-
-LEAKSCOPE_NATIVE_HOOK void NativeTraceRecorder::record(void* allocation, std::size_t size)
-{
-    t_recording = true;
-    m_live.prefetch(reinterpret_cast<std::uintptr_t>(allocation));
-    const NativeStackId stack = captureStack();
-    if (m_live.insert(reinterpret_cast<std::uintptr_t>(allocation), clampedSize(size), stack))
-        ++m_counts.allocations;
-    else
-        ++m_counts.dropped;
-    t_recording = false;
-}
-
-LEAKSCOPE_NATIVE_HOOK NativeStackId NativeTraceRecorder::captureStack()
-{
-    std::uintptr_t frames[kMaxNativeTraceDepth + kOwnFramesMax + 8];
-    const int count = unw_backtrace(reinterpret_cast<void**>(frames),
-                                    static_cast<int>(m_unwinderFrames + kOwnFramesMax + m_depth));
-    unsigned first = m_unwinderFrames;
-    while (first < static_cast<unsigned>(std::max(count, 0)) && isOwnFrame(frames[first]))
-        ++first;
-    if (static_cast<int>(first) >= count)
-        return m_stacks.intern(frames, 0);
-    const std::size_t kept = std::min<std::size_t>(static_cast<unsigned>(count) - first, m_depth);
-    return m_stacks.intern(frames + first, kept);
 }
 
 NativeStackId NativeTraceRecorder::stackOf(const void* allocation) const
@@ -211,6 +207,7 @@ NativeTraceStats NativeTraceRecorder::stats() const
     stats.stacks = m_stacks.size();
     stats.stackFrames = m_stacks.frameCount();
     stats.tableBytes = m_live.bytes();
+    stats.tableResizes = m_live.resizes();
     stats.stackTableBytes = m_stacks.bytes();
     return stats;
 }

@@ -14,14 +14,15 @@ namespace leakscope::capture {
 
 struct NativeTraceStats
 {
-    std::uint64_t allocations = 0;   // malloc and calloc calls recorded
-    std::uint64_t frees = 0;         // frees of a recorded allocation
+    std::uint64_t allocations = 0; // malloc and calloc calls recorded
+    std::uint64_t frees = 0; // frees of a recorded allocation
     std::uint64_t reallocations = 0; // reallocs of a recorded allocation (the entry kept its stack)
-    std::uint64_t dropped = 0;       // allocations not recorded for want of memory for the tables
-    std::size_t live = 0;            // allocations recorded and not freed
-    std::size_t stacks = 0;          // distinct stacks
-    std::size_t stackFrames = 0;     // frames of all distinct stacks together
-    std::size_t tableBytes = 0;      // memory of the live-allocation table
+    std::uint64_t dropped = 0; // allocations not recorded for want of memory for the tables
+    std::size_t live = 0; // allocations recorded and not freed
+    std::size_t stacks = 0; // distinct stacks
+    std::size_t stackFrames = 0; // frames of all distinct stacks together
+    std::size_t tableBytes = 0; // memory of the live-allocation table
+    std::uint64_t tableResizes = 0; // times that table grew or shrank
     std::size_t stackTableBytes = 0; // memory of the stacks: frames, records and index
 };
 
@@ -62,9 +63,6 @@ private:
     struct Hooks;
     explicit NativeTraceRecorder(unsigned depth);
     ~NativeTraceRecorder() override = default;
-
-    void record(void* allocation, std::size_t size);
-    NativeStackId captureStack();
 
     unsigned m_depth;
     // Leading frames of every unw_backtrace that belong to libunwind itself (measured at install).

@@ -1,7 +1,8 @@
 // What recording native allocation stacks costs: an allocation-heavy Python workload (building and
 // dropping small lists, dicts, tuples and str) run in a fresh embedded interpreter without the recorder
 // and with it at depths 16 and 64, one child process each (a recorder is installed once per process).
-// Prints wall seconds, the ratio to the run without, ns per allocation, and the tables' sizes.
+// Prints wall and CPU seconds of the workload, the ratios to the run without, ns per allocation, the
+// table's resizes during the workload and its bytes per entry with a million objects alive, the stacks.
 //
 //   bench_native_traces [--objects N]        all three runs, and the table
 //   bench_native_traces --child DEPTH N      one run, one line of key=value figures (DEPTH 0: no recorder)
@@ -15,9 +16,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -35,6 +38,38 @@ def work(objects):
         del keep
 )";
 
+constexpr int kRounds = 5;
+
+double cpuSeconds(clockid_t clock)
+{
+    timespec now{};
+    ::clock_gettime(clock, &now);
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+// The interpreter reads the libraries' symbols on a helper thread after it starts (type origins): on
+// two cores that thread would share the machine with the workload of whichever run it overlapped.
+// Waits (10 s at most) until the other threads have used no CPU for 100 ms.
+void waitForHelperThreads()
+{
+    const auto others = [] { return cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpuSeconds(CLOCK_THREAD_CPUTIME_ID); };
+    for (int i = 0; i < 100; ++i) {
+        const double before = others();
+        ::usleep(100'000);
+        if (others() - before < 0.001)
+            return;
+    }
+}
+
+bool run(leakscope::capture::Interpreter& interpreter, const std::string& source)
+{
+    std::string error;
+    if (interpreter.runSource(source, &error))
+        return true;
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return false;
+}
+
 int runChild(unsigned depth, long objects)
 {
     leakscope::capture::InterpreterOptions options;
@@ -43,32 +78,32 @@ int runChild(unsigned depth, long objects)
     options.isolated = true;
     options.nativeTraceDepth = depth;
     leakscope::capture::Interpreter interpreter(options);
-    std::string error;
-    if (!interpreter.runSource(kWorkload, &error)) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+    if (!run(interpreter, kWorkload))
         return 1;
-    }
     NativeTraceRecorder* recorder = NativeTraceRecorder::instance();
-    const auto before = recorder ? recorder->stats() : leakscope::capture::NativeTraceStats{};
     // Warm the unwinder's cache and the interned stacks the way a long-running script would have.
-    if (!interpreter.runSource("work(40000)", &error)) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+    if (!run(interpreter, "work(40000)"))
         return 1;
-    }
+    waitForHelperThreads();
+    const auto before = recorder ? recorder->stats() : leakscope::capture::NativeTraceStats{};
     const auto started = std::chrono::steady_clock::now();
-    if (!interpreter.runSource("work(" + std::to_string(objects) + ")", &error)) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+    const double cpuStarted = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+    if (!run(interpreter, "work(" + std::to_string(objects) + ")"))
         return 1;
-    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("seconds=%.6f", seconds);
+    std::printf("seconds=%.6f cpu_seconds=%.6f", seconds, cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - cpuStarted);
     if (recorder) {
         const auto after = recorder->stats();
-        std::printf(" allocations=%llu warm_allocations=%llu live=%zu stacks=%zu stack_frames=%zu table_bytes=%zu "
-                    "stack_table_bytes=%zu start_stacks=%zu",
-                    static_cast<unsigned long long>(after.allocations),
-                    static_cast<unsigned long long>(before.allocations), after.live, after.stacks, after.stackFrames,
-                    after.tableBytes, after.stackTableBytes, before.stacks);
+        // The table's memory per entry while many objects are alive: a million tuples and ints.
+        if (!run(interpreter, "held = [(i, i) for i in range(500000, 1000000)]"))
+            return 1;
+        const auto holding = recorder->stats();
+        std::printf(" allocations=%llu live=%zu stacks=%zu stack_frames=%zu stack_table_bytes=%zu resizes=%llu "
+                    "held_live=%zu held_table_bytes=%zu",
+            static_cast<unsigned long long>(after.allocations - before.allocations), after.live, after.stacks,
+            after.stackFrames, after.stackTableBytes,
+            static_cast<unsigned long long>(after.tableResizes - before.tableResizes), holding.live,
+            holding.tableBytes);
     }
     std::printf("\n");
     return 0;
@@ -76,8 +111,8 @@ int runChild(unsigned depth, long objects)
 
 std::map<std::string, double> childFigures(const char* self, unsigned depth, long objects)
 {
-    const std::string command = std::string("'") + self + "' --child " + std::to_string(depth) + " "
-        + std::to_string(objects);
+    const std::string command
+        = std::string("'") + self + "' --child " + std::to_string(depth) + " " + std::to_string(objects);
     std::map<std::string, double> figures;
     std::FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe)
@@ -107,16 +142,21 @@ int main(int argc, char** argv)
     long objects = 2'000'000;
     if (argc == 3 && std::strcmp(argv[1], "--objects") == 0)
         objects = std::strtol(argv[2], nullptr, 10);
-    if (objects < 40000) {
+    if (argc == 2 || argc > 3 || objects < 40000) {
         std::fprintf(stderr, "usage: %s [--objects N (at least 40000)]\n", argv[0]);
         return 2;
     }
-    // Three rounds, interleaved, the best of each: the machine's noise only ever adds time.
+    char self[4096] = {}; // this executable, for the children: /proc/self/exe would name the shell
+    if (::readlink("/proc/self/exe", self, sizeof self - 1) <= 0) {
+        std::perror("readlink /proc/self/exe");
+        return 1;
+    }
+    // Rounds interleaved, the best of each: the machine's noise only ever adds time.
     const std::vector<unsigned> depths = {0, 16, 64};
     std::map<unsigned, std::map<std::string, double>> best;
-    for (int round = 0; round < 3; ++round) {
+    for (int round = 0; round < kRounds; ++round) {
         for (unsigned depth : depths) {
-            auto figures = childFigures("/proc/self/exe", depth, objects);
+            auto figures = childFigures(self, depth, objects);
             if (figures.empty()) {
                 std::fprintf(stderr, "the run with depth %u failed\n", depth);
                 return 1;
@@ -126,19 +166,21 @@ int main(int argc, char** argv)
         }
     }
     const double plain = best[0]["seconds"];
-    std::printf("workload: %ld objects (lists, dicts, tuples, str) built and dropped in batches of 10,000 per "
-                "type, best of 3\n",
-                objects);
-    std::printf("%-8s %9s %7s %12s %10s %10s %10s %8s %9s %12s\n", "depth", "seconds", "ratio", "allocations",
-                "ns/alloc", "+ns/alloc", "live", "B/live", "stacks", "stack bytes");
-    std::printf("%-8s %9.3f %7.2f\n", "off", plain, 1.0);
+    const double plainCpu = best[0]["cpu_seconds"];
+    std::printf("workload: %ld objects (lists, dicts, tuples, str) built and dropped in batches of 10,000 of "
+                "each, best of %d runs\n",
+        objects, kRounds);
+    std::printf("%-5s %8s %6s %8s %6s %12s %9s %10s %8s %10s %8s %7s %12s\n", "depth", "seconds", "ratio", "cpu s",
+        "ratio", "allocations", "ns/alloc", "+ns/alloc", "resizes", "held live", "B/live", "stacks", "stack bytes");
+    std::printf("%-5s %8.3f %6.2f %8.3f %6.2f\n", "off", plain, 1.0, plainCpu, 1.0);
     for (unsigned depth : {16u, 64u}) {
         auto& figures = best[depth];
-        const double allocations = figures["allocations"] - figures["warm_allocations"];
-        std::printf("%-8u %9.3f %7.2f %12.0f %10.1f %10.1f %10.0f %8.1f %9.0f %12.0f\n", depth, figures["seconds"],
-                    figures["seconds"] / plain, allocations, figures["seconds"] / allocations * 1e9,
-                    (figures["seconds"] - plain) / allocations * 1e9, figures["live"],
-                    figures["table_bytes"] / figures["live"], figures["stacks"], figures["stack_table_bytes"]);
+        const double allocations = figures["allocations"];
+        std::printf("%-5u %8.3f %6.2f %8.3f %6.2f %12.0f %9.1f %10.1f %8.0f %10.0f %8.1f %7.0f %12.0f\n", depth,
+            figures["seconds"], figures["seconds"] / plain, figures["cpu_seconds"], figures["cpu_seconds"] / plainCpu,
+            allocations, figures["seconds"] / allocations * 1e9, (figures["seconds"] - plain) / allocations * 1e9,
+            figures["resizes"], figures["held_live"], figures["held_table_bytes"] / figures["held_live"],
+            figures["stacks"], figures["stack_table_bytes"]);
     }
     return 0;
 }

@@ -134,6 +134,52 @@ private Q_SLOTS:
         QVERIFY(!table.erase(kBase));
     }
 
+    // A program that builds and drops batches of objects: the table keeps the size the batches need
+    // rather than shrinking after each and growing again.
+    void batchesDoNotResizeBackAndForth()
+    {
+        NativeAllocationTable table;
+        constexpr std::uintptr_t kBase = 0x7f1000000000ull;
+        for (std::uintptr_t i = 0; i < 14'000; ++i) // what stays: the interpreter's own objects
+            QVERIFY(table.insert(kBase + i * 16, 16, 0));
+        std::uintptr_t next = 1'000'000;
+        const auto batch = [&] {
+            const std::uintptr_t first = next;
+            for (int i = 0; i < 70'000; ++i)
+                QVERIFY(table.insert(kBase + next++ * 16, 32, 1));
+            for (std::uintptr_t at = first; at < next; ++at)
+                QVERIFY(table.erase(kBase + at * 16));
+        };
+        batch();
+        const std::uint64_t settled = table.resizes();
+        for (int round = 0; round < 50; ++round)
+            batch();
+        QCOMPARE(table.size(), std::size_t(14'000));
+        QVERIFY2(table.resizes() <= settled + 2, qPrintable(QString::number(table.resizes() - settled)));
+    }
+
+    // Once the peak is gone for a whole window of operations, the table shrinks towards what stays.
+    void shrinksToFitAfterAQuietWindow()
+    {
+        NativeAllocationTable table;
+        constexpr std::uintptr_t kBase = 0x7f2000000000ull;
+        for (std::uintptr_t i = 0; i < 100'000; ++i)
+            QVERIFY(table.insert(kBase + i * 16, 16, 0));
+        for (std::uintptr_t i = 5'000; i < 100'000; ++i)
+            QVERIFY(table.erase(kBase + i * 16));
+        QVERIFY(table.capacity() > NativeAllocationTable::fittingCapacity(5'000));
+        for (std::uintptr_t i = 0; i < 200'000; ++i) {
+            QVERIFY(table.insert(kBase + (500'000 + i) * 16, 16, 0));
+            QVERIFY(table.erase(kBase + (500'000 + i) * 16));
+        }
+        QCOMPARE(table.size(), std::size_t(5'000));
+        // At rest the table is at least 1/8 full (the windows' test), within one halving of a fit.
+        QVERIFY(table.size() * 8 >= table.capacity());
+        QVERIFY(table.capacity() <= 2 * NativeAllocationTable::fittingCapacity(5'001));
+        for (std::uintptr_t i = 0; i < 5'000; ++i)
+            QVERIFY(table.find(kBase + i * 16));
+    }
+
     void insertReplaces()
     {
         NativeAllocationTable table;

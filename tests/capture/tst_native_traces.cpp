@@ -26,8 +26,8 @@ extern "C" __attribute__((noinline, visibility("default"))) PyObject* leakscope_
     return bytes;
 }
 
-extern "C" __attribute__((noinline, visibility("default"))) int leakscope_test_grow_bytes(PyObject** bytes,
-                                                                                         Py_ssize_t size)
+extern "C" __attribute__((noinline, visibility("default"))) int leakscope_test_grow_bytes(
+    PyObject** bytes, Py_ssize_t size)
 {
     const int result = _PyBytes_Resize(bytes, size);
     asm volatile("" ::: "memory");
@@ -189,7 +189,7 @@ private Q_SLOTS:
         QVERIFY(run("for i in range(1000000):\n    x = [i]\ndel x"));
         const auto after = recorder().stats();
         qInfo("live %zu -> %zu -> %zu, table %zu -> %zu -> %zu bytes", before.live, peak.live, after.live,
-              before.tableBytes, peak.tableBytes, after.tableBytes);
+            before.tableBytes, peak.tableBytes, after.tableBytes);
         QVERIFY(after.allocations >= peak.allocations + 999000); // ints up to 256 are not allocated
         QVERIFY(after.live <= before.live + 1000);
         QVERIFY(after.live + 1000 >= before.live);
@@ -208,7 +208,7 @@ private Q_SLOTS:
         }
         const auto after = recorder().stats();
         qInfo("%llu allocations, %zu new stacks",
-              static_cast<unsigned long long>(after.allocations - before.allocations), after.stacks - before.stacks);
+            static_cast<unsigned long long>(after.allocations - before.allocations), after.stacks - before.stacks);
         QVERIFY(after.allocations >= before.allocations + 299000); // ints up to 256 are not allocated
         QVERIFY(after.stacks - before.stacks < 10);
         QVERIFY(after.stackTableBytes <= before.stackTableBytes + 256 * 1024);

@@ -55,8 +55,8 @@ private Q_SLOTS:
                                          "held = [str(i) * 50 for i in range(3000)]\n"
                                          "traced = tracemalloc.get_traced_memory()[0]\n"
                                          "seen = tracemalloc.get_object_traceback(held[-1]) is not None",
-                                         &error),
-                 error.c_str());
+                     &error),
+            error.c_str());
         QCOMPARE(mainGlobal("tracing"), Py_True);
         QCOMPARE(mainGlobal("seen"), Py_True);
         PyObject* traced = mainGlobal("traced");
@@ -68,7 +68,7 @@ private Q_SLOTS:
             QVERIFY(recorder->stackOf(PyList_GET_ITEM(held, i)) != kNoNativeStack);
 
         QVERIFY2(interpreter().runSource("tracemalloc.stop()\nmore = [str(i) * 50 for i in range(3000)]", &error),
-                 error.c_str());
+            error.c_str());
         QVERIFY(recorder->stackOf(PyList_GET_ITEM(mainGlobal("more"), 2999)) != kNoNativeStack);
     }
 };
