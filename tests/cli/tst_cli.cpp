@@ -104,7 +104,7 @@ void TestCli::csvFormat()
     QVERIFY2(ok, "unterminated quoted field");
     QVERIFY(records.size() > 1);
     const QStringList header = u"address,type,size,refcount,referrers,surplus,referents,suspect,explanation_kind,"
-                               u"explanation_detail,repr,ignored_by,retained_size"_s.split(u',');
+                               u"explanation_detail,repr,ignored_by,retained_size,created_by"_s.split(u',');
     QCOMPARE(records.first(), header);
 
     bool orphanDict = false, orphanDouble = false, leaky = false;
@@ -119,6 +119,7 @@ void TestCli::csvFormat()
         QVERIFY2(row.at(7) == u"true"_s || row.at(7) == u"false"_s, qPrintable(row.join(u'|')));
         QVERIFY2(row.at(12).toLongLong() >= row.at(2).toLongLong(), qPrintable(row.join(u'|'))); // retains itself
         QVERIFY2(row.at(11).isEmpty(), qPrintable(row.join(u'|'))); // no --ignore, no rule
+        QVERIFY2(row.at(13).isEmpty(), qPrintable(row.join(u'|'))); // no --native-traces, no creator
         const QString repr = row.at(10);
         if (repr.startsWith(u"{'plantleak': 'orphan-dict'"_s)) {
             orphanDict = true;
