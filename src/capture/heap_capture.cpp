@@ -13,6 +13,7 @@
 #include "huge_pages.h"
 #include "native_stacks.h"
 #include "reference_resolver.h"
+#include "text_references.h"
 #include "type_table.h"
 #include "untracked_holders.h"
 #include "untracked_orphans.h"
@@ -259,6 +260,8 @@ std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolB
     if (options.baseline)
         explainBaseline(context, *options.baseline);
     explainByConservativeScan(context);
+    if (options.nativeTraces)
+        explainTextReferences(context, options.nativeTraces);
     context.store(columns, strings);
     return candidates;
 }

@@ -316,7 +316,10 @@ QString objectDetailsHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
                                         : QString::number(a.surplus(object)) + QStringLiteral(" <small>")
                                               + surplusNote + QStringLiteral("</small>"));
     html += row(tr("Referents"), QString::number(s.referents(object).size()));
-    if (!s.isGcTracked(object))
+    if (s.isUntrackedOrphan(object))
+        html += row(tr("Tracking"), tr("not tracked by the collector, and nothing refers to it: an <i>untracked "
+                                       "orphan</i>, found among the live allocations native traces recorded"));
+    else if (!s.isGcTracked(object))
         html += row(tr("Tracking"), tr("not tracked by the collector: never a candidate"));
     const bool candidate = a.isCandidate(object);
     const ExplanationRecord* explanation = s.explanation(object);

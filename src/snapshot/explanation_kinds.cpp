@@ -6,7 +6,7 @@ namespace leakscope {
 
 namespace {
 
-constexpr std::array<ExplanationKindInfo, 12> kKinds = {{
+constexpr std::array<ExplanationKindInfo, 13> kKinds = {{
     {ExplanationKind::TypeInternals, "type-internals",
      "Part of a type: the dict, MRO, bases or cache of a static type, held by its C struct, or a type's map of "
      "subclasses."},
@@ -39,6 +39,9 @@ constexpr std::array<ExplanationKindInfo, 12> kKinds = {{
      "Held by a module's C state (PyModuleDef.m_size), which its traverse does not report."},
     {ExplanationKind::CStatic, "c-static",
      "Its address is stored in the static data of a loaded library or of the executable: a C global variable."},
+    {ExplanationKind::CText, "c-text",
+     "A str or bytes whose characters C code points to (a docstring numpy's add_docstring installs): a reference "
+     "never released keeps that char* valid on purpose."},
 }};
 
 constexpr bool inEnumOrder()

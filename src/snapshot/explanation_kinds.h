@@ -24,6 +24,7 @@ enum class ExplanationKind : std::uint8_t {
     CField,
     ModuleState,
     CStatic,
+    CText,
 };
 
 struct ExplanationKindInfo

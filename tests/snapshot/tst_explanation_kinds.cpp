@@ -22,7 +22,8 @@ private Q_SLOTS:
         const std::vector<std::string_view> expected = {"type-internals", "module-copy", "interpreter-root",
                                                         "thread-state",   "frame",       "code-constant",
                                                         "array-item",     "untracked-holder", "startup",
-                                                        "c-field",        "module-state", "c-static"};
+                                                        "c-field",        "module-state", "c-static",
+                                                        "c-text"};
         std::vector<std::string_view> names;
         for (const ExplanationKindInfo& info : explanationKinds())
             names.push_back(info.name);
