@@ -172,7 +172,7 @@ QString nativeStackHtml(const AnalyzedSnapshot& analyzed, ObjectIndex object)
     const Snapshot& s = analyzed.snapshot();
     const std::uint32_t depth = s.info().nativeTraceDepth;
     if (depth == 0 && s.nativeStackCount() == 0)
-        return tr("not recorded. Tick <i>Track allocations with C stacks</i> in File ▸ Run Script… (or start "
+        return tr("not recorded. Tick <i>Record C allocation stacks</i> in File ▸ Run Script… (or start "
                   "<code>leakscope --native-traces SCRIPT</code>) and run the script again.");
     const std::span<const std::uint32_t> stack = s.nativeStack(object);
     if (stack.empty())

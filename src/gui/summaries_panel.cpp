@@ -163,7 +163,7 @@ void SummariesPanel::updateCreatorsHint()
     const bool without = analyzed && analyzed->snapshot().nativeStackCount() == 0;
     m_ui->creatorsHint->setText(
         tr("This snapshot has no native (C) allocation stacks. Start <code>leakscope --native-traces SCRIPT</code>, "
-           "or tick <i>Track allocations with C stacks</i> in File ▸ Run Script…, and run the script again."));
+           "or tick <i>Record C allocation stacks</i> in File ▸ Run Script…, and run the script again."));
     m_ui->creatorsHint->setVisible(without);
 }
 

@@ -197,7 +197,7 @@ private Q_SLOTS:
         candidatesView(window)->selectRow(0);
         QTRY_VERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("Created by (C)")));
         const QString details = detailsView(window)->toPlainText();
-        QVERIFY2(details.contains(QStringLiteral("Created by (C)\nnot recorded. Tick Track allocations with C stacks in "
+        QVERIFY2(details.contains(QStringLiteral("Created by (C)\nnot recorded. Tick Record C allocation stacks in "
                                                  "File ▸ Run Script… (or start leakscope --native-traces SCRIPT)")),
                  qPrintable(details));
         auto* summaries = part<SummariesPanel>(window, "summaries");
