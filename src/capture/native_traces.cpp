@@ -30,9 +30,9 @@ PyMemAllocatorEx g_wrapped; // the object domain's allocator before the hook
 thread_local bool t_recording = false;
 
 // The frames the recorder's own code adds between the interpreter's allocator and the unwinder (the
-// hook), plus one to spare. Each frame asked for costs time, so no more are asked for: should the
-// compiler add frames, a stack keeps fewer than `depth` frames rather than any of its own.
-constexpr unsigned kOwnFrames = 2;
+// hook, with record() forced inline into it). Each frame asked for costs time, so no more are asked
+// for: should the compiler ever add one, a stack keeps one frame fewer than `depth`, never one of its own.
+constexpr unsigned kOwnFrames = 1;
 
 bool isOwnFrame(std::uintptr_t address)
 {
@@ -70,9 +70,22 @@ struct NativeTraceRecorder::Hooks
     static void* realloc(void* context, void* old, std::size_t size);
     static void free(void* context, void* allocation);
 
+    // A new allocation at an address whose free is pending: the free is done, and insert replaces the
+    // entry.
+    __attribute__((always_inline)) static void takePendingFree(NativeTraceRecorder* recorder, std::uintptr_t start)
+    {
+        for (std::uintptr_t& pending : recorder->m_pendingFrees) {
+            if (pending == start) {
+                pending = 0;
+                ++recorder->m_counts.frees;
+            }
+        }
+    }
+
     __attribute__((always_inline)) static void record(NativeTraceRecorder* recorder, void* allocation, std::size_t size)
     {
         t_recording = true;
+        takePendingFree(recorder, reinterpret_cast<std::uintptr_t>(allocation));
         recorder->m_live.prefetch(reinterpret_cast<std::uintptr_t>(allocation));
         std::uintptr_t frames[kMaxNativeTraceDepth + kOwnFrames + 16];
         const int count = unw_backtrace(reinterpret_cast<void**>(frames),
@@ -118,6 +131,7 @@ LEAKSCOPE_NATIVE_HOOK void* NativeTraceRecorder::Hooks::realloc(void* context, v
     NativeAllocationTable::Entry entry;
     if (old && recorder->m_live.erase(reinterpret_cast<std::uintptr_t>(old), &entry)) {
         // The stack stays the creator's: an object grown later was still made by that code.
+        takePendingFree(recorder, reinterpret_cast<std::uintptr_t>(allocation));
         if (recorder->m_live.insert(reinterpret_cast<std::uintptr_t>(allocation), clampedSize(size), entry.stack))
             ++recorder->m_counts.reallocations;
         else
@@ -132,11 +146,26 @@ LEAKSCOPE_NATIVE_HOOK void* NativeTraceRecorder::Hooks::realloc(void* context, v
 void NativeTraceRecorder::Hooks::free(void* context, void* allocation)
 {
     auto* recorder = static_cast<NativeTraceRecorder*>(context);
-    recorder->m_live.prefetch(reinterpret_cast<std::uintptr_t>(allocation));
+    const auto start = reinterpret_cast<std::uintptr_t>(allocation);
+    recorder->m_live.prefetch(start);
     g_wrapped.free(g_wrapped.ctx, allocation);
+    if (!allocation || t_recording)
+        return;
+    std::uintptr_t& oldest = recorder->m_pendingFrees[recorder->m_nextPendingFree];
+    recorder->m_nextPendingFree = (recorder->m_nextPendingFree + 1) % kPendingFrees;
     // A block allocated before the hook has no entry, which is fine.
-    if (allocation && !t_recording && recorder->m_live.erase(reinterpret_cast<std::uintptr_t>(allocation)))
+    if (oldest && recorder->m_live.erase(oldest))
         ++recorder->m_counts.frees;
+    oldest = start;
+}
+
+void NativeTraceRecorder::settleFrees()
+{
+    for (std::uintptr_t& pending : m_pendingFrees) {
+        if (pending && m_live.erase(pending))
+            ++m_counts.frees;
+        pending = 0;
+    }
 }
 
 NativeTraceRecorder::NativeTraceRecorder(unsigned depth)
@@ -178,6 +207,7 @@ NativeTraceRecorder* NativeTraceRecorder::instance()
 
 NativeStackId NativeTraceRecorder::stackOf(const void* allocation) const
 {
+    settleFrees();
     const NativeAllocationTable::Entry* entry = m_live.find(reinterpret_cast<std::uintptr_t>(allocation));
     return entry ? entry->stack : kNoNativeStack;
 }
@@ -190,6 +220,7 @@ std::span<const std::uintptr_t> NativeTraceRecorder::frames(NativeStackId id) co
 void NativeTraceRecorder::forEachAllocation(
     const std::function<void(const void* start, std::size_t size, NativeStackId stack)>& visit) const
 {
+    settleFrees();
     m_live.forEach([&](const NativeAllocationTable::Entry& entry) {
         visit(reinterpret_cast<const void*>(entry.start), entry.size, entry.stack);
     });
@@ -197,11 +228,13 @@ void NativeTraceRecorder::forEachAllocation(
 
 std::size_t NativeTraceRecorder::liveAllocations() const
 {
+    settleFrees();
     return m_live.size();
 }
 
 NativeTraceStats NativeTraceRecorder::stats() const
 {
+    settleFrees();
     NativeTraceStats stats = m_counts;
     stats.live = m_live.size();
     stats.stacks = m_stacks.size();

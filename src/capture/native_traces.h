@@ -64,12 +64,24 @@ private:
     explicit NativeTraceRecorder(unsigned depth);
     ~NativeTraceRecorder() override = default;
 
+    // Erases the entries of the frees still pending.
+    void settleFrees();
+    // For the readers, which must see no pending free: the recorder is never a const object.
+    void settleFrees() const { const_cast<NativeTraceRecorder*>(this)->settleFrees(); }
+
+    // Frees erase their entries a few frees late: the free hook prefetches the entry's slot, and by the
+    // time the entry is erased the table's cache miss is over. An allocation at an address whose free
+    // is pending takes the pending free's place (insert replaces the entry); readers settle them all.
+    static constexpr unsigned kPendingFrees = 8;
+
     unsigned m_depth;
     // Leading frames of every unw_backtrace that belong to libunwind itself (measured at install).
     unsigned m_unwinderFrames = 0;
     NativeAllocationTable m_live;
     NativeStackTable m_stacks;
     NativeTraceStats m_counts;
+    std::uintptr_t m_pendingFrees[kPendingFrees] = {}; // a ring; 0: none
+    unsigned m_nextPendingFree = 0; // the oldest
 };
 
 } // namespace leakscope::capture

@@ -157,6 +157,30 @@ private Q_SLOTS:
         QCOMPARE(recorder().stackOf(bytes), kNoNativeStack);
     }
 
+    // pymalloc hands a freed block out again first: the new object's entry must survive the free of
+    // the old one, whose erasing the recorder defers.
+    void addressReusedAfterFree()
+    {
+        PyObject* first = leakscope_test_make_bytes(100);
+        QVERIFY(first);
+        const NativeStackId firstStack = recorder().stackOf(first);
+        const auto before = recorder().stats();
+        Py_DECREF(first);
+        PyObject* second = PyBytes_FromStringAndSize(nullptr, 100); // another stack: this function's
+        QVERIFY(second);
+        const auto after = recorder().stats();
+        QCOMPARE(after.frees, before.frees + 1);
+        QCOMPARE(after.live, before.live);
+        const NativeStackId secondStack = recorder().stackOf(second);
+        QVERIFY(secondStack != kNoNativeStack);
+        QVERIFY(secondStack != firstStack);
+        if (second != first)
+            QCOMPARE(recorder().stackOf(first), kNoNativeStack);
+        Py_DECREF(second);
+        QCOMPARE(recorder().stackOf(second), kNoNativeStack);
+        QCOMPARE(recorder().stats().live, before.live - 1);
+    }
+
     void pythonObjectsHaveStacks()
     {
         QVERIFY(run("import gc; gc.collect()"));
