@@ -152,6 +152,8 @@ void MainWindow::connectActions()
         [summaries] { summaries->setCurrentTab(SummariesPanel::ExplanationsTab); });
     connect(m_ui->actionShowLibraries, &QAction::triggered, summaries,
         [summaries] { summaries->setCurrentTab(SummariesPanel::LibrariesTab); });
+    connect(m_ui->actionShowCreators, &QAction::triggered, summaries,
+        [summaries] { summaries->setCurrentTab(SummariesPanel::CreatorsTab); });
     connect(m_cancelProgress, &QToolButton::clicked, this, &MainWindow::cancelPendingSnapshot);
 }
 

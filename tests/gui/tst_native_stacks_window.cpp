@@ -158,7 +158,8 @@ private Q_SLOTS:
         QAbstractItemModel* candidates = candidatesView(window)->model();
         QTRY_COMPARE(candidates->rowCount(), 4);
         auto* summaries = part<SummariesPanel>(window, "summaries");
-        summaries->setCurrentTab(SummariesPanel::CreatorsTab);
+        action(window, "actionShowCreators")->trigger(); // View ▸ Creators, Ctrl+4
+        QCOMPARE(summaries->currentTab(), SummariesPanel::CreatorsTab);
         QTableView* creators = creatorsView(window);
         QAbstractItemModel* rows = creators->model();
         QTRY_COMPARE(rows->rowCount(), 3);
