@@ -6,6 +6,7 @@
 
 #include "line_tables.h"
 #include "freelists.h"
+#include "native_buffers.h"
 #include "native_traces.h"
 #include "script_module.h"
 #include "type_origin.h"
@@ -301,6 +302,7 @@ Interpreter::Interpreter(const InterpreterOptions& options)
         try {
             NativeTraceRecorder::install(options.nativeTraceDepth);
             leakscope_bypass_freelists_wrap_deallocs(); // reused objects would show their memory's first stack
+            installNativeBufferHook(); // buffers that may refer to objects, for the untracked orphans
         } catch (const std::runtime_error& error) {
             throw InterpreterError(error.what());
         }

@@ -3,6 +3,7 @@
 #include "text_references.h"
 
 #include "address_table.h"
+#include "native_buffers.h"
 #include "runtime_state.h"
 #include "static_data.h"
 
@@ -77,6 +78,16 @@ void explainTextReferences(ExplainContext& context, const NativeTraceSource* tra
             });
         });
     }
+    forEachNativeBuffer([&](const void* start, std::size_t size) {
+        const char* base = static_cast<const char*>(start);
+        table.scan(base, base + size, [&](std::uintptr_t at, std::int32_t k) {
+            std::string& detail = found[static_cast<std::size_t>(k)];
+            if (detail.empty())
+                detail = "its characters are pointed to by a field at offset "
+                         + std::to_string(at - reinterpret_cast<std::uintptr_t>(base))
+                         + " of a live PyMem_Malloc buffer (a C string kept valid by a reference never released)";
+        });
+    });
     for (std::size_t k = 0; k < texts.size(); ++k) {
         if (!found[k].empty())
             context.explainIndex(owners[k], ExplanationKind::CText, std::move(found[k]));

@@ -3,6 +3,7 @@
 #include "untracked_orphans.h"
 
 #include "address_table.h"
+#include "native_buffers.h"
 #include "object_kind.h"
 #include "pyobject_access.h"
 #include "structural_repr.h"
@@ -142,6 +143,13 @@ std::vector<ObjectIndex> appendUntrackedOrphans(SnapshotColumns& columns, TypeTa
                     || at >= reinterpret_cast<std::uintptr_t>(hit.start) + hit.size)
                     referenced[static_cast<std::size_t>(k)] = true;
             });
+        });
+        // The memory domain's buffers: list item arrays, dict values, extensions' C structs.
+        forEachNativeBuffer([&](const void* start, std::size_t size) {
+            const char* base = static_cast<const char*>(start);
+            counts.scannedBytes += size;
+            candidates.scan(base, base + size,
+                            [&](std::uintptr_t, std::int32_t k) { referenced[static_cast<std::size_t>(k)] = true; });
         });
         TraverseMarks marks{&candidates, &referenced, nullptr};
         for (std::size_t i = 0; i < rows; ++i) {
