@@ -43,7 +43,9 @@ class NativeTraceRecorder final : public NativeTraceSource
 public:
     // Installs the recorder keeping `depth` frames (1..kMaxNativeTraceDepth), or returns the one
     // installed with that depth. Call after Py_PreInitialize and before Py_InitializeFromConfig, so
-    // that every object the interpreter allocates is seen. Throws std::runtime_error when the depth is
+    // that every object the interpreter allocates is seen (as Interpreter does). Installed later, it
+    // misses the objects that exist already, and a tracemalloc running then would take the hook away
+    // when stopped (it puts back the allocator it found). Throws std::runtime_error when the depth is
     // out of range, when a recorder with another depth is installed, or when the unwinder cannot walk
     // this process's stack.
     static NativeTraceRecorder& install(unsigned depth);
