@@ -257,7 +257,11 @@ void recordAllocationSites(SnapshotColumns& columns, StringPoolBuilder& strings,
     const int wasEnabled = PyGC_Disable();
     std::unordered_map<PyObject*, StringId> files; // tracemalloc interns its file names
     for (ObjectIndex index : candidates) {
-        PyObject* traceback = leakscope_tracemalloc_traceback(blockOf(listed[index]));
+        // Candidates are gc objects (listed) or untracked orphans (rows after them): the address column
+        // has both.
+        (void)listed;
+        PyObject* traceback = leakscope_tracemalloc_traceback(
+            blockOf(reinterpret_cast<PyObject*>(static_cast<std::uintptr_t>(columns.address[index]))));
         if (!traceback) {
             PyErr_Clear();
             continue;

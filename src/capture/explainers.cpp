@@ -1,5 +1,7 @@
 #include "explainers.h"
 
+#include "type_origin.h"
+
 #include "interpreter_roots.h"
 #include "pyobject_access.h"
 #include "structural_repr.h"
@@ -250,6 +252,22 @@ void explainInterpreterRoots(ExplainContext& context)
         [](void* arg, PyObject* object, const char* where) {
             static_cast<ExplainContext*>(arg)->explain(object, ExplanationKind::InterpreterRoot,
                                                        std::string("held by the interpreter state: ") + where);
+        },
+        &context);
+}
+
+void explainTracemallocFilenames(ExplainContext& context)
+{
+    if (!leakscope_tracemalloc_tracing())
+        return;
+    // Any function of libpython names the library to search.
+    const std::uintptr_t table = OriginResolver::instance().symbolAddress(
+        reinterpret_cast<const void*>(&PyObject_Malloc), "tracemalloc_filenames");
+    leakscope_visit_tracemalloc_filenames(
+        reinterpret_cast<const void*>(table),
+        [](void* arg, PyObject* object, const char* where) {
+            static_cast<ExplainContext*>(arg)->explain(object, ExplanationKind::InterpreterRoot,
+                                                       std::string("held by ") + where);
         },
         &context);
 }

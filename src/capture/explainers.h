@@ -116,6 +116,10 @@ void explainModuleCopies(ExplainContext& context);
 // atexit callbacks, audit hooks, the _ast module's singletons...): kind "interpreter-root".
 void explainInterpreterRoots(ExplainContext& context);
 
+// The filenames tracemalloc keeps alive for its tracebacks (when it traces; found with libpython's
+// full symbol table, from python3-dbg's debug file): kind "interpreter-root".
+void explainTracemallocFilenames(ExplainContext& context);
+
 // Objects each thread state holds (its dict, contextvars context, exceptions being handled...): kind
 // "thread-state"; and what the threads' executing frames hold (functions, locals, value stacks),
 // which no tp_traverse reports while a frame runs: kind "frame".

@@ -253,6 +253,8 @@ std::vector<ObjectIndex> explainCandidates(SnapshotColumns& columns, StringPoolB
     explainTypeInternals(context);
     explainModuleCopies(context);
     explainInterpreterRoots(context);
+    if (options.nativeTraces) // only untracked orphans can be such a filename
+        explainTracemallocFilenames(context);
     explainThreadRoots(context);
     explainParserArenas(context);
     explainCodeConstants(context);

@@ -2,6 +2,8 @@
 #define Py_BUILD_CORE 1
 #include <Python.h>
 #include "internal/pycore_frame.h"
+#include "internal/pycore_hashtable.h"
+#include "internal/pycore_pymem.h"
 #include "internal/pycore_interp.h"
 #include "internal/pycore_pystate.h"
 
@@ -80,6 +82,37 @@ void leakscope_visit_interpreter_roots(leakscope_root_visitor visit, void* arg)
     PyObject** astEnd = (PyObject**)((char*)&interp->ast + sizeof(interp->ast));
     for (; ast < astEnd; ++ast)
         visit_field(visit, arg, *ast, "the _ast module's types and singletons (interpreter state)");
+}
+
+struct filename_visit
+{
+    leakscope_root_visitor visit;
+    void* arg;
+};
+
+static int visit_filename(_Py_hashtable_t* table, const void* key, const void* value, void* arg)
+{
+    (void)table;
+    (void)value;
+    struct filename_visit* v = (struct filename_visit*)arg;
+    visit_field(v->visit, v->arg, (PyObject*)key, "tracemalloc's table of traced filenames");
+    return 0;
+}
+
+int leakscope_tracemalloc_tracing(void)
+{
+    return _Py_tracemalloc_config.tracing;
+}
+
+void leakscope_visit_tracemalloc_filenames(const void* table, leakscope_root_visitor visit, void* arg)
+{
+    if (!table)
+        return;
+    _Py_hashtable_t* filenames = *(_Py_hashtable_t* const*)table;
+    if (!filenames)
+        return;
+    struct filename_visit v = {visit, arg};
+    _Py_hashtable_foreach(filenames, visit_filename, &v);
 }
 
 void leakscope_visit_thread_roots(leakscope_thread_visitor visit, void* arg)

@@ -19,6 +19,14 @@ typedef void (*leakscope_root_visitor)(void* arg, PyObject* object, const char* 
 // the _ast module's types and singletons, cached builtins; entries of the untracked audit-hook list.
 void leakscope_visit_interpreter_roots(leakscope_root_visitor visit, void* arg);
 
+// The filenames tracemalloc keeps a reference to, one per file it has seen in a traceback (its
+// tracemalloc_filenames table, found through libpython's symbol table: table is the variable's
+// address, or null). Nothing else may hold such a str once the module that had it is gone.
+void leakscope_visit_tracemalloc_filenames(const void* table, leakscope_root_visitor visit, void* arg);
+
+// Whether tracemalloc traces now (its tracing flag: no Python call).
+int leakscope_tracemalloc_tracing(void);
+
 // Each thread state's object fields (thread dict, contextvars context, pending and handled
 // exceptions, profiler and tracer objects, async generator hooks, the weakref Thread.join() waits on).
 // thread: the thread's identifier (threading.get_ident()).

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -77,6 +78,7 @@ struct OriginResolver::Impl
     // Filled by whichever thread owns libdwfl at the time (the warming thread, then the GIL holder).
     std::unordered_map<std::uintptr_t, std::string> files, symbols, sources;
     std::unordered_map<std::uintptr_t, std::vector<CodeLocation>> returnAddresses;
+    std::unordered_map<std::string, std::uintptr_t> symbolAddresses; // "module base:name"
     bool genericSlotsKnown = false;
     std::uintptr_t genericDealloc = 0;
     std::uintptr_t genericTraverse = 0;
@@ -124,6 +126,14 @@ struct OriginResolver::Impl
         Dwfl_Module* module = dwfl_addrmodule(dwfl, address);
         if (!module || !matches(module)) {
             report();
+            module = dwfl_addrmodule(dwfl, address);
+        }
+        if (module && !matches(module)) {
+            // A module reported earlier still claims the range: a library unloaded since, whose
+            // address another one now has. Report afresh, which drops the modules no longer mapped.
+            dwfl_report_begin(dwfl);
+            dwfl_linux_proc_report(dwfl, getpid());
+            dwfl_report_end(dwfl, nullptr, nullptr);
             module = dwfl_addrmodule(dwfl, address);
             if (module && !matches(module))
                 module = nullptr; // trust dladdr's file rather than a module that does not match it
@@ -305,7 +315,8 @@ struct OriginResolver::Impl
         {
             const std::string* symbol;
             std::string found;
-        } search{&symbol, {}};
+            std::uintptr_t address = 0;
+        } search{&symbol, {}, 0};
         dl_iterate_phdr(
             [](dl_phdr_info* info, std::size_t, void* arg) {
                 auto* s = static_cast<Search*>(arg);
@@ -323,11 +334,18 @@ struct OriginResolver::Impl
                 dlclose(handle);
                 if (defines) {
                     s->found = info->dlpi_name;
+                    s->address = reinterpret_cast<std::uintptr_t>(address);
                     return 1;
                 }
                 return 0;
             },
             &search);
+        // Named as fileOf() names files (libdwfl's path, which may differ from the loader's spelling of
+        // it), so that comparisons with other origins' libraries hold.
+        if (search.address) {
+            if (std::string file = fileOf(search.address); !file.empty())
+                return file;
+        }
         return search.found;
     }
 
@@ -438,7 +456,13 @@ struct OriginResolver::Impl
             const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
             return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
         }();
-        return !self.empty() && file == self;
+        if (self.empty())
+            return false;
+        if (file == self)
+            return true;
+        // libdwfl names the executable as it was started ("./bin/leakscope-cli").
+        char resolved[PATH_MAX];
+        return realpath(file.c_str(), resolved) && self == resolved;
     }
 };
 
@@ -596,6 +620,37 @@ const std::vector<CodeLocation>& OriginResolver::describeReturnAddress(std::uint
     if (it == m->returnAddresses.end())
         it = m->returnAddresses.emplace(address, m->lookUpReturnAddress(address)).first;
     return it->second;
+}
+
+std::uintptr_t OriginResolver::symbolAddress(const void* inLibrary, const std::string& name)
+{
+    waitForWarming(); // libdwfl is not thread-safe
+    if (!m)
+        m = std::make_unique<Impl>();
+    Dwfl_Module* module = m->moduleAt(reinterpret_cast<std::uintptr_t>(inLibrary));
+    if (!module)
+        return 0;
+    Dwarf_Addr base = 0;
+    dwfl_module_info(module, nullptr, &base, nullptr, nullptr, nullptr, nullptr, nullptr);
+    const std::string key = std::to_string(base) + ":" + name;
+    const auto known = m->symbolAddresses.find(key);
+    if (known != m->symbolAddresses.end())
+        return known->second;
+    std::uintptr_t found = 0;
+    const int count = dwfl_module_getsymtab(module);
+    for (int i = 1; i < count && !found; ++i) {
+        GElf_Sym sym{};
+        GElf_Addr address = 0;
+        const char* symbolName = dwfl_module_getsym_info(module, i, &sym, &address, nullptr, nullptr, nullptr);
+        if (!symbolName || GELF_ST_TYPE(sym.st_info) != STT_OBJECT)
+            continue;
+        // A link-time-optimised library names a static "tracemalloc_filenames.lto_priv.0".
+        const std::string_view plain(symbolName);
+        if (plain.substr(0, plain.find('.')) == name)
+            found = static_cast<std::uintptr_t>(address);
+    }
+    m->symbolAddresses.emplace(key, found);
+    return found;
 }
 
 const TypeOrigin& OriginResolver::resolve(PyTypeObject* type)

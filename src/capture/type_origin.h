@@ -54,6 +54,12 @@ public:
     // to. Looks up address - 1, the call instruction. Cached per address for the life of the process.
     const std::vector<CodeLocation>& describeReturnAddress(std::uintptr_t address);
 
+    // The address of a symbol of the library that contains `inLibrary`, from its full symbol table
+    // (a separate debug file's, such as python3-dbg's for libpython): static variables too, which
+    // dlsym cannot find, under their plain name ("x" finds "x.lto_priv.0"). 0 when the library has no
+    // such symbol or no symbol table. Cached.
+    std::uintptr_t symbolAddress(const void* inLibrary, const std::string& name);
+
     // Starts reading the process's libraries and libpython's line table on a helper thread, so that the
     // first capture does not wait for it (about 0.2 s with libpython's debug file), then looks up
     // what the origins of the types made so far need (their symbols and source lines), as long as no

@@ -143,6 +143,28 @@ private Q_SLOTS:
             QVERIFY2(!frame.toObject().value(u"library"_s).toString().contains(u"plantleak"_s), qPrintable(stackText(pure.front())));
     }
 
+    // tracemalloc wraps the recorder when both are on: each suspect has its Python line and its C stack.
+    void withTracemallocBothAreRecorded()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QJsonObject report = reportOn({u"--native-traces=24"_s, u"--tracemalloc=5"_s, u"--"_s,
+                                             scriptPath(u"native_leaks.py"_s), fixtureDir()},
+                                            dir);
+        QVERIFY(!report.isEmpty());
+        QCOMPARE(report.value(u"native_trace_depth"_s).toInt(), 24);
+        QCOMPARE(report.value(u"tracemalloc_depth"_s).toInt(), 5);
+        const QList<QJsonObject> suspects = suspectsOf(report);
+        QCOMPARE(suspects.size(), 8);
+        for (const QJsonObject& s : suspects) {
+            QVERIFY2(!s.value(u"created_by"_s).toArray().isEmpty(), qPrintable(stackText(s)));
+            const QJsonArray site = s.value(u"allocated_at"_s).toArray();
+            QVERIFY2(!site.isEmpty()
+                         && site.first().toObject().value(u"file"_s).toString().endsWith(u"native_leaks.py"_s),
+                     qPrintable(stackText(s)));
+        }
+    }
+
     void cleanScriptHasNoSuspect()
     {
         QTemporaryDir dir;
