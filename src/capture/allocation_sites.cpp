@@ -248,20 +248,26 @@ unsigned tracemallocDepth()
     return limit > 0 ? static_cast<unsigned>(limit) : 0;
 }
 
+std::vector<std::uintptr_t> allocationBlocks(const SnapshotColumns& columns, const std::vector<ObjectIndex>& candidates)
+{
+    std::vector<std::uintptr_t> blocks;
+    blocks.reserve(candidates.size());
+    for (const ObjectIndex index : candidates)
+        blocks.push_back(blockOf(reinterpret_cast<PyObject*>(static_cast<std::uintptr_t>(columns.address[index]))));
+    return blocks;
+}
+
 void recordAllocationSites(SnapshotColumns& columns, StringPoolBuilder& strings,
-                           const std::vector<ObjectIndex>& candidates, PyObject* const* listed)
+                           const std::vector<ObjectIndex>& candidates, const std::vector<std::uintptr_t>& blocks)
 {
     columns.allocOwners.clear();
     columns.allocOffsets.assign(1, 0);
     columns.allocFrames.clear();
     const int wasEnabled = PyGC_Disable();
     std::unordered_map<PyObject*, StringId> files; // tracemalloc interns its file names
-    for (ObjectIndex index : candidates) {
-        // Candidates are gc objects (listed) or untracked orphans (rows after them): the address column
-        // has both.
-        (void)listed;
-        PyObject* traceback = leakscope_tracemalloc_traceback(
-            blockOf(reinterpret_cast<PyObject*>(static_cast<std::uintptr_t>(columns.address[index]))));
+    for (std::size_t k = 0; k < candidates.size(); ++k) {
+        const ObjectIndex index = candidates[k];
+        PyObject* traceback = leakscope_tracemalloc_traceback(blocks[k]);
         if (!traceback) {
             PyErr_Clear();
             continue;

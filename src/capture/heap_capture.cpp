@@ -383,10 +383,15 @@ SnapshotPtr captureHeap(const CaptureOptions& options, CaptureDiagnostics* diagn
         phases.nativeStackSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     }
     phases.originSeconds = lap(phases.originFaults);
-    // Last: tracemalloc answers with Python objects, so nothing of the walk may follow.
-    if (options.allocationSites && (columns.info.tracemallocDepth = tracemallocDepth()) > 0) {
-        progress(970, "reading allocation sites");
-        recordAllocationSites(columns, strings, candidates, objects);
+    // Last: tracemalloc answers with Python objects, so nothing of the walk may follow. Python code
+    // can free an untracked orphan (a name the type attribute cache evicts): the candidates' blocks
+    // are read first.
+    if (options.allocationSites) {
+        const std::vector<std::uintptr_t> blocks = allocationBlocks(columns, candidates);
+        if ((columns.info.tracemallocDepth = tracemallocDepth()) > 0) {
+            progress(970, "reading allocation sites");
+            recordAllocationSites(columns, strings, candidates, blocks);
+        }
     }
     phases.allocationSeconds = lap(phases.allocationFaults);
 

@@ -34,6 +34,8 @@ void* hookCalloc(void*, std::size_t count, std::size_t elementSize)
 
 void* hookRealloc(void*, void* old, std::size_t size)
 {
+    if (old)
+        g_buffers->prefetch(reinterpret_cast<std::uintptr_t>(old)); // its slot's miss overlaps the realloc
     void* buffer = g_wrapped.realloc(g_wrapped.ctx, old, size);
     if (!buffer)
         return buffer; // the old block stays, with its entry
@@ -45,6 +47,7 @@ void* hookRealloc(void*, void* old, std::size_t size)
 
 void hookFree(void*, void* buffer)
 {
+    g_buffers->prefetch(reinterpret_cast<std::uintptr_t>(buffer)); // its slot's miss overlaps the free
     g_wrapped.free(g_wrapped.ctx, buffer);
     if (buffer)
         g_buffers->erase(reinterpret_cast<std::uintptr_t>(buffer));

@@ -104,7 +104,10 @@ MainWindow::MainWindow(QWidget* parent)
     showNoObject();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    disconnect(m_focusConnection);
+}
 
 void MainWindow::setUpStatusBar()
 {

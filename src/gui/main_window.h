@@ -249,6 +249,9 @@ private:
     QProgressBar* m_exportProgress = nullptr; // busy while an export is written
     int m_exportsRunning = 0;
     QList<QPair<QPointer<QAbstractItemView>, QString>> m_exportTables; // with their titles
+    // QApplication::focusChanged -> the last table focused. Cut in the destructor: closing the window
+    // moves the focus while QWidget's destructor runs, after this class's members are gone.
+    QMetaObject::Connection m_focusConnection;
     QPointer<QAbstractItemView> m_lastExportTable; // the exportable table that had the focus last
     QTabWidget* m_centralTabs = nullptr; // the Suspects page and the candidates table
     SuspectsPage* m_suspectsPage = nullptr;

@@ -271,7 +271,7 @@ void MainWindow::setUpExport()
         if (auto* view = findChild<QAbstractItemView*>(QString::fromLatin1(name)))
             addExportableTable(view, title);
     }
-    connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
+    m_focusConnection = connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
         for (const auto& [view, title] : std::as_const(m_exportTables)) {
             if (view && now && (view == now || view->isAncestorOf(now))) {
                 m_lastExportTable = view;
