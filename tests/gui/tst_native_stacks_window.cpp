@@ -148,6 +148,31 @@ private Q_SLOTS:
                  qPrintable(page->browser()->toPlainText()));
     }
 
+    // A leaked str the collector never tracked is a candidate of its own, and its details say why.
+    void untrackedOrphanIsACandidateWithItsKind()
+    {
+        test::GraphSpec spec;
+        spec.objects = {{.type = "builtins.str", .gc = false, .size = 61, .repr = "'orphan-str-1'", .untrackedOrphan = true},
+                        {.type = "builtins.int", .gc = false, .size = 32}, // untracked, not an orphan: never a candidate
+                        {.type = "pkg.Plain", .size = 32}};
+        spec.nativeStacks = {{0, {{"PyUnicode_New", kLibPython, "Objects/unicodeobject.c", 1425},
+                                  {"leak_str", kLibExt, "/nonexistent/ext/leak.c", 12}}, 1}};
+        spec.nativeTraceDepth = 16;
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(runFake(window, spec));
+        part<QTabWidget>(window, "centralTabs")->setCurrentWidget(candidatesView(window));
+        QAbstractItemModel* candidates = candidatesView(window)->model();
+        QTRY_COMPARE(candidates->rowCount(), 2);
+        QCOMPARE(listedTypes(*candidates), (QStringList{QStringLiteral("builtins.str"), QStringLiteral("pkg.Plain")}));
+        candidatesView(window)->selectRow(rowOfType(*candidates, QStringLiteral("builtins.str")));
+        QTRY_VERIFY(detailsView(window)->toPlainText().contains(QStringLiteral("untracked orphan")));
+        const QString details = detailsView(window)->toPlainText();
+        QVERIFY2(!details.contains(QStringLiteral("never a candidate")), qPrintable(details));
+        QVERIFY2(details.contains(QStringLiteral("leak_str at leak.c:12")), qPrintable(details));
+    }
+
     void creatorsTabFiltersTheCandidates()
     {
         MainWindow window;

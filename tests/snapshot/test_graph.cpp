@@ -55,7 +55,7 @@ SnapshotColumns buildColumns(const GraphSpec& spec)
         const Obj& o = spec.objects[k];
         const auto index = static_cast<ObjectIndex>(k);
         c.appendObject(o.address ? o.address : defaultAddress(index), types.indexOf(o.type), o.size, o.refcount,
-                       o.gc ? GcTracked : 0);
+                       o.gc ? GcTracked : (o.untrackedOrphan ? UntrackedOrphan : 0));
         c.edges.insert(c.edges.end(), o.edges.begin(), o.edges.end());
         c.edgeOffsets.push_back(static_cast<std::uint32_t>(c.edges.size()));
         if (!o.labels.empty()) {

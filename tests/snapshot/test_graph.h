@@ -26,6 +26,7 @@ struct Obj
     std::vector<std::string> labels; // empty, or one per edge ("" for an unlabelled edge)
     std::string repr;          // empty: the default "<module.Type at 0x…>" form
     std::uint64_t address = 0; // 0: defaultAddress(index)
+    bool untrackedOrphan = false; // with gc false: a live allocation native traces found unreferenced
 };
 
 struct Expl
