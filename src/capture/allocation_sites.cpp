@@ -17,19 +17,6 @@ namespace leakscope::capture {
 
 namespace {
 
-// What tracemalloc traced: the memory block, which starts before the object by the type's pre-header
-// (the gc header, and the managed-dict pointers of 3.11 classes), as _PyType_PreHeaderSize computes.
-std::uintptr_t blockOf(PyObject* object)
-{
-    const PyTypeObject* type = Py_TYPE(object);
-    std::size_t preHeader = 0;
-    if (type->tp_flags & Py_TPFLAGS_HAVE_GC)
-        preHeader += 2 * sizeof(void*); // PyGC_Head
-    if (type->tp_flags & Py_TPFLAGS_MANAGED_DICT)
-        preHeader += 2 * sizeof(PyObject*);
-    return reinterpret_cast<std::uintptr_t>(object) - preHeader;
-}
-
 // Calls _tracemalloc.<name>() and returns its result as a long; -1 when anything fails.
 long callTracemalloc(const char* name)
 {
@@ -253,7 +240,8 @@ std::vector<std::uintptr_t> allocationBlocks(const SnapshotColumns& columns, con
     std::vector<std::uintptr_t> blocks;
     blocks.reserve(candidates.size());
     for (const ObjectIndex index : candidates)
-        blocks.push_back(blockOf(reinterpret_cast<PyObject*>(static_cast<std::uintptr_t>(columns.address[index]))));
+        // What tracemalloc traced: the memory block, which starts before the object by its pre-header.
+        blocks.push_back(allocationStart(reinterpret_cast<PyObject*>(static_cast<std::uintptr_t>(columns.address[index]))));
     return blocks;
 }
 

@@ -3,7 +3,7 @@
 #include "native_stacks.h"
 
 #include "type_origin.h"
-#include "untracked_orphans.h"
+#include "pyobject_access.h"
 
 #include <dlfcn.h>
 
@@ -89,7 +89,7 @@ private:
             frame.library = m_strings.intern(location.library);
             frame.file = m_strings.intern(location.file);
             frame.line = location.line;
-            frame.flags = location.inlined ? NativeFrameInlined : 0;
+            frame.flags = location.inlined ? std::uint32_t(NativeFrameInlined) : 0u;
             m_columns.nativeFrames.push_back(frame);
         }
         d.count = static_cast<std::uint32_t>(locations.size());
@@ -115,7 +115,7 @@ void recordNativeStacks(SnapshotColumns& columns, StringPoolBuilder& strings,
     StackWriter writer(columns, strings, traces);
     for (const ObjectIndex i : candidates) { // sorted: owners come out sorted
         auto* object = reinterpret_cast<PyObject*>(static_cast<std::uintptr_t>(columns.address[i]));
-        const NativeStackId id = traces.stackOf(allocationStart(object));
+        const NativeStackId id = traces.stackOf(reinterpret_cast<const void*>(allocationStart(object)));
         if (id == kNoNativeStack)
             continue;
         columns.nativeOwners.push_back(i);

@@ -36,6 +36,20 @@ inline bool isGcObject(PyObject* object)
     return (type->tp_flags & Py_TPFLAGS_HAVE_GC) && (!type->tp_is_gc || type->tp_is_gc(object));
 }
 
+// Bytes CPython 3.11 puts before an object of this type in its memory block (_PyType_PreHeaderSize):
+// the gc header for a gc type, then the managed dict's two pointers for a class that has one.
+inline std::size_t preHeaderSize(const PyTypeObject* type)
+{
+    return ((type->tp_flags & Py_TPFLAGS_HAVE_GC) ? sizeof(GcHeader) : 0)
+        + ((type->tp_flags & Py_TPFLAGS_MANAGED_DICT) ? 2 * sizeof(PyObject*) : 0);
+}
+
+// Where the memory block holding object starts, as the allocators (and tracemalloc) know it.
+inline std::uintptr_t allocationStart(PyObject* object)
+{
+    return reinterpret_cast<std::uintptr_t>(object) - preHeaderSize(Py_TYPE(object));
+}
+
 // Bytes the object occupies in memory including the gc header and buffers it owns outright
 // (list item arrays, dict and set tables, string data); the counterpart of sys.getsizeof without
 // calling __sizeof__.

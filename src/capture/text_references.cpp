@@ -4,7 +4,6 @@
 
 #include "address_table.h"
 #include "native_buffers.h"
-#include "runtime_state.h"
 #include "static_data.h"
 
 #include <string>
@@ -48,9 +47,6 @@ void explainTextReferences(ExplainContext& context, const NativeTraceSource* tra
     const AddressTable table(texts);
     std::vector<std::string> found(texts.size());
 
-    const void* runtime = nullptr;
-    std::size_t runtimeSize = 0;
-    leakscope_runtime_state(&runtime, &runtimeSize);
     const StaticData statics = writableStaticData(reinterpret_cast<const void*>(&explainTextReferences), 0, 0);
     for (const StaticRange& range : statics.ranges) {
         table.scan(reinterpret_cast<const void*>(range.begin), reinterpret_cast<const void*>(range.end),

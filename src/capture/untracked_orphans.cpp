@@ -103,8 +103,7 @@ std::vector<ObjectIndex> appendUntrackedOrphans(SnapshotColumns& columns, TypeTa
                 continue;
             auto* type = reinterpret_cast<PyTypeObject*>(typeWord);
             const bool gc = type->tp_flags & Py_TPFLAGS_HAVE_GC;
-            const std::size_t expected
-                = (gc ? 2 * kWord : 0) + ((type->tp_flags & Py_TPFLAGS_MANAGED_DICT) ? 2 * kWord : 0);
+            const std::size_t expected = preHeaderSize(type);
             // A compact str is smaller than str's tp_basicsize, which is the legacy layout's.
             const std::size_t smallest = (type->tp_flags & Py_TPFLAGS_UNICODE_SUBCLASS)
                                              ? sizeof(PyASCIIObject)

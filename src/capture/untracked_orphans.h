@@ -48,17 +48,4 @@ struct OrphanCensus
 std::vector<ObjectIndex> appendUntrackedOrphans(SnapshotColumns& columns, TypeTable& types,
                                                 const NativeTraceSource& traces, OrphanCensus* census = nullptr);
 
-// Where the allocation holding object starts: before the gc header and managed-dict pointers that
-// CPython 3.11 puts ahead of an object of a gc type.
-inline const void* allocationStart(PyObject* object)
-{
-    PyTypeObject* type = Py_TYPE(object);
-    std::size_t preHeader = 0;
-    if (type->tp_flags & Py_TPFLAGS_HAVE_GC)
-        preHeader += 2 * sizeof(void*);
-    if (type->tp_flags & Py_TPFLAGS_MANAGED_DICT)
-        preHeader += 2 * sizeof(void*);
-    return reinterpret_cast<const char*>(object) - preHeader;
-}
-
 } // namespace leakscope::capture
