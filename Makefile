@@ -8,7 +8,7 @@ CLI := $(BUILD_DIR)/bin/leakscope-cli
 GUI := $(BUILD_DIR)/bin/leakscope
 DEMO := examples/leaky_service.py
 
-.PHONY: all deps configure build run report test install bench screenshot clean
+.PHONY: all deps configure build run report test install bench screenshot fuzz clean
 
 all: build
 
@@ -55,6 +55,16 @@ bench: build
 # The README's picture of the main window on the demo, rendered offscreen by the GUI test.
 screenshot: build
 	QT_QPA_PLATFORM=offscreen LEAKSCOPE_SCREENSHOT=$(CURDIR)/docs/screenshot.png $(BUILD_DIR)/tests/gui/tst_main_window
+
+# Fuzzing (docs/fuzzing.md): installs clang and libFuzzer when missing, builds the fuzz preset (build/fuzz)
+# and runs each target for FUZZ_SECONDS, one after another; FUZZ_TARGETS="pattern" runs only those.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -1,9 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages LeakScope needs to build and test, skipping those already present.
-# Uses sudo when not run as root. Safe to run repeatedly.
+# Uses sudo when not run as root. Safe to run repeatedly. `install-deps.sh fuzz` adds what the fuzz
+# build needs (`make fuzz`, docs/fuzzing.md): clang, and compiler-rt, whose libclang_rt.fuzzer is libFuzzer.
 set -eu
 
 packages="g++ cmake ninja-build make qt6-base-dev python3-dev python3-objgraph python3-numpy python3-lxml python3-scipy python3-pytest libdw-dev libunwind-dev libpcre2-dev libzstd-dev qt6-charts-dev libqt6opengl6-dev pkg-config python3-dbg gdb graphviz"
+if [ "${1:-}" = fuzz ]; then
+    packages="$packages clang libclang-rt-14-dev"
+fi
 
 missing=""
 for package in $packages; do
