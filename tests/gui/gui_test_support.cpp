@@ -158,6 +158,49 @@ bool runHostScript(MainWindow& window, const QString& script, int snapshots, int
         timeoutMs);
 }
 
+EventLoopWatch::EventLoopWatch(int intervalMs)
+    : m_intervalMs(intervalMs)
+{
+    m_timer.setTimerType(Qt::PreciseTimer);
+    m_timer.setInterval(intervalMs);
+    QObject::connect(&m_timer, &QTimer::timeout, this, [this] { tick(); });
+    start();
+}
+
+void EventLoopWatch::start()
+{
+    m_clock.start();
+    m_last = m_clock.elapsed();
+    m_timer.start();
+}
+
+void EventLoopWatch::stop()
+{
+    tick();
+    m_timer.stop();
+    m_last = -1;
+}
+
+void EventLoopWatch::tick()
+{
+    if (m_last < 0)
+        return;
+    const qint64 now = m_clock.elapsed();
+    const qint64 blocked = now - m_last - m_intervalMs;
+    if (blocked > m_longestMs) {
+        m_longestMs = blocked;
+        m_longestDuring = m_doing;
+    }
+    m_last = now;
+}
+
+QString EventLoopWatch::describe() const
+{
+    return QStringLiteral("longest block %1 ms (during: %2)")
+        .arg(m_longestMs)
+        .arg(m_longestDuring.isEmpty() ? QStringLiteral("-") : m_longestDuring);
+}
+
 bool triggerAnswering(QAction* action, QMessageBox::StandardButton button)
 {
     // Shared with the timer's call, which comes from the question's own event loop, or after the

@@ -7,8 +7,10 @@
 #include "snapshot/test_graph.h"
 #include "support/fake_target.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 #include <QtCore/QString>
+#include <QtCore/QTimer>
 #include <QtCore/QStringList>
 #include <QtWidgets/QMessageBox>
 
@@ -85,6 +87,36 @@ void useHost(MainWindow& window);
 // Runs script in a real leakscope-host; true once it has sent `snapshots` more snapshots than before and
 // the last is shown, within timeoutMs.
 bool runHostScript(MainWindow& window, const QString& script, int snapshots = 1, int timeoutMs = 30000);
+
+// How long the GUI thread's event loop went without running a timer: a precise timer asks to run
+// every intervalMs while the watch is alive (or between start() and stop()), and the longest gap between
+// two of its runs, less the interval, is how long the loop was blocked at worst. A test that waits with
+// QTest::qWait/qWaitFor keeps the loop running; a call that blocks the GUI thread shows as a gap.
+class EventLoopWatch : public QObject {
+public:
+    explicit EventLoopWatch(int intervalMs = 5);
+    void start();
+    void stop();
+    // The longest time the loop was blocked so far, in milliseconds, and what the test said it was
+    // doing then (note()).
+    qint64 longestBlockMs() const { return m_longestMs; }
+    QString longestBlockDuring() const { return m_longestDuring; }
+    // Names what the test does from now on, for longestBlockDuring().
+    void note(const QString& doing) { m_doing = doing; }
+    // "longest block 12 ms (during: capture)", for a failure message.
+    QString describe() const;
+
+private:
+    void tick();
+
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = -1;
+    qint64 m_longestMs = 0;
+    int m_intervalMs;
+    QString m_doing;
+    QString m_longestDuring;
+};
 
 // Triggers action and answers the question it asks with button; false when it asked none.
 bool triggerAnswering(QAction* action, QMessageBox::StandardButton button);

@@ -1,0 +1,210 @@
+// A snapshot file someone sent names files of the machine it was made on: the scripts its objects
+// were allocated in, the C sources and libraries of its native stacks and of its types' origins.
+// Reading it with any command (every report format, diff, growth, both exports) must open none of
+// them. Each such path here is a named pipe: opening one for reading blocks until a writer comes, and
+// a watcher thread plays that writer. A pipe it can open (O_NONBLOCK fails with ENXIO while nobody reads)
+// is one the command opened, so the check cannot miss an open, and the command is never left blocked.
+
+#include "cli_process.h"
+
+#include "snapshot/snapshot_file.h"
+#include "test_graph.h"
+
+#include <QDir>
+#include <QFile>
+#include <QMutex>
+#include <QMutexLocker>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <cstring>
+#include <cerrno>
+#include <chrono>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace leakscope;
+using namespace clitest;
+
+namespace {
+
+// Opens the write end of every pipe in a loop until stopped; remembers each one it could open, which
+// means somebody had it open for reading.
+class PipeWatcher
+{
+public:
+    explicit PipeWatcher(QStringList pipes)
+        : m_pipes(std::move(pipes))
+        , m_thread([this] { watch(); })
+    {
+    }
+    ~PipeWatcher()
+    {
+        m_stop = true;
+        m_thread.join();
+    }
+    QStringList opened() const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_opened;
+    }
+
+private:
+    void watch()
+    {
+        while (!m_stop) {
+            for (const QString& pipe : m_pipes) {
+                const int fd = ::open(QFile::encodeName(pipe).constData(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+                if (fd < 0)
+                    continue;
+                ::close(fd); // the reader sees the end of the file and goes on
+                QMutexLocker lock(&m_mutex);
+                if (!m_opened.contains(pipe))
+                    m_opened.append(pipe);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    }
+
+    const QStringList m_pipes;
+    mutable QMutex m_mutex;
+    QStringList m_opened;
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+};
+
+} // namespace
+
+class TestCliFileIsolation : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QStringList m_pipes;
+    QString m_first, m_second;
+
+    QString pipe(const QString& name)
+    {
+        const QString path = m_dir.filePath(name);
+        if (::mkfifo(QFile::encodeName(path).constData(), 0600) != 0)
+            qFatal("cannot make the pipe %s: %s", qPrintable(path), std::strerror(errno));
+        m_pipes.append(path);
+        return path;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QDir().mkpath(m_dir.filePath(QStringLiteral("elsewhere")));
+        const std::string script = pipe(QStringLiteral("elsewhere/app.py")).toStdString();
+        const std::string helper = pipe(QStringLiteral("elsewhere/helper.py")).toStdString();
+        const std::string csource = pipe(QStringLiteral("elsewhere/ext.c")).toStdString();
+        const std::string library = pipe(QStringLiteral("elsewhere/libext.so")).toStdString();
+        const std::string typeSource = pipe(QStringLiteral("elsewhere/types.c")).toStdString();
+        const std::string typeLibrary = pipe(QStringLiteral("elsewhere/libtypes.so")).toStdString();
+
+        // Two suspects made in the pipes' "files", one of a type whose origin is a pipe too, and a
+        // list holding a third object.
+        test::GraphSpec spec;
+        spec.objects = {
+            {.type = "builtins.dict", .repr = "{'leaked': 1}"},
+            {.type = "ext.Widget"},
+            {.type = "builtins.list", .edges = {3}},
+            {.type = "builtins.str", .gc = false, .repr = "'held'"},
+        };
+        spec.allocations = {{0, {{script, 12}, {helper, 3}}}, {1, {{helper, 40}}}};
+        spec.nativeStacks = {{0, {{"make_dict", library, csource, 77}, {"", library, csource, 0}}, 0},
+                             {1, {{"widget_new", typeLibrary, typeSource, 9}}, 0}};
+        spec.origins = {{"ext.Widget", typeLibrary, "WidgetType", typeSource}};
+
+        m_first = m_dir.filePath(QStringLiteral("first.lssnap"));
+        m_second = m_dir.filePath(QStringLiteral("second.lssnap"));
+        spec.objects[3].repr = "'held once'";
+        saveSnapshotFile(Snapshot(test::buildColumns(spec)), m_first.toStdString(), {});
+        spec.objects.push_back({.type = "builtins.dict", .repr = "{'more': 2}"});
+        spec.allocations.push_back({4, {{script, 99}}});
+        saveSnapshotFile(Snapshot(test::buildColumns(spec)), m_second.toStdString(), {});
+    }
+
+    void commandsReadOnlyTheirSnapshotFiles_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        const QString out = m_dir.filePath(QStringLiteral("out"));
+        QTest::newRow("report table") << QStringList{QStringLiteral("report"), m_second} << 0;
+        for (const char* format : {"json", "csv"})
+            QTest::newRow(qPrintable(QStringLiteral("report ") + QLatin1String(format)))
+                << QStringList{QStringLiteral("report"), QStringLiteral("--format"), QLatin1String(format),
+                               QStringLiteral("--output"), out, m_second}
+                << 0;
+        for (const char* format : {"html", "md"})
+            QTest::newRow(qPrintable(QStringLiteral("report ") + QLatin1String(format)))
+                << QStringList{QStringLiteral("report"), QStringLiteral("--format"), QLatin1String(format),
+                               QStringLiteral("--depth"), QStringLiteral("8"), QStringLiteral("--output"), out, m_second}
+                << 0;
+        QTest::newRow("diff") << QStringList{QStringLiteral("diff"), m_first, m_second} << 0;
+        QTest::newRow("diff json") << QStringList{QStringLiteral("diff"), QStringLiteral("--format"),
+                                                  QStringLiteral("json"), m_first, m_second}
+                                   << 0;
+        // Three snapshots whose last two rounds each add nothing: no leak, exit status 0.
+        QTest::newRow("growth") << QStringList{QStringLiteral("growth"), m_first, m_second, m_second} << 0;
+        QTest::newRow("export heapsnapshot")
+            << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("heapsnapshot"),
+                           QStringLiteral("--output"), out, m_second}
+            << 0;
+        QTest::newRow("export dot") << QStringList{QStringLiteral("export"), QStringLiteral("--format"),
+                                                   QStringLiteral("dot"), QStringLiteral("--around"),
+                                                   QStringLiteral("0x%1").arg(test::defaultAddress(2), 0, 16),
+                                                   QStringLiteral("--output"), out, m_second}
+                                    << 0;
+    }
+
+    void commandsReadOnlyTheirSnapshotFiles()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        const QString out = m_dir.filePath(QStringLiteral("out"));
+        QFile::remove(out);
+        Run run;
+        QStringList opened;
+        {
+            PipeWatcher watcher(m_pipes);
+            run = runCli(arguments);
+            opened = watcher.opened();
+        }
+        QVERIFY2(run.finished, run.describe().constData());
+        QVERIFY2(opened.isEmpty(), qPrintable(QStringLiteral("opened: ") + opened.join(QStringLiteral(", "))));
+        QVERIFY2(run.exitCode == exitCode, run.describe().constData());
+        // The written reports do show the paths (the files were named, just not opened).
+        if (arguments.first() == QLatin1String("report") && arguments.contains(QStringLiteral("--output"))
+            && !arguments.contains(QStringLiteral("csv"))) {
+            QFile written(out);
+            QVERIFY(written.open(QIODevice::ReadOnly));
+            const QByteArray text = written.readAll();
+            QVERIFY2(text.contains("elsewhere/app.py") || text.contains("elsewhere\\/app.py"), text.left(2000).constData());
+        }
+    }
+
+    // The check itself: a command that does open one of the pipes (a script given as one) is caught.
+    void theWatcherSeesAnOpen()
+    {
+        const QString script = m_pipes.first();
+        Run run;
+        QStringList opened;
+        {
+            PipeWatcher watcher(m_pipes);
+            run = runCli({QStringLiteral("report"), QStringLiteral("--"), script});
+            opened = watcher.opened();
+        }
+        QVERIFY2(run.finished, run.describe().constData());
+        QVERIFY2(opened.contains(script), qPrintable(opened.join(QStringLiteral(", "))));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliFileIsolation)
+#include "tst_cli_file_isolation.moc"
