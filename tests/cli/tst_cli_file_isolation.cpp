@@ -1,83 +1,26 @@
 // A snapshot file someone sent names files of the machine it was made on: the scripts its objects
 // were allocated in, the C sources and libraries of its native stacks and of its types' origins.
 // Reading it with any command (every report format, diff, growth, both exports) must open none of
-// them. Each such path here is a named pipe: opening one for reading blocks until a writer comes, and
-// a watcher thread plays that writer. A pipe it can open (O_NONBLOCK fails with ENXIO while nobody reads)
-// is one the command opened, so the check cannot miss an open, and the command is never left blocked.
+// them. Each such path here is a named pipe that a PipeWatcher (tests/support/pipe_watcher.h) would see
+// opened.
 
 #include "cli_process.h"
 
 #include "snapshot/snapshot_file.h"
+#include "support/pipe_watcher.h"
 #include "test_graph.h"
 
 #include <QDir>
 #include <QFile>
-#include <QMutex>
-#include <QMutexLocker>
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <atomic>
-#include <cstring>
 #include <cerrno>
-#include <chrono>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <thread>
-#include <unistd.h>
+#include <cstring>
 
 using namespace leakscope;
 using namespace clitest;
-
-namespace {
-
-// Opens the write end of every pipe in a loop until stopped; remembers each one it could open, which
-// means somebody had it open for reading.
-class PipeWatcher
-{
-public:
-    explicit PipeWatcher(QStringList pipes)
-        : m_pipes(std::move(pipes))
-        , m_thread([this] { watch(); })
-    {
-    }
-    ~PipeWatcher()
-    {
-        m_stop = true;
-        m_thread.join();
-    }
-    QStringList opened() const
-    {
-        QMutexLocker lock(&m_mutex);
-        return m_opened;
-    }
-
-private:
-    void watch()
-    {
-        while (!m_stop) {
-            for (const QString& pipe : m_pipes) {
-                const int fd = ::open(QFile::encodeName(pipe).constData(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-                if (fd < 0)
-                    continue;
-                ::close(fd); // the reader sees the end of the file and goes on
-                QMutexLocker lock(&m_mutex);
-                if (!m_opened.contains(pipe))
-                    m_opened.append(pipe);
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
-    }
-
-    const QStringList m_pipes;
-    mutable QMutex m_mutex;
-    QStringList m_opened;
-    std::atomic<bool> m_stop{false};
-    std::thread m_thread;
-};
-
-} // namespace
 
 class TestCliFileIsolation : public QObject {
     Q_OBJECT
@@ -90,7 +33,7 @@ private:
     QString pipe(const QString& name)
     {
         const QString path = m_dir.filePath(name);
-        if (::mkfifo(QFile::encodeName(path).constData(), 0600) != 0)
+        if (!test::makePipe(path))
             qFatal("cannot make the pipe %s: %s", qPrintable(path), std::strerror(errno));
         m_pipes.append(path);
         return path;
@@ -173,7 +116,7 @@ private Q_SLOTS:
         Run run;
         QStringList opened;
         {
-            PipeWatcher watcher(m_pipes);
+            test::PipeWatcher watcher(m_pipes);
             run = runCli(arguments);
             opened = watcher.opened();
         }
@@ -197,7 +140,7 @@ private Q_SLOTS:
         Run run;
         QStringList opened;
         {
-            PipeWatcher watcher(m_pipes);
+            test::PipeWatcher watcher(m_pipes);
             run = runCli({QStringLiteral("report"), QStringLiteral("--"), script});
             opened = watcher.opened();
         }

@@ -9,8 +9,10 @@
 #include "models/type_summary_model.h"
 #include "session/session.h"
 #include "snapshot/snapshot_file.h"
+#include "support/pipe_watcher.h"
 #include "support/process_start.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QMimeData>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
@@ -30,6 +32,7 @@
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QTextBrowser>
+#include <QtWidgets/QTreeView>
 
 using namespace leakscope;
 using namespace leakscope::guitest;
@@ -153,6 +156,49 @@ private Q_SLOTS:
         QVERIFY(action(window, "actionSave")->isEnabled());
         QVERIFY(!action(window, "actionCompare")->isEnabled()); // one snapshot
         QVERIFY(window.recentFiles().contains(path));
+    }
+
+    // A file someone sent names files of their machine (scripts, C sources, libraries): opening it and
+    // browsing every candidate's details and referents opens none of them (each is a named pipe a
+    // PipeWatcher would see opened) and starts no process.
+    void browsingAFileOpensNoFileItNames()
+    {
+        const QString elsewhere = m_files.filePath(QStringLiteral("elsewhere"));
+        QVERIFY(QDir().mkpath(elsewhere));
+        QStringList pipes;
+        for (const char* name : {"app.py", "ext.c", "libext.so", "types.c", "libtypes.so"}) {
+            pipes.append(elsewhere + QLatin1Char('/') + QLatin1String(name));
+            QVERIFY(test::makePipe(pipes.last()));
+        }
+        test::GraphSpec spec;
+        spec.objects = {{.type = "builtins.dict", .edges = {2}}, {.type = "ext.Widget"}, {.type = "builtins.list"}};
+        spec.allocations = {{0, {{pipes[0].toStdString(), 12}}}, {1, {{pipes[0].toStdString(), 40}}}};
+        spec.nativeStacks = {{0, {{"make_dict", pipes[2].toStdString(), pipes[1].toStdString(), 77}}, 0},
+                             {1, {{"widget_new", pipes[4].toStdString(), pipes[3].toStdString(), 9}}, 0}};
+        spec.origins = {{"ext.Widget", pipes[4].toStdString(), "WidgetType", pipes[3].toStdString()}};
+        SnapshotColumns columns = test::buildColumns(spec);
+        columns.info.tracemallocDepth = 5;
+        const QString path = m_files.filePath(QStringLiteral("sent.lssnap"));
+        saveSnapshotFile(Snapshot(std::move(columns)), QFile::encodeName(path).toStdString());
+
+        test::PipeWatcher watcher(pipes);
+        MainWindow window;
+        window.show();
+        QSignalSpy displayed(&window, &MainWindow::analysisDisplayed);
+        QVERIFY(openAndWait(window, {path}));
+        QTRY_VERIFY(!displayed.isEmpty());
+        QTableView* candidates = candidatesView(window);
+        QCOMPARE(candidates->model()->rowCount(), 2);
+        for (int row = 0; row < candidates->model()->rowCount(); ++row) {
+            candidates->setCurrentIndex(candidates->model()->index(row, 0));
+            QTRY_VERIFY2(detailsView(window)->toPlainText().contains(QStringLiteral("app.py")),
+                         qPrintable(detailsView(window)->toPlainText()));
+            referentsView(window)->expandAll();
+            QTest::qWait(50);
+        }
+        QVERIFY2(watcher.opened().isEmpty(), qPrintable(watcher.opened().join(QStringLiteral(", "))));
+        QVERIFY(!window.session()->isConnected());
+        QVERIFY(!window.session()->target());
     }
 
     void aCorruptFileIsNamedAndTheOthersOpen()
