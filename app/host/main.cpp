@@ -119,9 +119,13 @@ int main(int argc, char** argv)
         std::fputs(kUsage, stderr);
         return 2;
     }
-    // Read and forget the secret, so that the script cannot see it.
-    if (const char* token = std::getenv("LEAKSCOPE_HOST_TOKEN"))
+    // Read and forget the secret, so that the script cannot see it: unsetenv() takes it out of
+    // environ (os.environ, the environment of the script's children), and the bytes are wiped where
+    // getenv() found them, the environment block the kernel shows as /proc/PID/environ.
+    if (char* token = std::getenv("LEAKSCOPE_HOST_TOKEN")) {
         options.token = token;
+        std::memset(token, 0, std::strlen(token));
+    }
     unsetenv("LEAKSCOPE_HOST_TOKEN");
 
     try {

@@ -354,6 +354,21 @@ private Q_SLOTS:
         QVERIFY2(said.contains("socket 600"), said.constData());
     }
 
+    // The token proves the host to the GUI side; the script and its children must not be able to read
+    // it: not in os.environ, not in the environment block /proc/self/environ shows, not inherited.
+    void theScriptCannotSeeTheToken()
+    {
+        Watched watched(launch(script("token_probe.py")));
+        QVERIFY(watched.startAndRun());
+        QTRY_COMPARE_WITH_TIMEOUT(watched.finished.size(), 1, 15000);
+        QCOMPARE(watched.finished.at(0).at(0).toInt(), 0);
+        const QByteArray said = allOutput(watched.output);
+        QVERIFY2(said.contains("environ: None\n"), said.constData());
+        // The entry may still be in the block, its value wiped: empty or nothing at all.
+        QVERIFY2(said.contains("block: []\n") || said.contains("block: [b'']\n"), said.constData());
+        QVERIFY2(said.contains("child: None\n"), said.constData());
+    }
+
     void hostExitsWhenTheGuiSideGoesAway()
     {
         // Play the GUI side by hand, then drop the connection without killing the host.
