@@ -369,6 +369,25 @@ private Q_SLOTS:
         QVERIFY2(said.contains("child: None\n"), said.constData());
     }
 
+    // The GUI side listens for one host only: once a host has shown the token and been welcomed,
+    // nobody else can connect (the socket is gone).
+    void theSocketTakesOneConnection()
+    {
+        HostLaunch l = launch(script("host_hello.py"));
+        l.program = script("fake_host.py");
+        l.environment.insert(QStringLiteral("FAKE_HOST_MODE"), QStringLiteral("second-connection"));
+        l.environment.insert(QStringLiteral("FAKE_HOST_PROTOCOL"), QString::number(protocol::kProtocolVersion));
+        Watched watched(l);
+        watched.target.start();
+        QVERIFY(watched.ready.wait(15000));
+        QTRY_VERIFY_WITH_TIMEOUT(allOutput(watched.output).contains("second connection"), 15000);
+        const QByteArray said = allOutput(watched.output);
+        QVERIFY2(said.contains(QByteArray("answered with message type ")
+                               + QByteArray::number(static_cast<int>(protocol::MessageType::Welcome)) + "\n"),
+                 said.constData());
+        QVERIFY2(said.contains("second connection: refused"), said.constData());
+    }
+
     void hostExitsWhenTheGuiSideGoesAway()
     {
         // Play the GUI side by hand, then drop the connection without killing the host.

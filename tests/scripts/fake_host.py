@@ -2,7 +2,9 @@
 """A misbehaving leakscope-host, for the GUI side's tests. FAKE_HOST_MODE says how it misbehaves:
 garbage (random bytes), oversized (a header announcing a huge Hello), wrong-token (a valid Hello with
 the wrong secret), bad-version (a Hello with protocol 99), truncated (half a Hello, then silence),
-permissions (prints the permission bits of the socket and its folder, then leaves)."""
+permissions (prints the permission bits of the socket and its folder, then leaves), second-connection
+(a valid Hello for protocol FAKE_HOST_PROTOCOL, then prints whether a second connection to the socket
+gets through once the first is welcomed)."""
 import os
 import socket
 import struct
@@ -45,4 +47,15 @@ elif mode == "bad-version":
     sock.sendall(hello(99, token))
 elif mode == "truncated":
     sock.sendall(hello(1, token)[:10])
+elif mode == "second-connection":
+    sock.sendall(hello(int(os.environ["FAKE_HOST_PROTOCOL"]), token))
+    header = sock.recv(8)
+    print("answered with message type %d" % struct.unpack("<IHH", header)[1] if len(header) == 8 else "no answer",
+          flush=True)
+    other = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        other.connect(path)
+        print("second connection: accepted", flush=True)
+    except OSError as error:
+        print("second connection: refused (%s)" % os.strerror(error.errno), flush=True)
 time.sleep(60)
