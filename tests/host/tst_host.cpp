@@ -388,6 +388,33 @@ private Q_SLOTS:
         QVERIFY2(said.contains("second connection: refused"), said.constData());
     }
 
+    // The socket's private folder lives in $TMPDIR only while the target does: the socket itself goes
+    // once the host is welcomed, the folder with the target.
+    void theSocketFolderIsRemoved()
+    {
+        QTemporaryDir temporary;
+        QVERIFY(temporary.isValid());
+        const QByteArray previous = qgetenv("TMPDIR");
+        qputenv("TMPDIR", QFile::encodeName(temporary.path()));
+        const auto folders = [&] {
+            return QDir(temporary.path()).entryList({QStringLiteral("leakscope-*")}, QDir::Dirs | QDir::Hidden);
+        };
+        {
+            Watched watched(launch(script("host_loop.py")));
+            watched.target.start();
+            const bool ready = watched.ready.wait(15000);
+            qputenv("TMPDIR", previous);
+            QVERIFY(ready);
+            QCOMPARE(folders().size(), 1);
+            const QDir folder(temporary.filePath(folders().first()));
+            QCOMPARE(QFileInfo(folder.path()).permissions() & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadUser | QFile::WriteUser | QFile::ExeUser),
+                     QFile::Permissions());
+            QVERIFY2(folder.entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty(),
+                     qPrintable(folder.entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot).join(u' ')));
+        }
+        QVERIFY2(folders().isEmpty(), qPrintable(folders().join(u' ')));
+    }
+
     void hostExitsWhenTheGuiSideGoesAway()
     {
         // Play the GUI side by hand, then drop the connection without killing the host.
