@@ -2,7 +2,7 @@
 // were allocated in, the C sources and libraries of its native stacks and of its types' origins.
 // Reading it with any command (every report format, diff, growth, both exports) must open none of
 // them. Each such path here is a named pipe that a PipeWatcher (tests/support/pipe_watcher.h) would see
-// opened.
+// opened. Nor does reading one start Python.
 
 #include "cli_process.h"
 
@@ -131,6 +131,41 @@ private Q_SLOTS:
             const QByteArray text = written.readAll();
             QVERIFY2(text.contains("elsewhere/app.py") || text.contains("elsewhere\\/app.py"), text.left(2000).constData());
         }
+    }
+
+    // No interpreter starts to read a file: a sitecustomize module on PYTHONPATH, which any start of
+    // Python in the command would run, leaves its mark only when a script is run.
+    void readingAFileStartsNoPython()
+    {
+        const QString site = m_dir.filePath(QStringLiteral("site"));
+        const QString mark = m_dir.filePath(QStringLiteral("python-started"));
+        QVERIFY(QDir().mkpath(site));
+        QFile module(site + QStringLiteral("/sitecustomize.py"));
+        QVERIFY(module.open(QIODevice::WriteOnly));
+        module.write("import os\nopen(os.environ['LEAKSCOPE_TEST_MARK'], 'w').close()\n");
+        module.close();
+        RunOptions options;
+        options.environment.insert(QStringLiteral("PYTHONPATH"), site);
+        options.environment.insert(QStringLiteral("LEAKSCOPE_TEST_MARK"), mark);
+        const QString out = m_dir.filePath(QStringLiteral("out"));
+        for (const QStringList& arguments :
+             {QStringList{QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--output"), out, m_second},
+              QStringList{QStringLiteral("diff"), m_first, m_second},
+              QStringList{QStringLiteral("growth"), m_first, m_second, m_second},
+              QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("heapsnapshot"),
+                          QStringLiteral("--output"), out, m_second}}) {
+            const Run run = runCli(arguments, options);
+            QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+            QVERIFY2(!QFile::exists(mark), qPrintable(arguments.join(u' ')));
+        }
+        const QString script = m_dir.filePath(QStringLiteral("hello.py"));
+        QFile hello(script);
+        QVERIFY(hello.open(QIODevice::WriteOnly));
+        hello.write("print('hello')\n");
+        hello.close();
+        const Run run = runCli({QStringLiteral("report"), QStringLiteral("--"), script}, options);
+        QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+        QVERIFY(QFile::exists(mark)); // the check can see a start
     }
 
     // The check itself: a command that does open one of the pipes (a script given as one) is caught.
