@@ -77,7 +77,11 @@ const char kReportUsage[] =
     "Exit status: the script's (0, sys.exit(n), 1 for an uncaught exception, 130 for Ctrl+C); 1, as\n"
     "python3 -m, when MODULE cannot be found;\n"
     "2 when the script cannot run (missing, unreadable, syntax error), an --ignore file cannot be read,\n"
-    "a snapshot file cannot be read, or on a usage error. A snapshot file's report exits with 0.\n";
+    "a snapshot file cannot be read, or on a usage error. A snapshot file's report exits with 0.\n"
+    "When the script or a capture crashes the process (SIGSEGV, SIGBUS, ...), or SIGTERM ends it, a line\n"
+    "on stderr says which, and the signal ends the process as it would end python3 (a shell shows\n"
+    "128 + its number: 139 for SIGSEGV). The script's own fds 1 and 2 are its own: the report and these\n"
+    "lines go where the command's output went at its start, whatever the script does to them.\n";
 
 struct ReportArguments
 {

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "crash_report.h"
 #include "script_command.h"
 
 #include "snapshot/analysis.h"
@@ -66,7 +67,9 @@ const char kRunUsage[] =
     "saved); 2 when the script cannot run (missing, unreadable, syntax error), DIR cannot be made or\n"
     "written, an --ignore file cannot be read, a snapshot could not be saved (the others are still\n"
     "saved; when its file cannot be created the script gets leakscope.SnapshotFileError, when writing\n"
-    "it fails later stderr says so), or on a usage error.\n";
+    "it fails later stderr says so), or on a usage error. When the script or a capture crashes the\n"
+    "process, or SIGTERM ends it, a line on stderr says which and the signal ends the process (139 for\n"
+    "SIGSEGV, in a shell); the files saved before are complete, the one being written is finished first.\n";
 
 constexpr std::size_t kMaxLabelLength = 64;
 
@@ -239,14 +242,25 @@ protected:
         // snapshot is immutable and shared, the thread touches nothing of Python.
         PendingSave pending{{}, path, std::move(line)};
         try {
-            pending.written = std::async(std::launch::async, [snapshot, path] { return write(*snapshot, path); });
+            fileWriteStarted(); // a crash of the script meanwhile waits for the file
+            pending.written = std::async(std::launch::async, [snapshot, path] {
+                std::string error = write(*snapshot, path);
+                fileWriteEnded();
+                return error;
+            });
         } catch (const std::system_error&) { // no thread to be had: written here, the script waits
+            fileWriteEnded();
             std::promise<std::string> now;
             now.set_value(write(*snapshot, path));
             pending.written = now.get_future();
         }
         m_writing = std::move(pending);
         return true;
+    }
+
+    std::string crashConsequence() const override
+    {
+        return "the snapshots saved before it are in " + m_folder.string();
     }
 
     // The growth text of a series follows the line of its last snapshot, announced once written.

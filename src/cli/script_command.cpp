@@ -1,6 +1,7 @@
 #include "script_command.h"
 
 #include "cli.h"
+#include "crash_report.h"
 
 #include "capture/explainers.h"
 #include "capture/interpreter.h"
@@ -15,10 +16,42 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <fcntl.h>
 #include <fstream>
 #include <unistd.h>
 
 namespace leakscope::cli {
+
+namespace {
+
+// The script owns fds 1 and 2, as any program does its own: it may close them or put another file
+// there (os.close, os.dup2), and what it opens next may get their numbers. What the CLI says (the
+// report, the lines about snapshots, its errors) still goes where the command's output went when it
+// started: C's stdout and stderr are moved to copies of those fds (glibc lets a program assign them),
+// once the interpreter has made sys.stdout and sys.stderr on fds 1 and 2. The copies share their open
+// files, so the order of what both write is kept.
+void keepOwnOutput()
+{
+    for (FILE** stream : {&stdout, &stderr}) {
+        const int fd = ::fileno(*stream);
+        std::fflush(*stream);
+        const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (copy < 0)
+            continue; // closed already: nothing to keep
+        FILE* kept = ::fdopen(copy, "w");
+        if (!kept) {
+            ::close(copy);
+            continue;
+        }
+        // As the originals buffer: stderr not at all, stdout by line on a terminal.
+        const int mode = fd == STDERR_FILENO ? _IONBF : ::isatty(copy) ? _IOLBF : _IOFBF;
+        std::setvbuf(kept, nullptr, mode, BUFSIZ);
+        *stream = kept;
+    }
+}
+
+} // namespace
 
 OptionResult takeScriptOption(
     std::string_view arg, const std::function<bool(std::string&)>& value, ScriptOptions& options, std::string& error)
@@ -102,6 +135,7 @@ ScriptCommand::ScriptCommand(const ScriptOptions& options, const IgnoreRules* ru
 
 SnapshotPtr ScriptCommand::capture(const std::string& label)
 {
+    const CaptureUnderway underway;
     // As the application's host does, so a snapshot means the same wherever it was taken.
     if (m_options.collect && m_interpreter)
         m_interpreter->collectGarbage();
@@ -154,8 +188,15 @@ void ScriptCommand::flushScriptOutput()
         m_interpreter->flushStdio();
 }
 
+std::string ScriptCommand::crashConsequence() const
+{
+    return "no report is written";
+}
+
 int ScriptCommand::run()
 {
+    // Before the interpreter starts, so that Python's faulthandler, when enabled, comes first.
+    installCrashReport(crashConsequence());
     try {
         capture::InterpreterOptions interpreterOptions;
         interpreterOptions.argv = m_options.argv;
@@ -165,6 +206,10 @@ int ScriptCommand::run()
         interpreterOptions.isolated = m_options.isolated;
         interpreterOptions.ignoreEnvironment = m_options.ignoreEnvironment;
         capture::Interpreter interpreter(interpreterOptions);
+        // Python has put sys.stdout and sys.stderr on fds 1 and 2 (the fds of C's stdout and stderr):
+        // now the CLI's own output moves to copies of them.
+        keepOwnOutput();
+        reportCrashesTo(::fileno(stderr));
         // What is unreferenced before the script runs belongs to the interpreter, not to the script.
         interpreter.collectGarbage();
         const capture::Baseline baseline
@@ -182,6 +227,7 @@ int ScriptCommand::run()
             return outcome.exitCode; // 2 for a script, 1 for a module not found, as python3 gives
         }
         interpreter.flushStdio();
+        std::optional<CaptureUnderway> underway(std::in_place);
         if (m_options.collect)
             interpreter.collectGarbage();
 
@@ -191,6 +237,7 @@ int ScriptCommand::run()
         options.baseline = &baseline;
         options.nativeTraces = capture::NativeTraceRecorder::instance();
         const SnapshotPtr snapshot = capture::captureHeap(options);
+        underway.reset();
         const HeapAnalysis analysis(*snapshot, m_rules);
         if (m_rules)
             warnRuleLimits(analysis, *m_rules);

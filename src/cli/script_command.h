@@ -85,6 +85,9 @@ protected:
     virtual bool finish(const SnapshotPtr& snapshot, const HeapAnalysis& analysis, double seconds) = 0;
     // Tells the interpreter's buffered stdout and stderr to write what they hold.
     void flushScriptOutput();
+    // What is left when the script or a capture crashes the process, for the line said then (after
+    // "; "): "no report is written".
+    virtual std::string crashConsequence() const;
 
     const ScriptOptions& m_options;
     const IgnoreRules* m_rules;

@@ -1,7 +1,9 @@
 #include "host_connection.h"
 
+#include <atomic>
 #include <cerrno>
 #include <poll.h>
+#include <pthread.h>
 #include <cstring>
 #include <stdexcept>
 #include <sys/socket.h>
@@ -9,6 +11,26 @@
 #include <unistd.h>
 
 namespace leakscope::host {
+
+namespace {
+
+// The process's connection, for the fork handler (a process has one).
+std::atomic<HostConnection*> g_connection{nullptr};
+
+} // namespace
+
+// In the child of a fork, before anything of the script runs there. The parent's threads, and so the
+// reader and any sender, do not exist in the child; a send mutex one of them held stays locked, which
+// is why send() checks m_forkedCopy before it locks.
+void HostConnection::closeInForkedChild()
+{
+    HostConnection* connection = g_connection.load();
+    if (!connection || connection->m_fd < 0)
+        return;
+    ::close(connection->m_fd);
+    connection->m_fd = -1;
+    connection->m_forkedCopy = true;
+}
 
 HostConnection::HostConnection(const std::string& path)
 {
@@ -25,10 +47,14 @@ HostConnection::HostConnection(const std::string& path)
         ::close(m_fd);
         throw std::runtime_error("cannot connect to " + path + ": " + reason);
     }
+    static const bool forkHandler [[maybe_unused]] = pthread_atfork(nullptr, nullptr, &closeInForkedChild) == 0;
+    g_connection.store(this);
 }
 
 HostConnection::~HostConnection()
 {
+    HostConnection* self = this;
+    g_connection.compare_exchange_strong(self, nullptr);
     if (m_fd >= 0)
         ::close(m_fd);
 }
@@ -40,6 +66,8 @@ bool HostConnection::send(const protocol::Message& message)
 
 bool HostConnection::sendBytes(std::string_view bytes)
 {
+    if (m_forkedCopy)
+        return false;
     std::lock_guard lock(m_sendMutex);
     std::size_t sent = 0;
     while (sent < bytes.size()) {

@@ -9,7 +9,9 @@
 namespace leakscope::host {
 
 // The host's (or the attach agent's) end of its connection to the GUI side: a Unix-domain socket client. send() may be called
-// from any thread; receive() from one reader thread only.
+// from any thread; receive() from one reader thread only. A process forked from this one (the script's
+// os.fork()) does not share the connection: the child's copy is closed as it starts, so nothing the
+// child does can put bytes on the GUI side's channel, and its send() returns false.
 class HostConnection
 {
 public:
@@ -30,9 +32,14 @@ public:
     void setReceiveTimeout(int milliseconds);
     // The peer closed or reset the connection (checked without reading or blocking).
     bool peerGone() const;
+    // True in a process forked from the one that connected: it has no connection.
+    bool isForkedCopy() const { return m_forkedCopy; }
 
 private:
+    static void closeInForkedChild();
+
     int m_fd = -1;
+    bool m_forkedCopy = false;
     std::mutex m_sendMutex;
     protocol::FrameDecoder m_decoder;
     mutable std::mutex m_errorMutex;

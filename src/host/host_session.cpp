@@ -2,16 +2,17 @@
 
 #include "host_session.h"
 
+#include "capture/bounded_describe.h"
 #include "capture/explainers.h"
 #include "capture/heap_capture.h"
 #include "capture/interpreter.h"
-#include "capture/live_object.h"
 #include "capture/native_traces.h"
 #include "capture/script_module.h"
 #include "host_connection.h"
 #include "snapshot/snapshot_codec.h"
 #include "snapshot/text.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -29,6 +30,9 @@ namespace leakscope::host {
 namespace {
 
 using namespace protocol;
+
+// How long a Describe waits for the object's repr() and dir() before it answers that they did not return.
+constexpr std::chrono::milliseconds kDescribeLimit{5000};
 
 [[noreturn]] void quickExit(int status)
 {
@@ -111,6 +115,8 @@ public:
 
     void send(const Message& message)
     {
+        if (m_connection.isForkedCopy())
+            return; // a process the script forked: the GUI side hears only from the one it started
         bool sent;
         try {
             sent = m_connection.send(message);
@@ -128,6 +134,17 @@ public:
     bool deliver(const capture::ScriptSnapshot& request, const SnapshotPtr& snapshot, capture::ScriptError& error) override
     {
         const bool pause = request.kind == capture::ScriptSnapshot::Kind::Pause;
+        if (m_connection.isForkedCopy()) {
+            // Only the process LeakScope started can show a snapshot: a child's would come from another
+            // heap under the parent's name. A file the module saved is all the child can have.
+            if (!pause && !request.path.empty())
+                return true;
+            error.message = pause ? "leakscope.pause() in a process forked from the script: LeakScope cannot show or "
+                                    "continue it"
+                                  : "leakscope.snapshot() in a process forked from the script: LeakScope shows the "
+                                    "snapshots of the process it started only (give a path to save this one to a file)";
+            return false;
+        }
         bool interrupted = false;
         Py_BEGIN_ALLOW_THREADS // encoding and sending need no GIL; a pause waits without it
         // A saved snapshot goes to the GUI too, named after its file: the user sees what was saved.
@@ -211,10 +228,15 @@ private:
 
     void describeJob(const DescribeRequest& request)
     {
-        const PyGILState_STATE gil = PyGILState_Ensure();
-        capture::LiveDescription live
-            = capture::describeLiveObject(request.address, request.typeAddress, clipUtf8(request.typeName, 1024));
-        PyGILState_Release(gil);
+        // The object's code may never return: past the limit the answer says so, and the requests
+        // queued behind this one are served.
+        capture::BoundedDescription bounded = capture::describeLiveObjectWithin(
+            request.address, request.typeAddress, clipUtf8(request.typeName, 1024), kDescribeLimit);
+        if (!bounded.description) {
+            send(Error{request.requestId, bounded.failure});
+            return;
+        }
+        capture::LiveDescription& live = *bounded.description;
         // Text from user code (dir() names, exception texts) can be any size: keep messages bounded.
         for (std::string& name : live.attributes)
             name = clipUtf8(std::move(name), 1024);
@@ -325,6 +347,12 @@ int runHost(const HostOptions& options)
     session.waitForRun();
     const capture::ScriptOutcome outcome = interpreter.runMain();
     interpreter.flushStdio();
+    if (connection.isForkedCopy()) {
+        // A child the script forked ran on to the end of the script: it ends as python3's child would
+        // (atexit handlers run, its status is the script's), and tells the GUI side nothing.
+        const int finalStatus = interpreter.finalize();
+        quickExit(outcome.exitCode != 0 ? outcome.exitCode : finalStatus);
+    }
     if (outcome.kind == capture::ScriptOutcome::Kind::NotRun) {
         // Where the script's output goes, so the reason is read where its traceback would be: a
         // SyntaxError as python3 shows it, with its line and caret; a module not found as python3 -m
