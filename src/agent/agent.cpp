@@ -8,7 +8,7 @@
 
 #include "attach/agent_argument.h"
 #include "capture/heap_capture.h"
-#include "capture/live_object.h"
+#include "capture/bounded_describe.h"
 #include "capture/type_origin.h"
 #include "host/host_connection.h"
 #include "protocol/protocol.h"
@@ -17,6 +17,7 @@
 #include "snapshot/text.h"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <exception>
 #include <malloc.h>
@@ -37,6 +38,8 @@ std::atomic<bool> g_active{false};
 
 // How long the attaching side has to answer the Hello.
 constexpr int kHandshakeTimeoutMs = 10000;
+// How long a Describe waits for the object's repr() and dir() before it answers that they did not return.
+constexpr std::chrono::milliseconds kDescribeLimit{5000};
 
 // Clears g_active however the thread ends: returning, or pthread_exit() unwinding it when it asks for
 // the GIL while the interpreter finalises (CPython 3.11 ends such threads there).
@@ -174,10 +177,13 @@ private:
     {
         if (const std::string why = interpreterUnavailable(); !why.empty())
             return send(Error{request.requestId, why});
-        const PyGILState_STATE gil = PyGILState_Ensure();
-        capture::LiveDescription live
-            = capture::describeLiveObject(request.address, request.typeAddress, clipUtf8(request.typeName, 1024));
-        PyGILState_Release(gil);
+        // The object's code may never return: past the limit the answer says so, and the agent serves
+        // the next request.
+        capture::BoundedDescription bounded = capture::describeLiveObjectWithin(
+            request.address, request.typeAddress, clipUtf8(request.typeName, 1024), kDescribeLimit);
+        if (!bounded.description)
+            return send(Error{request.requestId, bounded.failure});
+        capture::LiveDescription& live = *bounded.description;
         for (std::string& name : live.attributes)
             name = clipUtf8(std::move(name), 1024);
         return send(ObjectDescription{request.requestId, request.address, live.found, live.repr, live.attributes,

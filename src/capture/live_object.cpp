@@ -68,7 +68,8 @@ std::string takeError()
 } // namespace
 
 LiveDescription describeLiveObject(std::uint64_t address, std::uint64_t expectedType,
-                                   const std::string& expectedTypeName, std::size_t maxReprBytes)
+                                   const std::string& expectedTypeName, std::size_t maxReprBytes,
+                                   const BeforeObjectCode& beforeCall)
 {
     LiveDescription description;
     if (leakscope_gc_collecting()) {
@@ -92,11 +93,19 @@ LiveDescription describeLiveObject(std::uint64_t address, std::uint64_t expected
         return description;
     }
     description.found = true;
+    if (beforeCall && !beforeCall(description, "repr()")) {
+        Py_DECREF(object);
+        return description;
+    }
     if (PyObject* repr = PyObject_Repr(object)) {
         description.repr = clipUtf8(pythonText(repr), maxReprBytes);
         Py_DECREF(repr);
     } else {
         description.error = "repr() raised " + takeError();
+    }
+    if (beforeCall && !beforeCall(description, "dir()")) {
+        Py_DECREF(object);
+        return description;
     }
     if (PyObject* names = PyObject_Dir(object)) {
         if (PyList_Check(names)) {
