@@ -88,7 +88,20 @@ std::uint32_t DominatorTreeModel::slotOf(const QModelIndex& parent) const
 
 std::span<const ObjectIndex> DominatorTreeModel::childrenOf(std::uint32_t slot) const
 {
-    return slot == m_tree->objectCount() ? m_tree->rootChildren() : m_tree->children(slot);
+    if (slot == m_tree->objectCount())
+        return m_tree->rootChildren();
+    return atDepthLimit(slot) ? std::span<const ObjectIndex>() : m_tree->children(slot);
+}
+
+bool DominatorTreeModel::atDepthLimit(ObjectIndex object) const
+{
+    // A top-level row is 1 level down. The walk up stops at the limit, so a row costs at most that.
+    int depth = 1;
+    for (ObjectIndex up = m_tree->immediateDominator(object); up != kNoObject; up = m_tree->immediateDominator(up)) {
+        if (++depth >= kMaxDepth)
+            return true;
+    }
+    return false;
 }
 
 ObjectIndex DominatorTreeModel::childAt(std::span<const ObjectIndex> children, int row) const
@@ -108,16 +121,21 @@ QModelIndex DominatorTreeModel::indexOfObject(ObjectIndex object) const
 {
     if (!m_tree || object >= m_tree->objectCount())
         return {};
-    // Fetched when every dominator up to the top level has at least its row fetched.
-    const ObjectIndex dominator = m_tree->immediateDominator(object);
-    const std::uint32_t parentSlot
-        = dominator == kNoObject ? static_cast<std::uint32_t>(m_tree->objectCount()) : dominator;
-    const std::uint32_t row = m_row[object];
-    if (row >= m_fetched[parentSlot] || childAt(childrenOf(parentSlot), static_cast<int>(row)) != object)
-        return {};
-    if (dominator != kNoObject && !indexOfObject(dominator).isValid())
-        return {};
-    return createIndex(static_cast<int>(row), 0, dominator == kNoObject ? kTopLevel : quintptr(dominator));
+    // Fetched when every dominator up to the top level has at least its row fetched. Checked in a loop
+    // up the chain, which can be as long as the heap (a linked list of millions of nodes).
+    const ObjectIndex parent = m_tree->immediateDominator(object);
+    for (ObjectIndex step = object;;) {
+        const ObjectIndex dominator = m_tree->immediateDominator(step);
+        const std::uint32_t parentSlot
+            = dominator == kNoObject ? static_cast<std::uint32_t>(m_tree->objectCount()) : dominator;
+        const std::uint32_t row = m_row[step];
+        if (row >= m_fetched[parentSlot] || childAt(childrenOf(parentSlot), static_cast<int>(row)) != step)
+            return {};
+        if (dominator == kNoObject)
+            break;
+        step = dominator;
+    }
+    return createIndex(static_cast<int>(m_row[object]), 0, parent == kNoObject ? kTopLevel : quintptr(parent));
 }
 
 QModelIndex DominatorTreeModel::index(int row, int column, const QModelIndex& parent) const
@@ -193,7 +211,7 @@ Qt::ItemFlags DominatorTreeModel::flags(const QModelIndex& index) const
     if (!index.isValid())
         return Qt::NoItemFlags;
     Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-    if (m_tree->children(slotOf(index)).empty())
+    if (childrenOf(slotOf(index)).empty())
         flags |= Qt::ItemNeverHasChildren;
     return flags;
 }
@@ -246,6 +264,11 @@ QVariant DominatorTreeModel::data(const QModelIndex& index, int role) const
             if (role == Qt::ToolTipRole && m_tree->isUnreached(object)) {
                 return tr("%1\nReached from no candidate: held by C code or by objects outside the snapshot")
                     .arg(objectText(object, false));
+            }
+            if (role == Qt::ToolTipRole && !m_tree->children(object).empty() && atDepthLimit(object)) {
+                return tr("%1\nThe tree stops %L2 levels down: go to this object to see what it keeps alive")
+                    .arg(objectText(object, false))
+                    .arg(kMaxDepth);
             }
             return objectText(object, role == Qt::DisplayRole);
         case RetainedColumn: return fieldData(analysis, object, ObjectField::Retained, role, m_locale, m_tree);

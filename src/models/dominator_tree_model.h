@@ -45,6 +45,10 @@ public:
     Q_ENUM(Column)
 
     static constexpr int kDefaultBatchSize = 500;
+    // Rows deeper than this have no children here: QTreeView lays out expanded rows with one call per
+    // level, and a few thousand levels overflow the GUI thread's stack. A chain longer than that (a
+    // linked list) is followed by going to its last row's object.
+    static constexpr int kMaxDepth = 1000;
 
     explicit DominatorTreeModel(QObject* parent = nullptr);
     ~DominatorTreeModel() override;
@@ -89,7 +93,9 @@ public:
 private:
     // The virtual root's slot in the per-object tables: one past the last object.
     std::uint32_t slotOf(const QModelIndex& parent) const;
+    // The rows under slot: none for an object kMaxDepth levels down.
     std::span<const ObjectIndex> childrenOf(std::uint32_t slot) const;
+    bool atDepthLimit(ObjectIndex object) const;
     // The object at row of a list of children, in the model's order.
     ObjectIndex childAt(std::span<const ObjectIndex> children, int row) const;
     QString objectText(ObjectIndex object, bool elide) const;

@@ -222,7 +222,10 @@ void ObjectTreeModel::fetchMore(const QModelIndex& parent)
                 child.edge = m_snapshot->edgeTo(child.object, object, occurrence);
             }
             const bool cycle = std::binary_search(ancestors.begin(), ancestors.end(), child.object);
-            child.state = cycle ? Cycle : Unfetched;
+            // The child is as many levels down as it has ancestors.
+            child.state = cycle                                               ? Cycle
+                : ancestors.size() >= static_cast<std::size_t>(kMaxDepth) ? DepthLimit
+                                                                              : Unfetched;
         } else {
             child.state = Placeholder;
         }
@@ -285,10 +288,17 @@ QVariant ObjectTreeModel::objectData(const Node& node, int role) const
         QString text = objectText(node.object, true);
         if (node.state == Cycle)
             text += QStringLiteral(" \u21bb ") + tr("(cycle)");
+        else if (node.state == DepthLimit && edgeCount(node.object) > 0)
+            text += QStringLiteral(" \u2192 ") + tr("(go to it to see more)");
         return text;
     }
-    case SortRole:
-    case Qt::ToolTipRole: return objectText(node.object, false);
+    case Qt::ToolTipRole:
+        if (node.state == DepthLimit && edgeCount(node.object) > 0)
+            return tr("%1\nThe tree stops %L2 levels down: go to this object (double-click) to open it")
+                .arg(objectText(node.object, false))
+                .arg(kMaxDepth);
+        return objectText(node.object, false);
+    case SortRole: return objectText(node.object, false);
     default: return {};
     }
 }

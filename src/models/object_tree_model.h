@@ -47,6 +47,10 @@ public:
     Q_ENUM(Column)
 
     static constexpr int kDefaultChildLimit = 10000;
+    // Nodes this many levels below the top row have no children: QTreeView lays out expanded rows with
+    // one call per level, and a few thousand levels overflow the GUI thread's stack. Going to such a
+    // node's object (activating it) makes it the top row, from which the tree goes on.
+    static constexpr int kMaxDepth = 1000;
 
     explicit ObjectTreeModel(Direction direction, QObject* parent = nullptr);
     ~ObjectTreeModel() override;
@@ -88,7 +92,7 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const final;
 
 private:
-    enum NodeState : std::uint8_t { Unfetched, Fetched, Cycle, Placeholder };
+    enum NodeState : std::uint8_t { Unfetched, Fetched, Cycle, Placeholder, DepthLimit };
     static constexpr std::uint32_t kNoNode = UINT32_MAX;
     static constexpr std::uint32_t kNoEdge = UINT32_MAX;
 
