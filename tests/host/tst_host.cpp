@@ -18,9 +18,11 @@
 #include <QtTest/QtTest>
 
 #include <csignal>
+#include <netinet/in.h>
 #include <optional>
 #include <pthread.h>
 #include <set>
+#include <sys/socket.h>
 
 using namespace leakscope;
 
@@ -79,6 +81,39 @@ std::multiset<std::string> suspectShapes(const Snapshot& snapshot)
                           + QString::fromStdString(snapshot.repr(i)).replace(address, QStringLiteral("ADDR")).toStdString());
     }
     return shapes;
+}
+
+// The inodes of the sockets process pid has open ("socket:[INODE]" links in /proc/PID/fd).
+QSet<QByteArray> socketInodes(qint64 pid)
+{
+    QSet<QByteArray> inodes;
+    const QDir fds(QStringLiteral("/proc/%1/fd").arg(pid));
+    for (const QString& fd : fds.entryList(QDir::System | QDir::NoDotAndDotDot)) {
+        const QByteArray target = QFile::encodeName(QFile::symLinkTarget(fds.filePath(fd)));
+        const QByteArray link = target.isEmpty()
+            ? QByteArray() : target.mid(target.lastIndexOf('/') + 1);
+        if (link.startsWith("socket:["))
+            inodes.insert(link.mid(8, link.size() - 9));
+    }
+    return inodes;
+}
+
+// The inodes of the sockets in one of the kernel's tables in /proc/net: field 9 of each row of tcp, udp
+// and raw (and their v6 forms), field 6 of unix (proc(5)).
+QSet<QByteArray> tableInodes(const QString& table)
+{
+    QSet<QByteArray> inodes;
+    QFile file(QStringLiteral("/proc/net/") + table);
+    if (!file.open(QIODevice::ReadOnly))
+        return inodes;
+    const qsizetype column = table == QLatin1String("unix") ? 6 : 9;
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    for (qsizetype k = 1; k < lines.size(); ++k) {
+        const QList<QByteArray> fields = lines[k].simplified().split(' ');
+        if (fields.size() > column)
+            inodes.insert(fields[column]);
+    }
+    return inodes;
 }
 
 // A target and a spy on each of its signals, so a test starts with one line.
@@ -413,6 +448,45 @@ private Q_SLOTS:
                      qPrintable(folder.entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot).join(u' ')));
         }
         QVERIFY2(folders().isEmpty(), qPrintable(folders().join(u' ')));
+    }
+
+    // Nothing of a run is on the network: every socket the window's process and the host have open
+    // is a Unix socket, none an IPv4 or IPv6 one.
+    void nothingIsOnTheNetwork()
+    {
+        Watched watched(launch(script("host_loop.py")));
+        QVERIFY(watched.startAndRun());
+        QTRY_VERIFY_WITH_TIMEOUT(allOutput(watched.output).contains("looping"), 15000);
+        watched.target.requestSnapshot(QString());
+        QTRY_COMPARE_WITH_TIMEOUT(watched.snapshots.size(), 1, 15000);
+        QSet<QByteArray> network;
+        for (const char* table : {"tcp", "tcp6", "udp", "udp6", "raw", "raw6"})
+            network.unite(tableInodes(QLatin1String(table)));
+        const QSet<QByteArray> unix = tableInodes(QStringLiteral("unix"));
+        QVERIFY(!unix.isEmpty());
+        {
+            // The check sees a network socket where there is one: a TCP listener of this process's.
+            const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            sockaddr_in loopback{};
+            loopback.sin_family = AF_INET;
+            loopback.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            QVERIFY(listener >= 0);
+            QVERIFY(::bind(listener, reinterpret_cast<const sockaddr*>(&loopback), sizeof loopback) == 0);
+            QVERIFY(::listen(listener, 1) == 0);
+            const QSet<QByteArray> tcp = tableInodes(QStringLiteral("tcp"));
+            const bool seen = socketInodes(QCoreApplication::applicationPid()).intersects(tcp);
+            ::close(listener);
+            QVERIFY(seen);
+        }
+        for (const qint64 pid : {QCoreApplication::applicationPid(), watched.target.pid()}) {
+            const QSet<QByteArray> open = socketInodes(pid);
+            QVERIFY2(!open.isEmpty(), qPrintable(QString::number(pid))); // the connection, at least
+            for (const QByteArray& inode : open) {
+                QVERIFY2(!network.contains(inode), inode.constData());
+                QVERIFY2(unix.contains(inode), inode.constData());
+            }
+        }
+        watched.target.terminate();
     }
 
     void hostExitsWhenTheGuiSideGoesAway()
