@@ -2,11 +2,12 @@
 // --ignore, the GUI's rules file and its editor read it. Every rule that parses must format to one
 // line that parses back to a rule formatting the same; then the rules are matched against a small
 // snapshot whose reprs are the input's own lines, so the patterns meet texts made for them, and the
-// per-object path (firstMatch) must agree with the batch path (firstMatches).
+// per-object path (firstMatch) must agree with the batch path (firstMatches) and with the analysis.
 
 #include "fuzz_graph.h"
 #include "fuzz_support.h"
 
+#include "snapshot/analysis.h"
 #include "snapshot/ignore_rules.h"
 
 #include <string>
@@ -86,6 +87,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     }
     fuzz::check(next == matches.size(), "firstMatches answered for objects it was not asked about");
+    // The analysis every report and view is built on applies the rules to its candidates alike.
+    const HeapAnalysis analysis(snapshot, &rules);
+    for (ObjectIndex i : analysis.candidates())
+        fuzz::check(analysis.ignoredBy(i) == rules.firstMatch(snapshot, i), "the analysis ignores by another rule");
     for (const RuleLimitHit& hit : limitHits) {
         fuzz::check(hit.rule < rules.rules().size() && hit.objects > 0, "a limit hit names no rule or no object");
         fuzz::check(!formatRuleLimitHit(rules.rules()[hit.rule], hit).empty(), "a limit hit without a message");

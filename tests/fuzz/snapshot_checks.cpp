@@ -4,6 +4,7 @@
 #include "fuzz_support.h"
 
 #include "snapshot/analysis.h"
+#include "snapshot/diff_report.h"
 #include "snapshot/dominators.h"
 #include "snapshot/export_dot.h"
 #include "snapshot/export_heapsnapshot.h"
@@ -11,6 +12,8 @@
 #include "snapshot/growth.h"
 #include "snapshot/native_stack.h"
 #include "snapshot/report.h"
+#include "snapshot/report_html.h"
+#include "snapshot/report_markdown.h"
 #include "snapshot/snapshot_codec.h"
 #include "snapshot/snapshot_diff.h"
 #include "snapshot/suspects_story.h"
@@ -85,6 +88,8 @@ void exerciseSnapshot(const SnapshotPtr& snapshot)
     tally(jsonReport(*analysis, 0.5, &dominators));
     tally(csvReport(*analysis, &dominators));
     tally(tableReport(*analysis, 0.5, 50, &dominators));
+    tally(htmlReport(*analysis, dominators));
+    tally(markdownReport(*analysis, dominators));
     writeHeapSnapshot(*analysis, [&](std::string_view piece) { tally(piece); });
     const SuspectsStory story = buildSuspectsStory(*analysis, dominators);
     tally.bytes += story.groups.size();
@@ -99,7 +104,9 @@ void exerciseSnapshot(const SnapshotPtr& snapshot)
 
     const SnapshotDiff withItself(*analysis, *analysis);
     const SnapshotDiff withFeatures(featureAnalysis(), *analysis);
-    tally.bytes += withItself.types().size() + withFeatures.types().size();
+    for (const ReportFormat format : {ReportFormat::Json, ReportFormat::Csv, ReportFormat::Table})
+        tally(formatDiffReport(withFeatures, format, {.unchangedTypes = true}));
+    tally.bytes += withItself.types().size();
 
     // A series of the same file three times, as `leakscope-cli growth` reads one.
     GrowthAnalysis growth;
