@@ -163,7 +163,18 @@ void ObjectGraphPanel::showPathFromRoot()
     QString html = tr("<p>The shortest chain of references from an object nothing refers to (click a step to go "
                       "to it):</p><ol>");
     const std::vector<ObjectIndex>& path = m_path.paths.front();
+    // A path through a nesting or a linked list can be millions of steps long, and the text view lays
+    // out every line at once: the first and the last steps are listed, the ones between counted.
+    constexpr std::size_t kEndSteps = 100;
     for (std::size_t k = 0; k < path.size(); ++k) {
+        if (k == kEndSteps && path.size() > 2 * kEndSteps + 1) {
+            const std::size_t skipped = path.size() - 2 * kEndSteps;
+            html += QStringLiteral("</ol><p><i>%1</i></p><ol start=\"%2\">")
+                        .arg(tr("\u2026 %L1 steps not listed \u2026").arg(skipped))
+                        .arg(k + skipped + 1);
+            k += skipped - 1;
+            continue;
+        }
         const ObjectIndex step = path[k];
         // How the previous step holds this one, where the snapshot says: "['key']", ".attr", "[3]".
         const QString via = stepEdgeText(s, path, k);

@@ -1,0 +1,404 @@
+// Hostile heaps in the window, with a real leakscope-host, the GUI's event loop watched all along (never
+// blocked more than 100 ms):
+// - Fetch live repr of objects whose __repr__ never returns (a busy loop, a sleep of an hour): the
+//   answer says so after the host's limit, and the session goes on (another snapshot); of one whose
+//   __repr__ raises: the exception; of one whose __repr__ changes the heap: its text. Nothing else of
+//   theirs is called (tests/scripts/hostile_heap_dunders.py records every call).
+// - Nestings 10,000 deep (tests/scripts/hostile_heap_deep.py): the referents tree opened down to the
+//   deepest object (going to the last row's object where the tree stops, every 1,000 levels), each
+//   structure's deepest object and its path from a root (its two ends listed), the dominator tree opened
+//   to where it stops. Without the limits, QTreeView's layout overflowed the stack near 6,000 levels;
+//   without the path's ends, showing the deepest object blocked the event loop for 4.7 s.
+#include "gui_test_support.h"
+
+#include "gui/candidates_view.h"
+#include "gui/dominator_tree_view.h"
+#include "gui/filter_bar.h"
+#include "gui/main_window.h"
+#include "models/candidates_model.h"
+#include "models/dominator_tree_model.h"
+#include "models/item_roles.h"
+#include "models/object_tree_model.h"
+#include "session/session.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QTemporaryDir>
+#include <QtGui/QAction>
+#include <QtTest/QtTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QTableView>
+#include <QtWidgets/QTextBrowser>
+#include <QtWidgets/QTreeView>
+
+#include <functional>
+
+using namespace leakscope;
+using namespace leakscope::guitest;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The host's limit on a Describe (kDescribeLimit in src/host/host_session.cpp), and a margin for a busy
+// machine.
+constexpr int kDescribeLimitMs = 5000;
+constexpr int kDescribeWaitMs = kDescribeLimitMs + 15000;
+constexpr qint64 kMaxBlockMs = 100;
+
+// Runs script with arguments in a real leakscope-host; true once `snapshots` more snapshots than
+// before have come and the last is shown.
+bool runHostScriptWith(MainWindow& window, const QString& script, const QStringList& arguments, int snapshots,
+                       int timeoutMs)
+{
+    useHost(window);
+    Session* session = window.session();
+    const int before = session->snapshotCount();
+    RunRequest request;
+    request.script = script;
+    request.arguments = arguments;
+    window.runScript(request);
+    return QTest::qWaitFor(
+        [&] { return session->snapshotCount() == before + snapshots && session->shownIndex() == before + snapshots - 1; },
+        timeoutMs);
+}
+
+// "hostile WORD 0xADDRESS ..." lines of the script's output as shown in the Output pane: WORD (the class
+// after "leaked") -> the words after it.
+QMap<QString, QStringList> hostileLines(const MainWindow& window)
+{
+    QMap<QString, QStringList> lines;
+    const QString output = part<QPlainTextEdit>(window, "output")->toPlainText();
+    for (const QString& line : output.split(u'\n')) {
+        QStringList words = line.split(u' ', Qt::SkipEmptyParts);
+        if (words.size() < 3 || words[0] != u"hostile"_s)
+            continue;
+        words.removeFirst();
+        QString key = words.takeFirst();
+        if (key == u"leaked"_s)
+            key = words.takeFirst();
+        lines.insert(key, words);
+    }
+    return lines;
+}
+
+// Makes the candidates' row of the object at address current, as a click would; its index, or kNoObject.
+ObjectIndex chooseCandidateAt(MainWindow& window, const QString& address)
+{
+    const Snapshot& s = window.session()->shownSnapshot()->snapshot();
+    bool ok = false;
+    const quint64 wanted = address.toULongLong(&ok, 16);
+    QAbstractItemModel* candidates = candidatesView(window)->model();
+    for (int row = 0; ok && row < candidates->rowCount(); ++row) {
+        const ObjectIndex object = candidates->index(row, 0).data(ObjectIndexRole).value<quint32>();
+        if (s.address(object) == wanted) {
+            candidatesView(window)->selectRow(row);
+            return object;
+        }
+    }
+    return kNoObject;
+}
+
+ObjectTreeModel* treeModel(const QTreeView* tree)
+{
+    return static_cast<ObjectTreeModel*>(tree->model());
+}
+
+// Opens a path of rows under top, levels deep or until next() finds no child: each row's children
+// fetched and next() choosing the one to go down to, then the rows expanded from the deepest up (a
+// collapsed row lays out nothing) and the top one last, so that the view lays the path out once, as
+// when a user expands a row whose descendants were left expanded. The last row reached.
+QModelIndex openPath(QTreeView* tree, const QModelIndex& top, int levels,
+                     const std::function<QModelIndex(const QModelIndex&)>& next)
+{
+    QAbstractItemModel* model = tree->model();
+    QList<QModelIndex> path{top};
+    for (int level = 0; level < levels; ++level) {
+        const QModelIndex parent = path.back();
+        while (model->canFetchMore(parent))
+            model->fetchMore(parent);
+        const QModelIndex child = next(parent);
+        if (!child.isValid())
+            break;
+        path.append(child);
+        // Each fetch stands for an expansion by the user, with the event loop running in between.
+        QCoreApplication::processEvents();
+    }
+    for (qsizetype k = path.size() - 2; k >= 1; --k)
+        tree->expand(path[k]);
+    QTest::qWait(0);
+    tree->expand(path[0]);
+    QTest::qWait(0); // the layout and the paint it asks for
+    return path.back();
+}
+
+QStringList recordedCalls(const QString& markers)
+{
+    QStringList calls = readFile(markers + u"/calls"_s).split(u'\n', Qt::SkipEmptyParts);
+    calls.sort();
+    return calls;
+}
+
+} // namespace
+
+class TestWindowHostileHeap : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_config;
+
+    static QPushButton* fetchButton(const MainWindow& window) { return part<QPushButton>(window, "fetchLiveRepr"); }
+
+    // Fetch live repr of the object shown, answering the warning with Yes; the details' text once an
+    // answer containing expected is in them (empty when none came in time).
+    static QString fetchLiveRepr(MainWindow& window, const QString& expected, int timeoutMs)
+    {
+        if (!QTest::qWaitFor([&] { return fetchButton(window)->isEnabled(); }, 5000))
+            return {};
+        auto* timer = new QTimer(qApp);
+        timer->setInterval(10);
+        QObject::connect(timer, &QTimer::timeout, timer, [timer] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                box->button(QMessageBox::Yes)->click();
+                timer->deleteLater();
+            }
+        });
+        timer->start();
+        fetchButton(window)->click();
+        QString details;
+        const bool answered = QTest::qWaitFor(
+            [&] {
+                details = detailsView(window)->toPlainText();
+                return details.contains(expected);
+            },
+            timeoutMs);
+        return answered ? details : QString();
+    }
+
+    // Takes a snapshot with Session ▸ Snapshot; true once it has come and is shown.
+    static bool takeSnapshot(MainWindow& window, int timeoutMs)
+    {
+        Session* session = window.session();
+        const int before = session->snapshotCount();
+        if (!QTest::qWaitFor([&] { return action(window, "actionSnapshot")->isEnabled(); }, 5000))
+            return false;
+        action(window, "actionSnapshot")->trigger();
+        return QTest::qWaitFor(
+            [&] { return session->snapshotCount() == before + 1 && session->shownIndex() == before; }, timeoutMs);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_config.isValid());
+        isolateSettings(m_config, u"LeakScopeHostileHeapTest"_s);
+        qputenv("PLANTLEAK_DIR", LEAKSCOPE_PLANTLEAK_DIR);
+    }
+
+    void liveReprThatNeverReturns()
+    {
+        QTemporaryDir markers;
+        QVERIFY(markers.isValid());
+        qputenv("LEAKSCOPE_HOSTILE_MARKERS", QFile::encodeName(markers.path()));
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        EventLoopWatch watch;
+        watch.note(u"run"_s);
+        // The script's own snapshot (armed) and the one at its end.
+        QVERIFY(runHostScriptWith(window, testScript(u"hostile_heap_dunders.py"_s), {u"hang"_s}, 2, 60000));
+        QTRY_COMPARE(window.session()->state(), Target::State::Finished);
+        QVERIFY2(recordedCalls(markers.path()).isEmpty(), qPrintable(recordedCalls(markers.path()).join(u", "_s)));
+        const QMap<QString, QStringList> leaked = hostileLines(window);
+
+        for (const QString& hanging : {u"Repr"_s, u"Sleepy"_s}) {
+            // A busy loop, then a sleep of an hour: the answer says the call did not return, and when.
+            watch.note(u"choose "_s + hanging);
+            QVERIFY(chooseCandidateAt(window, leaked.value(hanging).value(0)) != kNoObject);
+            QTest::qWait(0);
+            watch.note(u"fetch live repr of "_s + hanging);
+            QElapsedTimer timer;
+            timer.start();
+            const QString details = fetchLiveRepr(window, u"did not return within 5 s"_s, kDescribeWaitMs);
+            QVERIFY2(!details.isEmpty(), qPrintable(detailsView(window)->toPlainText()));
+            QVERIFY2(timer.elapsed() >= kDescribeLimitMs - 100, qPrintable(QString::number(timer.elapsed())));
+            QVERIFY2(details.contains(u"repr() did not return within 5 s"_s), qPrintable(details));
+            QVERIFY2(details.contains(u"Live repr of the __main__."_s + hanging), qPrintable(details));
+
+            // The session goes on: another snapshot comes, the hostile object still in it (explained,
+            // while the abandoned call's frame still holds it).
+            watch.note(u"snapshot after "_s + hanging);
+            QVERIFY(takeSnapshot(window, 60000));
+            watch.note(u"explained shown after "_s + hanging);
+            filterBar(window)->setShowExplained(true);
+            QTRY_VERIFY(chooseCandidateAt(window, leaked.value(hanging).value(0)) != kNoObject);
+            filterBar(window)->setShowExplained(false);
+            QTest::qWait(0);
+        }
+        // What the user asked for ran, once each; nothing else of theirs (no dir() after the time was up).
+        QCOMPARE(recordedCalls(markers.path()), (QStringList{u"Repr.__repr__"_s, u"Sleepy.__repr__"_s}));
+        watch.stop();
+        qInfo("%s", qPrintable(watch.describe()));
+        QVERIFY2(watch.longestBlockMs() <= kMaxBlockMs, qPrintable(watch.describe()));
+    }
+
+    void liveReprThatRaisesOrMutates()
+    {
+        for (const QString& mode : {u"raise"_s, u"mutate"_s}) {
+            QTemporaryDir markers;
+            QVERIFY(markers.isValid());
+            qputenv("LEAKSCOPE_HOSTILE_MARKERS", QFile::encodeName(markers.path()));
+            MainWindow window;
+            window.resize(1280, 800);
+            window.show();
+            EventLoopWatch watch;
+            watch.note(mode + u" run"_s);
+            QVERIFY(runHostScriptWith(window, testScript(u"hostile_heap_dunders.py"_s), {mode}, 2, 60000));
+            QTRY_COMPARE(window.session()->state(), Target::State::Finished);
+            QVERIFY2(recordedCalls(markers.path()).isEmpty(), qPrintable(recordedCalls(markers.path()).join(u", "_s)));
+            const QMap<QString, QStringList> leaked = hostileLines(window);
+
+            watch.note(mode + u" fetch live repr"_s);
+            QVERIFY(chooseCandidateAt(window, leaked.value(u"Repr"_s).value(0)) != kNoObject);
+            if (mode == u"raise"_s) {
+                const QString details = fetchLiveRepr(window, u"repr() raised RuntimeError: hostile Repr.__repr__"_s, kDescribeWaitMs);
+                QVERIFY2(!details.isEmpty(), qPrintable(detailsView(window)->toPlainText()));
+                // dir() of an object whose __getattribute__ raises: said too, not fatal.
+                QVERIFY(chooseCandidateAt(window, leaked.value(u"GetAttribute"_s).value(0)) != kNoObject);
+                const QString attributes = fetchLiveRepr(window, u"dir() raised RuntimeError: hostile GetAttribute"_s, kDescribeWaitMs);
+                QVERIFY2(!attributes.isEmpty(), qPrintable(detailsView(window)->toPlainText()));
+            } else {
+                // It allocated, cleared a module and grew a dict, then answered.
+                const QString details = fetchLiveRepr(window, u"<Repr, harmless>"_s, kDescribeWaitMs);
+                QVERIFY2(!details.isEmpty(), qPrintable(detailsView(window)->toPlainText()));
+            }
+            watch.note(mode + u" snapshot after"_s);
+            QVERIFY(takeSnapshot(window, 60000));
+            QVERIFY(chooseCandidateAt(window, leaked.value(u"Repr"_s).value(0)) != kNoObject);
+            const QStringList calls = recordedCalls(markers.path());
+            QVERIFY2(calls.contains(u"Repr.__repr__"_s), qPrintable(calls.join(u", "_s)));
+            // Only what Fetch live repr runs: the two repr()s and dir()s asked for.
+            for (const QString& call : calls)
+                QVERIFY2(call == u"Repr.__repr__"_s || call == u"GetAttribute.__getattribute__"_s, qPrintable(calls.join(u", "_s)));
+            watch.stop();
+            qInfo("%s: %s", qPrintable(mode), qPrintable(watch.describe()));
+            QVERIFY2(watch.longestBlockMs() <= kMaxBlockMs, qPrintable(mode + u": "_s + watch.describe()));
+        }
+    }
+
+    void deepNestings()
+    {
+        constexpr int kDepth = 10000;
+        QTemporaryDir markers;
+        qputenv("LEAKSCOPE_HOSTILE_MARKERS", QFile::encodeName(markers.path()));
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        EventLoopWatch watch;
+        watch.note(u"run"_s);
+        QVERIFY(runHostScriptWith(window, testScript(u"hostile_heap_deep.py"_s), {u"deep"_s, QString::number(kDepth)}, 1,
+                                  60000));
+        const QMap<QString, QStringList> heads = hostileLines(window);
+        QCOMPARE(heads.size(), 3);
+        const Snapshot& s = window.session()->shownSnapshot()->snapshot();
+
+        // The nested lists' head chosen, its referents tree opened 10,000 levels down to the deepest
+        // object: where the tree stops, 1,000 levels down, the test goes to the last row's object as
+        // the row says, and goes on from the new top row.
+        watch.note(u"head chosen"_s);
+        const QStringList lists = heads.value(u"nested-lists"_s);
+        const ObjectIndex head = chooseCandidateAt(window, lists.value(0));
+        QVERIFY(head != kNoObject);
+        QTreeView* referents = referentsView(window);
+        QTRY_COMPARE(treeModel(referents)->root(), std::optional<ObjectIndex>(head));
+        const quint64 deepestAddress = lists.value(1).toULongLong(nullptr, 16);
+        QElapsedTimer timer;
+        timer.start();
+        int roots = 1;
+        QModelIndex reached;
+        for (;;) {
+            watch.note(u"referents opened from top row "_s + QString::number(roots));
+            reached = openPath(referents, referents->model()->index(0, 0), kDepth, [&](const QModelIndex& parent) {
+                // The next level: the one child that is a list (the innermost holds the Deepest).
+                for (int row = 0; row < referents->model()->rowCount(parent); ++row) {
+                    const QModelIndex child = referents->model()->index(row, 0, parent);
+                    if (treeModel(referents)->objectAt(child))
+                        return child;
+                }
+                return QModelIndex();
+            });
+            const ObjectIndex object = *treeModel(referents)->objectAt(reached);
+            if (s.address(object) == deepestAddress)
+                break;
+            QVERIFY2(roots <= kDepth / ObjectTreeModel::kMaxDepth, qPrintable(QString::number(roots)));
+            QVERIFY2(reached.data().toString().contains(u"(go to it to see more)"_s), qPrintable(reached.data().toString()));
+            watch.note(u"gone to the last row of top row "_s + QString::number(roots));
+            referents->setCurrentIndex(reached);
+            QTest::keyClick(referents, Qt::Key_Return);
+            QTRY_COMPARE(treeModel(referents)->root(), std::optional<ObjectIndex>(object));
+            ++roots;
+        }
+        qInfo("referents opened 10,000 levels down through %d top rows in %lld ms", roots, timer.elapsed());
+        QCOMPARE(roots, kDepth / ObjectTreeModel::kMaxDepth);
+
+        // Each structure's deepest object found by its type, in the list of all objects: its details,
+        // its trees and its path from a root, 10,000 steps or more, listed at its two ends.
+        filterBar(window)->setShowExplained(true);
+        part<CandidatesView>(window, "candidatesView")->setListMode(CandidatesModel::ListMode::AllObjects);
+        const int deepestType = rowNamed(*typesView(window)->model(), u"__main__.Deepest"_s);
+        QVERIFY(deepestType >= 0);
+        typesView(window)->selectRow(deepestType);
+        QTRY_COMPARE(candidatesView(window)->model()->rowCount(), 3);
+        for (auto it = heads.cbegin(); it != heads.cend(); ++it) {
+            watch.note(it.key() + u": the deepest object shown"_s);
+            timer.restart();
+            const ObjectIndex deepest = chooseCandidateAt(window, it.value().value(1));
+            QVERIFY2(deepest != kNoObject, qPrintable(it.key()));
+            QTRY_COMPARE(treeModel(referents)->root(), std::optional<ObjectIndex>(deepest));
+            const QString path = pathView(window)->toPlainText();
+            qInfo("%s: the deepest object and its path shown in %lld ms", qPrintable(it.key()), timer.elapsed());
+            QVERIFY2(path.contains(u"steps not listed"_s), qPrintable(path.left(3000)));
+            QVERIFY2(path.contains(u"__main__.Deepest"_s), qPrintable(path.right(3000)));
+            QVERIFY2(path.contains(u"a candidate"_s), qPrintable(path.left(3000))); // the head, at the root
+        }
+
+        // The dominator tree, opened from the nested lists' head down to where it stops, 1,000 levels down.
+        watch.note(u"dominator tree shown"_s);
+        action(window, "actionDominatorTree")->trigger();
+        auto* dominators = part<DominatorTreeView>(window, "dominatorTreeView");
+        QTRY_VERIFY(dominators->model()->tree());
+        QTreeView* tree = dominators->tree();
+        QTRY_VERIFY(tree->model()->rowCount() > 0);
+        QModelIndex top;
+        for (int row = 0; !top.isValid() && row < tree->model()->rowCount(); ++row) {
+            const QModelIndex index = tree->model()->index(row, 0);
+            if (s.address(*dominators->model()->objectAt(index)) == lists.value(0).toULongLong(nullptr, 16))
+                top = index;
+            else if (row + 1 == tree->model()->rowCount() && tree->model()->canFetchMore({}))
+                tree->model()->fetchMore({});
+        }
+        QVERIFY(top.isValid());
+        watch.note(u"dominator tree opened"_s);
+        timer.restart();
+        const QModelIndex bottom = openPath(tree, top, kDepth, [&](const QModelIndex& parent) {
+            return tree->model()->index(0, 0, parent);
+        });
+        qInfo("dominator tree opened to its depth limit in %lld ms", timer.elapsed());
+        int levels = 1;
+        for (QModelIndex up = bottom; up.parent().isValid(); up = up.parent())
+            ++levels;
+        QCOMPARE(levels, DominatorTreeModel::kMaxDepth);
+        QVERIFY(!tree->model()->hasChildren(bottom));
+        QVERIFY(bottom.data(Qt::ToolTipRole).toString().contains(u"The tree stops 1,000 levels down"_s));
+        tree->scrollTo(bottom);
+        QCOMPARE(dominators->model()->indexOfObject(*dominators->model()->objectAt(bottom)), bottom);
+        QTest::qWait(0);
+        watch.stop();
+        qInfo("%s", qPrintable(watch.describe()));
+        QVERIFY2(watch.longestBlockMs() <= kMaxBlockMs, qPrintable(watch.describe()));
+    }
+};
+
+QTEST_MAIN(TestWindowHostileHeap)
+#include "tst_window_hostile_heap.moc"
