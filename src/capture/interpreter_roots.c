@@ -165,10 +165,13 @@ void leakscope_visit_frame_roots(leakscope_frame_visitor visit, void* arg)
                 visit(arg, id, code, line, -1, (PyObject*)frame->frame_obj, "the frame object");
             /* The local, cell and free variable slots always hold owned references or NULL. The value
                stack above them is known only while the frame is suspended in a call to Python code:
-               a frame running C code (such as the call that is capturing) has stacktop -1, and the
-               words above its locals may be stale. */
+               a frame running C code (such as the call that is capturing), or one whose thread let go
+               of the GIL between two bytecodes, has stacktop -1. Then the whole of its room for a
+               stack (co_stacksize) is read: what another thread is building there (the list of a
+               comprehension half made) is alive, held by its frame. The words above the real top may
+               be stale, so they are only compared with candidates' addresses, never followed. */
             const int locals = code->co_nlocalsplus;
-            const int top = frame->stacktop > locals ? frame->stacktop : locals;
+            const int top = frame->stacktop >= locals ? frame->stacktop : locals + code->co_stacksize;
             for (int slot = 0; slot < top; ++slot) {
                 PyObject* value = frame->localsplus[slot];
                 if (value)
