@@ -22,7 +22,10 @@
 #include <QtWidgets/QTextBrowser>
 #include <QtWidgets/QTreeView>
 
+#include <cstdio>
+#include <fcntl.h>
 #include <memory>
+#include <unistd.h>
 
 namespace leakscope::guitest {
 
@@ -161,17 +164,37 @@ bool runHostScript(MainWindow& window, const QString& script, int snapshots, int
 EventLoopWatch::EventLoopWatch(int intervalMs)
     : m_intervalMs(intervalMs)
 {
+    m_schedstat = ::open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
     m_timer.setTimerType(Qt::PreciseTimer);
     m_timer.setInterval(intervalMs);
     QObject::connect(&m_timer, &QTimer::timeout, this, [this] { tick(); });
     start();
 }
 
+EventLoopWatch::~EventLoopWatch()
+{
+    if (m_schedstat >= 0)
+        ::close(m_schedstat);
+}
+
 void EventLoopWatch::start()
 {
     m_clock.start();
     m_last = m_clock.elapsed();
+    m_lastQueuedNs = queuedNs();
     m_timer.start();
+}
+
+qint64 EventLoopWatch::queuedNs() const
+{
+    // "time on a processor, time waiting for one (both in ns), timeslices"
+    char text[128];
+    const ssize_t n = m_schedstat >= 0 ? ::pread(m_schedstat, text, sizeof text - 1, 0) : -1;
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    long long running = 0, waiting = 0;
+    return std::sscanf(text, "%lld %lld", &running, &waiting) == 2 ? waiting : 0;
 }
 
 void EventLoopWatch::stop()
@@ -186,12 +209,14 @@ void EventLoopWatch::tick()
     if (m_last < 0)
         return;
     const qint64 now = m_clock.elapsed();
-    const qint64 blocked = now - m_last - m_intervalMs;
+    const qint64 queued = queuedNs();
+    const qint64 blocked = now - m_last - m_intervalMs - (queued - m_lastQueuedNs) / 1000000;
     if (blocked > m_longestMs) {
         m_longestMs = blocked;
         m_longestDuring = m_doing;
     }
     m_last = now;
+    m_lastQueuedNs = queued;
 }
 
 QString EventLoopWatch::describe() const
