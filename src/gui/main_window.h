@@ -158,6 +158,7 @@ private:
     void chooseAndOpen();
     void rememberFile(const QString& path);
     void rebuildRecentFilesMenu();
+    void recentFilesChanged(); // the menu rebuilt and the list written to the settings
     void openRecentFile(const QString& path);
     void updateFileActions();
     void updateFileProgress();

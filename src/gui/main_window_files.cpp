@@ -92,7 +92,7 @@ void MainWindow::setUpFiles()
     connect(m_ui->actionSave, &QAction::triggered, this, [this] { saveSnapshotAs(m_session->shownIndex()); });
     connect(m_ui->actionClearRecentFiles, &QAction::triggered, this, [this] {
         m_recentFiles.clear();
-        rebuildRecentFilesMenu();
+        recentFilesChanged();
     });
     connect(m_ui->actionCompare, &QAction::triggered, this, &MainWindow::requestCompare);
     connect(m_ui->actionGoToSnapshots, &QAction::triggered, this, [this, list] {
@@ -288,7 +288,7 @@ bool MainWindow::confirmClose()
 void MainWindow::rememberFile(const QString& path)
 {
     m_recentFiles.add(path);
-    rebuildRecentFilesMenu();
+    recentFilesChanged();
 }
 
 void MainWindow::rebuildRecentFilesMenu()
@@ -308,15 +308,22 @@ void MainWindow::rebuildRecentFilesMenu()
     menu->addAction(m_ui->actionClearRecentFiles);
     m_ui->actionClearRecentFiles->setEnabled(!files.isEmpty());
     menu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::recentFilesChanged()
+{
+    rebuildRecentFilesMenu();
+    // At once: another window or a crash must not lose it. Only on a change, since writing settings
+    // syncs them to disk on the GUI thread.
     QSettings settings;
-    m_recentFiles.write(settings); // at once: another window or a crash must not lose it
+    m_recentFiles.write(settings);
 }
 
 void MainWindow::openRecentFile(const QString& path)
 {
     if (!QFileInfo(path).isFile()) {
         m_recentFiles.remove(path);
-        rebuildRecentFilesMenu();
+        recentFilesChanged();
         showFileMessage(tr("Open Recent"),
             tr("%1 is not there any more (moved or deleted); it is taken off the recent files.")
                 .arg(QDir::toNativeSeparators(path)));
