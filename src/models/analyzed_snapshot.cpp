@@ -18,7 +18,10 @@ const Snapshot& checked(const SnapshotPtr& snapshot)
 // The story needs the tree, and the rules of this very analysis: set last.
 void tellStory(AnalyzedSnapshot& analyzed, SuspectsStoryPtr& story)
 {
-    story = std::make_shared<const SuspectsStory>(buildSuspectsStory(analyzed.analysis(), *analyzed.dominators()));
+    SuspectsStoryOptions options;
+    options.referrers = analyzed.referrers().get();
+    story = std::make_shared<const SuspectsStory>(
+        buildSuspectsStory(analyzed.analysis(), *analyzed.dominators(), options));
 }
 
 } // namespace
@@ -48,6 +51,7 @@ AnalyzedSnapshotPtr analyzeWithDominators(SnapshotPtr snapshot, IgnoreRulesPtr r
         return nullptr;
     if (reuse) {
         auto analyzed = std::make_shared<AnalyzedSnapshot>(std::move(snapshot), std::move(rules), std::move(reuse));
+        analyzed->m_referrers = std::make_shared<const ReferrerIndex>(analyzed->snapshot());
         tellStory(*analyzed, analyzed->m_story);
         return analyzed;
     }
@@ -55,6 +59,7 @@ AnalyzedSnapshotPtr analyzeWithDominators(SnapshotPtr snapshot, IgnoreRulesPtr r
     auto analyzed = std::make_shared<AnalyzedSnapshot>(std::move(snapshot), std::move(rules));
     analyzed->m_dominators = std::make_shared<const DominatorTree>(analyzed->snapshot(), analyzed->analysis());
     analyzed->m_dominated = std::make_shared<const std::vector<std::uint32_t>>(countDominated(*analyzed->m_dominators));
+    analyzed->m_referrers = std::make_shared<const ReferrerIndex>(analyzed->snapshot());
     tellStory(*analyzed, analyzed->m_story);
     return analyzed;
 }
@@ -68,6 +73,8 @@ AnalyzedSnapshotPtr analyzeWithDominators(IgnoreRulesPtr rules, const AnalyzedSn
     auto analyzed
         = std::make_shared<AnalyzedSnapshot>(previous->snapshotPtr(), std::move(rules), previous->m_dominators);
     analyzed->m_dominated = previous->m_dominated;
+    analyzed->m_referrers
+        = previous->m_referrers ? previous->m_referrers : std::make_shared<const ReferrerIndex>(analyzed->snapshot());
     tellStory(*analyzed, analyzed->m_story);
     return analyzed;
 }

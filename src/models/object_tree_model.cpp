@@ -91,6 +91,9 @@ void ObjectTreeModel::setChildLimit(int limit)
 
 std::shared_ptr<const ReferrerIndex> ObjectTreeModel::referrerIndex() const
 {
+    // The analysis's own when it has one (built off the GUI thread), else built here.
+    if (!m_referrers && m_analyzed)
+        m_referrers = m_analyzed->referrers();
     if (!m_referrers && m_snapshot)
         m_referrers = std::make_shared<const ReferrerIndex>(*m_snapshot);
     return m_referrers;
