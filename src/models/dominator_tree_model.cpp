@@ -4,6 +4,8 @@
 #include "object_columns.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 
 namespace leakscope {
 
@@ -53,8 +55,8 @@ void DominatorTreeModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
     m_analyzed = tree ? std::move(analyzed) : nullptr;
     m_tree = tree;
     m_dominated = std::move(dominated);
-    m_row.assign(tree ? tree->objectCount() : 0, 0);
-    m_fetched.assign(tree ? tree->objectCount() + 1 : 0, 0);
+    m_row.reset(tree ? tree->objectCount() : 0);
+    m_fetched.reset(tree ? tree->objectCount() + 1 : 0);
     m_fetchedRows = 0;
     fetchTopBatch();
     endResetModel();
@@ -327,8 +329,23 @@ void DominatorTreeModel::sort(int column, Qt::SortOrder order)
 
 void DominatorTreeModel::clearFetched()
 {
-    std::fill(m_fetched.begin(), m_fetched.end(), 0);
+    m_fetched.reset(m_tree ? m_tree->objectCount() + 1 : 0);
     m_fetchedRows = 0;
+}
+
+void DominatorTreeModel::ZeroedTable::reset(std::size_t size)
+{
+    m_data.reset();
+    if (size == 0)
+        return;
+    m_data.reset(static_cast<std::uint32_t*>(std::calloc(size, sizeof(std::uint32_t))));
+    if (!m_data)
+        throw std::bad_alloc();
+}
+
+void DominatorTreeModel::ZeroedTable::Free::operator()(std::uint32_t* data) const
+{
+    std::free(data);
 }
 
 } // namespace leakscope

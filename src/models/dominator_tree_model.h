@@ -7,6 +7,7 @@
 #include <QtCore/QLocale>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -106,8 +107,26 @@ private:
 
     AnalyzedSnapshotPtr m_analyzed;
     const DominatorTree* m_tree = nullptr;
-    std::vector<std::uint32_t> m_row; // by object: its row under its parent, once fetched
-    std::vector<std::uint32_t> m_fetched; // by object, then the virtual root: children fetched
+    // Counters by object that start at zero without touching their memory: calloc hands out pages the
+    // kernel zeroes when first written, so a new tree of ten million objects costs page faults only
+    // where rows are fetched (zeroing two 40 MB vectors took 230 ms of the GUI thread).
+    class ZeroedTable
+    {
+    public:
+        void reset(std::size_t size);
+        std::uint32_t& operator[](std::size_t i) { return m_data.get()[i]; }
+        std::uint32_t operator[](std::size_t i) const { return m_data.get()[i]; }
+
+    private:
+        struct Free
+        {
+            void operator()(std::uint32_t* data) const;
+        };
+        std::unique_ptr<std::uint32_t, Free> m_data;
+    };
+
+    ZeroedTable m_row; // by object: its row under its parent, once fetched
+    ZeroedTable m_fetched; // by object, then the virtual root: children fetched
     DominatedCountsPtr m_dominated; // by object: dominatedCount(); null without a tree
     std::size_t m_fetchedRows = 0;
     int m_batchSize = kDefaultBatchSize;
