@@ -58,11 +58,11 @@ public:
     }
 
     // Calls onHit(wordAddress, position) for every aligned word of [begin, end) that is in the set.
-    // The range must be readable memory. Not instrumented by AddressSanitizer: a conservative scan
-    // reads whole data segments, redzones between an instrumented library's globals included, which
-    // are mapped and readable but poisoned.
+    // The range must be readable memory. Not instrumented by AddressSanitizer nor ThreadSanitizer: a
+    // conservative scan reads whole data segments, redzones between an instrumented library's globals
+    // included, which are mapped and readable but poisoned, and memory the allocator holds freed.
     template<typename OnHit>
-    __attribute__((no_sanitize_address)) void scan(const void* begin, const void* end, OnHit&& onHit) const
+    __attribute__((no_sanitize("address", "thread"))) void scan(const void* begin, const void* end, OnHit&& onHit) const
     {
         if (m_empty)
             return;
