@@ -3,6 +3,7 @@
 // was (no agent thread, no socket, no private folder) and exits 0 on its own. Failures (a GIL held by a
 // C call, a process that dies mid-capture, gdb dying, an agent that never connects, not Python, no such
 // process) are clear errors with exit status 2 within the timeout, and the process is unharmed.
+#include "attach_targets.h"
 #include "cli_process.h"
 
 #include "attach/attach_check.h"
@@ -48,6 +49,7 @@ public:
                     ::_exit(clitest::kCannotDropPrivileges);
             });
         }
+        m_process.setProcessEnvironment(leakscope::attachtest::targetEnvironment());
         m_process.start(clitest::pythonPath(), arguments);
     }
     ~Target()

@@ -1,6 +1,7 @@
 // The gdb injector against real /usr/bin/python3 children: the agent library gets in whatever the
 // target is doing, the target then finishes with its own exit status, and failures come back as one
 // clear line without harming the target.
+#include "attach_targets.h"
 #include "attach/gdb_injector.h"
 
 #include <QElapsedTimer>
@@ -53,6 +54,7 @@ bool startTarget(QProcess& p, const std::string& kind)
 {
     p.setProgram(QStringLiteral(LEAKSCOPE_TEST_PYTHON));
     p.setArguments({QStringLiteral("-c"), targetScript(kind)});
+    p.setProcessEnvironment(leakscope::attachtest::targetEnvironment());
     p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     p.start();
     if (!p.waitForStarted(5000))

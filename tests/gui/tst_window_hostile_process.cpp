@@ -27,7 +27,7 @@ using namespace leakscope::guitest;
 namespace {
 
 constexpr int kTimeoutMs = 30000;
-constexpr qint64 kMaxBlockMs = 100;
+constexpr qint64 kMaxBlockMs = kMaxEventLoopBlockMs; // 100 ms, or 1 s in a sanitizer build
 
 QPlainTextEdit* outputView(const MainWindow& window) { return part<QPlainTextEdit>(window, "output"); }
 QString outputText(const MainWindow& window) { return outputView(window)->toPlainText(); }
