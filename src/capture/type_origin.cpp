@@ -486,7 +486,12 @@ OriginResolver::~OriginResolver()
         m_warmingEnded.wait(lock, [this] { return m_warmingDone.load(); });
     } else if (m_warmingStarted && !m_warmingDone) {
         (void)m.release(); // a fork's copy, possibly half-built by a thread this process does not have
+        return;
     }
+    // Under the lock releaseCaches() takes: in the agent, the thread that serves the attach frees the
+    // caches as it ends, and the process may exit (running this) right then.
+    std::lock_guard lock(m_mutex);
+    m.reset();
 }
 
 namespace {
@@ -586,6 +591,7 @@ void OriginResolver::afterFork()
 void OriginResolver::releaseCaches()
 {
     waitForWarming();
+    std::lock_guard lock(m_mutex);
     m.reset();
 }
 

@@ -14,6 +14,14 @@
 
 namespace leakscope::attachtest {
 
+// ThreadSanitizer's runtime starts a thread of its own in a process once it has a second one: a target
+// attached once has one thread more after the detach than before, by the runtime's doing.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool kRuntimeAddsAThread = true;
+#else
+inline constexpr bool kRuntimeAddsAThread = false;
+#endif
+
 inline QProcessEnvironment targetEnvironment()
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
