@@ -341,6 +341,8 @@ void EdgeLabeler::match(std::span<PyObject* const> referents)
         auto group = std::lower_bound(m_order.begin(), m_order.end(), referents[j],
                                       [this](std::uint32_t k, PyObject* p) { return m_pairs[k].pointer < p; });
         const auto first = static_cast<std::size_t>(group - m_order.begin());
+        if (first == m_order.size())
+            continue; // a referent above every pair's pointer: no pair, and no m_next entry to read
         const std::size_t at = first + m_next[first];
         if (at < m_order.size() && m_pairs[m_order[at]].pointer == referents[j]) {
             m_run[j] = m_pairs[m_order[at]].label;
