@@ -3,7 +3,7 @@
 // was (no agent thread, no socket, no private folder) and exits 0 on its own. Failures (a GIL held by a
 // C call, a process that dies mid-capture, gdb dying, an agent that never connects, not Python, no such
 // process) are clear errors with exit status 2 within the timeout, and the process is unharmed.
-#include "attach_targets.h"
+#include "support/attach_targets.h"
 #include "cli_process.h"
 
 #include "attach/attach_check.h"

@@ -3,7 +3,7 @@
 // a snapshot lists the planted orphans as suspects, a live description finds the planted instance, Detach
 // leaves the process running (it exits 0 on its own), Interrupt does not signal it; a process killed while
 // attached is lost within 2 s, and a process that is not Python is refused with the self-test's reason.
-#include "attach_targets.h"
+#include "support/attach_targets.h"
 #include "attach/attach_check.h"
 #include "snapshot/analysis.h"
 #include "target/attached_process_target.h"

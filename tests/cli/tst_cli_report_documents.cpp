@@ -3,6 +3,7 @@
 // elements, nothing loaded from elsewhere), its suspects and retained sizes against the JSON report of
 // the same snapshot file; the Markdown's tables and suspects; --depth; `attach --format html|md` on a
 // running python3; the usage errors.
+#include "support/attach_targets.h"
 #include "cli_process.h"
 
 #include <QDir>
@@ -256,6 +257,7 @@ private Q_SLOTS:
     {
         const QString stop = m_dir.filePath(u"stop"_s);
         QProcess target;
+        target.setProcessEnvironment(leakscope::attachtest::targetEnvironment());
         target.start(pythonPath(), {scriptPath(u"attach_target.py"_s), fixtureDir(), u"sleep"_s, stop});
         QByteArray out;
         QElapsedTimer clock;

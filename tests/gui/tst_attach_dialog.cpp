@@ -4,6 +4,7 @@
 // never listed) and the window driven through the dialog against a real python3 child that plants leaks:
 // F5 brings a snapshot whose suspects show in the candidates table, and Detach leaves the child running.
 // LEAKSCOPE_SCREENSHOT_DIR, when set, receives grabs of the dialog and of the window.
+#include "support/attach_targets.h"
 #include "gui_test_support.h"
 
 #include "attach/attach_check.h"
@@ -42,6 +43,7 @@ public:
         if (arguments.isEmpty())
             arguments = {QStringLiteral(LEAKSCOPE_TEST_SCRIPTS) + u"/attach_target.py"_s,
                          QStringLiteral(LEAKSCOPE_PLANTLEAK_DIR), u"sleep"_s, m_stop};
+        m_process.setProcessEnvironment(leakscope::attachtest::targetEnvironment());
         m_process.start(program, arguments);
     }
     ~Child()
