@@ -226,6 +226,19 @@ QString EventLoopWatch::describe() const
         .arg(m_longestDuring.isEmpty() ? QStringLiteral("-") : m_longestDuring);
 }
 
+void answerYesToNextMessageBox()
+{
+    auto* timer = new QTimer(qApp);
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer] {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+            box->button(QMessageBox::Yes)->click();
+            timer->deleteLater();
+        }
+    });
+    timer->start();
+}
+
 bool triggerAnswering(QAction* action, QMessageBox::StandardButton button)
 {
     // Shared with the timer's call, which comes from the question's own event loop, or after the

@@ -137,6 +137,9 @@ private:
     QString m_longestDuring;
 };
 
+// Answers the next message box with Yes once it is shown (it runs its own event loop).
+void answerYesToNextMessageBox();
+
 // Triggers action and answers the question it asks with button; false when it asked none.
 bool triggerAnswering(QAction* action, QMessageBox::StandardButton button);
 

@@ -107,20 +107,6 @@ int pathSteps(const QTextBrowser& path)
     return steps;
 }
 
-// Answers the next message box with Yes once it is shown (it runs its own event loop).
-void answerYesToNextMessageBox()
-{
-    auto* timer = new QTimer(qApp);
-    timer->setInterval(10);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer] {
-        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
-            box->button(QMessageBox::Yes)->click();
-            timer->deleteLater();
-        }
-    });
-    timer->start();
-}
-
 // Once the next context menu pops up: its items' texts (mnemonics and shortcuts left out) into
 // items, then triggers the one reading choose (or closes the menu when none does).
 void chooseInNextMenu(QStringList* items, const QString& choose)

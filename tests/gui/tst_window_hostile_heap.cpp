@@ -161,15 +161,7 @@ private:
     {
         if (!QTest::qWaitFor([&] { return fetchButton(window)->isEnabled(); }, 5000))
             return {};
-        auto* timer = new QTimer(qApp);
-        timer->setInterval(10);
-        QObject::connect(timer, &QTimer::timeout, timer, [timer] {
-            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
-                box->button(QMessageBox::Yes)->click();
-                timer->deleteLater();
-            }
-        });
-        timer->start();
+        answerYesToNextMessageBox();
         fetchButton(window)->click();
         QString details;
         const bool answered = QTest::qWaitFor(
