@@ -75,6 +75,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_ui->actionContinue->setIcon(style->standardIcon(QStyle::SP_MediaSeekForward));
     m_ui->actionInterrupt->setIcon(style->standardIcon(QStyle::SP_MediaStop));
     m_ui->candidatesView->setFilterBar(m_ui->filterBar);
+    // Millions of rows are listed and sorted off the GUI thread: the status bar says so meanwhile.
+    connect(m_ui->candidatesView->candidates(), &CandidatesModel::preparingRowsChanged, this, [this](bool preparing) {
+        if (preparing) {
+            const bool all = m_ui->candidatesView->listMode() == CandidatesModel::ListMode::AllObjects;
+            statusBar()->showMessage(all ? tr("Listing and sorting every object of the snapshot\u2026")
+                                         : tr("Listing and sorting the leak candidates\u2026"));
+        } else {
+            statusBar()->clearMessage();
+        }
+    });
     // The table's copy actions are the trees': Ctrl+C copies the row's address, type and repr.
     auto* copySeparator = new QAction(this);
     copySeparator->setSeparator(true);
@@ -518,12 +528,18 @@ void MainWindow::updateStatus()
     const Snapshot& s = shown->snapshot();
     const HeapAnalysis& a = shown->analysis();
     const std::uint64_t ignored = shown->groups().groups()[CandidateGroups::kIgnored].candidates;
-    m_countsLabel->setText(tr("%L1 objects · %L2 candidates · %3%4 · %L5 shown · captured in %6 s")
+    // Millions of rows that pass the filters are listed up to a cap (CandidatesModel::kMaxNarrowedRows).
+    const CandidatesModel* candidates = m_ui->candidatesView->candidates();
+    const int listed = m_ui->candidatesView->proxy()->rowCount();
+    const QString shownRows = candidates->isNarrowed() && candidates->matchedRowCount() > std::size_t(listed)
+        ? tr("%L1 match, the first %L2 listed").arg(candidates->matchedRowCount()).arg(listed)
+        : tr("%L1 shown").arg(listed);
+    m_countsLabel->setText(tr("%L1 objects · %L2 candidates · %3%4 · %5 · captured in %6 s")
                                .arg(s.objectCount())
                                .arg(a.candidates().size())
                                .arg(a.suspectCount() == 1 ? tr("1 suspect") : tr("%L1 suspects").arg(a.suspectCount()))
                                .arg(ignored ? tr(" · %L1 ignored").arg(ignored) : QString())
-                               .arg(m_ui->candidatesView->proxy()->rowCount())
+                               .arg(shownRows)
                                .arg(s.info().captureSeconds, 0, 'f', 3));
 }
 

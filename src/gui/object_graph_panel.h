@@ -43,8 +43,11 @@ public:
     explicit ObjectGraphPanel(QWidget* parent = nullptr);
     ~ObjectGraphPanel() override;
 
-    // Roots both trees at object (the current object), opened one level, and finds its path from a root.
+    // Roots both trees at object (the current object), opened one level, and finds its path from a root
+    // off the GUI thread (the Path tab says it is looking meanwhile; pathShown() when it is shown).
     void showObject(AnalyzedSnapshotPtr analyzed, ObjectIndex object);
+    // Whether the path of the object shown is still being looked for.
+    bool isFindingPath() const;
     void clear();
     // The object the trees are rooted at; nothing after clear().
     std::optional<ObjectIndex> object() const;
@@ -61,6 +64,8 @@ Q_SIGNALS:
     void objectPreviewed(leakscope::ObjectIndex object);
     // The user asks to go to object: an activated node, a step of the path.
     void objectActivated(leakscope::ObjectIndex object);
+    // The path from a root of object, the object shown, is in the Path tab (or why there is none).
+    void pathShown(leakscope::ObjectIndex object);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -73,6 +78,7 @@ private:
     std::optional<ObjectIndex> currentNodeObject(const QTreeView* tree) const;
     void showTreeMenu(QTreeView* tree, const QPoint& position);
     void showPathMenu(const QPoint& position);
+    void findPathFromRoot();
     void showPathFromRoot();
     void activateLater(ObjectIndex object);
     QAction* makeCopyAction(CopyKind kind, QObject* parent, std::function<std::optional<ObjectIndex>()> objectOf);
@@ -82,7 +88,9 @@ private:
     ObjectTreeModel* m_referrers;
     AnalyzedSnapshotPtr m_analyzed;
     ObjectIndex m_object = kNoObject;
-    RootPaths m_path; // of m_object
+    RootPaths m_path; // of m_object, once found
+    bool m_pathPending = false; // m_path is being looked for
+    quint64 m_pathRequest = 0; // the last search started; an answer to an earlier one is dropped
     // The trees' columns as first laid out; for ObjectColumn, its minimum.
     std::array<int, ObjectTreeModel::ColumnCount> m_columnWidths{};
     bool m_fittingColumns = false;

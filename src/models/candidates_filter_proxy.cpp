@@ -22,6 +22,8 @@ void CandidatesFilterProxy::setSourceModel(QAbstractItemModel* sourceModel)
     if (m_candidates && QSortFilterProxyModel::sortColumn() >= 0)
         QSortFilterProxyModel::sort(-1); // the source sorts itself from now on
     QSortFilterProxyModel::setSourceModel(sourceModel);
+    if (m_candidates)
+        m_candidates->setRowSelector(rowSelector());
 }
 
 void CandidatesFilterProxy::sort(int column, Qt::SortOrder order)
@@ -47,6 +49,10 @@ Qt::SortOrder CandidatesFilterProxy::sortOrder() const
 template<typename Change>
 void CandidatesFilterProxy::changeFilter(Change&& change)
 {
+    // Rows the source narrows are narrowed again by the new filters, off the GUI thread, and come in a
+    // reset of the source: nothing to filter here.
+    CandidatesModel* candidates = m_candidates.data();
+    const bool narrowed = candidates && (candidates->isNarrowed() || candidates->isPreparingRows());
     const bool incremental = !sourceModel() || sourceModel()->rowCount() <= m_incrementalLimit;
 #if QT_VERSION >= QT_VERSION_CHECK(6, 10, 0)
     if (incremental)
@@ -55,7 +61,14 @@ void CandidatesFilterProxy::changeFilter(Change&& change)
     change();
     m_cachesValid = false;
     m_acceptedValid = false;
-    if (!incremental) {
+    if (candidates)
+        candidates->setRowSelector(rowSelector());
+    if (narrowed) {
+#if QT_VERSION >= QT_VERSION_CHECK(6, 10, 0)
+        if (incremental)
+            endFilterChange(QSortFilterProxyModel::Direction::Rows);
+#endif
+    } else if (!incremental) {
         // A layout change, not a reset: views keep their selection through persistent indexes.
         invalidate();
     } else {
@@ -141,48 +154,110 @@ void CandidatesFilterProxy::setMinimumSize(quint64 bytes)
     changeFilter([&] { m_minimumSize = bytes; });
 }
 
-void CandidatesFilterProxy::updateCaches(const CandidatesModel& candidates) const
+CandidatesFilterProxy::Settings CandidatesFilterProxy::settings() const
 {
-    const Snapshot& snapshot = candidates.analyzedSnapshot()->snapshot();
+    return {m_types, m_libraries, m_groups, m_objects, m_showExplained, m_minimumSize};
+}
+
+void CandidatesFilterProxy::computeTables(const Settings& settings, const AnalyzedSnapshot& analyzed,
+                                          const TextFilter& text, Tables& tables)
+{
+    const Snapshot& snapshot = analyzed.snapshot();
     const std::size_t types = snapshot.typeCount();
-    m_typeAllowed.clear();
-    if (!m_types.isEmpty() || !m_libraries.isEmpty()) {
-        m_typeAllowed.assign(types, m_types.isEmpty() ? 1 : 0);
-        for (TypeIndex t : m_types) {
+    tables.typeAllowed.clear();
+    if (!settings.types.isEmpty() || !settings.libraries.isEmpty()) {
+        tables.typeAllowed.assign(types, settings.types.isEmpty() ? 1 : 0);
+        for (TypeIndex t : settings.types) {
             if (t < types)
-                m_typeAllowed[t] = 1;
+                tables.typeAllowed[t] = 1;
         }
-        if (!m_libraries.isEmpty()) {
+        if (!settings.libraries.isEmpty()) {
             for (TypeIndex t = 0; t < types; ++t) {
-                if (m_typeAllowed[t] && !m_libraries.contains(snapshot.type(t).library))
-                    m_typeAllowed[t] = 0;
+                if (tables.typeAllowed[t] && !settings.libraries.contains(snapshot.type(t).library))
+                    tables.typeAllowed[t] = 0;
             }
         }
     }
-    m_groupAllowed.clear();
-    if (!m_groups.empty()) {
-        const CandidateGroups& groups = candidates.analyzedSnapshot()->groups();
-        m_groupAllowed.assign(groups.groups().size(), 0);
-        for (const CandidateGroupKey& key : m_groups) {
+    tables.groupAllowed.clear();
+    if (!settings.groups.empty()) {
+        const CandidateGroups& groups = analyzed.groups();
+        tables.groupAllowed.assign(groups.groups().size(), 0);
+        for (const CandidateGroupKey& key : settings.groups) {
             if (const std::uint32_t g = groups.find(key); g != CandidateGroups::kNotFound)
-                m_groupAllowed[g] = 1;
+                tables.groupAllowed[g] = 1;
         }
     }
-    m_objectAllowed.clear();
-    if (!m_objects.empty()) {
-        m_objectAllowed.assign(snapshot.objectCount(), 0);
-        for (ObjectIndex object : m_objects) {
-            if (object < m_objectAllowed.size())
-                m_objectAllowed[object] = 1;
+    tables.objectAllowed.clear();
+    if (!settings.objects.empty()) {
+        tables.objectAllowed.assign(snapshot.objectCount(), 0);
+        for (ObjectIndex object : settings.objects) {
+            if (object < tables.objectAllowed.size())
+                tables.objectAllowed[object] = 1;
         }
     }
-    m_typeNameMatches.assign(types, 0);
-    if (!m_text.isEmpty() && m_text.isValid()) {
+    tables.typeNameMatches.assign(types, 0);
+    if (!text.isEmpty() && text.isValid()) {
         for (TypeIndex t = 0; t < types; ++t)
-            m_typeNameMatches[t] = m_text.matches(snapshot.typeName(t));
+            tables.typeNameMatches[t] = text.matches(snapshot.typeName(t));
     }
-    m_allObjects = candidates.listMode() == CandidatesModel::ListMode::AllObjects;
-    m_groupDecides = m_typeAllowed.empty() && m_objectAllowed.empty() && !m_minimumSize && m_text.isEmpty();
+}
+
+CandidatesModel::RowSelector CandidatesFilterProxy::rowSelector() const
+{
+    return [settings = settings(), pattern = m_text.pattern(), regex = m_text.isRegex()](
+               const CandidatesModel::RowTables& rows) {
+        TextFilter text;
+        text.setPattern(pattern, regex);
+        Tables tables;
+        computeTables(settings, rows.analyzed, text, tables);
+        const Snapshot& snapshot = rows.analyzed.snapshot();
+        const bool everyGroup = rows.mode == CandidatesModel::ListMode::AllObjects || settings.showExplained;
+        const std::size_t count = rows.objects.size();
+        std::vector<std::uint8_t> keep(count);
+        // Rows [begin, end) with a text filter of their own (a TextFilter is not thread-safe).
+        auto decide = [&](std::size_t begin, std::size_t end, const TextFilter& filter, std::string& scratch) {
+            for (std::size_t row = begin; row < end; ++row) {
+                const std::uint32_t group = rows.groups[row];
+                const bool groupOk = !tables.groupAllowed.empty()
+                                       ? group < tables.groupAllowed.size() && tables.groupAllowed[group]
+                                       : everyGroup || group == CandidateGroups::kSuspects;
+                if (!groupOk)
+                    continue;
+                const ObjectIndex object = rows.objects[row];
+                const TypeIndex type = snapshot.typeOf(object);
+                if ((!tables.typeAllowed.empty() && !tables.typeAllowed[type])
+                    || (!tables.objectAllowed.empty() && !tables.objectAllowed[object])
+                    || (settings.minimumSize && snapshot.size(object) < settings.minimumSize))
+                    continue;
+                if (!filter.isEmpty()
+                    && (!filter.isValid()
+                        || !(tables.typeNameMatches[type] || filter.matches(displayRepr(snapshot, object, scratch)))))
+                    continue;
+                keep[row] = 1;
+            }
+        };
+        std::string scratch;
+        constexpr std::size_t kParallelRows = 100000;
+        if (!text.isEmpty() && count >= kParallelRows) {
+            const std::size_t half = count / 2;
+            TextFilter second;
+            second.setPattern(pattern, regex);
+            std::string secondScratch;
+            std::thread other([&] { decide(half, count, second, secondScratch); });
+            decide(0, half, text, scratch);
+            other.join();
+        } else {
+            decide(0, count, text, scratch);
+        }
+        return keep;
+    };
+}
+
+void CandidatesFilterProxy::updateCaches(const CandidatesModel& candidates) const
+{
+    computeTables(settings(), *candidates.analyzedSnapshot(), m_text, m_tables);
+    m_allObjects = candidates.listedMode() == CandidatesModel::ListMode::AllObjects;
+    m_groupDecides = m_tables.typeAllowed.empty() && m_tables.objectAllowed.empty() && !m_minimumSize && m_text.isEmpty();
     if (m_cachedGeneration != candidates.generation()) {
         m_textMatch.clear();
         m_cachedGeneration = candidates.generation();
@@ -221,10 +296,10 @@ void CandidatesFilterProxy::matchTextInItems(const CandidatesModel& candidates, 
         if (m_textMatch[k] != UnknownMatch || !groupPasses(group))
             continue;
         const TypeIndex type = snapshot.typeOf(object);
-        if ((!m_typeAllowed.empty() && !m_typeAllowed[type]) || (!m_objectAllowed.empty() && !m_objectAllowed[object])
+        if ((!m_tables.typeAllowed.empty() && !m_tables.typeAllowed[type]) || (!m_tables.objectAllowed.empty() && !m_tables.objectAllowed[object])
             || (m_minimumSize && snapshot.size(object) < m_minimumSize))
             continue;
-        const bool matches = m_typeNameMatches[type] || text.matches(displayRepr(snapshot, object, scratch));
+        const bool matches = m_tables.typeNameMatches[type] || text.matches(displayRepr(snapshot, object, scratch));
         m_textMatch[k] = matches ? Matches : DoesNotMatch;
     }
 }
@@ -267,7 +342,7 @@ bool CandidatesFilterProxy::accepts(const CandidatesModel& candidates, int sourc
     const Snapshot& snapshot = candidates.analyzedSnapshot()->snapshot();
     const ObjectIndex object = candidates.objectAt(sourceRow);
     const TypeIndex type = snapshot.typeOf(object);
-    if (!m_typeAllowed.empty() && !m_typeAllowed[type]) {
+    if (!m_tables.typeAllowed.empty() && !m_tables.typeAllowed[type]) {
         if (!Lifting || !(lifted & (TypeCriterion | LibraryCriterion)))
             return false;
         // The cache joins both choices: lifting one asks the other alone.
@@ -277,7 +352,7 @@ bool CandidatesFilterProxy::accepts(const CandidatesModel& candidates, int sourc
         if (!typeOk || !libraryOk)
             return false;
     }
-    if (!(Lifting && (lifted & ObjectCriterion)) && !m_objectAllowed.empty() && !m_objectAllowed[object])
+    if (!(Lifting && (lifted & ObjectCriterion)) && !m_tables.objectAllowed.empty() && !m_tables.objectAllowed[object])
         return false;
     if (!(Lifting && (lifted & SizeCriterion)) && m_minimumSize && snapshot.size(object) < m_minimumSize)
         return false;
@@ -287,7 +362,7 @@ bool CandidatesFilterProxy::accepts(const CandidatesModel& candidates, int sourc
         return false;
     std::uint8_t& match = m_textMatch[candidates.itemAt(sourceRow)];
     if (match == UnknownMatch) // a row the object-order pass skipped: another filter turned it down
-        match = m_typeNameMatches[type] || m_text.matches(displayRepr(snapshot, object, m_scratch)) ? Matches
+        match = m_tables.typeNameMatches[type] || m_text.matches(displayRepr(snapshot, object, m_scratch)) ? Matches
                                                                                                     : DoesNotMatch;
     return match == Matches;
 }
@@ -296,6 +371,14 @@ bool CandidatesFilterProxy::acceptRows(const CandidatesModel& candidates, int so
 {
     if (!candidates.analyzedSnapshot())
         return true;
+    if (candidates.isNarrowed()) {
+        // The source listed only the rows that pass (CandidatesModel::setRowSelector()): no cache, no
+        // pass over the rows.
+        m_accepted.assign(candidates.rowGroups().size(), Accepted::Yes);
+        m_acceptedVersion = candidates.rowsVersion();
+        m_acceptedValid = true;
+        return true;
+    }
     if (!m_cachesValid || m_cachedGeneration != candidates.generation())
         updateCaches(candidates);
     const std::span<const std::uint32_t> groups = candidates.rowGroups();
@@ -303,8 +386,8 @@ bool CandidatesFilterProxy::acceptRows(const CandidatesModel& candidates, int so
     m_accepted.resize(rows);
     Accepted* const accepted = m_accepted.data();
     // Every filter's state in a local, so the loops test only what is in force.
-    const char* const groupAllowed = m_groupAllowed.empty() ? nullptr : m_groupAllowed.data();
-    const std::size_t groupCount = m_groupAllowed.size();
+    const char* const groupAllowed = m_tables.groupAllowed.empty() ? nullptr : m_tables.groupAllowed.data();
+    const std::size_t groupCount = m_tables.groupAllowed.size();
     const bool everyGroup = m_allObjects || m_showExplained;
     auto groupOk = [&](std::uint32_t group) {
         if (groupAllowed) // CandidatesModel::kNoGroup is past the end: in no chosen group
@@ -325,8 +408,8 @@ bool CandidatesFilterProxy::acceptRows(const CandidatesModel& candidates, int so
         const std::span<const ObjectIndex> objects = candidates.rowObjects();
         const std::span<const std::uint32_t> items = candidates.rowItems();
         const TypeIndex* const typeOf = snapshot.columns().type.data();
-        const char* const typeAllowed = m_typeAllowed.empty() ? nullptr : m_typeAllowed.data();
-        const char* const objectAllowed = m_objectAllowed.empty() ? nullptr : m_objectAllowed.data();
+        const char* const typeAllowed = m_tables.typeAllowed.empty() ? nullptr : m_tables.typeAllowed.data();
+        const char* const objectAllowed = m_tables.objectAllowed.empty() ? nullptr : m_tables.objectAllowed.data();
         const quint64 minimumSize = m_minimumSize;
         const bool text = !m_text.isEmpty();
         const bool textValid = m_text.isValid();
@@ -344,7 +427,7 @@ bool CandidatesFilterProxy::acceptRows(const CandidatesModel& candidates, int so
                     if (ok) {
                         std::uint8_t& match = m_textMatch[items[row]];
                         if (match == UnknownMatch) // a row that pass skipped
-                            match = m_typeNameMatches[type] || m_text.matches(displayRepr(snapshot, object, m_scratch))
+                            match = m_tables.typeNameMatches[type] || m_text.matches(displayRepr(snapshot, object, m_scratch))
                                         ? Matches
                                         : DoesNotMatch;
                         ok = match == Matches;

@@ -116,6 +116,31 @@ protected:
 private:
     enum TextMatch : std::uint8_t { UnknownMatch, Matches, DoesNotMatch };
 
+    // The filters but the text, as set.
+    struct Settings
+    {
+        QSet<TypeIndex> types;
+        QSet<StringId> libraries;
+        std::vector<CandidateGroupKey> groups;
+        std::vector<ObjectIndex> objects;
+        bool showExplained = false;
+        quint64 minimumSize = 0;
+    };
+    // What settings and a text say per type, group and object of one analysis (empty: no choice).
+    struct Tables
+    {
+        std::vector<char> typeAllowed;     // by the type and library filters
+        std::vector<char> groupAllowed;    // by group of the analysis
+        std::vector<char> objectAllowed;   // by object of the snapshot
+        std::vector<char> typeNameMatches; // the text occurs in the type's name
+    };
+    Settings settings() const;
+    static void computeTables(const Settings& settings, const AnalyzedSnapshot& analyzed, const TextFilter& text,
+                              Tables& tables);
+    // The filters as a CandidatesModel::RowSelector, for rows the source narrows (see
+    // CandidatesModel::setRowSelector()): the same decisions as filterAcceptsRow(), made off the GUI thread.
+    CandidatesModel::RowSelector rowSelector() const;
+
     template<typename Change>
     void changeFilter(Change&& change);
     void updateCaches(const CandidatesModel& candidates) const;
@@ -133,8 +158,9 @@ private:
     bool accepts(const CandidatesModel& candidates, int sourceRow, unsigned lifted) const;
     bool groupPasses(std::uint32_t group) const
     {
-        if (!m_groupAllowed.empty()) // CandidatesModel::kNoGroup is past the end: in no chosen group
-            return group < m_groupAllowed.size() && m_groupAllowed[group];
+        const std::vector<char>& groupAllowed = m_tables.groupAllowed;
+        if (!groupAllowed.empty()) // CandidatesModel::kNoGroup is past the end: in no chosen group
+            return group < groupAllowed.size() && groupAllowed[group];
         return m_allObjects || m_showExplained || group == CandidateGroups::kSuspects;
     }
 
@@ -151,10 +177,7 @@ private:
     // Per-type answers, rebuilt when a filter or the snapshot changes (types are few, rows many).
     mutable bool m_cachesValid = false;
     mutable quint64 m_cachedGeneration = 0;
-    mutable std::vector<char> m_typeAllowed; // by the type and library filters; empty: every type allowed
-    mutable std::vector<char> m_groupAllowed; // by group of the analysis; empty: no group chosen
-    mutable std::vector<char> m_objectAllowed; // by object of the snapshot; empty: no object chosen
-    mutable std::vector<char> m_typeNameMatches;
+    mutable Tables m_tables;
     mutable bool m_allObjects = false; // the source lists every object (CandidatesModel::ListMode)
     // No type, library, object, size or text filter: the group alone decides a row (the filter pass's
     // fast path).

@@ -2,6 +2,7 @@
 
 #include "model_text.h"
 #include "object_columns.h"
+#include "support/background_work.h"
 
 #include <algorithm>
 #include <numeric>
@@ -27,19 +28,17 @@ void CandidatesModel::setSnapshot(SnapshotPtr snapshot)
     setSnapshot(analyzeSnapshot(std::move(snapshot)));
 }
 
-void CandidatesModel::fillRows(ListMode mode)
+void CandidatesModel::Rows::fill()
 {
-    const Snapshot& snapshot = m_analyzed->snapshot();
-    const auto& candidates = m_analyzed->analysis().candidates();
+    const Snapshot& snapshot = analyzed->snapshot();
+    const auto& candidates = analyzed->analysis().candidates();
     const auto& explanations = snapshot.columns().explanations;
-    const CandidateGroups& groups = m_analyzed->groups();
-    // resize() keeps the capacity of the tables the rows had before, and writes only past their old
-    // size: a new snapshot of about the same size or a mode change back allocates nothing.
+    const CandidateGroups& groups = analyzed->groups();
     const std::size_t rows = mode == ListMode::Candidates ? candidates.size() : snapshot.objectCount();
-    m_objects.resize(rows);
-    m_candidate.resize(mode == ListMode::Candidates ? rows : 0);
-    m_group.resize(rows);
-    m_explanation.resize(rows);
+    objects.resize(rows);
+    candidate.resize(mode == ListMode::Candidates ? rows : 0);
+    group.resize(rows);
+    explanation.resize(rows);
     // One pass over the rows. Candidates, explanations and (AllObjects) objects are all in object
     // index order: the explanations are a merge, the candidates among all objects a second one.
     std::size_t e = 0;
@@ -52,104 +51,216 @@ void CandidatesModel::fillRows(ListMode mode)
     if (mode == ListMode::Candidates) {
         for (std::size_t k = 0; k < rows; ++k) {
             const ObjectIndex object = candidates[k];
-            m_objects[k] = object;
-            m_candidate[k] = static_cast<std::uint32_t>(k);
-            m_group[k] = groups.groupOf(k);
-            m_explanation[k] = explanationOf(object);
+            objects[k] = object;
+            candidate[k] = static_cast<std::uint32_t>(k);
+            group[k] = groups.groupOf(k);
+            explanation[k] = explanationOf(object);
         }
         return;
     }
     std::size_t c = 0;
     for (std::size_t k = 0; k < rows; ++k) {
         const auto object = static_cast<ObjectIndex>(k);
-        m_objects[k] = object;
+        objects[k] = object;
         if (c < candidates.size() && candidates[c] == object) {
-            m_group[k] = groups.groupOf(c++);
-            m_explanation[k] = explanationOf(object); // explanations are the candidates' only
+            group[k] = groups.groupOf(c++);
+            explanation[k] = explanationOf(object); // explanations are the candidates' only
         } else {
-            m_group[k] = kNoGroup;
-            m_explanation[k] = kNoExplanation;
+            group[k] = kNoGroup;
+            explanation[k] = kNoExplanation;
         }
     }
 }
 
-void CandidatesModel::takeRows(ListMode mode)
+CandidatesModel::Rows CandidatesModel::Rows::build(AnalyzedSnapshotPtr analyzed, std::shared_ptr<const TypeRanks> ranks,
+                                                   ListMode mode, int column, Qt::SortOrder order, bool narrow,
+                                                   const RowSelector& selector)
 {
-    m_mode = mode;
-    if (m_analyzed) {
-        fillRows(mode);
-        if (m_sortColumn >= 0)
-            permuteRows(sortedOrder(m_sortColumn, m_sortOrder));
-    } else { // no rows, and their memory goes back
-        m_objects = {};
-        m_candidate = {};
-        m_group = {};
-        m_explanation = {};
+    Rows rows;
+    rows.analyzed = std::move(analyzed);
+    rows.ranks = std::move(ranks);
+    rows.mode = mode;
+    rows.fill();
+    if (narrow) {
+        rows.narrowed = true;
+        rows.unnarrowed = rows.size();
+        if (selector) {
+            const RowTables tables{*rows.analyzed, mode, rows.objects,
+                                   mode == ListMode::AllObjects ? std::span<const std::uint32_t>(rows.objects)
+                                                                : std::span<const std::uint32_t>(rows.candidate),
+                                   rows.group};
+            rows.keep(selector(tables));
+        }
+        rows.matched = rows.size();
     }
+    if (column >= 0)
+        rows.permute(rows.sortedOrder(column, order));
+    if (narrow && rows.size() > kMaxNarrowedRows) { // the first in the sort order
+        for (auto* column : {&rows.objects, &rows.candidate, &rows.group, &rows.explanation}) {
+            if (!column->empty()) {
+                column->resize(kMaxNarrowedRows);
+                column->shrink_to_fit();
+            }
+        }
+    }
+    return rows;
+}
+
+void CandidatesModel::Rows::keep(const std::vector<std::uint8_t>& keep)
+{
+    std::size_t kept = 0;
+    const bool candidates = !candidate.empty();
+    for (std::size_t row = 0; row < objects.size(); ++row) {
+        if (row < keep.size() && keep[row]) {
+            objects[kept] = objects[row];
+            if (candidates)
+                candidate[kept] = candidate[row];
+            group[kept] = group[row];
+            explanation[kept] = explanation[row];
+            ++kept;
+        }
+    }
+    for (auto* column : {&objects, &candidate, &group, &explanation}) {
+        if (!column->empty()) {
+            column->resize(kept);
+            column->shrink_to_fit();
+        }
+    }
+}
+
+std::shared_ptr<const CandidatesModel::TypeRanks> CandidatesModel::rankTypes(const Snapshot& snapshot)
+{
+    auto ranks = std::make_shared<TypeRanks>();
+    std::vector<TypeIndex> byName(snapshot.typeCount());
+    std::iota(byName.begin(), byName.end(), TypeIndex(0));
+    std::stable_sort(byName.begin(), byName.end(),
+                     [&](TypeIndex a, TypeIndex b) { return snapshot.typeName(a) < snapshot.typeName(b); });
+    ranks->type.resize(byName.size());
+    for (std::size_t rank = 0; rank < byName.size(); ++rank)
+        ranks->type[byName[rank]] = static_cast<std::uint32_t>(rank);
+    // Libraries are few and shared by many types: rank their distinct file names, which is what the
+    // column shows and sorts on ("" for none first).
+    std::vector<std::string_view> names;
+    names.reserve(snapshot.typeCount());
+    for (TypeIndex t = 0; t < snapshot.typeCount(); ++t)
+        names.push_back(libraryBaseName(snapshot.string(snapshot.type(t).library)));
+    std::vector<std::string_view> distinct = names;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    ranks->library.resize(names.size());
+    for (std::size_t t = 0; t < names.size(); ++t)
+        ranks->library[t]
+            = static_cast<std::uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), names[t]) - distinct.begin());
+    return ranks;
+}
+
+void CandidatesModel::setPending(quint64 request)
+{
+    const bool was = m_pending != 0;
+    m_pending = request;
+    if (was != (request != 0))
+        Q_EMIT preparingRowsChanged(request != 0);
+}
+
+void CandidatesModel::listRows(AnalyzedSnapshotPtr analyzed)
+{
+    ++m_requests; // whatever was being prepared is not wanted any more
+    if (!analyzed)
+        m_requestedRanks = nullptr;
+    else if (!m_requested || analyzed->snapshotPtr() != m_requested->snapshotPtr() || !m_requestedRanks)
+        m_requestedRanks = rankTypes(analyzed->snapshot()); // a new snapshot: its types ranked
+    m_requested = analyzed;
+    std::shared_ptr<const TypeRanks> ranks = m_requestedRanks;
+    const std::size_t rows = !analyzed                         ? 0
+                           : m_mode == ListMode::AllObjects ? analyzed->snapshot().objectCount()
+                                                              : analyzed->analysis().candidates().size();
+    if (rows <= m_backgroundLimit) {
+        Rows made;
+        if (analyzed)
+            made = Rows::build(std::move(analyzed), std::move(ranks), m_mode, m_sortColumn, m_sortOrder, false, {});
+        else
+            made.mode = m_mode;
+        takeRows(std::move(made));
+        setPending(0);
+        return;
+    }
+    prepareRows(false);
+}
+
+void CandidatesModel::prepareRows(bool sortOnly)
+{
+    const quint64 request = ++m_requests;
+    setPending(request);
+    runInBackground(
+        this,
+        [analyzed = m_requested, ranks = m_requestedRanks, mode = m_mode, column = m_sortColumn, order = m_sortOrder,
+         selector = m_selector]() mutable {
+            return Rows::build(std::move(analyzed), std::move(ranks), mode, column, order, true, selector);
+        },
+        [this, request, sortOnly](Rows made) { rowsPrepared(request, std::move(made), sortOnly); });
+}
+
+void CandidatesModel::setRowSelector(RowSelector selector)
+{
+    m_selector = std::move(selector);
+    if (m_rows.narrowed || isPreparingRows())
+        prepareRows(false); // the rows the selector keeps, in one reset
+}
+
+void CandidatesModel::rowsPrepared(quint64 request, Rows rows, bool sortOnly)
+{
+    if (request != m_requests)
+        return; // superseded: the rows of the later request are on their way
+    // The same rows in another order: a layout change. Past the cap on narrowed rows, another order
+    // lists other rows: a reset.
+    const bool sameRows = rows.analyzed == m_rows.analyzed && rows.mode == m_rows.mode && rows.size() == m_rows.size()
+                       && rows.narrowed == m_rows.narrowed && rows.matched == m_rows.matched
+                       && rows.matched <= kMaxNarrowedRows;
+    if (sortOnly && sameRows)
+        takeSortedRows(std::move(rows));
+    else
+        takeRows(std::move(rows));
+    setPending(0);
+}
+
+void CandidatesModel::takeRows(Rows rows)
+{
+    // The rows' old memory is freed after the reset, when nothing refers to it any more.
+    Rows old;
+    beginResetModel();
+    old = std::exchange(m_rows, std::move(rows));
+    m_analyzed = m_rows.analyzed;
+    m_snapshot = m_analyzed ? &m_analyzed->snapshot() : nullptr;
+    m_analysis = m_analyzed ? &m_analyzed->analysis() : nullptr;
     ++m_generation;
     ++m_rowsVersion;
+    endResetModel();
 }
 
 void CandidatesModel::setSnapshot(AnalyzedSnapshotPtr analyzed)
 {
-    // Per-type tables are built before the reset; the per-row ones reuse the old rows' memory, so they
-    // are filled inside it (nothing reads the model between beginResetModel() and endResetModel()).
-    std::vector<std::uint32_t> typeRank;
-    std::vector<std::uint32_t> libraryRank;
-    if (analyzed) {
-        const Snapshot& snapshot = analyzed->snapshot();
-        std::vector<TypeIndex> byName(snapshot.typeCount());
-        std::iota(byName.begin(), byName.end(), TypeIndex(0));
-        std::stable_sort(byName.begin(), byName.end(),
-                         [&](TypeIndex a, TypeIndex b) { return snapshot.typeName(a) < snapshot.typeName(b); });
-        typeRank.resize(byName.size());
-        for (std::size_t rank = 0; rank < byName.size(); ++rank)
-            typeRank[byName[rank]] = static_cast<std::uint32_t>(rank);
-        // Libraries are few and shared by many types: rank their distinct file names, which is what
-        // the column shows and sorts on ("" for none first).
-        std::vector<std::string_view> names;
-        names.reserve(snapshot.typeCount());
-        for (TypeIndex t = 0; t < snapshot.typeCount(); ++t)
-            names.push_back(libraryBaseName(snapshot.string(snapshot.type(t).library)));
-        std::vector<std::string_view> distinct = names;
-        std::sort(distinct.begin(), distinct.end());
-        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-        libraryRank.resize(names.size());
-        for (std::size_t t = 0; t < names.size(); ++t)
-            libraryRank[t] = static_cast<std::uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), names[t])
-                                                        - distinct.begin());
-    }
-
-    beginResetModel();
-    m_analyzed = std::move(analyzed);
-    m_snapshot = m_analyzed ? &m_analyzed->snapshot() : nullptr;
-    m_analysis = m_analyzed ? &m_analyzed->analysis() : nullptr;
-    m_typeRank = std::move(typeRank);
-    m_libraryRank = std::move(libraryRank);
-    takeRows(m_mode);
-    endResetModel();
+    listRows(std::move(analyzed));
 }
 
 void CandidatesModel::setListMode(ListMode mode)
 {
     if (mode == m_mode)
         return;
-    if (!m_analyzed) {
-        m_mode = mode;
+    m_mode = mode;
+    if (!m_requested) { // no rows either way
+        m_rows.mode = mode;
         ++m_generation;
         ++m_rowsVersion;
         return;
     }
-    beginResetModel();
-    takeRows(mode);
-    endResetModel();
+    listRows(m_requested);
 }
 
 int CandidatesModel::rowCount(const QModelIndex& parent) const
 {
     // A model row is an int: past INT_MAX candidates (not reachable with 32-bit object indices in
     // practice) the tail is not shown.
-    return parent.isValid() ? 0 : static_cast<int>(std::min<std::size_t>(m_objects.size(), INT_MAX));
+    return parent.isValid() ? 0 : static_cast<int>(std::min<std::size_t>(m_rows.objects.size(), INT_MAX));
 }
 
 int CandidatesModel::columnCount(const QModelIndex& parent) const
@@ -166,19 +277,15 @@ Qt::ItemFlags CandidatesModel::flags(const QModelIndex& index) const
 
 const ExplanationRecord* CandidatesModel::explanationAt(int row) const
 {
-    const std::uint32_t e = m_explanation[static_cast<std::size_t>(row)];
+    const std::uint32_t e = m_rows.explanation[static_cast<std::size_t>(row)];
     return e == kNoExplanation ? nullptr : &m_snapshot->columns().explanations[e];
 }
 
 int CandidatesModel::rowOfObject(ObjectIndex object) const
 {
-    const auto it = std::find(m_objects.begin(), m_objects.end(), object);
-    return it == m_objects.end() || it - m_objects.begin() > INT_MAX ? -1 : static_cast<int>(it - m_objects.begin());
-}
-
-const IgnoreRule* CandidatesModel::ignoringRuleAt(int row) const
-{
-    return groupAt(row) == CandidateGroups::kIgnored ? m_analysis->ignoredBy(objectAt(row)) : nullptr;
+    const std::vector<ObjectIndex>& objects = m_rows.objects;
+    const auto it = std::find(objects.begin(), objects.end(), object);
+    return it == objects.end() || it - objects.begin() > INT_MAX ? -1 : static_cast<int>(it - objects.begin());
 }
 
 std::optional<ObjectField> CandidatesModel::fieldOf(int column)

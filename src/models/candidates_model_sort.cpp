@@ -5,6 +5,7 @@
 #include "candidates_model.h"
 
 #include "model_text.h"
+#include "support/background_work.h"
 
 #include <algorithm>
 #include <array>
@@ -166,14 +167,23 @@ void CandidatesModel::sort(int column, Qt::SortOrder order)
         order = Qt::AscendingOrder;
     }
     if (column == m_sortColumn && order == m_sortOrder)
-        return; // the rows already are in this order, setSnapshot() keeps it
+        return; // the rows already are (or will be) in this order, setSnapshot() keeps it
     m_sortColumn = column;
     m_sortOrder = order;
-    if (m_objects.empty())
+    if (!m_requested)
         return;
-    const std::vector<std::uint32_t> permutation = sortedOrder(column, order);
+    if (isPreparingRows() || m_rows.narrowed) {
+        // Prepared again whole in the new order, off the GUI thread; taken in a layout change when
+        // they are the rows shown in another order, else (a new mode or snapshot on its way) a reset.
+        prepareRows(true);
+        return;
+    }
+    if (m_rows.objects.empty())
+        return;
+    const std::vector<std::uint32_t> permutation = m_rows.sortedOrder(column, order);
     Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    permuteRows(permutation);
+    m_rows.permute(permutation);
+    ++m_rowsVersion;
     const QModelIndexList before = persistentIndexList();
     if (!before.isEmpty()) {
         std::vector<std::uint32_t> newRow(permutation.size());
@@ -188,45 +198,76 @@ void CandidatesModel::sort(int column, Qt::SortOrder order)
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
-void CandidatesModel::permuteRows(const std::vector<std::uint32_t>& order)
+void CandidatesModel::takeSortedRows(Rows rows)
 {
+    // The same rows in another order: each persistent index goes to its object's new row, found by a
+    // search (they are few: the current row and the selection's corners).
+    Rows old;
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    old = std::exchange(m_rows, std::move(rows));
+    ++m_rowsVersion;
+    const QModelIndexList before = persistentIndexList();
+    if (!before.isEmpty()) {
+        QModelIndexList after;
+        after.reserve(before.size());
+        for (const QModelIndex& index : before) {
+            const int row = rowOfObject(old.objects[static_cast<std::size_t>(index.row())]);
+            after.append(row < 0 ? QModelIndex() : this->index(row, index.column()));
+        }
+        changePersistentIndexList(before, after);
+    }
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+std::vector<std::uint32_t> CandidatesModel::Rows::rowsInItemOrder() const
+{
+    if (inItemOrder)
+        return {};
+    // Not narrowed (see build()), so the items are [0, size()) in some order.
+    std::vector<std::uint32_t> byItem(size());
+    for (std::size_t row = 0; row < size(); ++row)
+        byItem[itemAt(row)] = static_cast<std::uint32_t>(row);
+    return byItem;
+}
+
+void CandidatesModel::Rows::permute(const std::vector<std::uint32_t>& order)
+{
+    inItemOrder = false;
     // One buffer goes round the columns: each column's old storage holds the next one's permutation.
     std::vector<std::uint32_t> permuted;
-    auto permute = [&](std::vector<std::uint32_t>& column) {
+    auto permuteColumn = [&](std::vector<std::uint32_t>& column) {
         if (column.empty())
-            return; // m_candidate in AllObjects mode
+            return; // candidate in AllObjects mode
         permuted.resize(order.size());
         for (std::size_t k = 0; k < order.size(); ++k)
             permuted[k] = column[order[k]];
         column.swap(permuted);
     };
-    permute(m_objects);
-    permute(m_candidate);
-    permute(m_group);
-    permute(m_explanation);
-    ++m_rowsVersion;
+    permuteColumn(objects);
+    permuteColumn(candidate);
+    permuteColumn(group);
+    permuteColumn(explanation);
 }
 
-std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrder order) const
+std::vector<std::uint32_t> CandidatesModel::Rows::sortedOrder(int column, Qt::SortOrder order) const
 {
     if (column == ReprColumn)
         return sortedByRepr(order);
     const std::vector<std::uint64_t> explanationRank =
         column == ExplanationColumn ? explanationRanks() : std::vector<std::uint64_t>();
-    const Snapshot& s = *m_snapshot;
-    const HeapAnalysis& analysis = *m_analysis;
-    const std::size_t rows = m_objects.size();
+    const Snapshot& s = analyzed->snapshot();
+    const HeapAnalysis& analysis = analyzed->analysis();
+    const std::size_t rows = objects.size();
     // The keys are read in item order, which is object order (itemAt()): the snapshot's columns front
-    // to back, and a stable sort of the items leaves equal keys in object order, the tie rule.
-    std::vector<std::uint32_t> rowOfItem(rows);
-    for (std::size_t row = 0; row < rows; ++row)
-        rowOfItem[itemAt(static_cast<int>(row))] = static_cast<std::uint32_t>(row);
+    // to back, and a stable sort of the items leaves equal keys in object order, the tie rule. k counts
+    // the rows in that order.
+    const std::vector<std::uint32_t> byItem = rowsInItemOrder();
+    auto rowOf = [&](std::size_t k) { return byItem.empty() ? static_cast<std::uint32_t>(k) : byItem[k]; };
     std::vector<KeyedItem> items(rows);
     // One loop per column, its key read straight from its column: no per-row choice of the column.
     auto fill = [&](auto keyOf) {
-        for (std::size_t item = 0; item < rows; ++item)
-            items[item] = {keyOf(item, objectOfItem(static_cast<std::uint32_t>(item))),
-                           static_cast<std::uint32_t>(item)};
+        for (std::size_t k = 0; k < rows; ++k)
+            items[k] = {keyOf(k, objects[rowOf(k)]), static_cast<std::uint32_t>(k)};
     };
     // The numbers, keyed as the object columns order them (fieldKey() with its field known here).
     auto fillField = [&]<ObjectField F>() {
@@ -235,18 +276,18 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
     switch (column) {
     // Type names and library names sort by their precomputed ranks, not as text.
     case TypeColumn:
-        fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return m_typeRank[s.typeOf(object)]; });
+        fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return ranks->type[s.typeOf(object)]; });
         break;
     case LibraryColumn:
-        fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return m_libraryRank[s.typeOf(object)]; });
+        fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return ranks->library[s.typeOf(object)]; });
         break;
     case ExplanationColumn:
-        fill([&](std::size_t item, ObjectIndex) { return explanationRank[rowOfItem[item]]; });
+        fill([&](std::size_t k, ObjectIndex) { return explanationRank[rowOf(k)]; });
         break;
     case AddressColumn: fillField.template operator()<ObjectField::Address>(); break;
     case SizeColumn: fillField.template operator()<ObjectField::Size>(); break;
     case RetainedColumn:
-        if (const DominatorTree* dominators = m_analyzed->dominators())
+        if (const DominatorTree* dominators = analyzed->dominators())
             fill([&](std::size_t, ObjectIndex object) -> std::uint64_t { return dominators->retainedSize(object); });
         else // no tree: every key 0, so by object index
             fill([](std::size_t, ObjectIndex) -> std::uint64_t { return 0; });
@@ -261,27 +302,27 @@ std::vector<std::uint32_t> CandidatesModel::sortedOrder(int column, Qt::SortOrde
     sortStably(items, order);
     std::vector<std::uint32_t> sorted(rows);
     for (std::size_t k = 0; k < rows; ++k)
-        sorted[k] = rowOfItem[items[k].item];
+        sorted[k] = rowOf(items[k].item);
     return sorted;
 }
 
-std::vector<std::uint64_t> CandidatesModel::explanationRanks() const
+std::vector<std::uint64_t> CandidatesModel::Rows::explanationRanks() const
 {
     // Few distinct (kind, detail) pairs and rules cover many candidates: rank the distinct texts once.
-    const auto& explanations = m_snapshot->columns().explanations;
+    const auto& explanations = analyzed->snapshot().columns().explanations;
     std::unordered_map<std::uint64_t, std::uint32_t> slotOfPair;
     std::unordered_map<const IgnoreRule*, std::uint32_t> slotOfRule;
     std::vector<std::string> texts;
-    std::vector<std::uint32_t> slotOfRow(m_objects.size(), UINT32_MAX);
-    for (std::size_t row = 0; row < m_objects.size(); ++row) {
-        if (m_explanation[row] != kNoExplanation) {
-            const ExplanationRecord& e = explanations[m_explanation[row]];
+    std::vector<std::uint32_t> slotOfRow(objects.size(), UINT32_MAX);
+    for (std::size_t row = 0; row < objects.size(); ++row) {
+        if (explanation[row] != kNoExplanation) {
+            const ExplanationRecord& e = explanations[explanation[row]];
             const auto pair = (std::uint64_t(e.kind) << 32) | e.detail;
             auto [it, inserted] = slotOfPair.try_emplace(pair, static_cast<std::uint32_t>(texts.size()));
             if (inserted)
-                explanationText(*m_snapshot, e, texts.emplace_back());
+                explanationText(analyzed->snapshot(), e, texts.emplace_back());
             slotOfRow[row] = it->second;
-        } else if (const IgnoreRule* rule = ignoringRuleAt(static_cast<int>(row))) {
+        } else if (const IgnoreRule* rule = ignoringRuleAt(row)) {
             auto [it, inserted] = slotOfRule.try_emplace(rule, static_cast<std::uint32_t>(texts.size()));
             if (inserted)
                 ignoredText(*rule, texts.emplace_back());
@@ -299,28 +340,27 @@ std::vector<std::uint64_t> CandidatesModel::explanationRanks() const
             ++rank;
         rankOfSlot[slots[k]] = rank;
     }
-    std::vector<std::uint64_t> rankOfRow(m_objects.size(), 0);
-    for (std::size_t row = 0; row < m_objects.size(); ++row) {
+    std::vector<std::uint64_t> rankOfRow(objects.size(), 0);
+    for (std::size_t row = 0; row < objects.size(); ++row) {
         if (slotOfRow[row] != UINT32_MAX)
             rankOfRow[row] = rankOfSlot[slotOfRow[row]];
     }
     return rankOfRow;
 }
 
-std::vector<std::uint32_t> CandidatesModel::sortedByRepr(Qt::SortOrder order) const
+std::vector<std::uint32_t> CandidatesModel::Rows::sortedByRepr(Qt::SortOrder order) const
 {
     // The reprs are read in item order, which is object order (itemAt()): the repr blob front to back.
-    const Snapshot& s = *m_snapshot;
-    const std::size_t rows = m_objects.size();
-    std::vector<std::uint32_t> rowOfItem(rows);
-    for (std::size_t row = 0; row < rows; ++row)
-        rowOfItem[itemAt(static_cast<int>(row))] = static_cast<std::uint32_t>(row);
+    const Snapshot& s = analyzed->snapshot();
+    const std::size_t rows = objects.size();
+    const std::vector<std::uint32_t> byItem = rowsInItemOrder();
+    auto rowOf = [&](std::size_t k) { return byItem.empty() ? static_cast<std::uint32_t>(k) : byItem[k]; };
     // Default reprs exist only as composed text: compose them once, side by side in one buffer.
     std::string composed;
     std::string scratch;
     std::vector<std::pair<std::size_t, std::size_t>> composedSpan(rows); // offset, length
     for (std::size_t item = 0; item < rows; ++item) {
-        const ObjectIndex object = objectOfItem(static_cast<std::uint32_t>(item));
+        const ObjectIndex object = objects[rowOf(item)];
         if (!s.storedRepr(object).empty())
             continue;
         const std::string_view repr = displayRepr(s, object, scratch);
@@ -330,7 +370,7 @@ std::vector<std::uint32_t> CandidatesModel::sortedByRepr(Qt::SortOrder order) co
     std::vector<std::string_view> reprs(rows); // by item
     std::vector<TextSortEntry> entries(rows);
     for (std::size_t item = 0; item < rows; ++item) {
-        const ObjectIndex object = objectOfItem(static_cast<std::uint32_t>(item));
+        const ObjectIndex object = objects[rowOf(item)];
         std::string_view repr = s.storedRepr(object);
         if (repr.empty())
             repr = std::string_view(composed).substr(composedSpan[item].first, composedSpan[item].second);
@@ -347,8 +387,8 @@ std::vector<std::uint32_t> CandidatesModel::sortedByRepr(Qt::SortOrder order) co
                                                                     : reprs[a.row] < reprs[b.row];
     };
     std::vector<std::uint32_t> sorted = textRowsInOrder(entries, order, less);
-    for (std::uint32_t& row : sorted) // items to the rows that show them
-        row = rowOfItem[row];
+    for (std::uint32_t& row : sorted) // positions in item order to the rows that show them
+        row = rowOf(row);
     return sorted;
 }
 

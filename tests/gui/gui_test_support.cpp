@@ -1,6 +1,7 @@
 #include "gui_test_support.h"
 
 #include "gui/filter_bar.h"
+#include "gui/object_graph_panel.h"
 #include "session/session.h"
 #include "target/host_process_target.h"
 
@@ -44,7 +45,14 @@ QTableView* librariesView(const MainWindow& window) { return part<QTableView>(wi
 QTextBrowser* detailsView(const MainWindow& window) { return part<QTextBrowser>(window, "details"); }
 QTreeView* referentsView(const MainWindow& window) { return part<QTreeView>(window, "referentsView"); }
 QTreeView* referrersView(const MainWindow& window) { return part<QTreeView>(window, "referrersView"); }
-QTextBrowser* pathView(const MainWindow& window) { return part<QTextBrowser>(window, "pathView"); }
+QTextBrowser* pathView(const MainWindow& window)
+{
+    // The path is found off the GUI thread: a test reads it once it is there.
+    const auto* panel = part<ObjectGraphPanel>(window, "objectGraph");
+    if (!QTest::qWaitFor([panel] { return !panel->isFindingPath(); }, 30000))
+        qWarning("the path from a root is still being looked for after 30 s");
+    return part<QTextBrowser>(window, "pathView");
+}
 FilterBar* filterBar(const MainWindow& window) { return part<FilterBar>(window, "filterBar"); }
 
 QString readFile(const QString& path)
@@ -215,15 +223,20 @@ void EventLoopWatch::tick()
         m_longestMs = blocked;
         m_longestDuring = m_doing;
     }
+    qint64& step = m_longestByStep[m_doing];
+    step = std::max(step, blocked);
     m_last = now;
     m_lastQueuedNs = queued;
 }
 
 QString EventLoopWatch::describe() const
 {
-    return QStringLiteral("longest block %1 ms (during: %2)")
+    QStringList steps;
+    for (auto it = m_longestByStep.cbegin(); it != m_longestByStep.cend(); ++it)
+        steps << QStringLiteral("%1: %2 ms").arg(it.key().isEmpty() ? QStringLiteral("-") : it.key()).arg(it.value());
+    return QStringLiteral("longest block %1 ms (during: %2); longest per step: %3")
         .arg(m_longestMs)
-        .arg(m_longestDuring.isEmpty() ? QStringLiteral("-") : m_longestDuring);
+        .arg(m_longestDuring.isEmpty() ? QStringLiteral("-") : m_longestDuring, steps.join(QStringLiteral(", ")));
 }
 
 void answerYesToNextMessageBox()

@@ -8,6 +8,7 @@
 #include "support/fake_target.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QMap>
 #include <QtCore/QObject>
 #include <QtCore/QString>
 #include <QtCore/QTimer>
@@ -53,6 +54,7 @@ QTableView* librariesView(const MainWindow& window);
 QTextBrowser* detailsView(const MainWindow& window);
 QTreeView* referentsView(const MainWindow& window);
 QTreeView* referrersView(const MainWindow& window);
+// The Path tab's view, once the path of the object shown is found (up to 30 s).
 QTextBrowser* pathView(const MainWindow& window);
 FilterBar* filterBar(const MainWindow& window);
 
@@ -118,7 +120,7 @@ public:
     QString longestBlockDuring() const { return m_longestDuring; }
     // Names what the test does from now on, for longestBlockDuring().
     void note(const QString& doing) { m_doing = doing; }
-    // "longest block 12 ms (during: capture)", for a failure message.
+    // "longest block 12 ms (during: capture); longest per step: capture: 12 ms, ...", for a failure message.
     QString describe() const;
 
 private:
@@ -135,6 +137,7 @@ private:
     int m_intervalMs;
     QString m_doing;
     QString m_longestDuring;
+    QMap<QString, qint64> m_longestByStep; // by note()
 };
 
 // Answers the next message box with Yes once it is shown (it runs its own event loop).
