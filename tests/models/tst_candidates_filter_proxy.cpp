@@ -14,6 +14,7 @@
 #include <QtTest/QTest>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -71,6 +72,56 @@ private Q_SLOTS:
         m_modelTester.reset();
         m_proxy.reset();
         m_model.reset();
+    }
+
+    // Rows the source prepares off the GUI thread (past its background row limit, here 0) are narrowed
+    // there by the proxy's filters: the same rows in the same order as the proxy's own filter pass over
+    // every row gives, through filter changes, sorts and list modes.
+    void narrowedRowsAreTheFilteredOnes()
+    {
+        CandidatesModel narrowedModel;
+        narrowedModel.setBackgroundRowLimit(0);
+        CandidatesFilterProxy narrowed;
+        QAbstractItemModelTester modelTester(&narrowedModel, kQtTest);
+        QAbstractItemModelTester proxyTester(&narrowed, kQtTest);
+        narrowed.setSourceModel(&narrowedModel);
+        narrowedModel.setSnapshot(fixtureSnapshot());
+        QVERIFY(narrowedModel.isPreparingRows());
+        QCOMPARE(narrowed.rowCount(), 0); // not yet
+        QTRY_VERIFY(!narrowedModel.isPreparingRows());
+        QVERIFY(narrowedModel.isNarrowed());
+        QVERIFY(!m_model->isNarrowed());
+
+        const std::vector<std::pair<const char*, std::function<void(CandidatesModel&, CandidatesFilterProxy&)>>> steps{
+            {"suspects", [](CandidatesModel&, CandidatesFilterProxy&) {}},
+            {"text", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setFilterText(QStringLiteral("leaky"), false); }},
+            {"regex", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setFilterText(QStringLiteral("le.ky|dict"), true); }},
+            {"explained", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setShowExplained(true); }},
+            {"no text", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setFilterText(QString(), false); }},
+            {"by type", [](CandidatesModel&, CandidatesFilterProxy& p) { p.sort(C::TypeColumn); }},
+            {"types", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setTypeFilter({Leaky, Dict}); }},
+            {"size", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setMinimumSize(48); }},
+            {"by size", [](CandidatesModel&, CandidatesFilterProxy& p) { p.sort(C::SizeColumn, Qt::DescendingOrder); }},
+            {"all types", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setTypeFilter({}); }},
+            {"all objects", [](CandidatesModel& m, CandidatesFilterProxy&) { m.setListMode(C::ListMode::AllObjects); }},
+            {"any size", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setMinimumSize(0); }},
+            {"groups", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setGroupFilter({{Key::Ignored, {}}, {Key::Suspects, {}}}); }},
+            {"by repr", [](CandidatesModel&, CandidatesFilterProxy& p) { p.sort(C::ReprColumn); }},
+            {"no groups", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setGroupFilter({}); }},
+            {"objects", [](CandidatesModel&, CandidatesFilterProxy& p) { p.setObjectFilter({1, 2, 5, 9}); }},
+            {"candidates", [](CandidatesModel& m, CandidatesFilterProxy&) { m.setListMode(C::ListMode::Candidates); }},
+            {"by address", [](CandidatesModel&, CandidatesFilterProxy& p) { p.sort(C::AddressColumn, Qt::DescendingOrder); }},
+        };
+        for (const auto& [what, step] : steps) {
+            step(*m_model, proxy());
+            step(narrowedModel, narrowed);
+            QTRY_VERIFY2(!narrowedModel.isPreparingRows(), what);
+            QVERIFY2(objectsOf(narrowed) == rows(), what);
+            QVERIFY2(narrowedModel.isNarrowed(), what);
+            QVERIFY2(narrowedModel.matchedRowCount() == rows().size(), what);
+            QVERIFY2(narrowedModel.unnarrowedRowCount() == std::size_t(m_model->rowCount()), what);
+        }
+        QVERIFY(!rows().empty());
     }
 
     void suspectsOnlyByDefault()
