@@ -209,6 +209,7 @@ void HostProcessTarget::handle(protocol::Message&& message)
             return;
         }
         m_handshakeDone = true;
+        m_decoder.trustPeer(); // it showed the token: its large messages are reserved whole at once
         m_connectTimer.stop();
         m_startToReadyMs = m_clock.elapsed();
         setInterpreterInfo(fromStd(hello->pythonVersion), hello->pid);

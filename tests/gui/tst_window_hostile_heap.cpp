@@ -399,6 +399,59 @@ private Q_SLOTS:
         QVERIFY2(watch.longestBlockMs() <= kMaxBlockMs, qPrintable(watch.describe()));
     }
 
+    // The same list captured by a real leakscope-host from tests/scripts/hostile_heap_deep.py: about a
+    // minute and 1.5 GB, so run only when asked for (LEAKSCOPE_TEN_MILLION_HOST=1).
+    void tenMillionObjectChainFromTheHost()
+    {
+        if (qEnvironmentVariableIntValue("LEAKSCOPE_TEN_MILLION_HOST") != 1)
+            QSKIP("set LEAKSCOPE_TEN_MILLION_HOST=1 to capture ten million objects with the real host");
+        if (kSanitizedBuild)
+            QSKIP("ten million objects take minutes in a sanitizer build");
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        EventLoopWatch watch;
+        watch.note(u"run and snapshot"_s);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(runHostScriptWith(window, testScript(u"hostile_heap_deep.py"_s), {u"long"_s, u"10000000"_s}, 1, 600000));
+        const QMap<QString, QStringList> heads = hostileLines(window);
+        const QStringList list = heads.value(u"linked-list"_s);
+        QCOMPARE(list.size(), 3);
+        QTest::qWait(0);
+        qInfo("run, captured and shown in %lld ms", timer.elapsed());
+        const Snapshot& s = window.session()->shownSnapshot()->snapshot();
+        QVERIFY(s.objectCount() > 10'000'000);
+
+        watch.note(u"the head shown"_s);
+        const ObjectIndex head = chooseCandidateAt(window, list.value(0));
+        QVERIFY(head != kNoObject);
+        QTRY_COMPARE(treeModel(referentsView(window))->root(), std::optional<ObjectIndex>(head));
+        QVERIFY(!pathView(window)->toPlainText().isEmpty());
+
+        watch.note(u"all objects listed"_s);
+        CandidatesModel* model = part<CandidatesView>(window, "candidatesView")->candidates();
+        filterBar(window)->allObjectsAction()->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(model->listedMode() == CandidatesModel::ListMode::AllObjects && !model->isPreparingRows(),
+                                 60000);
+        QVERIFY(model->matchedRowCount() > 10'000'000);
+
+        watch.note(u"type filter: the nodes"_s);
+        typesView(window)->selectRow(rowNamed(*typesView(window)->model(), u"__main__.Node"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(model->matchedRowCount() == 10'000'000 && !model->isPreparingRows(), 60000);
+        watch.note(u"the tail shown"_s);
+        filterBar(window)->allObjectsAction()->setChecked(false);
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isPreparingRows(), 60000);
+        filterBar(window)->setShowExplained(true);
+        typesView(window)->clearSelection();
+        filterBar(window)->allObjectsAction()->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(model->listedMode() == CandidatesModel::ListMode::AllObjects && !model->isPreparingRows(),
+                                 60000);
+        watch.stop();
+        qInfo("%s", qPrintable(watch.describe()));
+        QVERIFY2(watch.longestBlockMs() <= kMaxBlockMs, qPrintable(watch.describe()));
+    }
+
     void tenMillionObjectChain()
     {
         if (kSanitizedBuild)

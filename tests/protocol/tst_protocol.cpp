@@ -251,9 +251,17 @@ private Q_SLOTS:
     }
 
     // Blobs of a megabyte or more are moved out of the decoder's buffer when little follows them, and copied
-    // when much does; both must give the same messages, wherever the message sits in the buffer.
+    // when much does; both must give the same messages, wherever the message sits in the buffer, whether
+    // the decoder trusts its peer (the whole frame reserved at its header) or not (at an eighth of it).
+    void largeBlobsInAStream_data()
+    {
+        QTest::addColumn<bool>("trusted");
+        QTest::newRow("untrusted") << false;
+        QTest::newRow("trusted") << true;
+    }
     void largeBlobsInAStream()
     {
+        QFETCH(bool, trusted);
         std::string blob(3 * 1024 * 1024, '\0');
         for (std::size_t i = 0; i < blob.size(); ++i)
             blob[i] = static_cast<char>(i * 2654435761u >> 24);
@@ -270,6 +278,8 @@ private Q_SLOTS:
             const std::string wire = encodeAll(stream);
             for (std::size_t chunk : {wire.size(), std::size_t(65536), std::size_t(1000003)}) {
                 FrameDecoder decoder;
+                if (trusted)
+                    decoder.trustPeer();
                 Drained drained;
                 for (std::size_t at = 0; at < wire.size(); at += chunk) {
                     decoder.append(std::string_view(wire).substr(at, chunk));
