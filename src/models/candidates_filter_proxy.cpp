@@ -22,8 +22,16 @@ void CandidatesFilterProxy::setSourceModel(QAbstractItemModel* sourceModel)
     if (m_candidates && QSortFilterProxyModel::sortColumn() >= 0)
         QSortFilterProxyModel::sort(-1); // the source sorts itself from now on
     QSortFilterProxyModel::setSourceModel(sourceModel);
-    if (m_candidates)
-        m_candidates->setRowSelector(rowSelector());
+    if (CandidatesModel* candidates = m_candidates.data()) {
+        candidates->setRowSelector(rowSelector());
+        // Rows narrowed off the GUI thread: a regular expression that hit its limit there is invalid here.
+        connect(candidates, &QAbstractItemModel::modelReset, this, [this, candidates] {
+            if (candidates != m_candidates.data() || !candidates->narrowedTextLimitHit() || !m_text.isValid())
+                return;
+            m_text.takeLimitHit(true);
+            Q_EMIT filterValidChanged(false);
+        });
+    }
 }
 
 void CandidatesFilterProxy::sort(int column, Qt::SortOrder order)
@@ -213,43 +221,82 @@ CandidatesModel::RowSelector CandidatesFilterProxy::rowSelector() const
         const Snapshot& snapshot = rows.analyzed.snapshot();
         const bool everyGroup = rows.mode == CandidatesModel::ListMode::AllObjects || settings.showExplained;
         const std::size_t count = rows.objects.size();
-        std::vector<std::uint8_t> keep(count);
-        // Rows [begin, end) with a text filter of their own (a TextFilter is not thread-safe).
-        auto decide = [&](std::size_t begin, std::size_t end, const TextFilter& filter, std::string& scratch) {
-            for (std::size_t row = begin; row < end; ++row) {
+        // Whether the row passes every filter but those in lifted (a combination of Criterion), with a
+        // text filter of the caller's (a TextFilter is not thread-safe).
+        auto passes = [&](std::size_t row, unsigned lifted, const TextFilter& filter, std::string& scratch) {
+            if (!(lifted & GroupCriterion)) {
                 const std::uint32_t group = rows.groups[row];
                 const bool groupOk = !tables.groupAllowed.empty()
                                        ? group < tables.groupAllowed.size() && tables.groupAllowed[group]
                                        : everyGroup || group == CandidateGroups::kSuspects;
                 if (!groupOk)
-                    continue;
-                const ObjectIndex object = rows.objects[row];
-                const TypeIndex type = snapshot.typeOf(object);
-                if ((!tables.typeAllowed.empty() && !tables.typeAllowed[type])
-                    || (!tables.objectAllowed.empty() && !tables.objectAllowed[object])
-                    || (settings.minimumSize && snapshot.size(object) < settings.minimumSize))
-                    continue;
-                if (!filter.isEmpty()
-                    && (!filter.isValid()
-                        || !(tables.typeNameMatches[type] || filter.matches(displayRepr(snapshot, object, scratch)))))
-                    continue;
-                keep[row] = 1;
+                    return false;
             }
+            const ObjectIndex object = rows.objects[row];
+            const TypeIndex type = snapshot.typeOf(object);
+            if (!tables.typeAllowed.empty() && !tables.typeAllowed[type]) {
+                // The table joins both choices: lifting one asks the other alone.
+                if (!(lifted & (TypeCriterion | LibraryCriterion)))
+                    return false;
+                const bool typeOk = (lifted & TypeCriterion) || settings.types.isEmpty() || settings.types.contains(type);
+                const bool libraryOk = (lifted & LibraryCriterion) || settings.libraries.isEmpty()
+                                    || settings.libraries.contains(snapshot.type(type).library);
+                if (!typeOk || !libraryOk)
+                    return false;
+            }
+            if (!(lifted & ObjectCriterion) && !tables.objectAllowed.empty() && !tables.objectAllowed[object])
+                return false;
+            if (!(lifted & SizeCriterion) && settings.minimumSize && snapshot.size(object) < settings.minimumSize)
+                return false;
+            if (filter.isEmpty() || (lifted & TextCriterion))
+                return true;
+            return filter.isValid()
+                && (tables.typeNameMatches[type] || filter.matches(displayRepr(snapshot, object, scratch)));
         };
-        std::string scratch;
-        constexpr std::size_t kParallelRows = 100000;
-        if (!text.isEmpty() && count >= kParallelRows) {
-            const std::size_t half = count / 2;
-            TextFilter second;
-            second.setPattern(pattern, regex);
-            std::string secondScratch;
-            std::thread other([&] { decide(half, count, second, secondScratch); });
-            decide(0, half, text, scratch);
-            other.join();
-        } else {
-            decide(0, count, text, scratch);
+        // Counts the rows that pass without lifted, setting keep when asked; on a second thread for half
+        // the rows when a text is to be matched on many.
+        auto pass = [&](unsigned lifted, std::vector<std::uint8_t>* keep) {
+            std::size_t passed[2] = {0, 0};
+            auto range = [&](int part, std::size_t begin, std::size_t end, const TextFilter& filter) {
+                std::string scratch;
+                for (std::size_t row = begin; row < end; ++row) {
+                    if (passes(row, lifted, filter, scratch)) {
+                        ++passed[part];
+                        if (keep)
+                            (*keep)[row] = 1;
+                    }
+                }
+            };
+            constexpr std::size_t kParallelRows = 100000;
+            if (!text.isEmpty() && !(lifted & TextCriterion) && count >= kParallelRows) {
+                TextFilter second;
+                second.setPattern(pattern, regex);
+                std::thread other([&] { range(1, count / 2, count, second); });
+                range(0, 0, count / 2, text);
+                other.join();
+                text.takeLimitHit(second);
+            } else {
+                range(0, 0, count, text);
+            }
+            return passed[0] + passed[1];
+        };
+        CandidatesModel::RowSelection selection;
+        selection.keep.assign(count, 0);
+        const std::size_t kept = pass(0, &selection.keep);
+        if (kept == 0 && count > 0) {
+            // Nothing passes: what each filter in force alone hides, for telling the user which to undo.
+            const std::pair<unsigned, bool> criteria[] = {
+                {TextCriterion, !text.isEmpty()},        {TypeCriterion, !settings.types.isEmpty()},
+                {LibraryCriterion, !settings.libraries.isEmpty()}, {SizeCriterion, settings.minimumSize > 0},
+                {GroupCriterion, true},                  {ObjectCriterion, !settings.objects.empty()},
+            };
+            for (const auto& [criterion, inForce] : criteria) {
+                if (inForce)
+                    selection.keptWithout.emplace_back(criterion, pass(criterion, nullptr));
+            }
         }
-        return keep;
+        selection.textLimitHit = text.hitLimit();
+        return selection;
     };
 }
 
@@ -459,6 +506,14 @@ int CandidatesFilterProxy::countAcceptedWithout(unsigned lifted) const
     const CandidatesModel* candidates = m_candidates.data();
     if (!candidates || !candidates->analyzedSnapshot())
         return sourceModel() ? sourceModel()->rowCount() : 0;
+    if (candidates->isNarrowed()) {
+        // The rows were chosen off the GUI thread, which counted these when it kept none; rows it kept
+        // pass every filter, so with fewer filters at least as many would.
+        if (lifted == 0)
+            return candidates->rowCount();
+        const std::optional<std::size_t> kept = candidates->narrowedKeptWithout(lifted);
+        return static_cast<int>(std::min<std::size_t>(kept.value_or(candidates->matchedRowCount()), INT_MAX));
+    }
     if (!m_cachesValid || m_cachedGeneration != candidates->generation())
         updateCaches(*candidates);
     int accepted = 0;

@@ -89,7 +89,10 @@ CandidatesModel::Rows CandidatesModel::Rows::build(AnalyzedSnapshotPtr analyzed,
                                    mode == ListMode::AllObjects ? std::span<const std::uint32_t>(rows.objects)
                                                                 : std::span<const std::uint32_t>(rows.candidate),
                                    rows.group};
-            rows.keep(selector(tables));
+            RowSelection selection = selector(tables);
+            rows.keep(selection.keep);
+            rows.textLimitHit = selection.textLimitHit;
+            rows.keptWithout = std::move(selection.keptWithout);
         }
         rows.matched = rows.size();
     }
@@ -198,6 +201,17 @@ void CandidatesModel::prepareRows(bool sortOnly)
             return Rows::build(std::move(analyzed), std::move(ranks), mode, column, order, true, selector);
         },
         [this, request, sortOnly](Rows made) { rowsPrepared(request, std::move(made), sortOnly); });
+}
+
+std::optional<std::size_t> CandidatesModel::narrowedKeptWithout(unsigned criteria) const
+{
+    if (!m_rows.narrowed)
+        return std::nullopt;
+    for (const auto& [lifted, kept] : m_rows.keptWithout) {
+        if (lifted == criteria)
+            return kept;
+    }
+    return std::nullopt;
 }
 
 void CandidatesModel::setRowSelector(RowSelector selector)

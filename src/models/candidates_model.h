@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -108,8 +109,17 @@ public:
         std::span<const std::uint32_t> items;
         std::span<const std::uint32_t> groups;
     };
-    // Per row of the tables: listed (1) or not (0). Runs off the GUI thread: it must hold what it reads.
-    using RowSelector = std::function<std::vector<std::uint8_t>(const RowTables& tables)>;
+    // What a row selector chose.
+    struct RowSelection
+    {
+        std::vector<std::uint8_t> keep; // per row of the tables: listed (1) or not (0)
+        // Said by the selector, kept with the rows for whoever set it: its text filter hit its match
+        // limit; when it kept no row, how many it would keep without some of its criteria (key: which).
+        bool textLimitHit = false;
+        std::vector<std::pair<unsigned, std::size_t>> keptWithout;
+    };
+    // Runs off the GUI thread: it must hold what it reads.
+    using RowSelector = std::function<RowSelection(const RowTables& tables)>;
     // Past backgroundRowLimit() rows of a mode, a filter pass over every row on the GUI thread would
     // block it, and so would a view of tens of millions of rows: such rows are narrowed while they are
     // prepared, to those the selector keeps (the filter proxy's filters: it sets one and then lists
@@ -123,6 +133,9 @@ public:
     // kMaxNarrowedRows of which are listed); both rowCount() when the rows are not narrowed.
     std::size_t unnarrowedRowCount() const { return m_rows.narrowed ? m_rows.unnarrowed : m_rows.size(); }
     std::size_t matchedRowCount() const { return m_rows.narrowed ? m_rows.matched : m_rows.size(); }
+    // What the selector said of the rows listed (RowSelection); nothing when they are not narrowed.
+    bool narrowedTextLimitHit() const { return m_rows.narrowed && m_rows.textLimitHit; }
+    std::optional<std::size_t> narrowedKeptWithout(unsigned criteria) const;
 
     // Rows of a new mode, snapshot or order are being prepared: the rows shown are the ones before.
     bool isPreparingRows() const { return m_pending != 0; }
@@ -188,6 +201,8 @@ private:
         bool narrowed = false;   // see setRowSelector()
         std::size_t unnarrowed = 0; // narrowed: the rows of the mode
         std::size_t matched = 0;    // narrowed: the rows the selector kept, before the cap
+        bool textLimitHit = false;  // narrowed: RowSelection::textLimitHit
+        std::vector<std::pair<unsigned, std::size_t>> keptWithout; // narrowed: RowSelection::keptWithout
 
         // The rows of mode for analyzed (not null) sorted on column (-1: item order); narrowed when
         // narrow is true, by selector unless it is null.

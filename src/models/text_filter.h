@@ -37,6 +37,8 @@ public:
     // For a filter split across threads, one TextFilter each: once the others have finished, each
     // hands its limit hit to the one that stays, so it turns invalid however the rows were split.
     void takeLimitHit(const TextFilter& other) const { m_limitHit = m_limitHit || other.m_limitHit; }
+    // The same when the other filter said so from afar (a filter pass made off the GUI thread).
+    void takeLimitHit(bool hit) const { m_limitHit = m_limitHit || hit; }
     // Why the regular expression is invalid; empty when it is valid.
     QString errorString() const;
 

@@ -122,6 +122,22 @@ private Q_SLOTS:
             QVERIFY2(narrowedModel.unnarrowedRowCount() == std::size_t(m_model->rowCount()), what);
         }
         QVERIFY(!rows().empty());
+
+        // Filters that together keep nothing: how many each alone hides is counted off the GUI thread
+        // too, as the empty table's hint asks.
+        for (CandidatesFilterProxy* p : {m_proxy.get(), &narrowed}) {
+            p->setTypeFilter({Leaky});
+            p->setFilterText(QStringLiteral("no such text"), false);
+        }
+        QTRY_VERIFY(!narrowedModel.isPreparingRows());
+        QCOMPARE(narrowed.rowCount(), 0);
+        QCOMPARE(proxy().rowCount(), 0);
+        using P = CandidatesFilterProxy;
+        for (unsigned lifted : {unsigned(P::TextCriterion), unsigned(P::TypeCriterion), unsigned(P::SizeCriterion),
+                                unsigned(P::GroupCriterion), unsigned(P::ObjectCriterion), 0u}) {
+            QCOMPARE(narrowed.countAcceptedWithout(lifted), proxy().countAcceptedWithout(lifted));
+        }
+        QVERIFY(proxy().countAcceptedWithout(P::TextCriterion) > 0); // the text alone hides them
     }
 
     void suspectsOnlyByDefault()

@@ -124,6 +124,13 @@ private Q_SLOTS:
         first.takeLimitHit(second);
         QVERIFY(!first.isValid());
         QVERIFY(first.hitLimit());
+        // Or as said by a pass made elsewhere.
+        TextFilter told;
+        told.setPattern(u"^(a+)+$"_s, true);
+        told.takeLimitHit(false);
+        QVERIFY(told.isValid());
+        told.takeLimitHit(true);
+        QVERIFY(!told.isValid());
     }
 };
 
