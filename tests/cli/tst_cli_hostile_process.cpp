@@ -185,6 +185,11 @@ private Q_SLOTS:
     // does, at once, with a line that says so.
     void sigintIgnoredThenTerminated()
     {
+#if defined(__SANITIZE_THREAD__)
+        // ThreadSanitizer holds an asynchronous signal back until the thread next calls into libc, and
+        // the script loops in pure bytecode: neither signal would ever be handled (see tsan.supp).
+        QSKIP("under ThreadSanitizer a signal never reaches a thread that loops in pure bytecode");
+#endif
         QProcess cli;
         cli.setProgram(cliPath());
         cli.setArguments({u"report"_s, u"--"_s, scriptPath(u"hostile_process_ignores_sigint.py"_s)});
