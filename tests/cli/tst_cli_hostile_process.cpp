@@ -169,6 +169,13 @@ private Q_SLOTS:
         QFETCH(QString, mode);
         QFETCH(int, childStatus);
         QFETCH(int, reports);
+#if defined(__SANITIZE_THREAD__)
+        // A child that takes a snapshot starts threads after a multi-threaded fork, which
+        // ThreadSanitizer does not support (it checks nothing there; see tsan.supp): such a child
+        // hung in one run of six under the tsan preset.
+        if (mode == u"snapshot"_s)
+            QSKIP("under ThreadSanitizer a forked child that starts threads may hang in the runtime");
+#endif
         const Run run = runCli({u"report"_s, u"--"_s, scriptPath(u"hostile_process_forks.py"_s), mode});
         QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
         QVERIFY2(run.out.contains("parent saw the child end with " + QByteArray::number(childStatus)),
