@@ -516,8 +516,8 @@ private Q_SLOTS:
         QTest::qWait(0);
         qInfo("all %u objects listed in %lld ms", kLinks, timer.elapsed());
 
-        // Sorted by size, then the other way.
-        for (Qt::SortOrder order : {Qt::DescendingOrder, Qt::AscendingOrder}) {
+        // Sorted by size, smallest first, then biggest first again.
+        for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
             watch.note(u"sorted by size"_s);
             timer.restart();
             candidatesView(window)->sortByColumn(CandidatesModel::SizeColumn, order);
