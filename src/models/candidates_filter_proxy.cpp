@@ -221,38 +221,6 @@ CandidatesModel::RowSelector CandidatesFilterProxy::rowSelector() const
         const Snapshot& snapshot = rows.analyzed.snapshot();
         const bool everyGroup = rows.mode == CandidatesModel::ListMode::AllObjects || settings.showExplained;
         const std::size_t count = rows.objects.size();
-        // Whether the row passes every filter but those in lifted (a combination of Criterion), with a
-        // text filter of the caller's (a TextFilter is not thread-safe).
-        auto passes = [&](std::size_t row, unsigned lifted, const TextFilter& filter, std::string& scratch) {
-            if (!(lifted & GroupCriterion)) {
-                const std::uint32_t group = rows.groups[row];
-                const bool groupOk = !tables.groupAllowed.empty()
-                                       ? group < tables.groupAllowed.size() && tables.groupAllowed[group]
-                                       : everyGroup || group == CandidateGroups::kSuspects;
-                if (!groupOk)
-                    return false;
-            }
-            const ObjectIndex object = rows.objects[row];
-            const TypeIndex type = snapshot.typeOf(object);
-            if (!tables.typeAllowed.empty() && !tables.typeAllowed[type]) {
-                // The table joins both choices: lifting one asks the other alone.
-                if (!(lifted & (TypeCriterion | LibraryCriterion)))
-                    return false;
-                const bool typeOk = (lifted & TypeCriterion) || settings.types.isEmpty() || settings.types.contains(type);
-                const bool libraryOk = (lifted & LibraryCriterion) || settings.libraries.isEmpty()
-                                    || settings.libraries.contains(snapshot.type(type).library);
-                if (!typeOk || !libraryOk)
-                    return false;
-            }
-            if (!(lifted & ObjectCriterion) && !tables.objectAllowed.empty() && !tables.objectAllowed[object])
-                return false;
-            if (!(lifted & SizeCriterion) && settings.minimumSize && snapshot.size(object) < settings.minimumSize)
-                return false;
-            if (filter.isEmpty() || (lifted & TextCriterion))
-                return true;
-            return filter.isValid()
-                && (tables.typeNameMatches[type] || filter.matches(displayRepr(snapshot, object, scratch)));
-        };
         // Counts the rows that pass without lifted, setting keep when asked; on a second thread for half
         // the rows when a text is to be matched on many.
         auto pass = [&](unsigned lifted, std::vector<std::uint8_t>* keep) {
@@ -260,7 +228,13 @@ CandidatesModel::RowSelector CandidatesFilterProxy::rowSelector() const
             auto range = [&](int part, std::size_t begin, std::size_t end, const TextFilter& filter) {
                 std::string scratch;
                 for (std::size_t row = begin; row < end; ++row) {
-                    if (passes(row, lifted, filter, scratch)) {
+                    const ObjectIndex object = rows.objects[row];
+                    const bool ok = passesFilters(settings, tables, everyGroup, snapshot, rows.groups[row], object,
+                                                  lifted, filter, [&](TypeIndex type) {
+                                                      return tables.typeNameMatches[type]
+                                                          || filter.matches(displayRepr(snapshot, object, scratch));
+                                                  });
+                    if (ok) {
                         ++passed[part];
                         if (keep)
                             (*keep)[row] = 1;
@@ -380,38 +354,37 @@ void CandidatesFilterProxy::matchTextInObjectOrder(const CandidatesModel& candid
     match(0, items, m_text, m_scratch);
 }
 
-template<bool Lifting>
-bool CandidatesFilterProxy::accepts(const CandidatesModel& candidates, int sourceRow, unsigned lifted) const
+template<typename TextMatches>
+bool CandidatesFilterProxy::passesFilters(const Settings& settings, const Tables& tables, bool everyGroup,
+                                          const Snapshot& snapshot, std::uint32_t group, ObjectIndex object,
+                                          unsigned lifted, const TextFilter& text, TextMatches&& textMatches)
 {
     // Cheapest tests first; the text test runs only on rows every other filter let through.
-    if (!(Lifting && (lifted & GroupCriterion)) && !groupPasses(candidates.groupAt(sourceRow)))
-        return false;
-    const Snapshot& snapshot = candidates.analyzedSnapshot()->snapshot();
-    const ObjectIndex object = candidates.objectAt(sourceRow);
-    const TypeIndex type = snapshot.typeOf(object);
-    if (!m_tables.typeAllowed.empty() && !m_tables.typeAllowed[type]) {
-        if (!Lifting || !(lifted & (TypeCriterion | LibraryCriterion)))
+    if (!(lifted & GroupCriterion)) {
+        const bool groupOk = !tables.groupAllowed.empty() // CandidatesModel::kNoGroup is past the end
+                               ? group < tables.groupAllowed.size() && tables.groupAllowed[group]
+                               : everyGroup || group == CandidateGroups::kSuspects;
+        if (!groupOk)
             return false;
-        // The cache joins both choices: lifting one asks the other alone.
-        const bool typeOk = (lifted & TypeCriterion) || m_types.isEmpty() || m_types.contains(type);
-        const bool libraryOk = (lifted & LibraryCriterion) || m_libraries.isEmpty()
-                            || m_libraries.contains(snapshot.type(type).library);
+    }
+    const TypeIndex type = snapshot.typeOf(object);
+    if (!tables.typeAllowed.empty() && !tables.typeAllowed[type]) {
+        if (!(lifted & (TypeCriterion | LibraryCriterion)))
+            return false;
+        // The table joins both choices: lifting one asks the other alone.
+        const bool typeOk = (lifted & TypeCriterion) || settings.types.isEmpty() || settings.types.contains(type);
+        const bool libraryOk = (lifted & LibraryCriterion) || settings.libraries.isEmpty()
+                            || settings.libraries.contains(snapshot.type(type).library);
         if (!typeOk || !libraryOk)
             return false;
     }
-    if (!(Lifting && (lifted & ObjectCriterion)) && !m_tables.objectAllowed.empty() && !m_tables.objectAllowed[object])
+    if (!(lifted & ObjectCriterion) && !tables.objectAllowed.empty() && !tables.objectAllowed[object])
         return false;
-    if (!(Lifting && (lifted & SizeCriterion)) && m_minimumSize && snapshot.size(object) < m_minimumSize)
+    if (!(lifted & SizeCriterion) && settings.minimumSize && snapshot.size(object) < settings.minimumSize)
         return false;
-    if (m_text.isEmpty() || (Lifting && (lifted & TextCriterion)))
+    if (text.isEmpty() || (lifted & TextCriterion))
         return true;
-    if (!m_text.isValid())
-        return false;
-    std::uint8_t& match = m_textMatch[candidates.itemAt(sourceRow)];
-    if (match == UnknownMatch) // a row the object-order pass skipped: another filter turned it down
-        match = m_tables.typeNameMatches[type] || m_text.matches(displayRepr(snapshot, object, m_scratch)) ? Matches
-                                                                                                    : DoesNotMatch;
-    return match == Matches;
+    return text.isValid() && textMatches(type);
 }
 
 bool CandidatesFilterProxy::acceptRows(const CandidatesModel& candidates, int sourceRow) const
@@ -516,10 +489,24 @@ int CandidatesFilterProxy::countAcceptedWithout(unsigned lifted) const
     }
     if (!m_cachesValid || m_cachedGeneration != candidates->generation())
         updateCaches(*candidates);
+    const Settings filters = settings();
+    const Snapshot& snapshot = candidates->analyzedSnapshot()->snapshot();
     int accepted = 0;
     const int rows = candidates->rowCount();
-    for (int row = 0; row < rows; ++row)
-        accepted += accepts<true>(*candidates, row, lifted);
+    for (int row = 0; row < rows; ++row) {
+        const ObjectIndex object = candidates->objectAt(row);
+        accepted += passesFilters(filters, m_tables, m_allObjects || m_showExplained, snapshot, candidates->groupAt(row),
+                                  object, lifted, m_text, [&](TypeIndex type) {
+                                      // The object-order pass left undecided the rows another filter turned down.
+                                      std::uint8_t& match = m_textMatch[candidates->itemAt(row)];
+                                      if (match == UnknownMatch)
+                                          match = m_tables.typeNameMatches[type]
+                                                       || m_text.matches(displayRepr(snapshot, object, m_scratch))
+                                                  ? Matches
+                                                  : DoesNotMatch;
+                                      return match == Matches;
+                                  });
+    }
     return accepted;
 }
 

@@ -151,11 +151,14 @@ private:
     // Decides every row of the source at once into m_accepted, in one pass over the rows, then answers
     // for sourceRow: filterAcceptsRow()'s path when the rows or the filters changed.
     bool acceptRows(const CandidatesModel& candidates, int sourceRow) const;
-    // Whether the row passes every filter but those in lifted (a combination of Criterion), for
-    // countAcceptedWithout(); with Lifting false the tests of lifted fold away. The filter pass itself
-    // is acceptRows(), one loop over every row.
-    template<bool Lifting>
-    bool accepts(const CandidatesModel& candidates, int sourceRow, unsigned lifted) const;
+    // Whether a row (its group and object) passes every filter of settings and tables but those in
+    // lifted (a combination of Criterion), everyGroup meaning that no group is chosen and every group
+    // passes; textMatches(type) decides a valid text in force, asked last. countAcceptedWithout()
+    // and rowSelector() decide so; the filter pass itself is acceptRows(), one loop over every row.
+    template<typename TextMatches>
+    static bool passesFilters(const Settings& settings, const Tables& tables, bool everyGroup, const Snapshot& snapshot,
+                              std::uint32_t group, ObjectIndex object, unsigned lifted, const TextFilter& text,
+                              TextMatches&& textMatches);
     bool groupPasses(std::uint32_t group) const
     {
         const std::vector<char>& groupAllowed = m_tables.groupAllowed;
